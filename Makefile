@@ -1,0 +1,39 @@
+# nianbao: `make site` builds the portal from reports/ into site/; `make test` runs every test.
+# Both create the virtualenv they need (.venv) on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: site test serve lint format bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+site: $(STAMP)
+	$(BIN)/nianbao build --reports reports --out site
+
+test: $(STAMP)
+	$(BIN)/ruff check generator tests bench
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+serve: $(STAMP)
+	$(BIN)/nianbao serve --reports reports --out site
+
+lint: $(STAMP)
+	$(BIN)/ruff check generator tests bench
+	$(BIN)/ruff format --check generator tests bench
+
+format: $(STAMP)
+	$(BIN)/ruff format generator tests bench
+	$(BIN)/ruff check --fix generator tests bench
+
+bench: $(STAMP)
+	$(BIN)/python bench/parse.py
+
+clean:
+	rm -rf site .site-build-* .pytest_cache

@@ -1,0 +1,99 @@
+"""ED rules: the table edition fits the year, is not a hybrid, and has exactly its rows (§1, §2)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from generator.check.access import (
+    Finding,
+    Record,
+    edition_of,
+    fail,
+    not_assessable,
+    parse_warnings,
+    proactive_row_label,
+    request_row_label,
+    year_of,
+)
+from generator.record import PROACTIVE_2019, PROACTIVE_2021, proactive_rows, request_rows
+
+EDITION_NAMES = {
+    "2019": "2019年版格式（国办公开办函〔2019〕60号）",
+    "2021": "2021年版格式（国办公开办函〔2021〕30号）",
+}
+LAST_2019_YEAR = 2020
+"""Reports on 2019 and 2020 use the 2019 edition; 2021 on, the 2021 edition (§1)."""
+
+OTHER_ROWS = {"other", "other_no_correction", "other_unpaid_fee", "other_misc"}
+"""（六）其他处理 rows: their shape is T3-06's business, not ED-03's."""
+
+
+def edition_matches_year(record: Record) -> Iterator[Finding]:
+    """ED-01."""
+    year, edition = year_of(record), record.get("edition")
+    if year is None:
+        yield not_assessable("报告年度未知，无法核对表格版本", "year")
+        return
+    if edition not in EDITION_NAMES:
+        yield not_assessable("未能识别表格版本（未找到版本特征），无法核对是否按年度选用格式",
+                             "edition")
+        return
+    expected = "2019" if year <= LAST_2019_YEAR else "2021"
+    if edition != expected:
+        yield fail(f"{year}年度报告应使用{EDITION_NAMES[expected]}，"
+                   f"实际使用{EDITION_NAMES[edition]}", "edition")
+
+
+def no_hybrid(record: Record) -> Iterator[Finding]:
+    """ED-02: tokens of both editions (parse.fingerprint) or the parser's mixed-edition warning."""
+    fingerprint = (record.get("parse") or {}).get("fingerprint") or {}
+    old, new = fingerprint.get("2019") or [], fingerprint.get("2021") or []
+    warnings = parse_warnings(record, "mixed-edition")
+    if old and new:
+        yield fail(f"表格混用两版格式：2019年版特征“{'、'.join(map(str, old))}”与"
+                   f"2021年版特征“{'、'.join(map(str, new))}”同时出现，请统一使用一版格式",
+                   warnings[0].get("where") if warnings else None)
+    elif warnings:
+        text = warnings[0].get("message") or warnings[0].get("text") or ""
+        yield fail(f"表格混用两版格式{('：' + text) if text else ''}，请统一使用一版格式",
+                   warnings[0].get("where"))
+
+
+def rows_match_edition(record: Record) -> Iterator[Finding]:
+    """ED-03: missing rows E (from missing-row warnings and absent keys), extra rows W."""
+    edition = edition_of(record)
+    if edition is None:
+        return
+    name = EDITION_NAMES[edition]
+    reported: set[str] = set()
+    for warning in parse_warnings(record, "missing-row"):
+        where = warning.get("where") or ""
+        if where.split(".")[-1] in OTHER_ROWS:
+            continue
+        reported.add(where)
+        label = warning.get("text") or where
+        yield fail(f"缺少{name}规定的行：{label}", where or None)
+    for warning in parse_warnings(record, "extra-row"):
+        yield fail(f"多出{name}没有的行“{warning.get('text') or ''}”，请删除或并入标准行",
+                   warning.get("where"), level="warning")
+
+    requests = record.get("requests")
+    if isinstance(requests, dict):
+        for row, _ in request_rows(edition):
+            where = f"requests.{row}"
+            if row not in OTHER_ROWS and row not in requests and where not in reported:
+                yield fail(f"第三部分表格缺少{name}规定的行“{request_row_label(row)}”", where)
+    proactive = record.get("proactive")
+    if isinstance(proactive, dict):
+        expected = {row for row, _, _ in proactive_rows(edition)}
+        for row, label, _ in proactive_rows(edition):
+            where = f"proactive.{row}"
+            if row not in proactive and where not in reported:
+                yield fail(f"第二部分表格缺少{name}规定的行“{label}”", where)
+        other_edition = PROACTIVE_2019 if edition == "2021" else PROACTIVE_2021
+        foreign = {row: label for row, label, _ in other_edition}
+        for row in proactive:
+            if row not in expected:
+                label = foreign.get(row, proactive_row_label(row, edition))
+                yield fail(f"第二部分表格有{name}没有的行“{label}”", f"proactive.{row}",
+                           level="warning")

@@ -1,0 +1,131 @@
+"""MD rules: deadline, year consistency, period and contact, agency type, duplicates (§3, §5, §7)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from generator.check.access import Finding, Record, fail, not_assessable, year_of
+from generator.check.agency import (
+    DEPARTMENT,
+    GOVERNMENT,
+    TOWNSHIP,
+    TYPE_LABELS,
+    agency_names,
+    agency_type,
+    classify_name,
+    title_agency,
+)
+
+DEADLINES = {DEPARTMENT: (1, 31), GOVERNMENT: (3, 31)}
+"""条例 art. 49: departments by Jan 31, the government's own report by Mar 31 of year+1.
+乡镇/街道 have no national date (local rules only)."""
+TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def as_date(value: Any) -> dt.date | None:
+    """An ISO date string or a date (YAML reads unquoted dates as dates); else None."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def published_on_time(record: Record) -> Iterator[Finding]:
+    """MD-01."""
+    published, year, kind = as_date(record.get("published")), year_of(record), agency_type(record)
+    if published is None:
+        yield not_assessable("未找到发布日期或落款日期，无法核对是否按时公布", "published")
+        return
+    if year is None or kind is None:
+        yield not_assessable("报告年度或机关类型未知，无法核对公布时限", "published")
+        return
+    if kind == TOWNSHIP:
+        yield not_assessable(f"乡镇/街道年报无全国统一公布时限（《条例》第四十九条只规定县级以上），"
+                             f"落款日期 {published.isoformat()}，请对照本地规定", "published")
+        return
+    month, day = DEADLINES[kind]
+    deadline = dt.date(year + 1, month, day)
+    if published > deadline:
+        yield fail(f"发布/落款日期 {published.isoformat()} 晚于{TYPE_LABELS[kind]}年报的法定时限 "
+                   f"{deadline.isoformat()}（《条例》第四十九条）", "published")
+
+
+def years_consistent(record: Record) -> Iterator[Finding]:
+    """MD-02: title year, statistical period and publish date agree with `year`.
+
+    A publish date later than year+1 is MD-01's (late), not a year mismatch.
+    """
+    year = year_of(record)
+    if year is None:
+        return
+    title = record.get("title") if isinstance(record.get("title"), str) else ""
+    match = TITLE_YEAR.search(title)
+    if match and int(match.group(1)) != year:
+        yield fail(f"标题年份 {match.group(1)} 与报告年度 {year} 不一致", "title")
+    period = record.get("period") if isinstance(record.get("period"), dict) else {}
+    for key, name in (("start", "起始"), ("end", "截止")):
+        date = as_date(period.get(key))
+        if date is not None and date.year != year:
+            yield fail(f"统计期限{name}日期 {date.isoformat()} 不在报告年度 {year} 内", f"period.{key}")
+    published = as_date(record.get("published"))
+    if published is not None and published.year <= year:
+        yield fail(f"发布/落款日期 {published.isoformat()} 早于{year}年度结束，"
+                   f"年报应在{year + 1}年发布，请核对报告年度或日期", "published")
+
+
+def period_and_contact(record: Record) -> Iterator[Finding]:
+    """MD-03."""
+    period = record.get("period")
+    if not (isinstance(period, dict) and any(period.values())):
+        yield fail("引言未说明统计期限（如“本报告所列数据的统计期限自1月1日起至12月31日止”）",
+                   "period")
+    contact = record.get("contact")
+    if not (isinstance(contact, dict) and any(contact.values())):
+        yield fail("未提供联系方式（地址、邮编、电话、电子邮箱等），公众无法就年报提出疑问", "contact")
+
+
+def agency_type_known(record: Record) -> Iterator[Finding]:
+    """MD-04: not assessable without a name; flagged when title and agency name disagree."""
+    names = agency_names(record)
+    if not names:
+        yield not_assessable("机关名称和标题均未找到，无法判断机关类型（公布时限、第五部分要求随之不同）",
+                             "agency.name")
+        return
+    from_title, from_name = title_agency(record), (record.get("agency") or {}).get("name")
+    if from_title and isinstance(from_name, str) and from_name.strip():
+        kinds = classify_name(from_title), classify_name(from_name)
+        if kinds[0] != kinds[1]:
+            yield fail(f"标题“{from_title}”按{TYPE_LABELS[kinds[0]]}、机关名称“{from_name}”按"
+                       f"{TYPE_LABELS[kinds[1]]}判断，类型不一致，已按机关名称处理，请确认",
+                       "agency.name")
+
+
+def single_copy(group: Sequence[Record]) -> Iterator[tuple[Record, Finding]]:
+    """MD-05 (corpus): two records with one id, or one source file under two ids."""
+    by_id: dict[str, list[Record]] = {}
+    by_sha: dict[str, list[Record]] = {}
+    for record in group:
+        by_id.setdefault(str(record.get("id")), []).append(record)
+        sha = (record.get("source") or {}).get("sha256")
+        if sha:
+            by_sha.setdefault(str(sha), []).append(record)
+    for record_id, records in by_id.items():
+        if len(records) > 1:
+            files = "、".join(str((r.get("source") or {}).get("file") or "?") for r in records)
+            for record in records:
+                yield record, fail(f"记录 {record_id} 有{len(records)}份（来源：{files}），"
+                                   "应只保留一份规范副本", "id")
+    for records in by_sha.values():
+        ids = sorted({str(r.get("id")) for r in records})
+        if len(ids) > 1:
+            for record in records:
+                yield record, fail(f"同一来源文件被收录为多条记录：{'、'.join(ids)}", "source.sha256")

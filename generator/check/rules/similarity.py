@@ -1,0 +1,44 @@
+"""TX-07: a report is not a near-copy of the same agency's previous year (30号 "内容雷同").
+
+Text = the six sections joined, with every digit and all white space and markup removed
+(years and counts change every year even in a copied report). Similarity = Jaccard index of
+the sets of 5-character shingles; SIMILARITY_THRESHOLD = 0.9 (catalogue §5: "≥ 0.9 after
+stripping years and numbers"). Texts shorter than MIN_CHARS are not compared.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+from generator.check.access import Finding, Record, fail, narrative_sections, year_of
+from generator.check.rules.continuity import previous_year_pairs
+
+SIMILARITY_THRESHOLD = 0.9
+SHINGLE = 5
+MIN_CHARS = 100
+_NOISE = re.compile(r"[\d０-９\s#*>　]+")
+
+
+def comparable_text(record: Record) -> str:
+    return _NOISE.sub("", "".join(text for _, text in narrative_sections(record)))
+
+
+def similarity(a: str, b: str) -> float:
+    """Jaccard index of the 5-character shingle sets of two texts (1.0 = same shingles)."""
+    left = {a[i: i + SHINGLE] for i in range(max(1, len(a) - SHINGLE + 1))}
+    right = {b[i: i + SHINGLE] for i in range(max(1, len(b) - SHINGLE + 1))}
+    return len(left & right) / len(left | right) if left | right else 0.0
+
+
+def not_copied(group: Sequence[Record]) -> Iterator[tuple[Record, Finding]]:
+    """TX-07 (corpus)."""
+    for record, previous in previous_year_pairs(group):
+        now, then = comparable_text(record), comparable_text(previous)
+        if min(len(now), len(then)) < MIN_CHARS:
+            continue
+        score = similarity(now, then)
+        if score >= SIMILARITY_THRESHOLD:
+            yield record, fail(f"正文与{year_of(previous)}年报告（{previous.get('id')}）高度相似"
+                               f"（去除数字后相似度 {score:.2f} ≥ {SIMILARITY_THRESHOLD}），"
+                               "疑似照搬上年报告", "sections")

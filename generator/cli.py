@@ -1,0 +1,134 @@
+"""The `nianbao` command: parse, check, build, serve. Thin: each command loads settings and
+calls one library function; errors become one line (tracebacks only with --debug)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from generator import __version__
+from generator.errors import NianbaoError, SourceError
+
+LEVEL_ORDER = ("info", "warning", "error")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.run(args)
+    except (NianbaoError, OSError) as error:
+        if args.debug:
+            raise
+        print(f"nianbao: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="nianbao", description="政府信息公开工作年度报告门户: parse, check and publish annual reports.")
+    parser.add_argument("--version", action="version", version=f"nianbao {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", help="show tracebacks instead of one-line errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("parse", parents=[common], help="print the record of each report file")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    p.add_argument("--format", choices=("json", "yaml"), default="json", help="output format (default json)")
+    p.set_defaults(run=_parse)
+
+    reports = argparse.ArgumentParser(add_help=False)
+    reports.add_argument("--reports", type=Path, default=Path("reports"), metavar="DIR", help="folder of input reports (default reports/)")
+    reports.add_argument("--levels", type=Path, default=None, metavar="FILE", help="rule level overrides (see generator/check/levels.yml)")
+
+    c = sub.add_parser("check", parents=[common, reports], help="print the compliance findings of every report")
+    c.add_argument("--fail-on", choices=LEVEL_ORDER, default=None, help="exit 1 if a finding of this level (or worse) exists")
+    c.set_defaults(run=_check)
+
+    b = sub.add_parser("build", parents=[common, reports], help="parse, check, render and build the site")
+    b.add_argument("--out", type=Path, default=Path("site"), metavar="DIR", help="output folder (default site/)")
+    b.set_defaults(run=_build)
+
+    s = sub.add_parser("serve", parents=[common, reports], help="build, then preview at http://127.0.0.1:8000")
+    s.add_argument("--out", type=Path, default=Path("site"), metavar="DIR")
+    s.add_argument("--port", type=int, default=8000)
+    s.set_defaults(run=_serve)
+    return parser
+
+
+def _parse(args: argparse.Namespace) -> int:
+    from generator.check import check_record
+    from generator.parse import parse_file
+    from generator.record import record_to_json, record_to_yaml
+
+    records = []
+    for path in args.files:
+        if not path.is_file():
+            raise SourceError(path, "no such file")
+        record = parse_file(path, str(path))
+        record["checks"] = check_record(record)
+        records.append(record)
+    if args.format == "yaml":
+        sys.stdout.write("---\n".join(record_to_yaml(r) for r in records))
+    else:
+        sys.stdout.write(record_to_json(records[0] if len(records) == 1 else records) + "\n")
+    return 0
+
+
+def _progress(paths):
+    from tqdm import tqdm
+
+    return tqdm(paths, desc="parsing", unit="report", file=sys.stderr, disable=None, leave=False)
+
+
+def _check(args: argparse.Namespace) -> int:
+    from generator.pipeline import check_corpus_records, load_corpus
+
+    corpus = load_corpus(args.reports, _progress)
+    findings = check_corpus_records(corpus, args.levels)
+    rows = [(rid, f) for rid in sorted(findings) for f in findings[rid] if f.get("status", "fail") == "fail"]
+    print(f"{'report':<44} {'rule':<7} {'level':<8} message")
+    for rid, f in rows:
+        print(f"{rid:<44} {f['rule']:<7} {f['level']:<8} {f['message']}")
+    for failure in corpus.failures:
+        print(f"{failure['file']:<44} {'-':<7} {'unread':<8} {failure['reason']}")
+    counts = {level: sum(1 for _, f in rows if f["level"] == level) for level in LEVEL_ORDER}
+    print(f"\n{len(corpus.records)} reports checked: {counts['error']} errors, {counts['warning']} warnings, "
+          f"{counts['info']} info; {len(corpus.failures)} unreadable inputs")
+    if args.fail_on:
+        threshold = LEVEL_ORDER.index(args.fail_on)
+        if any(LEVEL_ORDER.index(f["level"]) >= threshold for _, f in rows):
+            return 1
+    return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    from generator.pipeline import Settings, build_site
+
+    settings = Settings(project_dir=Path("."), reports_dir=args.reports, site_dir=args.out, levels_file=args.levels)
+    summary = build_site(settings, _progress)
+    f = summary.findings
+    print(
+        f"nianbao: {summary.inputs} reports read, {summary.records} records written, "
+        f"{summary.unreadable} unreadable inputs, compliance findings: {f.get('error', 0)} errors, "
+        f"{f.get('warning', 0)} warnings, {f.get('info', 0)} info; site in {args.out}/",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import functools
+    import http.server
+
+    _build(args)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(args.out))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler) as server:
+        print(f"serving {args.out}/ at http://127.0.0.1:{args.port}/ (Ctrl+C to stop)", file=sys.stderr)
+        server.serve_forever()
+    return 0

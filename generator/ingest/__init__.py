@@ -1,0 +1,70 @@
+"""Ingest: report file -> Document. One reader module per format, chosen by file suffix.
+
+Every reader exposes `read(data: bytes, path: str) -> Document` and raises SourceError with a
+reason a person can act on ("scanned PDF, no text layer") when the file cannot be read at all.
+Readers import their libraries lazily so a missing optional library is a clear message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from importlib import import_module
+from pathlib import Path
+
+from generator.document import Document
+from generator.errors import SourceError, UnsupportedFormat
+
+# suffix -> (module in this package, format name recorded in source.format)
+READERS: dict[str, tuple[str, str]] = {
+    ".txt": ("text", "txt"),
+    ".md": ("text", "md"),
+    ".pdf": ("pdf", "pdf"),
+    ".docx": ("docx", "docx"),
+    ".doc": ("doc", "docx"),
+    ".html": ("html", "html"),
+    ".htm": ("html", "html"),
+}
+
+MAX_BYTES = 20 * 1024 * 1024
+"""Larger inputs are refused with a message: no annual report is anywhere near this size."""
+
+
+def is_report_file(path: Path) -> bool:
+    """True for files the build should try to read (by suffix; sidecars and dotfiles excluded)."""
+    name = path.name
+    if name.startswith(".") or name.endswith((".corrections.yml", ".corrections.yaml")):
+        return False
+    return path.suffix.lower() in READERS
+
+
+def reader_for(path: Path) -> tuple[Callable[[bytes, str], Document], str]:
+    suffix = path.suffix.lower()
+    if suffix not in READERS:
+        known = ", ".join(sorted(READERS))
+        raise UnsupportedFormat(path, f"unsupported file type '{suffix}' (readable: {known})")
+    module_name, _ = READERS[suffix]
+    module = import_module(f"generator.ingest.{module_name}")
+    return module.read, READERS[suffix][1]
+
+
+def read_document(path: Path, display_path: str | None = None) -> Document:
+    """Read one report file into a Document; SourceError if it cannot be read at all."""
+    shown = display_path or str(path)
+    read, _ = reader_for(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise SourceError(shown, f"cannot open file ({exc.strerror})") from exc
+    if size == 0:
+        raise SourceError(shown, "empty file (0 bytes)")
+    if size > MAX_BYTES:
+        raise SourceError(
+            shown, f"file is {size // (1024 * 1024)} MB; reports over {MAX_BYTES // (1024 * 1024)} MB are not read"
+        )
+    data = path.read_bytes()
+    return read(data, shown)
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

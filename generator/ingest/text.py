@@ -1,0 +1,268 @@
+"""Text reports (.txt, .md) -> Document.
+
+Text is what a PDF, Word file or web page became after someone copied or converted it, so
+tables arrive in several layouts. This reader recognises them and turns each into Table rows
+without losing empty cells (a run of separators marks empty cells; never collapse it):
+  - tab rows:        `label<TAB><TAB>5<TAB>0…`          one row per line
+  - pipe rows:       `label | 5 | 0 |`, Markdown `| a | b |` (separator rows dropped)
+  - one cell a line: `<TAB>label` / `<TAB>5` …, rows separated by blank lines; a line without
+                     the tab continues the cell above (`商业` + `企业`)
+  - one cell a line with pipes: `label |`, `5 |`, a bare `|` is an empty cell
+Everything else is a Paragraph, one per non-blank line, with Markdown heading levels kept.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from generator.document import Block, Cell, Document, Paragraph, Table
+from generator.ingest import sha256_of
+
+try:  # encoding detection is shared with the HTML reader
+    from generator.ingest.encoding import decode_text
+except ImportError:  # pragma: no cover - transitional until encoding.py lands
+
+    def decode_text(data: bytes) -> tuple[str, str | None]:
+        for codec in ("utf-8-sig", "gb18030"):
+            try:
+                return data.decode(codec), None if codec == "utf-8-sig" else f"decoded as {codec}"
+            except UnicodeDecodeError:
+                continue
+        return data.decode("utf-8", errors="replace"), "undecodable bytes replaced"
+
+# Conversion debris seen in real reports (format-and-rules.md §8, PR-01).
+BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
+HTML_ENTITY = re.compile(r"&(nbsp|ensp|emsp|amp|lt|gt|quot|#\d+|#x[0-9a-fA-F]+);")
+INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+PAGE_NUMBER = re.compile(r"^(?:\d{1,3}|第\s*\d{1,3}\s*页(?:\s*[/，,]?\s*共\s*\d{1,3}\s*页)?|[-—–]\s*\d{1,3}\s*[-—–])$")
+MD_HEADING = re.compile(r"^(#{1,6})\s*(.*?)\s*#*\s*$")
+MD_SEPARATOR_ROW = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+SECTION_HEADING = re.compile(r"^[#\s]*[一二三四五六七八九十]+[、.．]")
+SPACE_VALUE = r"(?:[-+]?\d[\d,]*(?:\.\d+)?|/|—|-|无)"
+SPACE_ROW = re.compile(
+    rf"^(?P<label>[^\t|]*?[\u4e00-\u9fff)）”\"])(?P<values>(?:[ \u3000]+{SPACE_VALUE})+)\s*$"
+    rf"|^\s*(?P<bare>{SPACE_VALUE}(?:[ \u3000]+{SPACE_VALUE})+)\s*$"
+)
+SPACE_ROW_MAX = 120
+"""Space-separated rows (PDF text): a label then numbers. Longer lines are running text."""
+CONTINUATION_MAX = 12
+"""A tab-less line directly under a one-cell-a-line cell continues it only if it is this short
+(cells wrap after a few characters; a longer line is running text)."""
+
+
+def read(data: bytes, path: str) -> Document:
+    text, encoding_warning = decode_text(data)
+    warnings: list[dict] = []
+    if encoding_warning:
+        warnings.append({"code": "encoding-guessed", "message": encoding_warning, "line": None})
+    if "\x00" in text or _looks_binary(text):
+        from generator.errors import SourceError
+
+        raise SourceError(path, "not a text file (binary content); save the report as .txt, .docx, .pdf or .html")
+    lines = [_clean_line(line, number, warnings) for number, line in enumerate(text.splitlines(), 1)]
+    blocks = tuple(_blocks(lines, warnings))
+    fmt = "md" if path.lower().endswith(".md") else "txt"
+    return Document(path=path, format=fmt, sha256=sha256_of(data), blocks=blocks,
+                    pages=None, warnings=tuple(warnings))
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:4096]
+    if not sample:
+        return False
+    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    replacement = sample.count("\ufffd")
+    return (control + replacement) / len(sample) > 0.05
+
+
+def _clean_line(line: str, number: int, warnings: list[dict]) -> str:
+    """Remove conversion debris from one line, keeping tabs and pipes (they are structure)."""
+    removed = BOOKMARK.findall(line)
+    if removed:
+        line = BOOKMARK.sub("", line)
+    entities = HTML_ENTITY.findall(line)
+    if entities:
+        line = HTML_ENTITY.sub(lambda m: html.unescape(m.group(0)), line)
+        removed.extend(f"&{e};" for e in entities)
+    line = INVISIBLE.sub("", line).replace("\u00a0", " ").replace("\u3000", " ")
+    for item in removed:
+        warnings.append({"code": "debris-removed", "message": f"removed conversion debris {item!r}",
+                         "line": number, "text": item})
+    return line.rstrip("\r\n")
+
+
+# ---- line classification -------------------------------------------------------------------
+
+
+def _is_tab_row(line: str) -> bool:
+    """Several cells on one line separated by tabs (a lone leading tab is one-cell-a-line)."""
+    return "\t" in line.lstrip("\t") or line.count("\t") >= 2 or (
+        "\t" in line and not line.startswith("\t")
+    )
+
+
+def _is_cell_line(line: str) -> bool:
+    """One cell on its own line: `<TAB>text` or `text |` or a bare `|`."""
+    if line.startswith("\t") and "\t" not in line[1:]:
+        return True
+    stripped = line.strip()
+    return stripped == "|" or (stripped.endswith("|") and stripped.count("|") == 1)
+
+
+def _is_pipe_row(line: str) -> bool:
+    stripped = line.strip()
+    if stripped.count("|") < 2:
+        return False
+    return len([c for c in _split_pipes(stripped) if c.strip()]) >= 1
+
+
+def _space_row(line: str) -> list[str] | None:
+    """Cells of a space-separated row (`规章 0 0 0`, `0 0 0 0 0`), or None. Space rows have
+    no empty cells, so a row with fewer numbers than columns stays ambiguous downstream."""
+    if len(line) > SPACE_ROW_MAX or "|" in line:
+        return None
+    match = SPACE_ROW.match(line)
+    if not match:
+        return None
+    if match.group("bare"):
+        return match.group("bare").split()
+    label = match.group("label").strip()
+    if label[-1:] in "。；;：:，,":
+        return None
+    return [label, *match.group("values").split()]
+
+
+def _split_pipes(line: str) -> list[str]:
+    stripped = line.strip()
+    if stripped.startswith("|"):
+        stripped = stripped[1:]
+    if stripped.endswith("|"):
+        stripped = stripped[:-1]
+    return stripped.split("|")
+
+
+def _cell_line_text(line: str) -> str:
+    if line.startswith("\t"):
+        return line[1:]
+    stripped = line.strip()
+    return "" if stripped == "|" else stripped[:-1]
+
+
+# ---- blocks --------------------------------------------------------------------------------
+
+
+def _blocks(lines: list[str], warnings: list[dict]) -> list[Block]:
+    """Group lines into paragraphs and tables. A table is a run of table rows; blank lines
+    and stray page numbers inside the run do not end it."""
+    blocks: list[Block] = []
+    rows: list[tuple[Cell, ...]] = []
+    table_line = 0
+    i = 0
+    n = len(lines)
+
+    def flush_table() -> None:
+        nonlocal rows
+        if rows:
+            blocks.append(Table(rows=tuple(rows), line=table_line))
+            rows = []
+
+    while i < n:
+        line = lines[i]
+        number = i + 1
+        stripped = line.strip()
+        if not stripped and not _is_cell_line(line):
+            i += 1
+            continue
+        if PAGE_NUMBER.match(stripped) and _blank_around(lines, i):
+            warnings.append({"code": "debris-removed", "message": f"removed stray page number {stripped!r}",
+                             "line": number, "text": stripped})
+            i += 1
+            continue
+        if MD_SEPARATOR_ROW.match(stripped) and "|" in stripped:
+            i += 1
+            continue
+        if _is_cell_line(line):
+            row, i = _cell_per_line_row(lines, i)
+            if not rows:
+                table_line = number
+            rows.append(row)
+            continue
+        if _is_tab_row(line):
+            if not rows:
+                table_line = number
+            rows.append(tuple(Cell(c.strip(), number) for c in line.split("\t")))
+            i += 1
+            continue
+        space_row = _space_row(stripped)
+        if space_row:
+            if not rows:
+                table_line = number
+            rows.append(tuple(Cell(c, number) for c in space_row))
+            i += 1
+            continue
+        if _is_pipe_row(line):
+            if not rows:
+                table_line = number
+            rows.append(tuple(Cell(c.strip(), number) for c in _split_pipes(line)))
+            i += 1
+            continue
+        flush_table()
+        blocks.append(_paragraph(stripped, number))
+        i += 1
+    flush_table()
+    return blocks
+
+
+def _blank_around(lines: list[str], i: int) -> bool:
+    """A bare number is a page number only when it stands alone between blank lines or at
+    the end of the text (a number directly under a cell continues that cell)."""
+    before = i == 0 or not lines[i - 1].strip()
+    after = i + 1 >= len(lines) or not lines[i + 1].strip()
+    return before and after
+
+
+def _cell_per_line_row(lines: list[str], i: int) -> tuple[tuple[Cell, ...], int]:
+    """Read one row of the one-cell-a-line layout: cells until a blank line."""
+    cells: list[list] = []  # [text, line]
+    n = len(lines)
+    while i < n:
+        line = lines[i]
+        if _is_cell_line(line):
+            cells.append([_cell_line_text(line).strip(), i + 1])
+        elif line.strip() and cells and _continues_cell(line):
+            cells[-1][0] = _join_wrapped(cells[-1][0], line.strip())
+        else:
+            break
+        i += 1
+    return tuple(Cell(text, number) for text, number in cells), i
+
+
+def _continues_cell(line: str) -> bool:
+    stripped = line.strip()
+    return (
+        "\t" not in line
+        and len(stripped) <= CONTINUATION_MAX
+        and not SECTION_HEADING.match(stripped)
+        and not stripped.startswith("#")
+    )
+
+
+def _join_wrapped(first: str, second: str) -> str:
+    """Join a wrapped cell: no space between CJK characters (商业 + 企业), else one space."""
+    if not first:
+        return second
+    if _is_cjk(first[-1]) or _is_cjk(second[0]):
+        return first + second
+    return f"{first} {second}"
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef"
+
+
+def _paragraph(text: str, number: int) -> Paragraph:
+    match = MD_HEADING.match(text)
+    if match and match.group(2):
+        return Paragraph(text=match.group(2), line=number, heading=len(match.group(1)))
+    return Paragraph(text=text, line=number)

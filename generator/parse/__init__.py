@@ -1,0 +1,213 @@
+"""Parse: Document -> record (the public contract, ../shared/spec/record.md).
+
+    parse_document(doc)   locate sections and tables, read every cell, gather the facts
+    parse_file(path)      ingest + parse, for one file
+
+Everything here works on the Document model: no file format is known past ingest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from generator.document import Document, Paragraph, Table
+from generator.ingest import read_document
+from generator.parse import facts
+from generator.parse.appeals import read_appeals
+from generator.parse.identity import record_id, region_from_path
+from generator.parse.normalize import looks_traditional, norm, to_simplified
+from generator.parse.proactive import complete_rows as complete_proactive
+from generator.parse.proactive import read_proactive
+from generator.parse.requests import complete_rows as complete_requests
+from generator.parse.requests import read_requests
+from generator.parse.sections import find_headings, section_markdown, split_sections
+from generator.parse.tables import classify_rows
+from generator.parse.warnings import warning
+from generator.record import SCHEMA, SECTION_KEYS
+
+PARSER_VERSION = "1.0"
+"""Bump when a change can alter any record: it invalidates cached parses."""
+
+TABLE_SECTIONS = ("proactive", "requests", "appeals")
+
+
+def parse_file(path: Path, display_path: str | None = None) -> dict:
+    """Read and parse one report file. Raises SourceError if it cannot be read at all."""
+    return parse_document(read_document(path, display_path))
+
+
+def parse_document(doc: Document) -> dict:
+    warnings: list[dict] = [dict(w, where=w.get("where")) for w in doc.warnings]
+    matching = _simplified(doc, warnings)
+    texts = [norm(b.text) if isinstance(b, Paragraph) else None for b in matching.blocks]
+
+    headings = find_headings(matching.blocks, texts)
+    signature_used, signer, signed_on, signed_line = facts.split_signature(
+        _trailing_paragraphs(matching)
+    )
+    end = len(doc.blocks) - signature_used
+    section_at = _section_of_each_block(len(doc.blocks), headings)
+    rows = classify_rows(matching.blocks, section_at)
+
+    proactive = read_proactive(rows["proactive"])
+    requests = read_requests(rows["requests"])
+    appeals = read_appeals(rows["appeals"])
+    edition, fingerprint = _edition(proactive.fingerprint, requests, warnings)
+    proactive_record = complete_proactive(proactive, edition)
+    if rows["requests"]:
+        complete_requests(requests, edition)
+        requests_record = requests.rows
+    else:
+        requests_record = None
+        warnings.append(warning("missing-table", None, "requests", "table 三 (收到和处理政府信息公开申请情况) not found"))
+    if proactive_record is None:
+        warnings.append(warning("missing-table", None, "proactive", "table 二 (主动公开政府信息情况) not found"))
+    warnings += proactive.warnings + requests.warnings + appeals.warnings
+    _note_truncation(doc, rows, warnings)
+
+    preamble, by_section = split_sections(doc.blocks, headings, end)
+    sections = _sections(by_section, rows, warnings)
+    title = _title(doc, matching)
+    all_text = [b.text for b in matching.blocks if isinstance(b, Paragraph)]
+    agency = _agency(title, _title(matching, matching), signer, all_text, doc.path, warnings)
+    period = facts.find_period([p.text for p in preamble] + all_text)
+    year = facts.year_from_title(title)
+    if year is None and period:
+        year = int(period["end"][:4])
+        warnings.append(warning("year-source", None, "year", "year taken from the statistical period (no year in the title)"))
+    contact = facts.find_contact([p.text for p in preamble] + [sections.get("other") or ""] + all_text)
+
+    record = {
+        "schema": SCHEMA,
+        "id": record_id(agency["name"], year),
+        "agency": agency,
+        "year": year,
+        "edition": edition,
+        "title": title,
+        "published": signed_on.isoformat() if signed_on else None,
+        "period": period,
+        "contact": contact,
+        "source": {"file": doc.path, "sha256": doc.sha256, "format": doc.format, "pages": doc.pages},
+        "sections": sections,
+        "proactive": proactive_record,
+        "requests": requests_record,
+        "appeals": appeals.groups,
+        "checks": [],
+        "parse": {
+            "version": PARSER_VERSION,
+            "headings": [{"section": h.section, "line": h.line, "text": h.text} for h in headings],
+            "fingerprint": fingerprint,
+            "published_line": signed_line,
+            "warnings": warnings,
+        },
+    }
+    return record
+
+
+def _simplified(doc: Document, warnings: list[dict]) -> Document:
+    """A copy in simplified characters for matching, when the report is in 繁體."""
+    sample = "".join(b.text for b in doc.blocks[:60] if isinstance(b, Paragraph))
+    if not looks_traditional(sample):
+        return doc
+    warnings.append(warning("traditional-chinese", None, None, "report is in traditional characters; labels matched after conversion to simplified"))
+    blocks = []
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            blocks.append(replace(block, text=to_simplified(block.text)))
+        else:
+            rows = tuple(tuple(replace(c, text=to_simplified(c.text)) for c in row) for row in block.rows)
+            blocks.append(replace(block, rows=rows))
+    return replace(doc, blocks=tuple(blocks))
+
+
+def _title(doc: Document, matching: Document) -> str | None:
+    """The title as printed, found in the matching form (same block positions)."""
+    found = [b for b in matching.blocks[:12] if isinstance(b, Paragraph)]
+    printed = [b for b in doc.blocks[:12] if isinstance(b, Paragraph)]
+    positions = facts.find_title(found)
+    return "".join(printed[i].text for i in positions) or None
+
+
+def _trailing_paragraphs(doc: Document) -> list[Paragraph]:
+    tail = []
+    for block in reversed(doc.blocks):
+        if not isinstance(block, Paragraph) or len(tail) == 3:
+            break
+        tail.append(block)
+    return list(reversed(tail))
+
+
+def _section_of_each_block(count: int, headings: list) -> list[str | None]:
+    section_at: list[str | None] = [None] * count
+    current = None
+    starts = {h.index: h.section for h in headings}
+    for index in range(count):
+        current = starts.get(index, current)
+        section_at[index] = current
+    return section_at
+
+
+def _edition(proactive_tokens: dict[str, list[str]], requests, warnings: list[dict]) -> tuple[str | None, dict]:
+    """2019 or 2021 by the table fingerprint (format-and-rules.md §1): §二's column headers
+    decide; §三's （六） row shape confirms. Both editions' tokens -> recorded with a warning."""
+    fingerprint = {"2019": list(proactive_tokens["2019"]), "2021": list(proactive_tokens["2021"])}
+    if requests.saw_single_other:
+        fingerprint["2019"].append("（六）其他处理（单行）")
+    if requests.saw_other_subrows:
+        fingerprint["2021"].append("（六）其他处理·1-3")
+    votes_2019, votes_2021 = len(fingerprint["2019"]), len(fingerprint["2021"])
+    by_proactive = None
+    if proactive_tokens["2019"] or proactive_tokens["2021"]:
+        by_proactive = "2019" if len(proactive_tokens["2019"]) > len(proactive_tokens["2021"]) else "2021"
+    by_requests = None
+    if requests.saw_single_other != requests.saw_other_subrows:
+        by_requests = "2019" if requests.saw_single_other else "2021"
+    edition = by_proactive or by_requests
+    if edition is None:
+        warnings.append(warning("no-edition", None, None, "no table fingerprint of either edition found"))
+    elif votes_2019 and votes_2021:
+        warnings.append(warning("mixed-edition", None, None,
+            f"tokens of both editions: 2019 {fingerprint['2019']}, 2021 {fingerprint['2021']}; recorded as {edition}"))
+    return edition, fingerprint
+
+
+def _sections(by_section: dict, rows: dict, warnings: list[dict]) -> dict[str, str | None]:
+    sections: dict[str, str | None] = {}
+    for key in SECTION_KEYS:
+        if key in by_section:
+            sections[key] = section_markdown(by_section[key])
+        elif key in TABLE_SECTIONS and rows[key]:
+            sections[key] = ""
+            warnings.append(warning("section-by-content", None, f"sections.{key}",
+                f"heading of section {key} not found; located by its table"))
+        else:
+            sections[key] = None
+            warnings.append(warning("missing-section", None, f"sections.{key}", f"section {key} not found"))
+    return sections
+
+
+def _agency(title, title_simplified, signer, texts, path, warnings) -> dict:
+    """The reporting body as the report names itself (printed script), with its source."""
+    name = facts.agency_from_title(title)
+    source = "title" if name else None
+    if name and facts.is_place_only(facts.agency_from_title(title_simplified) or name):
+        fuller = signer if signer and signer.startswith(name) else facts.full_name_in_text(name, texts)
+        if fuller:
+            source = "signature" if fuller == signer else "text"
+            warnings.append(warning("agency-name-source", None, "agency.name",
+                f"title names only the place '{name}'; full name '{fuller}' taken from the {source}"))
+            name = fuller
+    if not name and signer:
+        name, source = signer, "signature"
+    return {"name": name, "region": region_from_path(path), "name_source": source,
+            "region_source": "folders" if region_from_path(path) else None}
+
+
+def _note_truncation(doc: Document, rows: dict, warnings: list[dict]) -> None:
+    """Text that stops inside a table: say so (the missing rows are already null)."""
+    if doc.blocks and isinstance(doc.blocks[-1], Table):
+        kind = next((k for k in ("appeals", "requests", "proactive") if rows[k]), None)
+        if kind and not (kind == "appeals" and any(r.has_values for r in rows["appeals"])):
+            warnings.append(warning("truncated", doc.blocks[-1].rows[-1][0].line if doc.blocks[-1].rows else None,
+                kind, f"the text ends inside table {kind}; rows after the cut are null"))

@@ -1,0 +1,160 @@
+"""Facts outside the tables: title, agency, year, signature date, statistical period, contact.
+
+Each fact is read only where the report states it; a fact not found is None (record.md).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from generator.document import Paragraph
+from generator.parse.normalize import FULLWIDTH, norm
+
+CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4,
+             "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+CN_DATE = re.compile(r"([〇零○一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日")
+TITLE_YEAR = re.compile(r"(\d{4})\s*年\s*度?")
+PERIOD = re.compile(
+    r"统计(?:期限|时限|期间|时间段?|区间)[^。]{0,12}?(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:起)?\s*"
+    r"(?:至|到|—|-|–|~)\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
+)
+ADDRESS = re.compile(r"(?:联系|通讯|办公)?地址\s*[:：]\s*([^，,；;。）)\n]+)")
+POSTCODE = re.compile(r"邮\s*编\s*[:：]?\s*(\d{6})")
+PHONE = re.compile(r"(?:联系|咨询)?电\s*话\s*[:：]?\s*((?:\d[\d\-－—–() （）]{5,}\d))")
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+WEBSITE = re.compile(r"https?://[A-Za-z0-9./_%?=&#:~+-]+")
+AGENCY_SUFFIX = re.compile(r"(人民政府|政府|办公室|政府办|局|委员会|委|厅|办|中心|院|署|所|站|队|处|会|街道办事处|管委会)$")
+PLACE_ONLY = re.compile(r"^.{1,12}(省|市|区|县|旗|乡|镇|街道|自治州|自治县|盟)$")
+SIGNATURE_NAME = re.compile(r"^[\u4e00-\u9fff（）()]{2,30}(人民政府|政府|办公室|局|委员会|委|厅|办|中心|办事处|乡|镇|街道)$")
+TITLE_WORDS = re.compile(r"年度报告|工作报告|信息公开")
+
+
+def _cn_number(text: str) -> int:
+    if text == "十":
+        return 10
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (CN_DIGITS.get(ones, 0) if ones else 0)
+    return int("".join(str(CN_DIGITS[ch]) for ch in text))
+
+
+def find_date(text: str) -> date | None:
+    """The first complete date in text (Arabic or Chinese numerals); None if invalid."""
+    text = text.translate(FULLWIDTH)
+    match = DATE.search(text)
+    try:
+        if match:
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        match = CN_DATE.search(text)
+        if match:
+            return date(_cn_number(match[1]), _cn_number(match[2]), _cn_number(match[3]))
+    except ValueError:
+        return None
+    return None
+
+
+def find_title(paragraphs: list[Paragraph]) -> list[int]:
+    """Positions of the title lines among the first paragraphs (matching form); a title
+    split over two lines ("伊美区人民政府" / "2021 年…年度报告") gives two positions."""
+    for i, p in enumerate(paragraphs[:4]):
+        if TITLE_WORDS.search(norm(p.text)) and len(p.text) <= 80:
+            if i >= 1 and _is_title_head(paragraphs[i - 1], p):
+                return [i - 1, i]
+            return [i]
+    return []
+
+
+def _is_title_head(head: Paragraph, title: Paragraph) -> bool:
+    text = norm(head.text)
+    return (
+        len(text) <= 30
+        and not TITLE_WORDS.search(text)
+        and norm(title.text)[:1].isdigit()
+        and bool(AGENCY_SUFFIX.search(text) or PLACE_ONLY.match(text))
+    )
+
+
+def agency_from_title(title: str | None) -> str | None:
+    """The name before the year: "宜阳县人民政府办公室2021年…" -> 宜阳县人民政府办公室."""
+    if not title:
+        return None
+    text = norm(title)
+    match = TITLE_YEAR.search(text)
+    name = text[: match.start()] if match else re.split(r"政府信息公开", text)[0]
+    name = name.strip("《》\"'")
+    return name or None
+
+
+def is_place_only(name: str) -> bool:
+    return bool(PLACE_ONLY.match(name)) and not AGENCY_SUFFIX.search(name)
+
+
+def full_name_in_text(place: str, texts: list[str]) -> str | None:
+    """"尖山区" -> "尖山区人民政府" when the report calls itself that."""
+    pattern = re.compile(re.escape(place) + r"(人民政府(?:办公室)?)")
+    for text in texts:
+        match = pattern.search(norm(text))
+        if match:
+            return place + match.group(1)
+    return None
+
+
+def year_from_title(title: str | None) -> int | None:
+    if not title:
+        return None
+    match = TITLE_YEAR.search(norm(title))
+    if match:
+        return int(match.group(1))
+    found = find_date(title + "1月1日") if CN_DATE.search(title + "一月一日") else None
+    return found.year if found else None
+
+
+def split_signature(paragraphs: list[Paragraph]) -> tuple[int, str | None, date | None, int | None]:
+    """The 落款 at the end: (number of trailing paragraphs it uses, signer, date, line)."""
+    signer = None
+    when = None
+    line = None
+    used = 0
+    for p in reversed(paragraphs[-3:]):
+        text = norm(p.text)
+        if when is None and len(text) <= 16 and find_date(text) and re.fullmatch(r"[\d年月日〇零○一二三四五六七八九十]+", text):
+            when, line = find_date(text), p.line
+            used += 1
+        elif signer is None and SIGNATURE_NAME.match(text) and used:
+            signer = text
+            used += 1
+        else:
+            break
+    return used, signer, when, line
+
+
+def find_period(texts: list[str]) -> dict | None:
+    for text in texts:
+        match = PERIOD.search(text.translate(FULLWIDTH))
+        if match:
+            try:
+                start = date(int(match[1]), int(match[2]), int(match[3]))
+                end = date(int(match[4]), int(match[5]), int(match[6]))
+            except ValueError:
+                return None
+            return {"start": start.isoformat(), "end": end.isoformat()}
+    return None
+
+
+def find_contact(texts: list[str]) -> dict | None:
+    """Contact details the report states (preamble and section 六 first)."""
+    contact: dict[str, str] = {}
+    for text in texts:
+        text = text.translate(FULLWIDTH)
+        for key, pattern in (("address", ADDRESS), ("postcode", POSTCODE), ("phone", PHONE)):
+            if key not in contact and (match := pattern.search(text)):
+                contact[key] = match.group(1).strip()
+        if "email" not in contact and (match := EMAIL.search(text)):
+            contact["email"] = match.group(0)
+        if "website" not in contact and (match := WEBSITE.search(text)):
+            contact["website"] = match.group(0)
+    if not contact:
+        return None
+    return {key: contact.get(key) for key in ("address", "postcode", "phone", "email", "website")}

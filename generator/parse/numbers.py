@@ -1,0 +1,56 @@
+"""Cell text -> value. Exact or nothing: a cell that is not plainly a number is null with a
+reason; blank is null, never 0 (record.md "Values")."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from generator.parse.normalize import FULLWIDTH
+
+PLACEHOLDERS = {"/", "／", "-", "－", "—", "——", "–", "－－", "--", "无", "空", "\\", "*", "×", "x", "X"}
+NUMBER = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?$")
+UNITS = ("万元", "元", "件", "个", "条", "项", "次", "人", "家")
+
+
+@dataclass(frozen=True, slots=True)
+class CellValue:
+    value: int | float | None
+    code: str | None = None
+    """Parse warning code (docs/contract.md) when the cell was not a clean number."""
+
+
+def is_value_text(text: str) -> bool:
+    """True if the cell holds a value (number, placeholder or blank), not a label."""
+    return parse_cell(text, money=True).code != "bad-number"
+
+
+def parse_cell(text: str, *, money: bool = False, signed: bool = False) -> CellValue:
+    """Read one cell. money: decimals allowed (万元 amounts); signed: negatives expected
+    (2019 本年增/减). Glued units are read with a `unit-suffix` note."""
+    raw = text.strip()
+    if not raw:
+        return CellValue(None, "blank-cell")
+    if raw in PLACEHOLDERS:
+        return CellValue(None, "placeholder-cell")
+    compact = raw.translate(FULLWIDTH).replace(" ", "")
+    code = None
+    for unit in UNITS:
+        if compact.endswith(unit) and len(compact) > len(unit):
+            compact = compact[: -len(unit)]
+            code = "unit-suffix"
+            break
+    match = NUMBER.match(compact)
+    if not match:
+        return CellValue(None, "bad-number")
+    sign, digits, fraction = match.groups()
+    digits = digits.replace(",", "")
+    if fraction:
+        if not money:
+            return CellValue(None, "decimal-count")
+        value: int | float = float(f"{sign}{digits}{fraction}")
+    else:
+        value = int(f"{sign}{digits}")
+    if sign == "-" and value != 0 and not signed:
+        code = code or "negative-number"
+    return CellValue(value, code)

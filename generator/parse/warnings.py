@@ -1,0 +1,26 @@
+"""Parse warnings: what the parser could not read cleanly, with the place in the source
+(docs/contract.md lists the codes)."""
+
+from __future__ import annotations
+
+CELL_PROBLEMS = {
+    "blank-cell": "is blank (read as null, not 0)",
+    "placeholder-cell": "holds '{text}' (read as null)",
+    "bad-number": "holds '{text}', which is not a number (read as null)",
+    "decimal-count": "holds '{text}', a decimal in a count (read as null)",
+    "unit-suffix": "holds '{text}' (number read, unit ignored)",
+    "negative-number": "holds a negative count '{text}'",
+}
+
+
+def warning(code: str, line: int | None, where: str | None, message: str, text: str | None = None) -> dict:
+    item = {"code": code, "message": message, "line": line, "where": where}
+    if text is not None:
+        item["text"] = text
+    return item
+
+
+def cell_warning(code: str, line: int, where: str, table: str, row_label: str, column_label: str, text: str) -> dict:
+    """A warning for one cell that names the table, row and column as printed."""
+    problem = CELL_PROBLEMS[code].format(text=text)
+    return warning(code, line, where, f"{table} {row_label} / {column_label} {problem}", text)

@@ -1,0 +1,190 @@
+"""The record contract (schema `nianbao/record/1`, ../shared/spec/record.md) as constants,
+plus the one YAML/JSON boundary. Keys, row ids and column order are public: never rename.
+
+A record is a plain dict with the keys below, in this order. Stages pass records as dicts so
+that what the pipeline holds is exactly what is published.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+SCHEMA = "nianbao/record/1"
+
+# Top-level key order of a record (record.md "Top level"); `region_source` etc. are extensions.
+TOP_LEVEL_KEYS = (
+    "schema", "id", "agency", "year", "edition", "title", "published", "period", "contact",
+    "source", "sections", "proactive", "requests", "appeals", "checks", "parse",
+)
+
+SECTION_KEYS = ("overview", "proactive", "requests", "appeals", "problems", "other")
+"""The six narrative sections 一…六 (format-and-rules.md §1)."""
+
+SECTION_NUMERALS = dict(zip(SECTION_KEYS, "一二三四五六", strict=True))
+
+# Section 三 columns, in the public order (record.md).
+REQUEST_COLUMNS = (
+    "natural_person", "commercial", "research", "nonprofit", "legal_service", "other_org", "total",
+)
+REQUEST_COLUMN_LABELS = dict(zip(
+    REQUEST_COLUMNS,
+    ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"),
+    strict=True,
+))
+
+# Section 三 rows, in table order, with their official labels (format-and-rules.md §2.4/2.5).
+REQUEST_ROWS_2021 = (
+    ("received", "一、本年新收政府信息公开申请数量"),
+    ("carried_over", "二、上年结转政府信息公开申请数量"),
+    ("granted", "（一）予以公开"),
+    ("partly_granted", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"),
+    ("denied_state_secret", "1.属于国家秘密"),
+    ("denied_law_prohibited", "2.其他法律行政法规禁止公开"),
+    ("denied_security", "3.危及“三安全一稳定”"),
+    ("denied_third_party", "4.保护第三方合法权益"),
+    ("denied_internal", "5.属于三类内部事务信息"),
+    ("denied_process", "6.属于四类过程性信息"),
+    ("denied_enforcement_file", "7.属于行政执法案卷"),
+    ("denied_query", "8.属于行政查询事项"),
+    ("unable_not_held", "1.本机关不掌握相关政府信息"),
+    ("unable_needs_creation", "2.没有现成信息需要另行制作"),
+    ("unable_unclear", "3.补正后申请内容仍不明确"),
+    ("rejected_petition", "1.信访举报投诉类申请"),
+    ("rejected_repeat", "2.重复申请"),
+    ("rejected_publication", "3.要求提供公开出版物"),
+    ("rejected_excessive", "4.无正当理由大量反复申请"),
+    ("rejected_confirmation", "5.要求行政机关确认或重新出具已获取信息"),
+    ("other_no_correction", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
+    ("other_unpaid_fee", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
+    ("other_misc", "3.其他"),
+    ("handled_total", "（七）总计"),
+    ("carried_forward", "四、结转下年度继续办理"),
+)
+REQUEST_ROWS_2019 = tuple(
+    row for row in REQUEST_ROWS_2021
+    if row[0] not in ("other_no_correction", "other_unpaid_fee", "other_misc")
+)
+REQUEST_ROWS_2019 = (
+    *REQUEST_ROWS_2019[: REQUEST_ROWS_2019.index(("handled_total", "（七）总计"))],
+    ("other", "（六）其他处理"),
+    ("handled_total", "（七）总计"),
+    ("carried_forward", "四、结转下年度继续办理"),
+)
+
+# The 三、本年度办理结果 groups: which result rows belong to which printed group.
+REQUEST_GROUPS = (
+    ("granted", "（一）予以公开", ("granted",)),
+    ("partly_granted", "（二）部分公开", ("partly_granted",)),
+    ("denied", "（三）不予公开", tuple(r for r, _ in REQUEST_ROWS_2021 if r.startswith("denied_"))),
+    ("unable", "（四）无法提供", tuple(r for r, _ in REQUEST_ROWS_2021 if r.startswith("unable_"))),
+    ("rejected", "（五）不予处理", tuple(r for r, _ in REQUEST_ROWS_2021 if r.startswith("rejected_"))),
+    ("other", "（六）其他处理", ("other_no_correction", "other_unpaid_fee", "other_misc", "other")),
+)
+
+RESULT_ROWS_2021 = tuple(r for r, _ in REQUEST_ROWS_2021[2:-2])
+RESULT_ROWS_2019 = tuple(r for r, _ in REQUEST_ROWS_2019[2:-2])
+
+# Section 二 rows and fields per edition (record.md, format-and-rules.md §2.1/2.2).
+PROACTIVE_2021 = (
+    ("rules", "规章", ("issued", "repealed", "in_force")),
+    ("normative_docs", "行政规范性文件", ("issued", "repealed", "in_force")),
+    ("licensing", "行政许可", ("decisions",)),
+    ("penalty", "行政处罚", ("decisions",)),
+    ("coercion", "行政强制", ("decisions",)),
+    ("fees", "行政事业性收费", ("amount",)),
+)
+PROACTIVE_2019 = (
+    ("rules", "规章", ("made", "published", "total_published")),
+    ("normative_docs", "规范性文件", ("made", "published", "total_published")),
+    ("licensing", "行政许可", ("previous", "change", "decisions")),
+    ("other_services", "其他对外管理服务事项", ("previous", "change", "decisions")),
+    ("penalty", "行政处罚", ("previous", "change", "decisions")),
+    ("coercion", "行政强制", ("previous", "change", "decisions")),
+    ("fees", "行政事业性收费", ("previous", "change")),
+    ("procurement", "政府集中采购", ("projects", "amount")),
+)
+PROACTIVE_FIELD_LABELS = {
+    "issued": "本年制发件数", "repealed": "本年废止件数", "in_force": "现行有效件数",
+    "decisions": "本年处理决定数量", "amount": "金额",
+    "made": "本年新制作数量", "published": "本年新公开数量", "total_published": "对外公开总数量",
+    "previous": "上一年项目数量", "change": "本年增/减", "projects": "采购项目数量",
+}
+# Cells that hold money (decimals as printed); all other cells are integer counts.
+MONEY_FIELDS = {("fees", "amount"), ("procurement", "amount")}
+
+APPEAL_GROUPS = (
+    ("review", "行政复议"),
+    ("suit_direct", "行政诉讼·未经复议直接起诉"),
+    ("suit_after_review", "行政诉讼·复议后起诉"),
+)
+APPEAL_FIELDS = ("upheld", "corrected", "other", "pending", "total")
+APPEAL_FIELD_LABELS = dict(zip(APPEAL_FIELDS, ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计"), strict=True))
+
+
+def request_rows(edition: str | None) -> tuple[tuple[str, str], ...]:
+    """Row ids and labels of section 三 for an edition (2021 when unknown)."""
+    return REQUEST_ROWS_2019 if edition == "2019" else REQUEST_ROWS_2021
+
+
+def proactive_rows(edition: str | None) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    return PROACTIVE_2019 if edition == "2019" else PROACTIVE_2021
+
+
+def result_rows(edition: str | None) -> tuple[str, ...]:
+    return RESULT_ROWS_2019 if edition == "2019" else RESULT_ROWS_2021
+
+
+# ---- the YAML / JSON boundary -------------------------------------------------------------
+
+
+class _RecordDumper(yaml.SafeDumper):
+    """Block style, Unicode kept, short numeric lists inline so a table row reads as one line."""
+
+
+def _represent_list(dumper: yaml.SafeDumper, data: list) -> yaml.Node:
+    flow = all(v is None or isinstance(v, int | float) for v in data)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
+
+
+_RecordDumper.add_representer(list, _represent_list)
+
+
+def record_to_yaml(record: dict[str, Any]) -> str:
+    """Serialise a record deterministically (key order as built, UTF-8, no aliases)."""
+    _RecordDumper.ignore_aliases = lambda self, data: True  # type: ignore[method-assign]
+    return yaml.dump(
+        record, Dumper=_RecordDumper, allow_unicode=True, sort_keys=False, width=1000,
+        default_flow_style=False,
+    )
+
+
+def record_from_yaml(text: str) -> dict[str, Any]:
+    return yaml.safe_load(text)
+
+
+def record_to_json(record: dict[str, Any] | list[dict[str, Any]]) -> str:
+    return json.dumps(record, ensure_ascii=False, indent=2)
+
+
+@cache
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of a record (generator/schema/record.schema.json)."""
+    text = resources.files("generator").joinpath("schema/record.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+def validate_record(record: dict[str, Any]) -> list[str]:
+    """Schema problems of a record as readable strings ("requests.received[3]: ..."); [] if valid."""
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(json_schema())
+    problems = []
+    for error in sorted(validator.iter_errors(record), key=lambda e: list(map(str, e.path))):
+        where = ".".join(str(p) for p in error.path) or "(record)"
+        problems.append(f"{where}: {error.message}")
+    return problems

@@ -1,0 +1,136 @@
+"""The downloadable dataset: records.json, records.yaml, records.csv and the column list.
+
+CSV columns are record key paths (requests.granted.total), in the order of the record contract
+(generator/record.py); both editions' section 二 columns are present, blank where not used.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from generator import record as spec
+
+CSV_BOM = "\ufeff"
+# Leading characters a spreadsheet would run as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+_META_COLUMNS = (
+    ("id", "报告编号 `<机关拼音>/<年度>`，也是报告页面的路径"),
+    ("agency.name", "机关名称（照录报告）"),
+    ("agency.region.province", "省"),
+    ("agency.region.city", "市"),
+    ("agency.region.county", "县（区）"),
+    ("agency.region.township", "乡镇（街道）"),
+    ("year", "报告年度"),
+    ("edition", "表格格式：2019（国办公开办函〔2019〕60号）或 2021（国办公开办函〔2021〕30号）"),
+    ("title", "报告标题"),
+    ("published", "发布日期（报告落款）"),
+    ("period.start", "统计期间起"),
+    ("period.end", "统计期间止"),
+    ("contact.address", "联系地址"),
+    ("contact.postcode", "邮政编码"),
+    ("contact.phone", "联系电话"),
+    ("contact.email", "电子邮箱"),
+    ("contact.website", "网站"),
+    ("source.file", "原始文件"),
+    ("source.sha256", "原始文件的 SHA-256"),
+    ("source.format", "原始文件格式"),
+    ("source.pages", "原始文件页数"),
+)
+
+
+def _proactive_columns() -> list[tuple[str, str]]:
+    columns: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for edition, rows in (("2021", spec.PROACTIVE_2021), ("2019", spec.PROACTIVE_2019)):
+        for rid, label, fields in rows:
+            for f in fields:
+                path = f"proactive.{rid}.{f}"
+                if path in seen:
+                    continue
+                seen.add(path)
+                unit = "（万元）" if (edition, rid, f) == ("2021", "fees", "amount") else ""
+                columns.append((path, f"二、{label} · {spec.PROACTIVE_FIELD_LABELS[f]}{unit}"
+                                      f"（{edition} 版）"))
+    return columns
+
+
+def _request_row_ids() -> list[tuple[str, str]]:
+    rows = list(spec.REQUEST_ROWS_2021)
+    at = [r for r, _ in rows].index("handled_total")
+    rows.insert(at, next(row for row in spec.REQUEST_ROWS_2019 if row[0] == "other"))
+    return rows
+
+
+def columns() -> list[tuple[str, str]]:
+    """(column name, meaning) of records.csv, in order."""
+    cols = list(_META_COLUMNS)
+    cols += _proactive_columns()
+    for rid, label in _request_row_ids():
+        only = {"other": "（仅 2019 版）", "other_no_correction": "（仅 2021 版）",
+                "other_unpaid_fee": "（仅 2021 版）", "other_misc": "（仅 2021 版）"}.get(rid, "")
+        for col in spec.REQUEST_COLUMNS:
+            cols.append((f"requests.{rid}.{col}",
+                         f"三、{label} · {spec.REQUEST_COLUMN_LABELS[col]}{only}"))
+    for gid, glabel in spec.APPEAL_GROUPS:
+        for f in spec.APPEAL_FIELDS:
+            cols.append((f"appeals.{gid}.{f}", f"四、{glabel} · {spec.APPEAL_FIELD_LABELS[f]}"))
+    cols += [
+        ("checks.error", "合规检查：错误条数"),
+        ("checks.warning", "合规检查：警告条数"),
+        ("checks.info", "合规检查：提示条数"),
+        ("parse.warnings", "解析提示条数"),
+    ]
+    return cols
+
+
+def _value(record: dict[str, Any], path: str, counts: dict[str, int]) -> Any:
+    head, _, rest = path.partition(".")
+    if head == "checks":
+        return counts[rest]
+    if path == "parse.warnings":
+        return len((record.get("parse") or {}).get("warnings") or [])
+    if head == "requests":
+        rid, col = rest.split(".")
+        row = (record.get("requests") or {}).get(rid)
+        index = spec.REQUEST_COLUMNS.index(col)
+        return row[index] if isinstance(row, list) and index < len(row) else None
+    value: Any = record
+    for key in path.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(key)
+    return value
+
+
+def _csv_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, int | float):
+        return str(value)
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def records_csv(records: Sequence[dict[str, Any]], counts: dict[str, dict[str, int]]) -> str:
+    names = [name for name, _ in columns()]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(names)
+    for record in records:
+        writer.writerow(_csv_text(_value(record, n, counts[record["id"]])) for n in names)
+    return CSV_BOM + buffer.getvalue()
+
+
+def records_json(records: Sequence[dict[str, Any]]) -> str:
+    return spec.record_to_json(list(records)) + "\n"
+
+
+def records_yaml(records: Sequence[dict[str, Any]]) -> str:
+    """One YAML document per record."""
+    return "".join("---\n" + spec.record_to_yaml(r) for r in records)

@@ -1,0 +1,142 @@
+"""The Jinja environment for the Markdown templates, and the escaping every record value gets.
+
+Report text is untrusted. Every `{{ value }}` in a template passes through `finalize`, which
+HTML-escapes it and turns Markdown syntax characters into numeric character references, so
+report text can never become markup, a link, a heading, a table or a snippet include.
+Template code marks its own trusted markup with `Markup` (macros do this automatically).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+# Characters that start Markdown (or pymdownx / attr_list) syntax anywhere in a line.
+# Python-Markdown leaves `&#NN;` references alone and the browser shows the character.
+_INLINE_SPECIALS = "\\`*_[](){}#|~!"
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
+_TABLE = {**_HTML, **{c: f"&#{ord(c)};" for c in _INLINE_SPECIALS}}
+_TRANSLATE = str.maketrans(_TABLE)
+# Line starts that open block syntax after the inline pass: list items (-, +, 1.), rules and
+# setext underlines (---, ===), snippets (--8<--).
+_LINE_START = re.compile(r"^([ \t]*)([-+=]|\d+[.)])", re.MULTILINE)
+# Characters that are safe as-is and readable, used where a value goes into YAML front matter
+# or a page title that MkDocs/Material may print without escaping.
+_PLAIN = str.maketrans({"<": "＜", ">": "＞", "&": "＆", '"': "＂", "'": "＇", "`": "｀",
+                        "\\": "＼", "{": "｛", "}": "｝", "[": "［", "]": "］", "#": "＃",
+                        "*": "＊", "_": "＿", "|": "｜"})
+_SPACES = re.compile(r"\s+")
+NULL_TOOLTIP = "报告未填写"
+
+
+def escape_html(value: Any) -> Markup:
+    """HTML-escape <>&"' (for attribute values and raw HTML blocks)."""
+    return Markup(str(value).translate(str.maketrans(_HTML)))
+
+
+def escape_md(value: Any) -> Markup:
+    """Escape for Markdown *and* HTML: the result renders as the literal text, never as markup."""
+    if isinstance(value, Markup):
+        return value
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n").translate(_TRANSLATE)
+
+    def _neutralise(match: re.Match[str]) -> str:
+        marker = match.group(2)
+        if marker[0].isdigit():  # "1." -> "1&#46;"
+            return match.group(1) + marker[:-1] + f"&#{ord(marker[-1])};"
+        return match.group(1) + f"&#{ord(marker)};"
+
+    text = _LINE_START.sub(_neutralise, text)
+    # Four leading spaces would make an indented code block; they carry no meaning in reports.
+    text = "\n".join(line.lstrip(" \t") for line in text.split("\n"))
+    return Markup(text)
+
+
+def inline(value: Any) -> Markup:
+    """Escape and fold all white space to single spaces (for table cells, headings, list items)."""
+    if value is None:
+        return Markup("")
+    return escape_md(_SPACES.sub(" ", str(value)).strip())
+
+
+def paragraphs(value: Any) -> Markup:
+    """Escaped narrative text: one Markdown paragraph per non-empty source line."""
+    if value is None:
+        return Markup("")
+    lines = [line.strip() for line in str(value).splitlines()]
+    return Markup("\n\n".join(escape_md(line) for line in lines if line))
+
+
+def plain(value: Any) -> str:
+    """Text with markup-significant ASCII replaced by full-width look-alikes (titles, tags)."""
+    return _SPACES.sub(" ", str(value)).strip().translate(_PLAIN)
+
+
+def yaml_str(value: Any) -> Markup:
+    """A JSON string literal (valid YAML) of `plain(value)`: safe in front matter."""
+    return Markup(json.dumps(plain(value), ensure_ascii=False))
+
+
+def number(value: Any) -> str:
+    """A count or amount as printed; floats without a spurious exponent."""
+    if isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, float):
+        return format(value, "f").rstrip("0").rstrip(".") if value != int(value) else str(value)
+    return str(value)
+
+
+def cell(value: Any, anchor: str, colspan: int = 1) -> Markup:
+    """An HTML <td> with a stable id; null is an explicit dash with a tooltip, never 0."""
+    attrs = f' id="{escape_html(anchor)}"' + (f' colspan="{int(colspan)}"' if colspan > 1 else "")
+    if value is None:
+        return Markup(f'<td{attrs} class="nb-null" title="{NULL_TOOLTIP}">—</td>')
+    return Markup(f"<td{attrs}>{escape_html(number(value))}</td>")
+
+
+def null_mark(value: Any) -> Markup:
+    """A value for a Markdown table cell: the number, or the dash with the tooltip."""
+    if value is None:
+        return Markup(f'<span class="nb-null" title="{NULL_TOOLTIP}">—</span>')
+    return inline(number(value))
+
+
+def or_dash(value: Any) -> Markup:
+    """Null or empty -> "—"; otherwise the escaped one-line text (prose fields, table cells)."""
+    return Markup("—") if value is None or value == "" else inline(value)
+
+
+def _finalize(value: Any) -> Any:
+    if value is None:
+        # Printing None is a template bug (say what to show instead), not "None" on a page.
+        raise jinja2.UndefinedError("a template printed a null value; use |or_dash")
+    if isinstance(value, Markup):
+        return value
+    return escape_md(value)
+
+
+def make_environment(**globals_: Any) -> jinja2.Environment:
+    """Templates from generator/render/templates; StrictUndefined; autoescape + Markdown escape."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("generator.render", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        finalize=_finalize,
+        keep_trailing_newline=True,
+        # `{#id}` is attr_list heading-id syntax in the templates, so comments are `{## ##}`.
+        comment_start_string="{##",
+        comment_end_string="##}",
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        escape_md=escape_md, escape_html=escape_html, inline=inline, paragraphs=paragraphs,
+        plain=plain, yaml_str=yaml_str, number=number, cell=cell, or_dash=or_dash,
+        null_mark=null_mark,
+    )
+    env.globals.update(globals_)
+    return env

@@ -1,0 +1,169 @@
+"""The three statistical tables of a record as rows of label cells and value cells.
+
+Shapes follow the official formats (format-and-rules.md §2): section 二 per edition in blocks
+of 《条例》第二十条 items, section 三 with its three label columns and the 申请人情况 header,
+section 四 with the 行政复议 / 行政诉讼 header groups. Labels come from generator/record.py;
+only the block headers and a few column headers that differ per edition are defined here.
+Every value cell carries the anchor id of its key path with "." -> "-" (requests-granted-total).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from generator import record as spec
+
+
+@dataclass(frozen=True)
+class Label:
+    text: str
+    rowspan: int = 1
+    colspan: int = 1
+
+
+@dataclass(frozen=True)
+class Value:
+    value: Any
+    anchor: str
+    colspan: int = 1
+
+
+@dataclass(frozen=True)
+class Row:
+    labels: tuple[Label, ...]
+    values: tuple[Value, ...]
+
+
+@dataclass(frozen=True)
+class Block:
+    """One 第二十条 item of section 二: a header, its column headers and rows."""
+
+    header: str
+    columns: tuple[str, ...]
+    rows: tuple[Row, ...]
+
+
+# Section 二 blocks: (第二十条 item, row ids), §2.1 (2021) and §2.2 (2019).
+PROACTIVE_BLOCKS = {
+    "2021": (
+        ("第二十条第（一）项", ("rules", "normative_docs")),
+        ("第二十条第（五）项", ("licensing",)),
+        ("第二十条第（六）项", ("penalty", "coercion")),
+        ("第二十条第（八）项", ("fees",)),
+    ),
+    "2019": (
+        ("第二十条第（一）项", ("rules", "normative_docs")),
+        ("第二十条第（五）项", ("licensing", "other_services")),
+        ("第二十条第（六）项", ("penalty", "coercion")),
+        ("第二十条第（八）项", ("fees",)),
+        ("第二十条第（九）项", ("procurement",)),
+    ),
+}
+# Column headers as printed where they differ from record.PROACTIVE_FIELD_LABELS (§2.1/§2.2).
+PRINTED_FIELD_LABELS = {
+    ("2021", "amount"): "本年收费金额（单位：万元）",
+    ("2019", "decisions"): "处理决定数量",
+    ("2019", "amount"): "采购总金额",
+}
+PROACTIVE_WIDTH = 3  # value columns of the widest block
+REQUESTS_CORNER = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+REQUESTS_RESULTS = "三、本年度办理结果"
+
+
+def anchor(*parts: str) -> str:
+    return "-".join(parts)
+
+
+def edition_of(record: dict[str, Any]) -> str:
+    return "2019" if record.get("edition") == "2019" else "2021"
+
+
+def proactive_blocks(record: dict[str, Any]) -> list[Block]:
+    edition = edition_of(record)
+    table = record.get("proactive") or {}
+    labels = {rid: (label, fields) for rid, label, fields in spec.proactive_rows(edition)}
+    blocks = []
+    for header, row_ids in PROACTIVE_BLOCKS[edition]:
+        fields = labels[row_ids[0]][1]
+        columns = tuple(PRINTED_FIELD_LABELS.get((edition, f), spec.PROACTIVE_FIELD_LABELS[f])
+                        for f in fields)
+        rows = []
+        for rid in row_ids:
+            label, row_fields = labels[rid]
+            data = table.get(rid) or {}
+            values = [Value(data.get(f), anchor("proactive", rid, f)) for f in row_fields]
+            # The last cell of a narrow block spans the rest of the widest block.
+            last = values[-1]
+            values[-1] = Value(last.value, last.anchor, PROACTIVE_WIDTH - len(values) + 1)
+            rows.append(Row((Label(label),), tuple(values)))
+        blocks.append(Block(header, columns, tuple(rows)))
+    return blocks
+
+
+def proactive_colspans(block: Block) -> list[int]:
+    """Column header spans of a block so that its headers fill PROACTIVE_WIDTH columns."""
+    spans = [1] * len(block.columns)
+    spans[-1] = PROACTIVE_WIDTH - len(block.columns) + 1
+    return spans
+
+
+def request_rows(record: dict[str, Any]) -> list[Row]:
+    """Section 三 rows with their label cells (three label columns, rowspans for the groups)."""
+    edition = edition_of(record)
+    table = record.get("requests") or {}
+    rows_spec = spec.request_rows(edition)
+    result_ids = set(spec.result_rows(edition)) | {"handled_total"}
+    group_of = {rid: (gid, glabel, members) for gid, glabel, members in spec.REQUEST_GROUPS
+                for rid in members}
+    result_count = sum(1 for rid, _ in rows_spec if rid in result_ids)
+    rows: list[Row] = []
+    first_result = True
+    seen_groups: set[str] = set()
+    for rid, label in rows_spec:
+        values = tuple(Value(_cell(table.get(rid), i), anchor("requests", rid, column))
+                       for i, column in enumerate(spec.REQUEST_COLUMNS))
+        labels: list[Label] = []
+        if rid not in result_ids:
+            labels.append(Label(label, colspan=3))
+        else:
+            if first_result:
+                labels.append(Label(REQUESTS_RESULTS, rowspan=result_count))
+                first_result = False
+            gid, glabel, members = group_of.get(rid, (rid, label, (rid,)))
+            edition_members = [m for m, _ in rows_spec if m in members]
+            if len(edition_members) <= 1:
+                # A one-row group: its own label is the group label ((一), (二), 2019 (六), (七)).
+                labels.append(Label(glabel if rid == "other" else label, colspan=2))
+            else:
+                if gid not in seen_groups:
+                    labels.append(Label(glabel, rowspan=len(edition_members)))
+                    seen_groups.add(gid)
+                labels.append(Label(label))
+        rows.append(Row(tuple(labels), values))
+    return rows
+
+
+def _cell(values: Any, index: int) -> Any:
+    if isinstance(values, list) and index < len(values):
+        return values[index]
+    return None
+
+
+def appeal_groups() -> list[tuple[str, str]]:
+    """(group id, sub-header) for section 四: 行政复议 and the two 行政诉讼 groups."""
+    return [(gid, label.split("·")[-1]) for gid, label in spec.APPEAL_GROUPS]
+
+
+def appeal_values(record: dict[str, Any]) -> list[Value]:
+    table = record.get("appeals") or {}
+    return [Value((table.get(gid) or {}).get(f), anchor("appeals", gid, f))
+            for gid, _label in spec.APPEAL_GROUPS for f in spec.APPEAL_FIELDS]
+
+
+def anchors(record: dict[str, Any]) -> set[str]:
+    """Every value-cell anchor on the record's page (to link findings to their cell)."""
+    ids = {v.anchor for b in proactive_blocks(record) for r in b.rows for v in r.values}
+    ids |= {v.anchor for r in request_rows(record) for v in r.values}
+    ids |= {v.anchor for v in appeal_values(record)}
+    return ids

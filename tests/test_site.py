@@ -1,0 +1,144 @@
+"""End to end: render the hand-made records, build with MkDocs + Material, inspect the HTML."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from test_render_samples import (
+    FAILURES,
+    RULES,
+    make_findings,
+    make_records,
+    make_sources,
+    with_checks,
+)
+
+from generator.errors import NianbaoError
+from generator.render import render_site
+from generator.site import build_mkdocs
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow
+
+
+def _project(tmp: Path) -> Path:
+    """A copy of the committed site configuration with freshly rendered content."""
+    project = tmp / "project"
+    (project / "content").mkdir(parents=True)
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    shutil.copytree(ROOT / "overrides", project / "overrides")
+    shutil.copy(ROOT / "content" / "about.md", project / "content" / "about.md")
+    shutil.copytree(ROOT / "content" / "assets", project / "content" / "assets")
+    findings = make_findings()
+    records = with_checks(make_records(), findings)
+    render_site(records, findings, FAILURES, RULES, project / "content",
+                make_sources(tmp, records))
+    return project
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("site")
+    project = _project(tmp)
+    site = tmp / "out"
+    build_mkdocs(project, site, strict=True)  # from any working directory
+    return site
+
+
+class _Assets(HTMLParser):
+    """Collects (tag, attribute, url) of everything a browser would fetch or run."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[tuple[str, str, str]] = []
+        self.html_lang: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "html":
+            self.html_lang = a.get("lang")
+        for name in ("src", "href", "srcset", "data", "poster"):
+            if a.get(name) and not (tag == "a" and name == "href"):
+                self.urls.append((tag, name, a[name] or ""))
+
+
+def _pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def test_pages_exist(built: Path) -> None:
+    for rel in ("index.html", "agencies/index.html", "regions/index.html", "years/index.html",
+                "unreadable/index.html", "about/index.html", "compliance/index.html",
+                "compliance/rules/index.html", "compliance/rules/T3-01/index.html",
+                "data/index.html", "reports/yimei-qu-renmin-zhengfu/index.html",
+                "reports/yimei-qu-renmin-zhengfu/2021/index.html",
+                "reports/yimei-qu-renmin-zhengfu/2020/index.html",
+                "reports/eyi-ju/2022/index.html"):
+        assert (built / rel).is_file(), rel
+    for rel in ("data/records.csv", "data/records.json", "data/records.yaml",
+                "reports/yimei-qu-renmin-zhengfu/2021.txt",
+                "reports/yimei-qu-renmin-zhengfu/2021.yml",
+                "assets/js/tablesort.js", "assets/css/nianbao.css"):
+        assert (built / rel).is_file(), rel
+    # Dotfiles of the render stage are not published.
+    assert not (built / ".generated").exists() and not (built / ".jieba_userdict.txt").exists()
+
+
+def test_report_page_html(built: Path) -> None:
+    html = (built / "reports/yimei-qu-renmin-zhengfu/2021/index.html").read_text("utf-8")
+    assert 'id="requests-granted-total">2</td>' in html
+    assert 'id="requests-granted-commercial" class="nb-null" title="报告未填写">—</td>' in html
+    assert 'href="../../../compliance/rules/T3-05/"' in html
+    assert 'href="../2021.txt"' in html
+
+
+def test_html_lang_and_no_external_assets(built: Path) -> None:
+    pages = _pages(built)
+    assert len(pages) >= 20
+    for page in pages:
+        parser = _Assets()
+        parser.feed(page.read_text("utf-8"))
+        assert parser.html_lang == "zh", page
+        external = [u for u in parser.urls if re.match(r"^\s*(https?:)?//", u[2], re.I)]
+        assert not external, (page, external)
+
+
+def test_no_script_from_report_text(built: Path) -> None:
+    for page in _pages(built):
+        html = page.read_text("utf-8")
+        assert "alert(1)</script>" not in html and "alert(2)</script>" not in html, page
+        assert not re.search(r"<img[^>]*onerror", html), page
+        assert not re.search(r"href=\"javascript:", html, re.I), page
+
+
+def test_search_index_is_utf8_and_segmented(built: Path) -> None:
+    raw = (built / "search/search_index.json").read_text("utf-8")
+    assert "行政复议" in raw and "\\u884c" not in raw  # the hook rewrote \uXXXX as UTF-8
+    index = json.loads(raw)
+    separator = re.compile(index["config"]["separator"])
+    tokens: set[str] = set()
+    for doc in index["docs"]:
+        tokens.update(separator.split(doc["title"] + " " + doc["text"]))
+    for word in ("行政复议", "依申请公开", "伊美区人民政府", "海淀区人民政府", "报告", "信息公开"):
+        assert word in tokens, word
+    # 年度报告 is split by the user dictionary, so the query 报告 finds it.
+    assert "年度报告" not in tokens
+
+
+def test_strict_build_failure_is_one_line(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    (project / "content" / "about.md").write_text("[broken](missing.md)\n", "utf-8")
+    with pytest.raises(NianbaoError) as info:
+        build_mkdocs(project, tmp_path / "out", strict=True)
+    message = str(info.value)
+    assert "\n" not in message and "missing.md" in message
+
+
+def test_missing_config(tmp_path: Path) -> None:
+    with pytest.raises(NianbaoError, match="no MkDocs configuration"):
+        build_mkdocs(tmp_path, tmp_path / "out")
