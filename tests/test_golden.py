@@ -121,9 +121,7 @@ def _warning_matches(spec: dict, warning: dict) -> bool:
         return False
     if not _where_matches(spec.get("where"), warning.get("where")):
         return False
-    if "text" in spec and spec["text"] not in str(warning.get("text") or ""):
-        return False
-    return True
+    return not ("text" in spec and spec["text"] not in str(warning.get("text") or ""))
 
 
 def _any_of(expected: Any) -> list:

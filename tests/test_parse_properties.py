@@ -8,7 +8,13 @@ from hypothesis import strategies as st
 
 from generator.ingest.text import read
 from generator.parse import parse_document
-from generator.record import APPEAL_FIELDS, APPEAL_GROUPS, PROACTIVE_2019, PROACTIVE_2021, request_rows
+from generator.record import (
+    APPEAL_FIELDS,
+    APPEAL_GROUPS,
+    PROACTIVE_2019,
+    PROACTIVE_2021,
+    request_rows,
+)
 
 COUNT = st.integers(min_value=0, max_value=99999)
 CELL = st.one_of(COUNT, st.none())

@@ -390,3 +390,36 @@ def test_id_validation(tmp_path: Path, bad: object) -> None:
     with pytest.raises(NianbaoError, match="record id"):
         _render(tmp_path, records)
     assert not (tmp_path / "content").exists()  # nothing written before validation
+
+
+def test_source_copies_never_served_as_pages(tmp_path: Path) -> None:
+    records = make_records()[:2]
+    findings = {r["id"]: [] for r in records}
+    sources = {}
+    for record, suffix in zip(records, (".html", ".MD"), strict=True):
+        path = tmp_path / f"{record['id'].replace('/', '_')}{suffix}"
+        path.write_text("<script>alert(1)</script>", "utf-8")
+        sources[record["id"]] = path
+    content = tmp_path / "content"
+    render_site(records, findings, [], RULES, content, sources)
+    assert (content / "reports/yimei-qu-renmin-zhengfu/2021.html.txt").is_file()
+    assert (content / "reports/yimei-qu-renmin-zhengfu/2020.md.txt").is_file()
+    assert "[原始文件（html.txt）](2021.html.txt)" in _read(content, Y2021)
+    assert not list(content.rglob("*.html"))
+
+
+def test_deterministic_across_hash_seeds(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; from pathlib import Path; sys.path.insert(0, 'tests');"
+        "from test_render import _render; _render(Path(sys.argv[1]))"
+    )
+    root = Path(__file__).resolve().parents[1]
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-c", script, str(tmp_path / seed)], cwd=root, env=env,
+                       check=True)
+    assert _snapshot(tmp_path / "1" / "content") == _snapshot(tmp_path / "2" / "content")

@@ -97,6 +97,15 @@ def test_report_page_html(built: Path) -> None:
     assert 'href="../2021.txt"' in html
 
 
+def test_compliance_tables_are_sortable(built: Path) -> None:
+    html = (built / "compliance/index.html").read_text("utf-8")
+    assert re.search(r'<div class="nb-sortable">\s*(<div class="md-typeset__scrollwrap">\s*'
+                     r'<div class="md-typeset__table">\s*)?<table>', html)
+    assert 'src="../assets/js/tablesort.js"' in html
+    js = (built / "assets/js/tablesort.js").read_text("utf-8")
+    assert "document$.subscribe" in js and ".nb-sortable table" in js
+
+
 def test_html_lang_and_no_external_assets(built: Path) -> None:
     pages = _pages(built)
     assert len(pages) >= 20

@@ -174,7 +174,7 @@ def _blocks(lines: list[str], warnings: list[dict]) -> list[Block]:
         if not stripped and not _is_cell_line(line):
             i += 1
             continue
-        if PAGE_NUMBER.match(stripped) and _blank_around(lines, i):
+        if PAGE_NUMBER.match(stripped) and not _is_cell_line(line) and _blank_around(lines, i):
             warnings.append({"code": "debris-removed", "message": f"removed stray page number {stripped!r}",
                              "line": number, "text": stripped})
             i += 1
@@ -217,8 +217,8 @@ def _blocks(lines: list[str], warnings: list[dict]) -> list[Block]:
 def _blank_around(lines: list[str], i: int) -> bool:
     """A bare number is a page number only when it stands alone between blank lines or at
     the end of the text (a number directly under a cell continues that cell)."""
-    before = i == 0 or not lines[i - 1].strip()
-    after = i + 1 >= len(lines) or not lines[i + 1].strip()
+    before = i == 0 or (not lines[i - 1].strip() and not _is_cell_line(lines[i - 1]))
+    after = i + 1 >= len(lines) or (not lines[i + 1].strip() and not _is_cell_line(lines[i + 1]))
     return before and after
 
 

@@ -40,7 +40,7 @@ def read_appeals(rows: list[Row]) -> AppealsTable:
     data = [row for row in rows if row.has_values]
     per_group = {_group_of(row): row for row in data if _group_of(row)}
     if len(per_group) == len(APPEAL_GROUPS) and len(data) == len(APPEAL_GROUPS):
-        result.groups = {key: _cells(row, key, len(APPEAL_FIELDS), result) for key, _ in APPEAL_GROUPS}
+        result.groups = {key: _cells(per_group[key], key, len(APPEAL_FIELDS), result) for key, _ in APPEAL_GROUPS}
         return result
     if len(data) != 1:
         found = "no row of numbers" if not data else f"{len(data)} rows of numbers"

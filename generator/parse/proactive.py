@@ -68,49 +68,66 @@ def match_row(row: Row) -> str | None:
     return None
 
 
-def header_fields(row: Row, table: ProactiveTable) -> list[str] | None:
-    """Fields named by a header row (信息内容 | 本年制发件数 | …), or None if not a header."""
-    fields = []
-    for label in row.labels:
-        text = norm(label)
+@dataclass(frozen=True)
+class Header:
+    fields: tuple[str, ...]
+    positions: tuple[int, ...]
+    """Cell index of each field in the header row: data rows with the same number of cells
+    are read by position (a blank cell stays in its column)."""
+    width: int
+
+
+def read_header(row: Row, table: ProactiveTable) -> Header | None:
+    """The fields named by a header row (信息内容 | 本年制发件数 | …), or None if not a header."""
+    fields, positions = [], []
+    for index, cell in enumerate(row.cells or tuple(row.values)):
+        text = norm(cell.text)
+        if not text:
+            continue
         for name, edition, pattern in COMPILED_FIELDS:
             if pattern.search(text):
                 fields.append(name)
-                if edition and label not in table.fingerprint[edition]:
+                positions.append(index)
+                if edition and text not in table.fingerprint[edition]:
                     table.fingerprint[edition].append(text)
                 break
-    return fields or None
+    if not fields:
+        return None
+    return Header(tuple(fields), tuple(positions), len(row.cells))
 
 
 def read_proactive(rows: list[Row]) -> ProactiveTable:
     table = ProactiveTable()
-    fields: list[str] | None = None
-    for row in merge_value_rows(rows, lambda r: header_fields(r, ProactiveTable()) is not None):
+    header: Header | None = None
+    for row in merge_value_rows(rows, lambda r: read_header(r, ProactiveTable()) is not None):
         if not row.has_values:
-            found = header_fields(row, table)
+            found = read_header(row, table)
             if found:
-                fields = found
+                header = found
             elif match_row(row) and row.labels:
-                _read_row(row, match_row(row), fields, table)  # a data row left all blank
+                _read_row(row, match_row(row), header, table)  # a data row left all blank
             continue
         key = match_row(row)
         if key is None:
             table.warnings.append(warning("extra-row", row.line, "proactive",
                 f"row '{row.label}' is not a row of table 二; its values are not used", row.label))
             continue
-        _read_row(row, key, fields, table)
+        _read_row(row, key, header, table)
     return table
 
 
-def _read_row(row: Row, key: str, fields: list[str] | None, table: ProactiveTable) -> None:
+def _read_row(row: Row, key: str, header: Header | None, table: ProactiveTable) -> None:
     if key in EDITION_ONLY_ROWS:
         table.fingerprint[EDITION_ONLY_ROWS[key]].append(LABELS[key])
     if key in table.rows:
         table.warnings.append(warning("duplicate-row", row.line, f"proactive.{key}",
             f"row '{row.label}' appears twice in table 二; the first one is used", row.label))
         return
-    names = tuple(fields) if fields else DEFAULT_FIELDS[key]
-    placed = place_values(row.values, len(names), grid=row.grid)
+    names = header.fields if header else DEFAULT_FIELDS[key]
+    if header and len(row.cells) == header.width:
+        placed = tuple(row.cells[i] for i in header.positions)
+    else:
+        placed = place_values(row.values, len(names), grid=row.grid)
     if placed is None:
         found = [c.text for c in row.values if c.text.strip()]
         table.warnings.append(warning("ambiguous-row", row.line, f"proactive.{key}",

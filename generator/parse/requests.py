@@ -14,7 +14,13 @@ from generator.parse.normalize import norm
 from generator.parse.numbers import parse_cell
 from generator.parse.rows import Row, merge_value_rows, place_values
 from generator.parse.warnings import cell_warning, warning
-from generator.record import REQUEST_COLUMN_LABELS, REQUEST_COLUMNS, REQUEST_ROWS_2019, REQUEST_ROWS_2021, request_rows
+from generator.record import (
+    REQUEST_COLUMN_LABELS,
+    REQUEST_COLUMNS,
+    REQUEST_ROWS_2019,
+    REQUEST_ROWS_2021,
+    request_rows,
+)
 
 WIDTH = len(REQUEST_COLUMNS)
 

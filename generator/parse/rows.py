@@ -26,6 +26,8 @@ class Row:
     line: int
     grid: bool
     """From a reader that knows the column grid: values are right-aligned."""
+    cells: tuple[Cell, ...] = ()
+    """All cells of the row as read, for positional mapping under a header row."""
 
     @property
     def label(self) -> str:
@@ -52,7 +54,7 @@ def table_rows(table: Table) -> list[Row]:
                 last_label = index
         labels = tuple(c.text.strip() for c in cells[: last_label + 1] if c.text.strip())
         line = cells[0].line if cells else table.line
-        rows.append(Row(labels, tuple(cells[last_label + 1 :]), line, table.grid))
+        rows.append(Row(labels, tuple(cells[last_label + 1 :]), line, table.grid, tuple(cells)))
     return rows
 
 
@@ -89,7 +91,7 @@ def merge_value_rows(rows: list[Row], is_header) -> list[Row]:
             and not previous.has_values
             and not is_header(previous)
         ):
-            out[-1] = Row(previous.labels, row.values, previous.line, row.grid)
+            out[-1] = Row(previous.labels, row.values, previous.line, row.grid)  # positions lost
             continue
         out.append(row)
     return out

@@ -1,6 +1,7 @@
 /* Sortable Markdown tables (the compliance and index tables). Local, no CDN, no library.
  * Click a header to sort by that column; click again to reverse. Numbers sort as numbers,
- * everything else by Chinese collation. Report tables (class nb-table) are left alone. */
+ * everything else by Chinese collation. Only tables inside <div class="nb-sortable"> (the
+ * compliance and year tables) are sortable. */
 (function () {
   "use strict";
 
@@ -55,7 +56,7 @@
   }
 
   function init() {
-    var tables = document.querySelectorAll("article table:not([class])");
+    var tables = document.querySelectorAll("article .nb-sortable table");
     Array.prototype.forEach.call(tables, makeSortable);
   }
 
