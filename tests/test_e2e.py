@@ -1,0 +1,123 @@
+"""End to end: the sample reports -> a built site in a temp project, as `make site` does it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.errors import NianbaoError
+from generator.pipeline import Settings, build_site
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow
+
+
+def make_project(tmp: Path) -> Path:
+    project = tmp / "project"
+    project.mkdir()
+    for name in ("mkdocs.yml", "overrides", "reports"):
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, project / name)
+    (project / "content").mkdir()
+    shutil.copy(ROOT / "content" / "about.md", project / "content" / "about.md")
+    if (ROOT / "content" / "assets").is_dir():
+        shutil.copytree(ROOT / "content" / "assets", project / "content" / "assets")
+    return project
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    project = make_project(tmp_path_factory.mktemp("e2e"))
+    settings = Settings(project_dir=project, reports_dir=project / "reports", site_dir=project / "site")
+    summary = build_site(settings)
+    return project, settings, summary
+
+
+def test_summary_accounts_for_every_input(built):
+    _, _, summary = built
+    assert summary.inputs == 5
+    assert summary.records + summary.unreadable == summary.inputs
+    assert summary.findings["error"] >= 2  # seed 000 STR-03, seed 004 T3-01
+
+
+def test_one_page_per_report_and_agency(built):
+    project, _, _ = built
+    site = project / "site"
+    records = json.loads((project / "content" / "data" / "records.json").read_text("utf-8"))
+    assert len(records) == 5
+    for record in records:
+        assert (site / "reports" / record["id"] / "index.html").is_file(), record["id"]
+        agency = record["id"].split("/")[0]
+        assert (site / "reports" / agency / "index.html").is_file()
+        assert (site / "reports" / f"{record['id']}.yml").is_file()
+        assert (site / "reports" / f"{record['id']}.txt").is_file()  # the source, copied
+
+
+def test_indexes_compliance_downloads(built):
+    project, _, _ = built
+    site = project / "site"
+    for page in ("index.html", "agencies/index.html", "regions/index.html", "years/index.html",
+                 "compliance/index.html", "compliance/rules/index.html", "compliance/rules/T3-01/index.html",
+                 "unreadable/index.html", "data/index.html", "about/index.html"):
+        assert (site / page).is_file(), page
+    for download in ("records.json", "records.yaml", "records.csv"):
+        assert (site / "data" / download).stat().st_size > 0
+    assert (site / "data" / "records.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_report_page_shows_exact_cells(built):
+    project, _, _ = built
+    html = (project / "site" / "reports" / "jianshanqu-renminzhengfu" / "2021" / "index.html").read_text("utf-8")
+    assert re.search(r'id="requests-handled_total-total"[^>]*>\s*75\s*<', html)
+    assert re.search(r'id="proactive-licensing-decisions"[^>]*>\s*7912\s*<', html)
+    assert "T3-01" in html
+
+
+def test_blank_cells_are_not_zero_on_the_page(built):
+    project, _, _ = built
+    html = (project / "site" / "reports" / "yimeiqu-renminzhengfu" / "2021" / "index.html").read_text("utf-8")
+    cell = re.search(r'<td[^>]*id="appeals-review-upheld"[^>]*>(.*?)</td>', html, re.S)
+    assert cell and "0" not in re.sub(r"<[^>]+>", "", cell.group(1))
+
+
+def test_chinese_terms_are_separate_search_tokens(built):
+    project, _, _ = built
+    index = json.loads((project / "site" / "search" / "search_index.json").read_text("utf-8"))
+    separator = re.compile(index["config"]["separator"])
+    tokens = set()
+    for doc in index["docs"]:
+        tokens.update(t for t in separator.split(doc["title"] + " " + doc["text"]) if t)
+    for term in ("伊美区", "行政复议", "依申请公开"):
+        assert term in tokens, term
+
+
+def _tree_digest(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_builds_are_byte_identical(built, tmp_path):
+    project, settings, _ = built
+    first = _tree_digest(project / "content")
+    build_site(settings)
+    assert _tree_digest(project / "content") == first
+
+
+def test_failed_build_keeps_previous_site(built):
+    project, settings, _ = built
+    before = _tree_digest(project / "site")
+    config = project / "mkdocs.yml"
+    original = config.read_text("utf-8")
+    config.write_text(original + "\nnot_a_mkdocs_option: [\n", "utf-8")
+    try:
+        with pytest.raises(NianbaoError):
+            build_site(settings)
+    finally:
+        config.write_text(original, "utf-8")
+    assert _tree_digest(project / "site") == before
+    assert not list(project.glob(".site-build-*"))
