@@ -7,8 +7,6 @@ from pathlib import Path
 
 from generator.errors import NianbaoError
 
-SEARCH_PLUGIN_NAMES = ("material/search", "search")
-
 
 class _WarningCounter(logging.Handler):
     """Keeps MkDocs' warnings so a failed strict build can say why in one line."""
@@ -37,7 +35,6 @@ def build_mkdocs(project_dir: Path, site_dir: Path, *, strict: bool = True) -> N
     try:
         config = load_config(str(config_file), site_dir=str(Path(site_dir).resolve()),
                              strict=strict)
-        _resolve_search_paths(config, project_dir)
         build(config)
     except exceptions.Abort as error:
         reason = counter.messages[0] if counter.messages else str(error)
@@ -48,20 +45,6 @@ def build_mkdocs(project_dir: Path, site_dir: Path, *, strict: bool = True) -> N
         raise NianbaoError(f"MkDocs build failed: {error}") from error
     finally:
         logger.removeHandler(counter)
-
-
-def _resolve_search_paths(config: object, project_dir: Path) -> None:
-    """Material's search plugin opens jieba_dict(_user) relative to the working directory;
-    make them relative to the project so the build works from anywhere."""
-    plugins = getattr(config, "plugins", {})
-    for name in SEARCH_PLUGIN_NAMES:
-        plugin = plugins.get(name) if hasattr(plugins, "get") else None
-        if plugin is None:
-            continue
-        for key in ("jieba_dict", "jieba_dict_user"):
-            value = plugin.config.get(key)
-            if value and not Path(value).is_absolute():
-                plugin.config[key] = str(project_dir / value)
 
 
 def _one_line(text: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from html.parser import HTMLParser
@@ -46,7 +47,13 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("site")
     project = _project(tmp)
     site = tmp / "out"
-    build_mkdocs(project, site, strict=True)  # from any working directory
+    # From another working directory: the jieba dictionary path must still resolve.
+    cwd = Path.cwd()
+    os.chdir(tmp)
+    try:
+        build_mkdocs(project, site, strict=True)
+    finally:
+        os.chdir(cwd)
     return site
 
 
@@ -139,15 +146,28 @@ def test_search_index_is_utf8_and_segmented(built: Path) -> None:
     assert "年度报告" not in tokens
 
 
-def test_strict_build_failure_is_one_line(tmp_path: Path) -> None:
+@pytest.mark.parametrize("link", ["missing.md", "#no-such-cell"])
+def test_strict_build_failure_is_one_line(tmp_path: Path, link: str) -> None:
     project = _project(tmp_path)
-    (project / "content" / "about.md").write_text("[broken](missing.md)\n", "utf-8")
+    (project / "content" / "about.md").write_text(f"# 关于\n\n[broken]({link})\n", "utf-8")
     with pytest.raises(NianbaoError) as info:
         build_mkdocs(project, tmp_path / "out", strict=True)
     message = str(info.value)
-    assert "\n" not in message and "missing.md" in message
+    assert "\n" not in message and link in message
 
 
 def test_missing_config(tmp_path: Path) -> None:
     with pytest.raises(NianbaoError, match="no MkDocs configuration"):
         build_mkdocs(tmp_path, tmp_path / "out")
+
+
+def test_committed_config() -> None:
+    from mkdocs.config import load_config
+
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    features = config.theme["features"]
+    assert "navigation.prune" in features and "navigation.instant" not in features
+    assert config.theme["language"] == "zh" and config.theme["font"] is False
+    assert config.extra["generator"] is False
+    assert not config.site_url
+    assert config.docs_dir == str(ROOT / "content") and config.site_dir == str(ROOT / "site")

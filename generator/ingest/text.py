@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import re
+from typing import NamedTuple
 
 from generator.document import Block, Cell, Document, Paragraph, Table
 from generator.ingest import sha256_of
@@ -133,9 +134,26 @@ def _space_row(line: str) -> list[str] | None:
     return [label, *match.group("values").split()]
 
 
-def _split_pipes(line: str) -> list[str]:
+class _PipeLine(NamedTuple):
+    text: str
+    line: int
+
+
+def _resolve_pipe_rows(rows: list) -> tuple[tuple[Cell, ...], ...]:
+    """Split pipe rows once the whole table is known. In a Markdown table every row starts
+    with `|`; in the `a | b |` style a row starting with `|` has an empty first cell."""
+    pipe_rows = [r for r in rows if isinstance(r, _PipeLine)]
+    markdown_style = all(r.text.startswith("|") for r in pipe_rows)
+    return tuple(
+        tuple(Cell(c.strip(), r.line) for c in _split_pipes(r.text, leading=markdown_style))
+        if isinstance(r, _PipeLine) else r
+        for r in rows
+    )
+
+
+def _split_pipes(line: str, *, leading: bool = True) -> list[str]:
     stripped = line.strip()
-    if stripped.startswith("|"):
+    if leading and stripped.startswith("|"):
         stripped = stripped[1:]
     if stripped.endswith("|"):
         stripped = stripped[:-1]
@@ -164,7 +182,7 @@ def _blocks(lines: list[str], warnings: list[dict]) -> list[Block]:
     def flush_table() -> None:
         nonlocal rows
         if rows:
-            blocks.append(Table(rows=tuple(rows), line=table_line))
+            blocks.append(Table(rows=_resolve_pipe_rows(rows), line=table_line))
             rows = []
 
     while i < n:
@@ -204,7 +222,7 @@ def _blocks(lines: list[str], warnings: list[dict]) -> list[Block]:
         if _is_pipe_row(line):
             if not rows:
                 table_line = number
-            rows.append(tuple(Cell(c.strip(), number) for c in _split_pipes(line)))
+            rows.append(_PipeLine(line.strip(), number))
             i += 1
             continue
         flush_table()

@@ -25,6 +25,8 @@ POSTCODE = re.compile(r"邮\s*编\s*[:：]?\s*(\d{6})")
 PHONE = re.compile(r"(?:联系|咨询)?电\s*话\s*[:：]?\s*((?:\d[\d\-－—–() （）]{5,}\d))")
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 WEBSITE = re.compile(r"https?://[A-Za-z0-9./_%?=&#:~+-]+")
+HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+"""An HTML tag pasted into report text (`<iframe src="https://…">`): its URLs are not contacts."""
 AGENCY_SUFFIX = re.compile(r"(人民政府|政府|办公室|政府办|局|委员会|委|厅|办|中心|院|署|所|站|队|处|会|街道办事处|管委会)$")
 PLACE_ONLY = re.compile(r"^.{1,12}(省|市|区|县|旗|乡|镇|街道|自治州|自治县|盟)$")
 SIGNATURE_NAME = re.compile(r"^[\u4e00-\u9fff（）()]{2,30}(人民政府|政府|办公室|局|委员会|委|厅|办|中心|办事处|乡|镇|街道)$")
@@ -147,7 +149,7 @@ def find_contact(texts: list[str]) -> dict | None:
     """Contact details the report states (preamble and section 六 first)."""
     contact: dict[str, str] = {}
     for text in texts:
-        text = text.translate(FULLWIDTH)
+        text = HTML_TAG.sub(" ", text.translate(FULLWIDTH))
         for key, pattern in (("address", ADDRESS), ("postcode", POSTCODE), ("phone", PHONE)):
             if key not in contact and (match := pattern.search(text)):
                 contact[key] = match.group(1).strip()

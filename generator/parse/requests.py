@@ -115,7 +115,7 @@ def read_requests(rows: list[Row]) -> RequestsTable:
                     f"row '{row.label}' is not a row of the official table; its values are not used", row.label))
             continue
         if row_id == "other":
-            if not row.has_values and len(row.labels) == 1:
+            if not row.has_values and len(row.values) < WIDTH:
                 continue  # the group label on a line of its own, sub-rows follow
             result.saw_single_other = True
         if row_id.startswith("other_"):
@@ -127,7 +127,18 @@ def read_requests(rows: list[Row]) -> RequestsTable:
             continue
         result.rows[row_id] = _values(row, row_id, result.warnings)
         _note_label_variant(row, row_id, result)
+    _drop_blank_group_row(result)
     return result
+
+
+def _drop_blank_group_row(result: RequestsTable) -> None:
+    """A blank （六）其他处理 row followed by its sub-rows was the group label, not the 2019
+    single row: forget it (and its blank-cell warnings)."""
+    other = result.rows.get("other")
+    if result.saw_other_subrows and other is not None and all(v is None for v in other):
+        del result.rows["other"]
+        result.saw_single_other = False
+        result.warnings = [w for w in result.warnings if not (w.get("where") or "").startswith("requests.other.")]
 
 
 def _note_label_variant(row: Row, row_id: str, result: RequestsTable) -> None:

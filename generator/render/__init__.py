@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
+import jinja2
 from markupsafe import Markup
 
 from generator import record as spec
 from generator.errors import NianbaoError
 from generator.render import compliance, downloads, indexes, pages, reports, tables
-from generator.render.catalog import LEVELS, build_catalog
+from generator.render.catalog import LEVELS, Catalog, build_catalog
 from generator.render.environment import make_environment
 from generator.render.output import ContentWriter, validate_record_id, validate_rule_id
 from generator.render.searchdict import user_dictionary
@@ -64,7 +64,7 @@ def render_site(records: list[dict], findings: dict[str, list[dict]], failures: 
     return writer.commit()
 
 
-def _render_downloads(env: Any, writer: ContentWriter, catalog: Any) -> None:
+def _render_downloads(env: jinja2.Environment, writer: ContentWriter, catalog: Catalog) -> None:
     records = catalog.records
     counts = {r["id"]: catalog.counts_of(r["id"]) for r in records}
     writer.add("data/records.json", downloads.records_json(records))
@@ -78,7 +78,7 @@ def _render_downloads(env: Any, writer: ContentWriter, catalog: Any) -> None:
     writer.add(pages.DATA, pages.page_text(body))
 
 
-def _search_names(catalog: Any) -> list[str]:
+def _search_names(catalog: Catalog) -> list[str]:
     names = set()
     for agency in catalog.agencies:
         names.add(agency.name)

@@ -55,11 +55,6 @@ class ContentWriter:
             raise NianbaoError(f"two generated files would be written to content/{rel}")
         self.files[rel] = data.encode("utf-8") if isinstance(data, str) else data
 
-    def add_page(self, rel: str, markdown: str) -> None:
-        """A Markdown page: the banner comment goes first (before any front matter is invalid,
-        so pages with front matter carry it right after the closing `---`)."""
-        self.add(rel, markdown)
-
     def commit(self) -> list[Path]:
         """Write every file (skipping unchanged bytes), delete stale ones, update the manifest."""
         root = self.content_dir
