@@ -209,8 +209,6 @@ def test_hostile_text_is_kept_verbatim(corpus, section):
         assert any(p.endswith(mc.INLINE_PAYLOAD) for p in paragraphs)
 
 
-@pytest.mark.xfail(reason="ingest reads a narrative line with two '|' as a one-row table, which no "
-                          "section keeps: the sentence is lost (reported to the lead, not fixed)")
 def test_running_text_with_pipes_is_kept(corpus):
     assert "表格破坏 |---|---| 结束" in _record_from(corpus, "hostile")["sections"]["overview"]
 

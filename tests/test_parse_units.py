@@ -8,10 +8,10 @@ from generator.document import Cell
 from generator.ingest.text import read
 from generator.parse import parse_document
 from generator.parse.facts import find_date, find_period
+from generator.parse.normalize import norm
 from generator.parse.numbers import parse_cell
 from generator.parse.rows import place_values
 from generator.parse.sections import classify_heading
-from generator.parse.normalize import norm
 
 
 @pytest.mark.parametrize(

@@ -139,6 +139,10 @@ class _PipeLine(NamedTuple):
     line: int
 
 
+def _has_value(line: str) -> bool:
+    return any(re.fullmatch(r"[\d,.０-９]+", c.strip()) for c in line.split("|"))
+
+
 def _resolve_pipe_rows(rows: list) -> tuple[tuple[Cell, ...], ...]:
     """Split pipe rows once the whole table is known. In a Markdown table every row starts
     with `|`; in the `a | b |` style a row starting with `|` has an empty first cell."""
@@ -181,9 +185,13 @@ def _blocks(lines: list[str], warnings: list[dict]) -> list[Block]:
 
     def flush_table() -> None:
         nonlocal rows
-        if rows:
+        if len(rows) == 1 and isinstance(rows[0], _PipeLine) and not _has_value(rows[0].text):
+            # One line with pipes and no number among running text is a sentence, not a table.
+            if rows[0].text.strip("|-: "):
+                blocks.append(_paragraph(rows[0].text, rows[0].line))
+        elif rows:
             blocks.append(Table(rows=_resolve_pipe_rows(rows), line=table_line))
-            rows = []
+        rows = []
 
     while i < n:
         line = lines[i]
