@@ -139,9 +139,7 @@ def _swap(new: Path, target: Path) -> None:
 
 
 def summarize(corpus: Corpus, findings: dict[str, list[dict]]) -> BuildSummary:
-    counts = {"error": 0, "warning": 0, "info": 0}
-    for items in findings.values():
-        for finding in items:
-            if finding.get("status", "fail") == "fail":
-                counts[finding["level"]] = counts.get(finding["level"], 0) + 1
+    from generator.check import count_levels
+
+    counts = count_levels(f for items in findings.values() for f in items)
     return BuildSummary(corpus.inputs, len(corpus.records), len(corpus.failures), counts)

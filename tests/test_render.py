@@ -225,8 +225,8 @@ def test_unreadable_empty_state(tmp_path: Path) -> None:
 
 def test_compliance_and_rules(site: Path) -> None:
     overview = _read(site, "compliance/index.md")
-    assert "| [伊美区人民政府](../reports/yimei-qu-renmin-zhengfu/2021.md#checks) | 2021 | 0 | 1 | 1 |" in overview
-    assert "| 2021 | 2 | 0 | 0 | 1 | 1 |" in overview
+    assert "| [伊美区人民政府](../reports/yimei-qu-renmin-zhengfu/2021.md#checks) | 2021 | 0 | 1 | 0 |" in overview
+    assert "| 2021 | 2 | 0 | 0 | 1 | 0 |" in overview
     assert "[T3-01](rules/T3-01.md)" in overview
     t301 = _read(site, "compliance/rules/T3-01.md")
     assert "## 未通过的报告（1）" in t301 and "## 无法判断的报告（1）" in t301

@@ -172,6 +172,15 @@ def check_corpus(records: Sequence[Record],
     return {key: _sort(found[key]) for key in sorted(found)}
 
 
+def count_levels(findings: Iterable[Finding]) -> dict[str, int]:
+    """Failed findings per level; not-assessable ones are reported apart, not counted."""
+    counts = {"error": 0, "warning": 0, "info": 0}
+    for finding in findings:
+        if finding.get("status", "fail") == "fail" and finding.get("level") in counts:
+            counts[finding["level"]] += 1
+    return counts
+
+
 def _record_id(record: Record, index: int) -> str:
     return str(record.get("id") or f"#{index + 1}")
 
@@ -183,6 +192,7 @@ __all__ = [
     "Rule",
     "check_corpus",
     "check_record",
+    "count_levels",
     "group_by_agency",
     "load_levels",
 ]

@@ -12,6 +12,7 @@ from typing import Any
 
 from pypinyin import Style, lazy_pinyin
 
+from generator.check import count_levels
 from generator.record import REQUEST_GROUPS
 
 LEVELS = ("error", "warning", "info")
@@ -32,15 +33,6 @@ def initial_letter(text: str) -> str:
     letters = lazy_pinyin(text[0], style=Style.FIRST_LETTER, errors="default")
     first = (letters[0][:1] if letters else "").upper()
     return first if "A" <= first <= "Z" else "#"
-
-
-def count_levels(findings: Iterable[dict[str, Any]]) -> dict[str, int]:
-    counts = dict.fromkeys(LEVELS, 0)
-    for finding in findings:
-        level = finding.get("level")
-        if level in counts:
-            counts[level] += 1
-    return counts
 
 
 def record_id_parts(record_id: str) -> tuple[str, str]:
