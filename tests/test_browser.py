@@ -1,0 +1,172 @@
+"""The built sample site in a real browser (system Chromium via Playwright).
+
+Builds the sample site into a temp project, serves it on 127.0.0.1 and checks what only a
+browser can: Chinese search through Material's web worker, click-through navigation, no
+horizontal page scroll on a phone, and no request ever leaving the local server.
+Screenshots land in test-artifacts/ (gitignored) for a human look.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from generator.pipeline import Settings, build_site
+
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.is_file():
+    pytest.skip(f"browser tests need the system Chromium at {CHROMIUM}", allow_module_level=True)
+try:
+    from playwright.sync_api import expect, sync_playwright
+except ImportError as exc:  # pragma: no cover - depends on the environment
+    pytest.skip(f"browser tests need Playwright for Python ({exc})", allow_module_level=True)
+
+from test_e2e import ROOT, make_project  # noqa: E402  (after the skip checks on purpose)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--no-first-run", "--disable-sync"]
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+ARTIFACTS = ROOT / "test-artifacts"
+REPORT = "reports/jianshanqu-renminzhengfu/2021/"
+AGENCY = "reports/yimeiqu-renminzhengfu/"
+SEARCH_TIMEOUT_MS = 15_000
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # keep pytest output clean
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory):
+    project = make_project(tmp_path_factory.mktemp("browser"))
+    build_site(Settings(project_dir=project, reports_dir=project / "reports", site_dir=project / "site"))
+    handler = functools.partial(_QuietHandler, directory=str(project / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def _open_page(browser, **context_options):
+    """A fresh context + page that records every request URL (pages, workers, assets)."""
+    context = browser.new_context(**context_options)
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    page = context.new_page()
+    page.set_default_timeout(SEARCH_TIMEOUT_MS)
+    return context, page, requests
+
+
+def _assert_all_local(requests: list[str]) -> None:
+    assert requests, "no request recorded at all: the tracking is broken"
+    foreign = [url for url in requests
+               if urlparse(url).scheme not in ("data", "blob") and urlparse(url).hostname not in LOCAL_HOSTS]
+    assert not foreign, f"requests left the local server: {foreign}"
+
+
+@pytest.fixture
+def page(browser):
+    context, page, requests = _open_page(browser)
+    yield page
+    context.close()
+    _assert_all_local(requests)
+
+
+@pytest.fixture
+def phone_page(browser):
+    context, page, requests = _open_page(browser, viewport={"width": 390, "height": 844},
+                                         device_scale_factor=3, is_mobile=True, has_touch=True)
+    yield page
+    context.close()
+    _assert_all_local(requests)
+
+
+def _search(page, query: str):
+    """Type into Material's search box; return the result links once the worker answered."""
+    box = page.locator('input[data-md-component="search-query"]')
+    box.click()  # visible in the header at desktop width; focusing opens the search panel
+    box.fill(query)
+    box.press("End")  # Material listens to keyup, which fill() alone does not send
+    items = page.locator(".md-search-result__item")
+    expect(items.first).to_be_attached(timeout=SEARCH_TIMEOUT_MS)
+    return page.locator(".md-search-result__item a.md-search-result__link")
+
+
+def test_search_finds_agency_by_chinese_name(page, base_url):
+    page.goto(base_url)
+    links = _search(page, "伊美区")
+    hits = [(links.nth(i).get_attribute("href") or "", links.nth(i).inner_text())
+            for i in range(links.count())]
+    assert any("yimeiqu-renminzhengfu" in href and "伊美区人民政府" in text for href, text in hits), hits
+
+
+def test_search_finds_chinese_term(page, base_url):
+    page.goto(base_url)
+    links = _search(page, "行政复议")
+    assert links.count() >= 1
+    meta = page.locator(".md-search-result__meta")
+    expect(meta).not_to_contain_text("没有找到")  # Material's zh "no results" text
+
+
+def test_click_through_to_report_and_source(page, base_url):
+    page.goto(base_url)
+    page.get_by_role("link", name="尖山区人民政府").first.click()
+    page.wait_for_load_state()
+    if "/2021/" not in page.url:  # the link went to the agency page: one more step
+        page.locator('a[href*="2021/"]').first.click()
+        page.wait_for_load_state()
+    assert page.url == base_url + REPORT
+    expect(page.locator("#requests-handled_total-total")).to_have_text("75")
+    assert page.locator("article table").count() >= 3
+    with page.expect_response(lambda r: r.url.endswith("/2021.txt")) as info:
+        page.get_by_role("link", name="原始文件").first.click()
+    response = info.value
+    assert response.status == 200
+    # Read the bytes again outside the page: for a navigated text/plain document Chromium
+    # hands Playwright the text as it decoded it (no charset from http.server -> windows-1252).
+    source = page.request.get(response.url)
+    assert source.status == 200
+    assert "政府信息公开" in source.body().decode("utf-8")
+
+
+def test_phone_has_no_horizontal_page_scroll(phone_page, base_url):
+    phone_page.goto(base_url + REPORT)
+    phone_page.wait_for_load_state("load")
+    widths = phone_page.evaluate(
+        "() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], f"page scrolls sideways: scrollWidth {widths[0]} > innerWidth {widths[1]}"
+
+
+@pytest.mark.parametrize(("name", "path"), [("home", ""), ("report", REPORT), ("agency", AGENCY)])
+def test_full_page_screenshots(page, base_url, name, path):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(base_url + path)
+    page.wait_for_load_state("load")
+    target = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(target), full_page=True)
+    data = target.read_bytes()
+    assert len(data) > 1000
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
