@@ -65,15 +65,11 @@ REQUEST_ROWS_2021 = (
     ("handled_total", "（七）总计"),
     ("carried_forward", "四、结转下年度继续办理"),
 )
-REQUEST_ROWS_2019 = tuple(
-    row for row in REQUEST_ROWS_2021
-    if row[0] not in ("other_no_correction", "other_unpaid_fee", "other_misc")
-)
+# 2019: （六）其他处理 is one row instead of three sub-rows (format-and-rules.md §2.5).
 REQUEST_ROWS_2019 = (
-    *REQUEST_ROWS_2019[: REQUEST_ROWS_2019.index(("handled_total", "（七）总计"))],
+    *(row for row in REQUEST_ROWS_2021[:-2] if not row[0].startswith("other_")),
     ("other", "（六）其他处理"),
-    ("handled_total", "（七）总计"),
-    ("carried_forward", "四、结转下年度继续办理"),
+    *REQUEST_ROWS_2021[-2:],
 )
 
 # The 三、本年度办理结果 groups: which result rows belong to which printed group.

@@ -19,18 +19,7 @@ from typing import NamedTuple
 
 from generator.document import Block, Cell, Document, Paragraph, Table
 from generator.ingest import sha256_of
-
-try:  # encoding detection is shared with the HTML reader
-    from generator.ingest.encoding import decode_text
-except ImportError:  # pragma: no cover - transitional until encoding.py lands
-
-    def decode_text(data: bytes) -> tuple[str, str | None]:
-        for codec in ("utf-8-sig", "gb18030"):
-            try:
-                return data.decode(codec), None if codec == "utf-8-sig" else f"decoded as {codec}"
-            except UnicodeDecodeError:
-                continue
-        return data.decode("utf-8", errors="replace"), "undecodable bytes replaced"
+from generator.ingest.encoding import decode_text
 
 # Conversion debris seen in real reports (format-and-rules.md §8, PR-01).
 BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")

@@ -200,8 +200,9 @@ def _agency(title, title_simplified, signer, texts, path, warnings) -> dict:
             name = fuller
     if not name and signer:
         name, source = signer, "signature"
-    return {"name": name, "region": region_from_path(path), "name_source": source,
-            "region_source": "folders" if region_from_path(path) else None}
+    region = region_from_path(path)
+    return {"name": name, "region": region, "name_source": source,
+            "region_source": "folders" if region else None}
 
 
 def _note_truncation(doc: Document, rows: dict, warnings: list[dict]) -> None:

@@ -66,6 +66,3 @@ def classify_rows(blocks: tuple[Block, ...], section_at: list[str | None]) -> di
                 tables[current].append(row)
     return tables
 
-
-def last_block_is_table(blocks: tuple[Block, ...]) -> bool:
-    return bool(blocks) and isinstance(blocks[-1], Table)
