@@ -121,6 +121,8 @@ def _title(body, first_table):
             continue
         text = el.get_text(strip=True)
         if TITLE.search(text) and len(text) <= 80:
+            if el.name in ("h1", "h2", "h3"):
+                return el  # a heading naming the report beats an intro sentence quoting it
             best = el
             if first_table is None:
                 break
