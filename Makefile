@@ -34,6 +34,7 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/parse.py
+	$(BIN)/python bench/scale.py --reports 200
 
 clean:
 	rm -rf site .site-build-* .pytest_cache

@@ -11,6 +11,8 @@ from generator import __version__
 from generator.errors import NianbaoError, SourceError
 
 LEVEL_ORDER = ("info", "warning", "error")
+CACHE_DIR = Path(".cache/nianbao")
+"""The parse cache of `check`, `build` and `serve`, relative to the project (current) folder."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     reports = argparse.ArgumentParser(add_help=False)
     reports.add_argument("--reports", type=Path, default=Path("reports"), metavar="DIR", help="folder of input reports (default reports/)")
     reports.add_argument("--levels", type=Path, default=None, metavar="FILE", help="rule level overrides (see generator/check/levels.yml)")
+    reports.add_argument("--no-cache", action="store_true",
+                         help=f"parse every report again instead of reusing parses cached in {CACHE_DIR}/")
 
     c = sub.add_parser("check", parents=[common, reports], help="print the compliance findings of every report")
     c.add_argument("--fail-on", choices=LEVEL_ORDER, default=None, help="exit 1 if a finding of this level (or worse) exists")
@@ -63,6 +67,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _parse(args: argparse.Namespace) -> int:
     from generator.check import check_record
+    from generator.corrections import correct_record
     from generator.parse import parse_file
     from generator.record import record_to_json, record_to_yaml
 
@@ -70,7 +75,7 @@ def _parse(args: argparse.Namespace) -> int:
     for path in args.files:
         if not path.is_file():
             raise SourceError(path, "no such file")
-        record = parse_file(path, str(path))
+        record = correct_record(parse_file(path, str(path)), path, str(path))
         record["checks"] = check_record(record)
         records.append(record)
     if args.format == "yaml":
@@ -81,15 +86,21 @@ def _parse(args: argparse.Namespace) -> int:
 
 
 def _progress(paths):
+    """A progress bar over the reports (reports/s shown); the pipeline passes an iterable with
+    a length, also in the parallel path, so the bar advances as each report is done."""
     from tqdm import tqdm
 
     return tqdm(paths, desc="parsing", unit="report", file=sys.stderr, disable=None, leave=False)
 
 
+def _cache_dir(args: argparse.Namespace) -> Path | None:
+    return None if args.no_cache else CACHE_DIR
+
+
 def _check(args: argparse.Namespace) -> int:
     from generator.pipeline import check_corpus_records, load_corpus
 
-    corpus = load_corpus(args.reports, _progress)
+    corpus = load_corpus(args.reports, _progress, cache_dir=_cache_dir(args))
     findings = check_corpus_records(corpus, args.levels)
     rows = [(rid, f) for rid in sorted(findings) for f in findings[rid] if f.get("status", "fail") == "fail"]
     print(f"{'report':<44} {'rule':<7} {'level':<8} message")
@@ -99,7 +110,7 @@ def _check(args: argparse.Namespace) -> int:
         print(f"{failure['file']:<44} {'-':<7} {'unread':<8} {failure['reason']}")
     counts = {level: sum(1 for _, f in rows if f["level"] == level) for level in LEVEL_ORDER}
     print(f"\n{len(corpus.records)} reports checked: {counts['error']} errors, {counts['warning']} warnings, "
-          f"{counts['info']} info; {len(corpus.failures)} unreadable inputs")
+          f"{counts['info']} info; {len(corpus.failures)} unreadable inputs, {len(corpus.superseded)} superseded")
     if args.fail_on:
         threshold = LEVEL_ORDER.index(args.fail_on)
         if any(LEVEL_ORDER.index(f["level"]) >= threshold for _, f in rows):
@@ -110,16 +121,39 @@ def _check(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     from generator.pipeline import Settings, build_site
 
-    settings = Settings(project_dir=Path("."), reports_dir=args.reports, site_dir=args.out, levels_file=args.levels)
+    settings = Settings(project_dir=Path("."), reports_dir=args.reports, site_dir=args.out, levels_file=args.levels,
+                        cache_dir=_cache_dir(args))
     summary = build_site(settings, _progress)
     f = summary.findings
     print(
         f"nianbao: {summary.inputs} reports read, {summary.records} records written, "
-        f"{summary.unreadable} unreadable inputs, compliance findings: {f.get('error', 0)} errors, "
+        f"{summary.unreadable} unreadable inputs, {summary.superseded} superseded by a newer version, compliance findings: {f.get('error', 0)} errors, "
         f"{f.get('warning', 0)} warnings, {f.get('info', 0)} info; site in {args.out}/",
         file=sys.stderr,
     )
     return 0
+
+
+def _utf8_handler():
+    import http.server
+    from typing import ClassVar
+
+    class Utf8Handler(http.server.SimpleHTTPRequestHandler):
+        """Text downloads (the source .txt, YAML records, CSV) are UTF-8: say so, or browsers
+        guess a legacy encoding and show the Chinese as mojibake."""
+
+        extensions_map: ClassVar[dict[str, str]] = {
+            **http.server.SimpleHTTPRequestHandler.extensions_map,
+            ".txt": "text/plain; charset=utf-8",
+            ".md": "text/plain; charset=utf-8",
+            ".yml": "text/plain; charset=utf-8",
+            ".yaml": "text/plain; charset=utf-8",
+            ".csv": "text/csv; charset=utf-8",
+            ".json": "application/json; charset=utf-8",
+            ".xml": "application/atom+xml; charset=utf-8",
+        }
+
+    return Utf8Handler
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -127,7 +161,7 @@ def _serve(args: argparse.Namespace) -> int:
     import http.server
 
     _build(args)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(args.out))
+    handler = functools.partial(_utf8_handler(), directory=str(args.out))
     with http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler) as server:
         print(f"serving {args.out}/ at http://127.0.0.1:{args.port}/ (Ctrl+C to stop)", file=sys.stderr)
         server.serve_forever()

@@ -149,6 +149,18 @@ def _represent_list(dumper: yaml.SafeDumper, data: list) -> yaml.Node:
 
 _RecordDumper.add_representer(list, _represent_list)
 
+_YAML_ONLY_BREAKS = ("\x85", "\u2028", "\u2029")
+"""Characters YAML reads as line breaks: written raw in a plain/single-quoted/block scalar they
+come back as a newline or a space, so a string holding one is written double-quoted (escaped)."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
+    style = '"' if any(ch in data for ch in _YAML_ONLY_BREAKS) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_RecordDumper.add_representer(str, _represent_str)
+
 
 def record_to_yaml(record: dict[str, Any]) -> str:
     """Serialise a record deterministically (key order as built, UTF-8, no aliases)."""

@@ -1,7 +1,7 @@
 """The built sample site in a real browser (system Chromium via Playwright).
 
 Builds the sample site into a temp project, serves it on 127.0.0.1 and checks what only a
-browser can: Chinese search through Material's web worker, click-through navigation, no
+browser can: Chinese search through Pagefind in Material's search box, click-through navigation, no
 horizontal page scroll on a phone, and no request ever leaving the local server.
 Screenshots land in test-artifacts/ (gitignored) for a human look.
 """
@@ -104,11 +104,10 @@ def phone_page(browser):
 
 
 def _search(page, query: str):
-    """Type into Material's search box; return the result links once the worker answered."""
-    box = page.locator('input[data-md-component="search-query"]')
+    """Type into the header search box (Pagefind behind Material's markup); return the result links."""
+    box = page.locator("input[data-nb-search-query]")
     box.click()  # visible in the header at desktop width; focusing opens the search panel
-    box.fill(query)
-    box.press("End")  # Material listens to keyup, which fill() alone does not send
+    box.fill(query)  # fill() sends the input event the search listens to
     items = page.locator(".md-search-result__item")
     expect(items.first).to_be_attached(timeout=SEARCH_TIMEOUT_MS)
     return page.locator(".md-search-result__item a.md-search-result__link")
@@ -170,3 +169,16 @@ def test_full_page_screenshots(page, base_url, name, path):
     data = target.read_bytes()
     assert len(data) > 1000
     assert data.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_agency_page_has_a_drawn_svg_chart(page, base_url):
+    page.goto(base_url + "reports/jianshanqu-renminzhengfu/")
+    charts = page.locator("svg[role=img]")
+    expect(charts.first).to_be_visible()
+    assert charts.first.get_attribute("aria-label")
+    drawn = charts.first.locator("rect, circle, polyline")
+    assert drawn.count() >= 1
+    box = charts.first.bounding_box()
+    assert box and box["width"] > 100 and box["height"] > 30
+    # The data table alternative is a real table behind a <details>.
+    assert page.locator("details.nb-chart-data table th[scope=row]").count() >= 1

@@ -76,8 +76,9 @@ def _original(role: str) -> dict:
 
 def test_every_input_is_a_record_or_a_failure(corpus):
     assert corpus.inputs == len(CASES)
-    assert corpus.inputs == len(corpus.records) + len(corpus.failures)
-    seen = [r["source"]["file"] for r in corpus.records] + [f["file"] for f in corpus.failures]
+    assert corpus.inputs == len(corpus.records) + len(corpus.failures) + len(corpus.superseded)
+    seen = ([r["source"]["file"] for r in corpus.records] + [f["file"] for f in corpus.failures]
+            + [s["file"] for s in corpus.superseded])
     assert sorted(seen) == sorted(CASES.values())
 
 
@@ -90,7 +91,6 @@ EXPECTED_FAILURES = {
     "scanned_pdf": "scanned PDF, no text layer (OCR is not supported yet)",
     "zip_docx": "not a Word document (.docx is a zip without word/document.xml)",
     "huge": "file is 50 MB; reports over 20 MB are not read",
-    "dup_older": f"superseded: same agency and year as {CASES['dup_newer']}, which is newer",
 }
 
 
@@ -120,6 +120,14 @@ def test_superseded_keeps_the_newer_by_date(corpus):
     assert kept[0]["source"]["file"] == CASES["dup_newer"]
     assert kept[0]["published"] == "2021-01-20"
     assert corpus.sources[kept[0]["id"]].name == Path(CASES["dup_newer"]).name
+
+
+def test_superseded_is_a_previous_version_not_a_failure(corpus):
+    kept = next(r for r in corpus.records if r["id"] == "yi-jiaxiang-renminzhengfu/2020")
+    assert corpus.superseded == [{"file": CASES["dup_older"], "format": "txt", "id": kept["id"],
+                                  "superseded_by": CASES["dup_newer"]}]
+    assert [v["file"] for v in kept["previous_versions"]] == [CASES["dup_older"]]
+    assert CASES["dup_older"] not in [f["file"] for f in corpus.failures]
 
 
 # ---- 2. no input crashes a reader or the parser ------------------------------------------------

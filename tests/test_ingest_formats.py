@@ -305,3 +305,27 @@ def test_same_tables_in_every_format(built, seed):
         record = parse_document(read(built, f"{seed}.{fmt}"))
         for key in ("proactive", "requests", "appeals"):
             assert record[key] == txt[key], f"{seed}.{fmt}: {key}"
+
+
+@pytest.mark.slow
+def test_build_lists_scanned_and_corrupt_pdfs_as_unreadable(built, tmp_path):
+    """A site built from real formats: every format becomes a record, the scan and the corrupt
+    PDF are on the unreadable-inputs page with their reasons, and the build succeeds."""
+    from test_e2e import make_project
+
+    from generator.pipeline import Settings, build_site
+
+    out, _ = built
+    project = make_project(tmp_path)
+    reports = project / "reports"
+    shutil.rmtree(reports)
+    reports.mkdir()
+    for name in ("001.pdf", "003.docx", "004.html", "scanned.pdf", "truncated.pdf"):
+        shutil.copy(out / name, reports / name)
+    summary = build_site(Settings(project_dir=project, reports_dir=reports, site_dir=project / "site"))
+    assert (summary.inputs, summary.records, summary.unreadable) == (5, 3, 2)
+    page = (project / "site" / "unreadable" / "index.html").read_text("utf-8")
+    assert "scanned.pdf" in page and "no text layer" in page
+    assert "truncated.pdf" in page and "corrupt PDF" in page
+    copied = {p.suffix for p in (project / "site" / "reports").rglob("20*.*") if p.suffix != ".yml"}
+    assert {".pdf", ".docx"} <= copied  # the original files are published next to their pages

@@ -132,18 +132,34 @@ def test_no_script_from_report_text(built: Path) -> None:
         assert not re.search(r"href=\"javascript:", html, re.I), page
 
 
-def test_search_index_is_utf8_and_segmented(built: Path) -> None:
-    raw = (built / "search/search_index.json").read_text("utf-8")
-    assert "行政复议" in raw and "\\u884c" not in raw  # the hook rewrote \uXXXX as UTF-8
-    index = json.loads(raw)
-    separator = re.compile(index["config"]["separator"])
-    tokens: set[str] = set()
-    for doc in index["docs"]:
-        tokens.update(separator.split(doc["title"] + " " + doc["text"]))
-    for word in ("行政复议", "依申请公开", "伊美区人民政府", "海淀区人民政府", "报告", "信息公开"):
-        assert word in tokens, word
-    # 年度报告 is split by the user dictionary, so the query 报告 finds it.
-    assert "年度报告" not in tokens
+def _pagefind_text(site: Path) -> str:
+    import gzip
+
+    text = ""
+    for fragment in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
+        raw = gzip.decompress(fragment.read_bytes())
+        text += raw[raw.index(b"{"):].decode("utf-8").replace("\u200b", "") + "\n"
+    return text
+
+
+def test_pagefind_indexes_page_bodies_in_chinese(built: Path) -> None:
+    entry = json.loads((built / "pagefind/pagefind-entry.json").read_text("utf-8"))
+    assert list(entry["languages"]) == ["zh"]
+    assert entry["languages"]["zh"]["page_count"] == len(_pages(built)) - 1  # all but 404.html
+    text = _pagefind_text(built)
+    for word in ("行政复议", "依申请公开", "伊美区人民政府", "海淀区人民政府"):
+        assert word in text, word
+    assert "¶" not in text  # heading permalinks are excluded
+    assert not (built / "search").exists()  # no Material search index any more
+
+
+def test_search_box_is_pagefind_without_material_search(built: Path) -> None:
+    html = (built / "reports/yimei-qu-renmin-zhengfu/2021/index.html").read_text("utf-8")
+    assert "data-pagefind-body" in html and "data-nb-search-query" in html
+    assert 'data-md-component="search"' not in html  # Material's search code stays dormant
+    script = re.search(r'<script src="([^"]*nianbao-search\.js)"', html)
+    assert script and (built / "reports/yimei-qu-renmin-zhengfu/2021" / script.group(1)).resolve().is_file()
+    assert (built / "pagefind/pagefind.js").is_file()
 
 
 @pytest.mark.parametrize("link", ["missing.md", "#no-such-cell"])
@@ -171,3 +187,17 @@ def test_committed_config() -> None:
     assert config.extra["generator"] is False
     assert not config.site_url
     assert config.docs_dir == str(ROOT / "content") and config.site_dir == str(ROOT / "site")
+
+
+def test_portal_pages_charts_and_feeds_survive_mkdocs(built: Path) -> None:
+    for rel in ("years/2021/index.html", "regions/heilongjiangsheng/yichunshi/yimeiqu/index.html",
+                "regions/unknown/index.html", "feeds/reports.xml", "feeds/errors.xml",
+                "feeds/agencies/yimei-qu-renmin-zhengfu.xml", "data/cells.csv",
+                "data/agencies/yimei-qu-renmin-zhengfu.csv"):
+        assert (built / rel).is_file(), rel
+    html = (built / "reports/yimei-qu-renmin-zhengfu/index.html").read_text("utf-8")
+    # The SVG passed through Markdown as markup (not escaped text, not wrapped in <p>).
+    assert '<svg class="nb-chart-svg" role="img"' in html and "&lt;svg" not in html
+    assert "<polyline" in html and '<th scope="row">本年新收申请</th>' in html
+    year = (built / "years/2021/index.html").read_text("utf-8")
+    assert year.count('class="nb-bar"') >= 1

@@ -15,7 +15,16 @@ from markupsafe import Markup
 
 from generator import record as spec
 from generator.errors import NianbaoError
-from generator.render import compliance, downloads, indexes, pages, reports, tables
+from generator.render import (
+    compliance,
+    downloads,
+    feeds,
+    indexes,
+    pages,
+    regions,
+    reports,
+    tables,
+)
 from generator.render.catalog import LEVELS, Catalog, build_catalog
 from generator.render.environment import make_environment
 from generator.render.output import ContentWriter, validate_record_id, validate_rule_id
@@ -52,14 +61,17 @@ def render_site(records: list[dict], findings: dict[str, list[dict]], failures: 
         reports.render_report(env, writer, catalog, record, sources.get(record["id"]), rule_titles)
     for agency in catalog.agencies:
         reports.render_agency(env, writer, catalog, agency)
-    indexes.render_home(env, writer, catalog, failures)
+    indexes.render_home(env, writer, catalog, failures, rule_titles)
     indexes.render_agencies(env, writer, catalog)
-    indexes.render_regions(env, writer, catalog)
+    region_roots = regions.build_tree(catalog)
+    indexes.render_regions(env, writer, catalog, regions.walk(region_roots))
+    regions.render_regions(env, writer, catalog, region_roots)
     indexes.render_years(env, writer, catalog)
     indexes.render_unreadable(env, writer, failures)
     compliance.render_compliance(env, writer, catalog, rules)
     compliance.render_rules(env, writer, catalog, rules)
     _render_downloads(env, writer, catalog)
+    feeds.render_feeds(writer, catalog)
     writer.add(JIEBA_USER_DICT, user_dictionary(_search_names(catalog)))
     return writer.commit()
 
@@ -70,8 +82,13 @@ def _render_downloads(env: jinja2.Environment, writer: ContentWriter, catalog: C
     writer.add("data/records.json", downloads.records_json(records))
     writer.add("data/records.yaml", downloads.records_yaml(records))
     writer.add("data/records.csv", downloads.records_csv(records, counts))
+    writer.add(pages.CELLS_CSV, downloads.cells_csv(records))
+    for agency in catalog.agencies:
+        ordered = sorted(agency.records, key=lambda r: int(r["year"]))
+        writer.add(pages.agency_csv(agency.slug), downloads.records_csv(ordered, counts))
     body = env.get_template("data.md.j2").render(
         report_count=len(records), schema=spec.SCHEMA,
+        cell_columns=downloads.CELL_COLUMNS,
         # Column names are ASCII constants shown in code spans: not escaped (Markup).
         columns=[(Markup(name), meaning) for name, meaning in downloads.columns()],
     )

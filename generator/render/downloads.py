@@ -134,3 +134,42 @@ def records_json(records: Sequence[dict[str, Any]]) -> str:
 def records_yaml(records: Sequence[dict[str, Any]]) -> str:
     """One YAML document per record."""
     return "".join("---\n" + spec.record_to_yaml(r) for r in records)
+
+
+CELL_COLUMNS = ("id", "agency", "year", "edition", "table", "row", "column", "value")
+
+
+def _cells(record: dict[str, Any]) -> list[tuple[str, str, str, Any]]:
+    """(table, row, column, value) of every statistical cell the record has, in table order."""
+    out: list[tuple[str, str, str, Any]] = []
+    proactive = record.get("proactive") or {}
+    for rid, _label, fields in spec.proactive_rows(record.get("edition")):
+        if rid in proactive:
+            values = proactive[rid] or {}
+            out += [("proactive", rid, f, values.get(f)) for f in fields]
+    requests = record.get("requests") or {}
+    for rid, _label in spec.request_rows(record.get("edition")):
+        row = requests.get(rid)
+        if isinstance(row, list):
+            out += [("requests", rid, col, row[i] if i < len(row) else None)
+                    for i, col in enumerate(spec.REQUEST_COLUMNS)]
+    appeals = record.get("appeals") or {}
+    for gid, _label in spec.APPEAL_GROUPS:
+        if gid in appeals:
+            group = appeals[gid] or {}
+            out += [("appeals", gid, f, group.get(f)) for f in spec.APPEAL_FIELDS]
+    return out
+
+
+def cells_csv(records: Sequence[dict[str, Any]]) -> str:
+    """Long format: one row per statistical cell; a null cell has an empty value."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CELL_COLUMNS)
+    for record in records:
+        name = (record.get("agency") or {}).get("name")
+        for table, row, column, value in _cells(record):
+            writer.writerow([_csv_text(record["id"]), _csv_text(name), _csv_text(record.get("year")),
+                             _csv_text(record.get("edition")), table, row, column,
+                             _csv_text(value)])
+    return CSV_BOM + buffer.getvalue()

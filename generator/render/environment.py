@@ -98,6 +98,15 @@ def cell(value: Any, anchor: str, colspan: int = 1) -> Markup:
     return Markup(f"<td{attrs}>{escape_html(number(value))}</td>")
 
 
+def pre_text(value: Any) -> Markup:
+    """Escaped text for one raw `<pre>` line: every line break becomes `&#10;`, so the block
+    has no blank line Markdown could end it at, and nothing in it is markup."""
+    if value is None:
+        return Markup("")
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n").translate(_TRANSLATE)
+    return Markup(text.replace("\n", "&#10;"))
+
+
 def null_mark(value: Any) -> Markup:
     """A value for a Markdown table cell: the number, or the dash with the tooltip."""
     if value is None:
@@ -136,7 +145,7 @@ def make_environment(**globals_: Any) -> jinja2.Environment:
     env.filters.update(
         escape_md=escape_md, escape_html=escape_html, inline=inline, paragraphs=paragraphs,
         plain=plain, yaml_str=yaml_str, number=number, cell=cell, or_dash=or_dash,
-        null_mark=null_mark,
+        null_mark=null_mark, pre_text=pre_text,
     )
     env.globals.update(globals_)
     return env

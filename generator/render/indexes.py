@@ -7,19 +7,25 @@ from itertools import groupby
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
-from generator.render import pages
+from generator.render import charts, figures, pages
 from generator.render.catalog import (
     UNKNOWN_REGION,
     Catalog,
     agency_name,
+    group_total,
     initial_letter,
     pinyin_key,
+    request_total,
 )
 from generator.render.output import ContentWriter
 from generator.render.tables import edition_of
 
 LATEST_COUNT = 10
+RANK_COUNT = 10
+SMALL_SAMPLE = 10  # reports with fewer requests than this are left out of the share ranking
+PROBLEM_COUNT = 10
 
 
 def _report_item(catalog: Catalog, record: dict[str, Any], from_page: str) -> dict[str, Any]:
@@ -33,18 +39,38 @@ def _report_item(catalog: Catalog, record: dict[str, Any], from_page: str) -> di
 
 
 def render_home(env: jinja2.Environment, writer: ContentWriter, catalog: Catalog,
-                failures: Sequence[dict[str, Any]]) -> None:
+                failures: Sequence[dict[str, Any]], rule_titles: dict[str, str] | None = None) -> None:
     years = catalog.years
+    rule_titles = rule_titles or {}
     year_text = (f"{len(years)} 个（{years[-1]}–{years[0]}）" if len(years) > 1
                  else f"{len(years)} 个（{years[0]}）" if years else "0")
+    latest_year = years[0] if years else None
+    latest_records = catalog.by_year(latest_year) if latest_year is not None else []
+    received = figures.sums(latest_records)["received"] if latest_records else None
+    failed: dict[str, set[str]] = {}
+    for record in catalog.records:
+        for finding in catalog.findings_of(record["id"]):
+            if finding.get("status", "fail") == "fail" and finding.get("level") in ("error", "warning"):
+                failed.setdefault(str(finding.get("rule")), set()).add(record["id"])
+    problems = sorted(failed.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:PROBLEM_COUNT]
     body = env.get_template("home.md.j2").render(
         agency_count=len(catalog.agencies),
         report_count=len(catalog.records),
         year_text=year_text,
         failure_count=len(failures),
         counts=catalog.total_counts(),
+        latest_year=latest_year,
+        latest_received=received,
+        latest_received_missing=len(figures.sums(latest_records)["received_missing"])
+        if latest_records else 0,
         latest=[_report_item(catalog, r, pages.HOME)
                 for r in catalog.latest_reports(LATEST_COUNT)],
+        problems=[{"rule": rule, "reports": len(ids), "title": rule_titles.get(rule),
+                   "href": pages.href(pages.HOME, pages.rule_page(rule)) if rule in rule_titles
+                   else None} for rule, ids in problems],
+        year_links=[(y, pages.href(pages.HOME, pages.year_page(y))) for y in years],
+        reports_feed=pages.href(pages.HOME, pages.REPORTS_FEED),
+        errors_feed=pages.href(pages.HOME, pages.ERRORS_FEED),
     )
     writer.add(pages.HOME, pages.page_text(body))
 
@@ -67,7 +93,8 @@ def render_agencies(env: jinja2.Environment, writer: ContentWriter, catalog: Cat
     writer.add(pages.AGENCIES, pages.page_text(body))
 
 
-def render_regions(env: jinja2.Environment, writer: ContentWriter, catalog: Catalog) -> None:
+def render_regions(env: jinja2.Environment, writer: ContentWriter, catalog: Catalog,
+                   nodes: Sequence[Any] = ()) -> None:
     tree: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for agency in catalog.agencies:
         path = agency.region_path()
@@ -87,15 +114,76 @@ def render_regions(env: jinja2.Environment, writer: ContentWriter, catalog: Cata
             city,
             sorted(tree[province][city], key=lambda i: pinyin_key(i["county"]) + pinyin_key(i["name"])),
         ) for city in cities]))
-    body = env.get_template("regions.md.j2").render(tree=ordered, unknown_region=UNKNOWN_REGION)
+    region_links = [{"indent": Markup("    " * (len(n.names) - 1)), "name": n.name,
+                     "href": pages.href(pages.REGIONS, n.path), "count": len(n.all_agencies)}
+                    for n in nodes]
+    body = env.get_template("regions.md.j2").render(tree=ordered, unknown_region=UNKNOWN_REGION,
+                                                    region_links=region_links)
     writer.add(pages.REGIONS, pages.page_text(body))
 
 
 def render_years(env: jinja2.Environment, writer: ContentWriter, catalog: Catalog) -> None:
-    groups = [(year, [_report_item(catalog, r, pages.YEARS) for r in catalog.by_year(year)])
+    groups = [(year, [_report_item(catalog, r, pages.YEARS) for r in catalog.by_year(year)],
+               pages.href(pages.YEARS, pages.year_page(year)))
               for year in catalog.years]
     body = env.get_template("years.md.j2").render(groups=groups)
     writer.add(pages.YEARS, pages.page_text(body))
+    for year in catalog.years:
+        render_year(env, writer, catalog, year)
+
+
+def _share_text(share: float) -> str:
+    return f"{share * 100:.1f}%"
+
+
+def year_rankings(records: Sequence[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Most requests, highest share granted (>= SMALL_SAMPLE requests only), most corrections."""
+    def key(record: dict[str, Any]) -> tuple:
+        return (*pinyin_key(agency_name(record)), record["id"])
+
+    received = [(request_total(r, "received"), r) for r in records]
+    most = sorted((x for x in received if x[0] is not None), key=lambda x: (-x[0], key(x[1])))
+    shares = []
+    for r in records:
+        total, granted, handled = (request_total(r, "received"), request_total(r, "granted"),
+                                   request_total(r, "handled_total"))
+        if total is None or total < SMALL_SAMPLE or granted is None or not handled:
+            continue
+        shares.append((granted / handled, r, granted, handled))
+    shares.sort(key=lambda x: (-x[0], key(x[1])))
+    corrected = [(figures.corrected_total(r), r) for r in records]
+    corrections = sorted((x for x in corrected if x[0]), key=lambda x: (-x[0], key(x[1])))
+    return {
+        "most": [{"record": r, "value": v} for v, r in most[:RANK_COUNT]],
+        # Our own ASCII number text: trusted (escape_md would turn "30." into a list guard).
+        "share": [{"record": r, "value": Markup(_share_text(v)), "granted": g, "handled": h}
+                  for v, r, g, h in shares[:RANK_COUNT]],
+        "corrections": [{"record": r, "value": v} for v, r in corrections[:RANK_COUNT]],
+    }
+
+
+def render_year(env: jinja2.Environment, writer: ContentWriter, catalog: Catalog, year: int) -> None:
+    page = pages.year_page(year)
+    records = catalog.by_year(year)
+    items = [_report_item(catalog, r, page) for r in records]
+    for item in items:
+        received = request_total(item["record"], "received")
+        item["small"] = received is None or received < SMALL_SAMPLE
+        item["received"] = received
+    totals = figures.sums(records)
+    outcomes = figures.outcome_totals(records)
+    chart = charts.bar_chart([("办理结果", [o["total"] for o in outcomes])],
+                             [o["label"] for o in outcomes], f"{year}年各类办理结果合计")
+    ranks = year_rankings(records)
+    hrefs = {r["id"]: pages.href(page, pages.report_page(r["id"])) for r in records}
+    names = {r["id"]: agency_name(r) for r in records}
+    body = env.get_template("year.md.j2").render(
+        year=year, items=items, totals=totals, sum_items=figures.SUM_ITEMS, outcomes=outcomes,
+        chart=chart, ranks=ranks, hrefs=hrefs, names=names, small_sample=SMALL_SAMPLE,
+        years_href=pages.href(page, pages.YEARS),
+        group_total=group_total,
+    )
+    writer.add(page, pages.page_text(body, title=f"{year}年"))
 
 
 def render_unreadable(env: jinja2.Environment, writer: ContentWriter,

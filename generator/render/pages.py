@@ -31,6 +31,23 @@ def agency_page(slug: str) -> str:
     return f"reports/{slug}/index.md"
 
 
+def agency_feed(slug: str) -> str:
+    return f"feeds/agencies/{slug}.xml"
+
+
+def agency_csv(slug: str) -> str:
+    return f"data/agencies/{slug}.csv"
+
+
+def year_page(year: int) -> str:
+    return f"years/{int(year)}.md"
+
+
+REPORTS_FEED = "feeds/reports.xml"
+ERRORS_FEED = "feeds/errors.xml"
+CELLS_CSV = "data/cells.csv"
+
+
 def rule_page(rule_id: str) -> str:
     return f"compliance/rules/{rule_id}.md"
 

@@ -11,7 +11,7 @@ import jinja2
 from markupsafe import Markup
 
 from generator import record as spec
-from generator.render import pages, tables
+from generator.render import charts, figures, pages, tables
 from generator.render.catalog import (
     UNKNOWN_REGION,
     Agency,
@@ -115,6 +115,20 @@ def render_report(env: jinja2.Environment, writer: ContentWriter, catalog: Catal
                           ("code", "message", "line", "where", "text"))
     name = agency_name(record)
     edition = record.get("edition")
+    corrections = _normalise([c for c in record.get("corrections") or [] if isinstance(c, dict)],
+                             ("path", "original", "value", "reason", "by", "date"))
+    for correction in corrections:
+        anchor = str(correction["path"] or "").replace(".", "-")
+        correction["anchor"] = Markup(anchor) if anchor in cell_anchors else None
+    versions = []
+    for version in record.get("previous_versions") or []:
+        if not isinstance(version, dict):
+            continue
+        item = _normalise([version], ("file", "sha256", "published", "table_changes",
+                                      "text_diff"))[0]
+        item["table_changes"] = _normalise(
+            [c for c in item["table_changes"] or [] if isinstance(c, dict)], ("where", "old", "new"))
+        versions.append(item)
     body = env.get_template("report.md.j2").render(
         r=record,
         heading=f"{name}{record['year']}年政府信息公开工作年度报告",
@@ -137,6 +151,8 @@ def render_report(env: jinja2.Environment, writer: ContentWriter, catalog: Catal
         appeal_values=tables.appeal_values(record),
         findings=findings,
         warnings=warnings,
+        corrections=corrections,
+        versions=versions,
         rule_href={r: pages.href(page, pages.rule_page(r)) for r in rule_titles},
         rule_titles=rule_titles,
     )
@@ -145,13 +161,66 @@ def render_report(env: jinja2.Environment, writer: ContentWriter, catalog: Catal
     writer.add(page, pages.page_text(body, title=title, tags=tags))
 
 
+def _agency_charts(catalog: Catalog, agency: Agency) -> dict[str, Any]:
+    """Trend charts over the agency's years (missing years are gaps) and the edition note."""
+    by_year = {int(r["year"]): r for r in agency.records}
+    years = list(range(min(by_year), max(by_year) + 1)) if by_year else []
+
+    def column(get: Any) -> list[Any]:
+        return [get(by_year[y]) if y in by_year else None for y in years]
+
+    editions = [by_year[y].get("edition") if y in by_year else None for y in years]
+    known = [e for e in editions if e]
+    changed = len(set(known)) > 1
+    change_year = next((years[i] for i in range(1, len(years))
+                        if editions[i] and known and editions[i] != known[0]), None)
+    name = agency.name
+    requests_chart = charts.line_chart(
+        [(label, column(get)) for label, get in figures.MAIN_SERIES], years,
+        f"{name}：申请数量（第三部分总计列）")
+    appeals_chart = charts.line_chart(
+        [(label, column(get)) for label, get in figures.APPEAL_SERIES], years,
+        f"{name}：行政复议、行政诉讼（第四部分）")
+    proactive_chart = charts.line_chart(
+        [(label, column(get)) for label, get in figures.PROACTIVE_SERIES], years,
+        f"{name}：主动公开（第二部分）", segments=editions,
+        note="两版格式的行和列不同，按格式分段绘制" if changed else None)
+    report_years = sorted(by_year)
+    levels = (("error", "错误"), ("warning", "警告"), ("info", "提示"))
+    compliance_rows = [{"year": y, "href": Markup(f"{y}.md"),
+                        "counts": catalog.counts_of(by_year[y]["id"])} for y in reversed(report_years)]
+    compliance_chart = Markup("")
+    if len(report_years) > 1:
+        compliance_chart = charts.bar_chart(
+            [(label, [catalog.counts_of(by_year[y]["id"])[level] for y in report_years])
+             for level, label in levels],
+            report_years, f"{name}：各年度合规检查发现（按级别）")
+    elif report_years:
+        year = report_years[0]
+        counts = catalog.counts_of(by_year[year]["id"])
+        compliance_chart = charts.bar_chart(
+            [("发现条数", [counts[level] for level, _label in levels])],
+            [label for _level, label in levels], f"{name}：{year}年合规检查发现（按级别）")
+    return {
+        "requests_chart": requests_chart, "appeals_chart": appeals_chart,
+        "proactive_chart": proactive_chart, "compliance_chart": compliance_chart,
+        "compliance_rows": compliance_rows, "edition_changed": changed,
+        "change_year": change_year,
+        "missing_years": [y for y in years if y not in by_year],
+    }
+
+
 def render_agency(env: jinja2.Environment, writer: ContentWriter, catalog: Catalog,
                   agency: Agency) -> None:
-    figures = [(label, [fn(r) for r in agency.records]) for label, fn in KEY_FIGURES]
-    figures.append(("合规检查：错误", [catalog.counts_of(r["id"])["error"] for r in agency.records]))
-    figures.append(("合规检查：警告", [catalog.counts_of(r["id"])["warning"] for r in agency.records]))
+    figures_ = [(label, [fn(r) for r in agency.records]) for label, fn in KEY_FIGURES]
+    figures_.append(("合规检查：错误", [catalog.counts_of(r["id"])["error"] for r in agency.records]))
+    figures_.append(("合规检查：警告", [catalog.counts_of(r["id"])["warning"] for r in agency.records]))
+    page = pages.agency_page(agency.slug)
     body = env.get_template("agency.md.j2").render(
-        agency=agency, figures=figures, region=_region_text(agency.region),
+        agency=agency, figures=figures_, region=_region_text(agency.region),
         unknown_region=UNKNOWN_REGION,
+        feed_href=pages.href(page, pages.agency_feed(agency.slug)),
+        csv_href=pages.href(page, pages.agency_csv(agency.slug)),
+        **_agency_charts(catalog, agency),
     )
-    writer.add(pages.agency_page(agency.slug), pages.page_text(body, title=agency.name))
+    writer.add(page, pages.page_text(body, title=agency.name))

@@ -1,0 +1,339 @@
+"""Scale benchmark: N synthetic reports through the real build, stage by stage.
+
+    python bench/scale.py --reports N [--keep DIR] [--seed S]
+
+Writes N realistic text reports (agencies in region folders, years 2019-2024; 2019/2020 use the
+2019-edition tables of the 伊家乡 sample, 2021 on the 2021-edition tables of the other samples)
+into a temp project laid out like tests/test_e2e.py's make_project, then times each stage:
+ingest+parse (load_corpus), check, render, MkDocs and the Pagefind search index. Numbers vary per
+report but keep the §三 identities (新收+结转 = 总计+结转下年度, result rows sum to 总计, columns
+sum to 总计); about 3 % are deliberately broken (wrong totals, wrong edition, missing table).
+Prints one table; nothing is asserted (goals live in bench/README.md, not in tests).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from generator.errors import NianbaoError  # noqa: E402
+from generator.pipeline import check_corpus_records, load_corpus  # noqa: E402
+
+# --- places and agencies ---------------------------------------------------------------------
+
+PLACES = {
+    ("黑龙江省", "伊春市"): ["伊美区", "乌翠区", "友好区", "金林区", "汤旺县", "丰林县", "大箐山县", "南岔县"],
+    ("黑龙江省", "双鸭山市"): ["尖山区", "岭东区", "四方台区", "宝山区", "集贤县", "友谊县", "宝清县", "饶河县"],
+    ("河南省", "洛阳市"): ["宜阳县", "新安县", "栾川县", "嵩县", "汝阳县", "洛宁县", "伊川县", "孟津区"],
+    ("河南省", "平顶山市"): ["卫东区", "新华区", "湛河区", "石龙区", "宝丰县", "叶县", "鲁山县", "郏县"],
+    ("福建省", "三明市"): ["建宁县", "泰宁县", "将乐县", "沙县区", "尤溪县", "大田县", "宁化县", "清流县"],
+    ("浙江省", "丽水市"): ["莲都区", "青田县", "缙云县", "遂昌县", "松阳县", "云和县", "庆元县", "景宁畲族自治县"],
+    ("四川省", "绵阳市"): ["涪城区", "游仙区", "安州区", "三台县", "盐亭县", "梓潼县", "北川羌族自治县", "平武县"],
+    ("湖南省", "常德市"): ["武陵区", "鼎城区", "安乡县", "汉寿县", "澧县", "临澧县", "桃源县", "石门县"],
+    ("甘肃省", "天水市"): ["秦州区", "麦积区", "清水县", "秦安县", "甘谷县", "武山县", "张家川回族自治县"],
+    ("江西省", "赣州市"): ["章贡区", "南康区", "赣县区", "信丰县", "大余县", "上犹县", "崇义县", "安远县"],
+}
+AGENCY_TYPES = ["人民政府", "人民政府办公室", "发展和改革局", "财政局", "教育局", "自然资源局",
+                "生态环境局", "住房和城乡建设局", "交通运输局", "卫生健康局", "市场监督管理局",
+                "农业农村局", "民政局", "人力资源和社会保障局", "应急管理局", "水利局"]
+YEARS = list(range(2019, 2025))
+
+# --- narrative, adapted from the sample reports ------------------------------------------------
+
+OVERVIEW = [
+    "{year}年，{agency}深入贯彻落实《中华人民共和国政府信息公开条例》（以下简称《条例》），坚持以公开为常态、"
+    "不公开为例外，认真做好主动公开、依申请公开、政府信息管理、平台建设、监督保障各项工作。",
+    "（一）主动公开情况。全年通过政府门户网站主动公开政府信息{n1}条，其中政策文件{n2}件，政策解读信息{n3}条，"
+    "政务动态信息{n4}条。财政信息专栏及时公开了{year}年预算、{prev}年决算和政府债务信息。",
+    "（二）依申请公开情况。{year}年共受理政府信息公开申请{received}件，申请内容主要集中在征地拆迁、"
+    "社会保障、行政执法等领域，均在法定期限内予以答复。",
+    ["（三）政府信息管理。严格落实保密审查制度，开展行政规范性文件清理工作，清理结果在政府门户网站集中统一对外公开。",
+     "（三）政府信息管理。健全公文公开属性源头认定机制，落实“三审三校”制度，全年未发生泄密事件。",
+     "（三）政府信息管理。动态更新政府信息公开指南和主动公开目录，规范发布流程，做到应公开尽公开。"],
+    ["（四）平台建设。加强政府门户网站和政务新媒体管理，政府门户网站已全部支持互联网协议第6版，"
+     "清理整合政务新媒体账号{n6}个，确保政务新媒体合规运行。",
+     "（四）平台建设。优化政府信息公开专栏设置，完成“政策”栏目调整，新增专题专栏{n6}个，方便群众查找。",
+     "（四）平台建设。推进政务公开专区建设，在便民服务中心设置查阅点，提供政策咨询和信息查询服务。"],
+    ["（五）监督保障。调整政府信息公开工作领导小组，组织政务公开业务培训{n7}次，"
+     "将政府信息公开工作纳入年度绩效考核。",
+     "（五）监督保障。开展政务公开自查自纠，对发现的问题建立台账、限时整改，并接受社会评议。",
+     "（五）监督保障。聘请社会监督员，畅通意见箱和热线电话渠道，全年收到意见建议{n7}条，均已回复。"],
+]
+PROBLEMS = [
+    ["{year}年，{agency}政府信息公开工作取得了一定成效，但还存在一些问题和不足：一是信息公开深度不够，"
+    "对公众关心的热点问题回应不够及时；二是政策解读形式较为单一；三是工作人员业务水平有待提高。",
+     "{year}年{agency}政务公开工作仍有短板：基层政务公开标准化规范化水平不高，依申请公开答复的规范性有待加强。",
+     "对照上级要求和群众期望，{agency}的主要问题是公开内容更新不及时、新媒体互动不足、专业人员配备不足。"],
+    ["下一步，将进一步拓展主动公开的深度和广度，丰富政策解读形式，加强业务培训，"
+     "不断提升政府信息公开工作水平。",
+     "改进措施：一是完善信息发布审核机制；二是运用图解、音视频等方式开展政策解读；三是定期组织专题培训。",
+     "整改方向：压实各科室公开责任，建立依申请公开办理会商机制，加强与法律顾问的沟通。"],
+]
+OTHER = [
+    "按照《国务院办公厅关于印发〈政府信息公开信息处理费管理办法〉的通知》（国办函〔2020〕109号）规定，"
+    "{year}年{agency}依申请公开政府信息未收取信息处理费。",
+]
+
+HEADER_2019 = (
+    "(本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和)\t\t申请人情况\t\t\t\t\t\t\t\n"
+    "\t\t自然人\t法人或其他组织\t\t\t\t\t总计\t\n"
+    "\t\t\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t\t\n"
+)
+ROWS = [  # (key, label cells); 2019 has one （六） row, 2021 three
+    ("received", ["一、本年新收政府信息公开申请数量", ""]),
+    ("carried_over", ["二、上年结转政府信息公开申请数量", ""]),
+    ("granted", ["三、本年度办理结果", "(一) 予以公开"]),
+    ("partly_granted", ["", "(二) 部分公开(区分处理的, 只计这一情形, 不计其他情形)"]),
+    ("denied_state_secret", ["", "(三) 不予公开", "1. 属于国家秘密"]),
+    ("denied_law_prohibited", ["", "", "2. 其他法律行政法规禁止公开"]),
+    ("denied_security", ["", "", "3. 危及“三安全一稳定”"]),
+    ("denied_third_party", ["", "", "4. 保护第三方合法权益"]),
+    ("denied_internal", ["", "", "5. 属于三类内部事务信息"]),
+    ("denied_process", ["", "", "6. 属于四类过程性信息"]),
+    ("denied_enforcement_file", ["", "", "7. 属于行政执法案卷"]),
+    ("denied_query", ["", "", "8. 属于行政查询事项"]),
+    ("unable_not_held", ["", "(四) 无法提供", "1. 本机关不掌握相关政府信息"]),
+    ("unable_needs_creation", ["", "", "2. 没有现成信息需要另行制作"]),
+    ("unable_unclear", ["", "", "3. 补正后申请内容仍不明确"]),
+    ("rejected_petition", ["", "(五) 不予处理", "1. 信访举报投诉类申请"]),
+    ("rejected_repeat", ["", "", "2. 重复申请"]),
+    ("rejected_publication", ["", "", "3. 要求提供公开出版物"]),
+    ("rejected_excessive", ["", "", "4. 无正当理由大量反复申请"]),
+    ("rejected_confirmation", ["", "", "5. 要求行政机关确认或重新出具已获取信息"]),
+    ("other", ["", "(六) 其他处理", ""]),
+    ("other_no_correction", ["", "(六) 其他处理",
+                             "1. 申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"]),
+    ("other_unpaid_fee", ["", "", "2. 申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"]),
+    ("other_misc", ["", "", "3. 其他"]),
+    ("handled_total", ["", "(七) 总计", ""]),
+    ("carried_forward", ["四、结转下年度继续办理", "", ""]),
+]
+RESULTS_2019 = [k for k, _ in ROWS[2:-2] if not k.startswith("other_")]
+RESULTS_2021 = [k for k, _ in ROWS[2:-2] if k != "other"]
+COLUMNS = 6  # 自然人, 商业企业, 科研机构, 社会公益组织, 法律服务机构, 其他 (+ 总计)
+
+
+def _requests(rng: random.Random, edition: str) -> dict[str, list[int]]:
+    """Section 三 numbers per row (6 columns + total), identities kept."""
+    results = RESULTS_2019 if edition == "2019" else RESULTS_2021
+    weights = {"granted": 8, "partly_granted": 2, "unable_not_held": 4, "rejected_repeat": 1, "denied_process": 1}
+    scale = rng.choice([0, 1, 3, 10, 40, 150])
+    rows: dict[str, list[int]] = {k: [0] * COLUMNS for k in results}
+    carried_over, carried_forward = [0] * COLUMNS, [0] * COLUMNS
+    for column in range(COLUMNS):
+        share = 1.0 if column == 0 else rng.choice([0, 0, 0, 0.1, 0.3])
+        for key in results:
+            mean = scale * share * weights.get(key, 0.2) / 10
+            rows[key][column] = int(rng.expovariate(1 / mean)) if mean > 0 and rng.random() < 0.7 else 0
+        carried_over[column] = rng.choice([0, 0, 0, 1, 2]) if scale else 0
+        carried_forward[column] = rng.choice([0, 0, 0, 1, 3]) if scale else 0
+    handled = [sum(rows[k][c] for k in results) for c in range(COLUMNS)]
+    carried_over = [min(o, h + f) for o, h, f in zip(carried_over, handled, carried_forward, strict=True)]
+    received = [h + f - o for h, f, o in zip(handled, carried_forward, carried_over, strict=True)]
+    table = {"received": received, "carried_over": carried_over, **rows,
+             "handled_total": handled, "carried_forward": carried_forward}
+    return {k: [*v, sum(v)] for k, v in table.items()}
+
+
+def _requests_table(table: dict[str, list[int]], edition: str, broken: str | None) -> str:
+    lines = [HEADER_2019]
+    for key, labels in ROWS:
+        if key not in table:
+            continue
+        values = list(table[key])
+        if broken == "total" and key == "handled_total":
+            values[-1] += 7
+        cells = (labels + [""] * 3)[:3] if len(labels) == 3 else labels
+        lines.append("\t".join(cells + [str(v) for v in values]) + "\n")
+    return "".join(lines)
+
+
+def _proactive_table(rng: random.Random, edition: str, state: dict) -> str:
+    r = rng.randint
+    if edition == "2019":
+        made = r(0, 12)
+        return ("第二十条第（一）项\t\t\t\n信息内容\t本年新制作数量\t本年新公开数量\t对外公开总数量\n"
+                f"规章\t0\t0\t0\n规范性文件\t{made}\t{made}\t{made + r(0, 60)}\n"
+                "第二十条第（五）项\t\t\t\n信息内容\t上一年项目数量\t本年增/减\t处理决定数量\n"
+                f"行政许可\t{r(0, 300)}\t{r(-5, 5)}\t{r(0, 9000)}\n其他对外管理服务事项\t{r(0, 50)}\t0\t{r(0, 500)}\n"
+                "第二十条第（六）项\t\t\t\n信息内容\t上一年项目数量\t本年增/减\t处理决定数量\n"
+                f"行政处罚\t{r(0, 400)}\t{r(-5, 5)}\t{r(0, 2000)}\n行政强制\t{r(0, 40)}\t0\t{r(0, 100)}\n"
+                "第二十条第（八）项\t\t\t\n信息内容\t上一年项目数量\t本年增/减\t\n"
+                f"行政事业性收费\t{r(0, 30)}\t{r(-2, 2)}\t\n"
+                "第二十条第（九）项\t\t\t\n信息内容\t采购项目数量\t采购总金额\t\n"
+                f"政府集中采购\t{r(0, 80)}\t{r(0, 50000) / 10:.1f}\t\n")
+    issued, repealed = r(0, 15), r(0, 10)
+    state["in_force"] = max(state.get("in_force", r(20, 80)) + issued - repealed, 0)
+    return ("第二十条第（一）项\t\t\t\n信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n"
+            f"规章\t0\t0\t0\n行政规范性文件\t{issued}\t{repealed}\t{state['in_force']}\n"
+            "第二十条第（五）项\t\t\t\n信息内容\t本年处理决定数量\t\t\n"
+            f"行政许可\t{r(0, 9000)}\t\t\n"
+            "第二十条第（六）项\t\t\t\n信息内容\t本年处理决定数量\t\t\n"
+            f"行政处罚\t{r(0, 2000)}\t\t\n行政强制\t{r(0, 100)}\t\t\n"
+            "第二十条第（八）项\t\t\t\n信息内容\t本年收费金额（单位：万元）\t\t\n"
+            f"行政事业性收费\t{r(0, 500000) / 100:.2f}\t\t\n")
+
+
+def _appeals_table(rng: random.Random) -> str:
+    groups = []
+    for _ in range(3):
+        parts = [rng.choice([0, 0, 0, 1, 2]) for _ in range(4)]
+        groups.extend([*parts, sum(parts)])
+    return ("行政复议\t\t\t\t\t行政诉讼\t\t\t\t\t\t\t\t\t\n"
+            "结果维持\t结果纠正\t其他结果\t尚未审结\t总计\t未经复议直接起诉\t\t\t\t\t复议后起诉\t\t\t\t\n"
+            "\t\t\t\t\t结果维持\t结果纠正\t其他结果\t尚未审结\t总计\t结果维持\t结果纠正\t其他结果\t尚未审结\t总计\n"
+            + "\t".join(map(str, groups)) + "\n")
+
+
+def report_text(rng: random.Random, agency: str, year: int, broken: str | None, state: dict) -> str:
+    edition = "2019" if year <= 2020 else "2021"
+    if broken == "edition":
+        edition = "2021" if edition == "2019" else "2019"
+    table = _requests(rng, edition)
+    fill = {"agency": agency, "year": year, "prev": year - 1, "received": table["received"][-1],
+            **{f"n{i}": rng.randint(1, 3000 if i in (1, 4) else 60) for i in range(1, 8)}}
+    para = lambda items: "\n\n".join((rng.choice(p) if isinstance(p, list) else p).format(**fill)  # noqa: E731
+                                         for p in items)
+    sections = [
+        f"{agency}{year}年政府信息公开工作年度报告\n\n"
+        f"本报告依据《中华人民共和国政府信息公开条例》要求编制，数据统计期限自{year}年1月1日起至{year}年12月31日止。",
+        "一、总体情况\n\n" + para(OVERVIEW),
+        "二、主动公开政府信息情况\n\n" + _proactive_table(rng, edition, state),
+        "三、收到和处理政府信息公开申请情况\n\n" + _requests_table(table, edition, broken),
+        "四、政府信息公开行政复议、行政诉讼情况\n\n" + ("" if broken == "appeals" else _appeals_table(rng)),
+        "五、存在的主要问题及改进情况\n\n" + para(PROBLEMS),
+        "六、其他需要报告的事项\n\n" + para(OTHER),
+        f"{agency}\n\n{year + 1}年1月{rng.randint(5, 28)}日",
+    ]
+    return "\n\n".join(sections) + "\n"
+
+
+def write_reports(reports: Path, n: int, seed: int) -> None:
+    """n reports: agencies in region folders, consecutive years each, ~3 % broken."""
+    rng = random.Random(seed)
+    agencies = [(province, city, county, county + kind)
+                for (province, city), counties in PLACES.items() for county in counties
+                for kind in AGENCY_TYPES]
+    rng.shuffle(agencies)
+    written = 0
+    for province, city, county, agency in agencies:
+        span = rng.randint(2, len(YEARS))
+        start = rng.randint(YEARS[0], YEARS[-1] - span + 1)
+        folder = reports / province / city / county
+        folder.mkdir(parents=True, exist_ok=True)
+        state: dict = {}
+        for year in range(start, start + span):
+            if written == n:
+                return
+            broken = rng.choice(["total", "edition", "appeals"]) if rng.random() < 0.03 else None
+            (folder / f"{agency}-{year}年报.txt").write_text(report_text(rng, agency, year, broken, state), "utf-8")
+            written += 1
+    raise SystemExit(f"only {written} reports possible with the built-in agency list")
+
+
+def make_project(tmp: Path) -> Path:
+    """Same layout as tests/test_e2e.py make_project, with an empty reports/."""
+    project = tmp / "project"
+    (project / "content").mkdir(parents=True)
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    shutil.copytree(ROOT / "overrides", project / "overrides")
+    shutil.copy(ROOT / "content" / "about.md", project / "content" / "about.md")
+    if (ROOT / "content" / "assets").is_dir():
+        shutil.copytree(ROOT / "content" / "assets", project / "content" / "assets")
+    (project / "reports").mkdir()
+    return project
+
+
+def _size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def _rss_mb(who: int) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024  # Linux: KiB
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reports", type=int, default=200, help="number of reports (default 200)")
+    parser.add_argument("--keep", type=Path, help="build here and keep the project (default: a temp dir)")
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args()
+
+    from generator.check import RULES
+    from generator.render import render_site
+    from generator.site import build_search_index, run_mkdocs
+
+    tmp = Path(tempfile.mkdtemp(prefix="nianbao-scale-")) if args.keep is None else args.keep
+    if args.keep is not None:
+        shutil.rmtree(tmp / "project", ignore_errors=True)
+        tmp.mkdir(parents=True, exist_ok=True)
+    try:
+        project = make_project(tmp)
+        write_reports(project / "reports", args.reports, args.seed)
+        site = project / "site"
+        times: dict[str, float] = {}
+        start = time.perf_counter()
+        corpus = load_corpus(project / "reports")
+        times["ingest+parse"] = time.perf_counter() - start
+        start = time.perf_counter()
+        findings = check_corpus_records(corpus, None)
+        times["check"] = time.perf_counter() - start
+        start = time.perf_counter()
+        render_site(corpus.records, findings, corpus.failures, RULES, project / "content", corpus.sources)
+        times["render"] = time.perf_counter() - start
+        start = time.perf_counter()
+        strict_note = ""
+        try:
+            run_mkdocs(project, site, strict=True)
+        except NianbaoError as error:  # still measure; say so in the table
+            strict_note = f"strict build failed, timed non-strict: {error}"
+            start = time.perf_counter()
+            run_mkdocs(project, site, strict=False)
+        times["mkdocs"] = time.perf_counter() - start
+        start = time.perf_counter()
+        build_search_index(site)
+        times["search index"] = time.perf_counter() - start
+
+        pages = list(site.rglob("*.html"))
+        report_pages = sorted(p for p in site.glob("reports/*/*/index.html"))
+        typical = report_pages[len(report_pages) // 2] if report_pages else None
+        errors = sum(1 for items in findings.values() for f in items
+                     if f.get("level") == "error" and f.get("status", "fail") == "fail")
+        search_dirs = [d for d in (site / "pagefind", site / "search") if d.is_dir()]
+        rows = [
+            ("reports written", f"{args.reports}"),
+            ("records / unreadable", f"{len(corpus.records)} / {len(corpus.failures)}"),
+            ("error findings", f"{errors}"),
+            *((f"{stage} s", f"{seconds:.1f}") for stage, seconds in times.items()),
+            ("total s", f"{sum(times.values()):.1f}"),
+            ("peak RSS self MB", f"{_rss_mb(resource.RUSAGE_SELF):.0f}"),
+            ("peak RSS children MB", f"{_rss_mb(resource.RUSAGE_CHILDREN):.0f}"),
+            ("HTML pages", f"{len(pages)}"),
+            ("site MB", f"{_size(site) / 1e6:.1f}"),
+            *((f"{d.name}/ MB", f"{_size(d) / 1e6:.1f}") for d in search_dirs),
+            ("typical report page KB", f"{typical.stat().st_size / 1024:.1f}" if typical else "-"),
+        ]
+        print(f"\nnianbao scale benchmark, N={args.reports}" + (f", project kept in {project}" if args.keep else ""))
+        print(f"{'measure':<26} {'value':>12}")
+        for name, value in rows:
+            print(f"{name:<26} {value:>12}")
+        if typical:
+            print(f"(typical page: {typical.relative_to(site)})")
+        if strict_note:
+            print(f"NOTE: {strict_note[:300]}")
+    finally:
+        if args.keep is None:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,78 @@
+"""Parse cache: a parsed record is reused while the file, its place and the parser are unchanged.
+
+Records are stored as `<cache_dir>/records/<key>.json`, where key = sha256 of (file sha256,
+generator.parse.PARSER_VERSION, path relative to the reports folder). The relative path is part
+of the key because the record holds it (source.file, the region from the folders). A changed
+file or a bumped PARSER_VERSION gives a new key, so a stale entry is simply never read again.
+
+Only the parser's output is cached: corrections sidecars are applied after the cache, checks
+run after that, so editing a sidecar or a rule level never needs a re-parse. Writes are atomic
+(temporary file in the same folder, then rename); an unreadable or mismatching entry is a miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+
+def parser_version() -> str:
+    import generator.parse
+
+    return generator.parse.PARSER_VERSION
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def cache_key(sha256: str, version: str, relative: str) -> str:
+    return hashlib.sha256(f"{sha256}\0{version}\0{relative}".encode()).hexdigest()
+
+
+class RecordCache:
+    """Parsed records on disk, keyed by (file sha256, parser version, relative path)."""
+
+    def __init__(self, cache_dir: Path) -> None:
+        self.folder = Path(cache_dir) / "records"
+
+    def _file(self, key: str) -> Path:
+        return self.folder / f"{key}.json"
+
+    def get(self, sha256: str, relative: str) -> dict[str, Any] | None:
+        version = parser_version()
+        try:
+            entry = json.loads(self._file(cache_key(sha256, version, relative)).read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(entry, dict) or entry.get("key") != {"sha256": sha256, "parser": version, "file": relative}:
+            return None
+        record = entry.get("record")
+        return record if isinstance(record, dict) else None
+
+    def put(self, sha256: str, relative: str, record: dict[str, Any]) -> None:
+        """Store a record; a cache that cannot be written is not an error (the build goes on)."""
+        version = parser_version()
+        entry = {"key": {"sha256": sha256, "parser": version, "file": relative}, "record": record}
+        text = json.dumps(entry, ensure_ascii=False, sort_keys=False)
+        target = self._file(cache_key(sha256, version, relative))
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=self.folder)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    handle.write(text)
+                os.replace(temp, target)
+            except BaseException:
+                Path(temp).unlink(missing_ok=True)
+                raise
+        except OSError:
+            pass

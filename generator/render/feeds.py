@@ -1,0 +1,120 @@
+"""Atom feeds (feeds/reports.xml, feeds/errors.xml, feeds/agencies/<slug>.xml).
+
+Hand-written XML from a Jinja template with plain XML escaping (not the Markdown escaping of
+the pages). Deterministic: every `updated` comes from record dates (published, else the end
+of the statistical period, else the last day of the year), never from the clock. Links are
+relative to the feed's own URL, so the feeds work under any host name.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import jinja2
+
+from generator.render import pages
+from generator.render.catalog import Catalog, agency_name
+from generator.render.output import ContentWriter
+
+FEED_LIMIT = 100
+EPOCH = "1970-01-01T00:00:00Z"
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(value: Any) -> str:
+    """Text without characters XML 1.0 forbids (autoescape does the rest)."""
+    return _XML_INVALID.sub("", "" if value is None else str(value))
+
+
+def make_feed_environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("generator.render", "templates"),
+        autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+        trim_blocks=True, lstrip_blocks=True,
+        finalize=lambda v: xml_text(v) if not hasattr(v, "__html__") else v,
+    )
+    return env
+
+
+def record_updated(record: dict[str, Any]) -> str:
+    for value in (record.get("published"), (record.get("period") or {}).get("end")):
+        if isinstance(value, str) and _DATE.match(value):
+            return f"{value}T00:00:00Z"
+    year = record.get("year")
+    return f"{int(year)}-12-31T00:00:00Z" if isinstance(year, int) else EPOCH
+
+
+def _url(feed: str, page_md: str, anchor: str = "") -> str:
+    """The site URL of a Markdown page, relative to the feed file (use_directory_urls)."""
+    target = page_md[:-len("index.md")] if page_md.endswith("index.md") else page_md[:-3] + "/"
+    target = target or "."
+    return posixpath.relpath(target, posixpath.dirname(feed)) + "/" + anchor
+
+
+def _newest(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    entries.sort(key=lambda e: e["id"])
+    entries.sort(key=lambda e: e["updated"], reverse=True)
+    return entries[:FEED_LIMIT]
+
+
+def _report_entries(catalog: Catalog, feed: str, records: Sequence[dict[str, Any]]) -> list[dict]:
+    entries = []
+    for record in records:
+        counts = catalog.counts_of(record["id"])
+        name = agency_name(record)
+        entries.append({
+            "id": f"urn:nianbao:report:{record['id']}",
+            "title": f"{name}{record['year']}年政府信息公开工作年度报告",
+            "updated": record_updated(record),
+            "href": _url(feed, pages.report_page(record["id"])),
+            "summary": f"{name} {record['year']}年度报告；合规检查：错误 {counts['error']}，"
+                       f"警告 {counts['warning']}，提示 {counts['info']}。",
+        })
+    return _newest(entries)
+
+
+def _error_entries(catalog: Catalog, feed: str) -> list[dict]:
+    entries = []
+    for record in catalog.records:
+        index = 0
+        for finding in catalog.findings_of(record["id"]):
+            if finding.get("level") != "error" or finding.get("status", "fail") != "fail":
+                continue
+            index += 1
+            name = agency_name(record)
+            entries.append({
+                "id": f"urn:nianbao:finding:{record['id']}:{index}",
+                "title": f"{name}{record['year']}年：{finding.get('rule')}",
+                "updated": record_updated(record),
+                "href": _url(feed, pages.report_page(record["id"]), "#checks"),
+                "summary": str(finding.get("message") or ""),
+            })
+    return _newest(entries)
+
+
+def _feed(env: jinja2.Environment, feed: str, feed_id: str, title: str,
+          entries: list[dict[str, Any]], home: str) -> str:
+    updated = max((e["updated"] for e in entries), default=EPOCH)
+    return env.get_template("feed.xml.j2").render(
+        feed_id=feed_id, title=title, updated=updated, entries=entries,
+        self_href=posixpath.basename(feed), home_href=_url(feed, home))
+
+
+def render_feeds(writer: ContentWriter, catalog: Catalog) -> None:
+    env = make_feed_environment()
+    feed = pages.REPORTS_FEED
+    writer.add(feed, _feed(env, feed, "urn:nianbao:feed:reports", "政府信息公开工作年度报告：新报告",
+                           _report_entries(catalog, feed, catalog.records), pages.HOME))
+    feed = pages.ERRORS_FEED
+    writer.add(feed, _feed(env, feed, "urn:nianbao:feed:errors", "政府信息公开工作年度报告：错误级检查结果",
+                           _error_entries(catalog, feed), pages.HOME))
+    for agency in catalog.agencies:
+        feed = pages.agency_feed(agency.slug)
+        writer.add(feed, _feed(env, feed, f"urn:nianbao:feed:agency:{agency.slug}",
+                               f"{agency.name}：政府信息公开工作年度报告",
+                               _report_entries(catalog, feed, agency.records),
+                               pages.agency_page(agency.slug)))

@@ -1,0 +1,262 @@
+"""Portal pages: SVG charts, edition breaks, region and year pages, rankings, feeds, CSVs."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from test_render_samples import HOSTILE, RULES, _base, _requests, make_sources
+
+from generator.render import render_site
+from generator.render.charts import bar_chart, line_chart
+
+JIANSHAN = {"province": "黑龙江省", "city": "双鸭山市", "county": "尖山区", "township": None}
+ATOM = "{http://www.w3.org/2005/Atom}"
+A = "ceshi-ju"
+
+
+def _records() -> list[dict]:
+    a2019 = _base(f"{A}/2019", "测试局", 2019, "2019", JIANSHAN)
+    a2019["requests"] = _requests("2019", granted_total=2)
+    a2019["requests"]["received"] = [12, 0, 0, 0, 0, 0, 12]
+    a2019["proactive"] = {"normative_docs": {"made": 4, "published": 4, "total_published": 9},
+                          "licensing": {"previous": 1, "change": 0, "decisions": 30}}
+    a2021 = _base(f"{A}/2021", "测试局", 2021, "2021", JIANSHAN)  # 2020 is missing: a gap
+    a2021["requests"] = _requests("2021", granted_total=6)
+    a2021["requests"]["received"] = [20, 0, 0, 0, 0, 0, 20]
+    a2021["requests"]["handled_total"] = [20, 0, 0, 0, 0, 0, 20]
+    a2021["appeals"]["review"] = {"upheld": 0, "corrected": 2, "other": 0, "pending": 0, "total": 2}
+    a2021["proactive"] = {"normative_docs": {"issued": 5, "repealed": 0, "in_force": 10},
+                          "licensing": {"decisions": 40}}
+    a2022 = _base(f"{A}/2022", "测试局", 2022, "2021", JIANSHAN)
+    a2022["requests"] = _requests("2021")
+    a2022["requests"]["received"] = [None, 0, 0, 0, 0, 0, None]  # blank: a gap, never 0
+    a2022["proactive"] = {"normative_docs": {"issued": 1, "repealed": 0, "in_force": 11},
+                          "licensing": {"decisions": 41}}
+    small = _base("xiao-ju/2021", "小局", 2021, "2021", JIANSHAN)
+    small["requests"] = _requests("2021", granted_total=4)
+    small["requests"]["received"] = [4, 0, 0, 0, 0, 0, 4]  # small sample: no share ranking
+    small["requests"]["handled_total"] = [4, 0, 0, 0, 0, 0, 4]
+    small["requests"]["unable_not_held"] = [0] * 7
+    hostile_name = "恶意" + HOSTILE
+    h2021 = _base("eyi-ju/2021", hostile_name, 2021, "2021",
+                  {"province": "<script>省", "city": None, "county": None, "township": None})
+    h2021["requests"]["received"] = [30, 0, 0, 0, 0, 0, 30]
+    h2021["corrections"] = [{"path": "requests.granted.total", "original": 20, "value": 2,
+                             "reason": "多印一个 0 " + HOSTILE, "by": "<b>张三</b>",
+                             "date": "2022-03-01"}]
+    h2021["previous_versions"] = [{
+        "file": "old<script>.txt", "sha256": "1" * 64, "published": "2022-01-01",
+        "table_changes": [{"where": "requests.received.total", "old": 31, "new": 30}],
+        "text_diff": "--- a\n+++ b\n@@ -1 +1 @@\n-<script>alert(1)</script>\n\n+ 正文 {{ 7*7 }}\n",
+    }]
+    h2022 = _base("eyi-ju/2022", hostile_name, 2022, "2021", None)
+    return [a2019, a2021, a2022, small, h2021, h2022]
+
+
+FINDINGS = {
+    f"{A}/2021": [{"rule": "T3-01", "level": "error", "message": "一 + 二 ≠ 三 + 四",
+                   "where": "requests", "line": 3, "status": "fail"}],
+    "eyi-ju/2021": [{"rule": "T3-01", "level": "error", "message": HOSTILE,
+                     "where": None, "line": None, "status": "fail"},
+                    {"rule": "T3-05", "level": "warning", "message": "空格",
+                     "where": None, "line": None, "status": "fail"}],
+}
+
+
+def _render(tmp: Path, records: list[dict] | None = None) -> Path:
+    records = copy.deepcopy(records or _records())
+    findings = {r["id"]: FINDINGS.get(r["id"], []) for r in records}
+    for r in records:
+        r["checks"] = findings[r["id"]]
+    content = tmp / "content"
+    render_site(records, findings, [], RULES, content, make_sources(tmp, records))
+    return content
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _render(tmp_path_factory.mktemp("portal"))
+
+
+def _read(site: Path, rel: str) -> str:
+    return (site / rel).read_text("utf-8")
+
+
+def _figures(text: str) -> list[str]:
+    return re.findall(r'<figure class="nb-chart">.*?</figure>', text)
+
+
+def _figure(text: str, caption_part: str) -> str:
+    return next(f for f in _figures(text) if caption_part in f.split("</figcaption>")[0])
+
+
+def test_agency_page_has_accessible_svg_charts_with_tables(site: Path) -> None:
+    page = _read(site, f"reports/{A}/index.md")
+    figures = _figures(page)
+    assert len(figures) == 4  # requests, appeals, proactive, compliance history
+    for figure in figures:
+        assert '<svg class="nb-chart-svg" role="img" aria-label="' in figure
+        assert "<title>" in figure
+        assert "<details" in figure and '<th scope="col">' in figure and '<th scope="row">' in figure
+        # The chart is one raw HTML block: no blank line Markdown could split it at.
+        assert "\n" not in figure
+    assert "缺少 2020 年的报告" in page
+
+
+def test_null_is_a_gap_never_zero(site: Path) -> None:
+    figure = _figure(_read(site, f"reports/{A}/index.md"), "申请数量")
+    # Points only where a value exists: 2019 and 2021 (2020 missing, 2022 blank).
+    points = re.findall(r"<title>本年新收申请 (\d{4})：([^<]*)</title>", figure)
+    assert points == [("2019", "12"), ("2021", "20")]
+    row = re.search(r'<th scope="row">本年新收申请</th>(.*?)</tr>', figure).group(1)
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", row)
+    assert cells == ["12", "—", "20", "—"]
+    # No line joins 2019 to 2021 across the missing 2020, and nothing runs to 2022.
+    assert "本年新收申请" in figure and not re.search(r">0</td>", row)
+
+
+def test_edition_break_note_and_segments(site: Path) -> None:
+    page = _read(site, f"reports/{A}/index.md")
+    assert "表格格式变更" in page and "不能跨版比较" in page and "（六）其他处理" in page
+    proactive = _figure(page, "主动公开")
+    assert 'class="nb-break"' in proactive
+    # 2019 stands alone (edition 2019), 2021–2022 are joined: one polyline per drawn series.
+    polylines = re.findall(r'<polyline [^>]*points="([^"]*)"', proactive)
+    assert len(polylines) == 2 and all(len(p.split()) == 2 for p in polylines)
+    # Section 三 totals are comparable across editions: no break line in that chart.
+    assert 'class="nb-break"' not in _figure(page, "申请数量")
+
+
+def test_single_year_agency_has_no_trend_chart(site: Path) -> None:
+    page = _read(site, "reports/xiao-ju/index.md")
+    assert "只有一个年度的报告" in page
+    # Only the one-year compliance bar chart: no trend line.
+    assert len(_figures(page)) == 1 and "<polyline" not in page and "<circle" not in page
+    assert "小局：2021年合规检查发现" in page
+    assert line_chart([("a", [1])], [2021], "t") == ""
+
+
+def test_chart_units() -> None:
+    svg = bar_chart([("x", [3, None, 0])], ["甲", "乙", "丙"], "标题")
+    assert svg.count('class="nb-bar"') == 2  # null: no bar; 0: a hairline bar
+    assert "<title>x 乙" not in svg
+    hostile = line_chart([(HOSTILE, [1, 2])], [2020, 2021], HOSTILE)
+    assert "<script" not in hostile and "&lt;script&gt;" in hostile
+    assert line_chart([("a", [1, 2])], [2020, 2021], "t") == line_chart([("a", [1, 2])],
+                                                                           [2020, 2021], "t")
+
+
+def test_region_pages_sum_with_null_as_dash(site: Path) -> None:
+    county = _read(site, "regions/heilongjiangsheng/shuangyashanshi/jianshanqu/index.md")
+    assert "[按地区](../../../../regions.md)" in county
+    # 2021: 测试局 20 + 小局 4 received; 2022: 测试局 left it blank -> "—", not 0.
+    row_2021 = next(line for line in county.splitlines() if line.startswith("| 2021 |"))
+    assert row_2021.startswith("| 2021 | 2 | 24 | 24 | 10 |")
+    row_2022 = next(line for line in county.splitlines() if line.startswith("| 2022 |"))
+    assert row_2022.startswith('| 2022 | 1 | <span class="nb-null"')
+    assert "无法合计的项目" in county and "测试局 2022年](../../../../reports/ceshi-ju/2022.md)（本年新收申请）" in county
+    assert "[测试局](../../../../reports/ceshi-ju/index.md)" in county
+    province = _read(site, "regions/heilongjiangsheng/index.md")
+    assert "[双鸭山市](shuangyashanshi/index.md)（2 个机关）" in province
+    index = _read(site, "regions.md")
+    assert "    - [尖山区](regions/heilongjiangsheng/shuangyashanshi/jianshanqu/index.md)（2）" in index
+
+
+def test_year_page_outcomes_and_rankings(site: Path) -> None:
+    year = _read(site, "years/2021.md")
+    # Hand-computed: granted 6 + 4 + 2; unable 3 + 0 + 3; the rest 0.
+    assert "| 予以公开 | 12 | 0 |" in year
+    assert "| 部分公开 | 0 | 0 |" in year
+    assert "| 无法提供 | 6 | 0 |" in year
+    assert "| 本年新收申请 | 54 | 0 |" in year
+    bar = _figure(year, "办理结果")
+    assert bar.count('class="nb-bar"') == 6 and 'role="img"' in bar
+    share = year.split("### 予以公开比例最高")[1].split("###")[0]
+    assert "测试局" in share and "小局" not in share  # 4 requests: excluded
+    assert "30.0%" in share  # 6 / 20
+    most = year.split("### 收到申请最多")[1].split("###")[0]
+    assert most.index("恶意") < most.index("测试局") < most.index("小局")
+    corrections = year.split("### 复议、诉讼被纠正最多")[1].split("##")[0]
+    assert "| 1 | [测试局](../reports/ceshi-ju/2021.md) | 2 |" in corrections
+    assert "[小局](../reports/xiao-ju/2021.md)（样本小）" in year
+    assert "[2021年合计、办理结果分布与排名](years/2021.md)" in _read(site, "years.md")
+
+
+def test_home_headlines_problems_and_links(site: Path) -> None:
+    home = _read(site, "index.md")
+    assert "| 2022年新收申请 |" in home and "（1 份报告未填写，无法合计）" in home
+    assert "| [T3-01](compliance/rules/T3-01.md) | 申请数量勾稽关系 | 2 |" in home
+    assert "[新报告](feeds/reports.xml)" in home and "[错误级检查结果](feeds/errors.xml)" in home
+    assert "[2021](years/2021.md)" in home
+
+
+def _feed(site: Path, rel: str) -> ET.Element:
+    return ET.fromstring((site / rel).read_bytes())
+
+
+def test_feeds_parse_and_hold_the_right_entries(site: Path) -> None:
+    reports = _feed(site, "feeds/reports.xml")
+    ids = [e.findtext(f"{ATOM}id") for e in reports.findall(f"{ATOM}entry")]
+    assert len(ids) == 6 and f"urn:nianbao:report:{A}/2021" in ids
+    assert reports.findtext(f"{ATOM}updated") == "2023-01-20T00:00:00Z"  # newest published date
+    errors = _feed(site, "feeds/errors.xml")
+    entries = errors.findall(f"{ATOM}entry")
+    assert len(entries) == 2  # the two error findings; the warning is not in it
+    assert {e.find(f"{ATOM}link").get("href") for e in entries} == {
+        f"../reports/{A}/2021/#checks", "../reports/eyi-ju/2021/#checks"}
+    assert any(e.findtext(f"{ATOM}summary") == HOSTILE for e in entries)
+    agency = _feed(site, f"feeds/agencies/{A}.xml")
+    assert [e.findtext(f"{ATOM}updated") for e in agency.findall(f"{ATOM}entry")] == [
+        "2023-01-20T00:00:00Z", "2022-01-20T00:00:00Z", "2020-01-20T00:00:00Z"]
+    assert "../../feeds/agencies/ceshi-ju.xml" in _read(site, f"reports/{A}/index.md")
+
+
+def test_hostile_names_never_become_markup(site: Path) -> None:
+    for path in list(site.rglob("*.md")) + list(site.rglob("*.xml")):
+        assert "<script" not in path.read_text("utf-8"), path
+    feed = _feed(site, "feeds/agencies/eyi-ju.xml")
+    assert feed.findtext(f"{ATOM}title").startswith("恶意<script>")  # text, not markup
+    assert any(p.name == "index.md" for p in (site / "regions").rglob("*"))
+
+
+def test_corrections_and_previous_versions(site: Path) -> None:
+    page = _read(site, "reports/eyi-ju/2021.md")
+    assert "## 更正 {#corrections}" in page and "## 历史版本 {#previous-versions}" in page
+    assert "| [requests.granted.total](#requests-granted-total) | 20 | 2 |" in page
+    assert "&lt;b&gt;张三&lt;/b&gt;" in page
+    assert "| requests.received.total | 31 | 30 |" in page
+    pre = re.search(r'<pre class="nb-diff">(.*)</pre>', page).group(1)
+    assert "\n" not in pre and "&lt;script&gt;" in pre and "&#10;&#10;" in pre
+    assert "{{ 7*7 }}" not in pre  # braces are character references
+    # Old records without the keys: no sections.
+    assert "## 更正" not in _read(site, f"reports/{A}/2021.md")
+
+
+def test_downloads_cells_and_agency_csv(site: Path) -> None:
+    raw = (site / "data/cells.csv").read_bytes()
+    assert raw.startswith("\ufeff".encode())
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert list(rows[0]) == ["id", "agency", "year", "edition", "table", "row", "column", "value"]
+    cell = next(r for r in rows if r["id"] == f"{A}/2022" and r["row"] == "received"
+                and r["column"] == "total")
+    assert cell["value"] == "" and cell["edition"] == "2021" and cell["table"] == "requests"
+    assert not any(r["row"] == "other" and r["id"] == f"{A}/2021" for r in rows)
+    assert any(r["row"] == "other" and r["id"] == f"{A}/2019" for r in rows)
+    agency = list(csv.DictReader(io.StringIO(
+        (site / f"data/agencies/{A}.csv").read_bytes().decode("utf-8-sig"))))
+    assert [r["year"] for r in agency] == ["2019", "2021", "2022"]
+    assert "[cells.csv](cells.csv)" in _read(site, "data/index.md")
+
+
+def test_portal_is_deterministic(tmp_path: Path) -> None:
+    first = _render(tmp_path / "a")
+    second = _render(tmp_path / "b")
+    files_a = {p.relative_to(first): p.read_bytes() for p in first.rglob("*") if p.is_file()}
+    files_b = {p.relative_to(second): p.read_bytes() for p in second.rglob("*") if p.is_file()}
+    assert files_a == files_b
