@@ -269,11 +269,24 @@ def test_csv_formula_cells_are_defused(tmp_path: Path) -> None:
     assert "'=HYPERLINK" in text
 
 
-def test_search_dictionary(site: Path) -> None:
-    words = dict(line.split() for line in _read(site, ".jieba_userdict.txt").splitlines())
-    assert words["伊美区人民政府"] != "0" and words["黑龙江省"] != "0"
-    assert words["行政复议"] != "0" and words["依申请公开"] != "0"
-    assert words["年度报告"] == "0"
+def test_search_terms_cover_every_piece_a_browser_query_makes(site: Path) -> None:
+    """The browser cuts 行政复议 into 行政|复|议 and 伊美区 into 伊美|区 (ICU); each piece
+    must start a word of the page, so the page's terms carry sub-words and characters."""
+    import re
+
+    page = _read(site, "reports/yimei-qu-renmin-zhengfu/2021.md")
+    match = re.search(r'data-pagefind-index-attrs="data-terms" data-terms="([^"]*)"', page)
+    assert match
+    words = set(match.group(1).split())
+    assert {"行政复议", "行政", "复议", "复", "议", "伊美区", "依申请公开", "申请"} <= words
+    assert {"伊", "美", "区"} <= words
+
+
+def test_search_terms_are_escaped() -> None:
+    from generator.render.searchterms import search_terms
+
+    terms = search_terms(['某局"><script>alert(1)</script>'], text="<img onerror=x>")
+    assert '"' not in terms and "<" not in terms and ">" not in terms
 
 
 # ---- security -----------------------------------------------------------------------------

@@ -28,12 +28,9 @@ from generator.render import (
 from generator.render.catalog import LEVELS, Catalog, build_catalog
 from generator.render.environment import make_environment
 from generator.render.output import ContentWriter, validate_record_id, validate_rule_id
-from generator.render.searchdict import user_dictionary
 
-__all__ = ["JIEBA_USER_DICT", "render_site"]
+__all__ = ["render_site"]
 
-# Read by mkdocs.yml (plugins.search.jieba_dict_user); a dotfile, so MkDocs does not publish it.
-JIEBA_USER_DICT = ".jieba_userdict.txt"
 
 
 def render_site(records: list[dict], findings: dict[str, list[dict]], failures: list[dict],
@@ -72,7 +69,6 @@ def render_site(records: list[dict], findings: dict[str, list[dict]], failures: 
     compliance.render_rules(env, writer, catalog, rules)
     _render_downloads(env, writer, catalog)
     feeds.render_feeds(writer, catalog)
-    writer.add(JIEBA_USER_DICT, user_dictionary(_search_names(catalog)))
     return writer.commit()
 
 
@@ -93,11 +89,3 @@ def _render_downloads(env: jinja2.Environment, writer: ContentWriter, catalog: C
         columns=[(Markup(name), meaning) for name, meaning in downloads.columns()],
     )
     writer.add(pages.DATA, pages.page_text(body))
-
-
-def _search_names(catalog: Catalog) -> list[str]:
-    names = set()
-    for agency in catalog.agencies:
-        names.add(agency.name)
-        names.update(agency.region_path())
-    return sorted(names)

@@ -22,6 +22,7 @@ from generator.render.catalog import (
     request_total,
 )
 from generator.render.output import ContentWriter
+from generator.render.searchterms import search_terms
 
 SECTION_TITLES = {
     "overview": "一、总体情况",
@@ -129,7 +130,15 @@ def render_report(env: jinja2.Environment, writer: ContentWriter, catalog: Catal
         item["table_changes"] = _normalise(
             [c for c in item["table_changes"] or [] if isinstance(c, dict)], ("where", "old", "new"))
         versions.append(item)
+    region_names = list(((record.get("agency") or {}).get("region") or {}).values())
+    terms = search_terms([
+        record.get("title"), name, *region_names, *SECTION_TITLES.values(),
+        *(label for _, label in spec.request_rows(edition)),
+        *(label for _, label, _ in spec.proactive_rows(edition)),
+        *(label for _, label in spec.APPEAL_GROUPS), "依申请公开",
+    ], text="".join(v for v in (record.get("sections") or {}).values() if v))
     body = env.get_template("report.md.j2").render(
+        search_terms=terms,
         r=record,
         heading=f"{name}{record['year']}年政府信息公开工作年度报告",
         agency_name=name,
@@ -217,6 +226,7 @@ def render_agency(env: jinja2.Environment, writer: ContentWriter, catalog: Catal
     figures_.append(("合规检查：警告", [catalog.counts_of(r["id"])["warning"] for r in agency.records]))
     page = pages.agency_page(agency.slug)
     body = env.get_template("agency.md.j2").render(
+        search_terms=search_terms([agency.name, *agency.region_path()]),
         agency=agency, figures=figures_, region=_region_text(agency.region),
         unknown_region=UNKNOWN_REGION,
         feed_href=pages.href(page, pages.agency_feed(agency.slug)),
