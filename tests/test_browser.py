@@ -186,3 +186,53 @@ def test_agency_page_has_a_drawn_svg_chart(page, base_url):
     assert box and box["width"] > 100 and box["height"] > 30
     # The data table alternative is a real table behind a <details>.
     assert page.locator("details.nb-chart-data table th[scope=row]").count() >= 1
+
+
+# --- hostile input: report text never becomes markup in a real browser ------------------------
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    """The hostile corpus (tests/hostile) built into a site and served on 127.0.0.1."""
+    import importlib.util
+    import json
+    import shutil
+    import sys
+
+    spec = importlib.util.spec_from_file_location("make_corpus", ROOT / "tests" / "hostile" / "make_corpus.py")
+    make_corpus = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("make_corpus", make_corpus)
+    spec.loader.exec_module(make_corpus)
+    project = make_project(tmp_path_factory.mktemp("hostile-browser"))
+    shutil.rmtree(project / "reports")
+    written = make_corpus.build(project / "reports")
+    build_site(Settings(project_dir=project, reports_dir=project / "reports", site_dir=project / "site"))
+    records = json.loads((project / "site" / "data" / "records.json").read_text("utf-8"))
+    hostile_file = written["hostile"].relative_to(project / "reports").as_posix()
+    hostile_id = next(r["id"] for r in records if r["source"]["file"] == hostile_file)
+    handler = functools.partial(_QuietHandler, directory=str(project / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/", hostile_id
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("path", ["reports/{id}/", "reports/{agency}/", "unreadable/", ""])
+def test_hostile_pages_open_no_dialog_and_make_no_foreign_request(browser, hostile_site, path):
+    base, hostile_id = hostile_site
+    context, page, requests = _open_page(browser)
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    response = page.goto(base + path.format(id=hostile_id, agency=hostile_id.split("/")[0]))
+    assert response is not None and response.ok
+    page.wait_for_load_state("networkidle")
+    page.mouse.move(200, 300)  # hover handlers would fire here
+    assert page.locator("script:not([src])").evaluate_all(
+        "nodes => nodes.filter(n => n.textContent.includes('alert(1)')).length") == 0
+    assert page.locator("a[href^='javascript:'], iframe, img[onerror]").count() == 0
+    context.close()
+    assert dialogs == []
+    _assert_all_local(requests)
