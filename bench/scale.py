@@ -30,6 +30,9 @@ from generator.pipeline import check_corpus_records, load_corpus  # noqa: E402
 
 # --- places and agencies ---------------------------------------------------------------------
 
+TOWNSHIP_STEMS = ("东风镇", "红旗乡", "新兴镇", "城关镇", "南关街道", "北山乡", "西河镇", "太平镇",
+                  "安乐乡", "和平街道", "长青镇", "石桥乡", "永安镇", "青山乡", "金星镇", "白云街道",
+                  "凤凰镇", "龙泉乡", "杏花街道", "柳河镇")
 PLACES = {
     ("黑龙江省", "伊春市"): ["伊美区", "乌翠区", "友好区", "金林区", "汤旺县", "丰林县", "大箐山县", "南岔县"],
     ("黑龙江省", "双鸭山市"): ["尖山区", "岭东区", "四方台区", "宝山区", "集贤县", "友谊县", "宝清县", "饶河县"],
@@ -220,15 +223,19 @@ def report_text(rng: random.Random, agency: str, year: int, broken: str | None, 
 def write_reports(reports: Path, n: int, seed: int) -> None:
     """n reports: agencies in region folders, consecutive years each, ~3 % broken."""
     rng = random.Random(seed)
-    agencies = [(province, city, county, county + kind)
+    agencies = [((province, city, county), county + kind)
                 for (province, city), counties in PLACES.items() for county in counties
                 for kind in AGENCY_TYPES]
+    # Townships (乡/镇/街道) under every county: a province has thousands of them.
+    agencies += [((province, city, county, county[:2] + stem), county[:2] + stem + "人民政府")
+                 for (province, city), counties in PLACES.items() for county in counties
+                 for stem in TOWNSHIP_STEMS]
     rng.shuffle(agencies)
     written = 0
-    for province, city, county, agency in agencies:
+    for folders, agency in agencies:
         span = rng.randint(2, len(YEARS))
         start = rng.randint(YEARS[0], YEARS[-1] - span + 1)
-        folder = reports / province / city / county
+        folder = reports.joinpath(*folders)
         folder.mkdir(parents=True, exist_ok=True)
         state: dict = {}
         for year in range(start, start + span):

@@ -138,8 +138,11 @@ def result_rows(edition: str | None) -> tuple[str, ...]:
 # ---- the YAML / JSON boundary -------------------------------------------------------------
 
 
-class _RecordDumper(yaml.SafeDumper):
+class _RecordDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml: ~10x faster
     """Block style, Unicode kept, short numeric lists inline so a table row reads as one line."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True  # a record is a tree: never write anchors
 
 
 def _represent_list(dumper: yaml.SafeDumper, data: list) -> yaml.Node:
@@ -164,7 +167,6 @@ _RecordDumper.add_representer(str, _represent_str)
 
 def record_to_yaml(record: dict[str, Any]) -> str:
     """Serialise a record deterministically (key order as built, UTF-8, no aliases)."""
-    _RecordDumper.ignore_aliases = lambda self, data: True  # type: ignore[method-assign]
     return yaml.dump(
         record, Dumper=_RecordDumper, allow_unicode=True, sort_keys=False, width=1000,
         default_flow_style=False,

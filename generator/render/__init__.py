@@ -53,9 +53,11 @@ def render_site(records: list[dict], findings: dict[str, list[dict]], failures: 
     env = make_environment(spans=tables.proactive_colspans, corner=tables.REQUESTS_CORNER,
                            levels=[("error", "错误"), ("warning", "警告"), ("info", "提示")])
     writer = ContentWriter(Path(content_dir))
+    yaml_texts = {r["id"]: spec.record_to_yaml(r) for r in catalog.records}  # page + download
 
     for record in catalog.records:
-        reports.render_report(env, writer, catalog, record, sources.get(record["id"]), rule_titles)
+        reports.render_report(env, writer, catalog, record, sources.get(record["id"]), rule_titles,
+                              yaml_texts[record["id"]])
     for agency in catalog.agencies:
         reports.render_agency(env, writer, catalog, agency)
     indexes.render_home(env, writer, catalog, failures, rule_titles)
@@ -67,16 +69,17 @@ def render_site(records: list[dict], findings: dict[str, list[dict]], failures: 
     indexes.render_unreadable(env, writer, failures)
     compliance.render_compliance(env, writer, catalog, rules)
     compliance.render_rules(env, writer, catalog, rules)
-    _render_downloads(env, writer, catalog)
+    _render_downloads(env, writer, catalog, yaml_texts)
     feeds.render_feeds(writer, catalog)
     return writer.commit()
 
 
-def _render_downloads(env: jinja2.Environment, writer: ContentWriter, catalog: Catalog) -> None:
+def _render_downloads(env: jinja2.Environment, writer: ContentWriter, catalog: Catalog,
+                      yaml_texts: dict[str, str]) -> None:
     records = catalog.records
     counts = {r["id"]: catalog.counts_of(r["id"]) for r in records}
     writer.add("data/records.json", downloads.records_json(records))
-    writer.add("data/records.yaml", downloads.records_yaml(records))
+    writer.add("data/records.yaml", downloads.records_yaml([yaml_texts[r["id"]] for r in records]))
     writer.add("data/records.csv", downloads.records_csv(records, counts))
     writer.add(pages.CELLS_CSV, downloads.cells_csv(records))
     for agency in catalog.agencies:

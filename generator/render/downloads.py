@@ -131,9 +131,9 @@ def records_json(records: Sequence[dict[str, Any]]) -> str:
     return spec.record_to_json(list(records)) + "\n"
 
 
-def records_yaml(records: Sequence[dict[str, Any]]) -> str:
-    """One YAML document per record."""
-    return "".join("---\n" + spec.record_to_yaml(r) for r in records)
+def records_yaml(yaml_texts: Sequence[str]) -> str:
+    """One YAML document per record (each record's YAML is serialised once per build)."""
+    return "".join("---\n" + text for text in yaml_texts)
 
 
 CELL_COLUMNS = ("id", "agency", "year", "edition", "table", "row", "column", "value")

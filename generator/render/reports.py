@@ -93,7 +93,7 @@ def _normalise(items: Sequence[dict[str, Any]], keys: Sequence[str]) -> list[dic
 
 def render_report(env: jinja2.Environment, writer: ContentWriter, catalog: Catalog,
                   record: dict[str, Any], source: Path | None,
-                  rule_titles: dict[str, str]) -> None:
+                  rule_titles: dict[str, str], yaml_text: str) -> None:
     rid = record["id"]
     page = pages.report_page(rid)
     year_name = rid.split("/")[1]
@@ -104,7 +104,7 @@ def render_report(env: jinja2.Environment, writer: ContentWriter, catalog: Catal
         writer.add(f"reports/{rid}{suffix}", source.read_bytes())
         source_href = Markup(f"{year_name}{suffix}")
         source_name = f"原始文件（{suffix.lstrip('.')}）"
-    writer.add(f"reports/{rid}.yml", spec.record_to_yaml(record))
+    writer.add(f"reports/{rid}.yml", yaml_text)
     cell_anchors = tables.anchors(record)
     findings = _normalise(catalog.findings_of(rid), ("rule", "level", "message", "where", "line",
                                                      "status"))
