@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from generator.errors import NianbaoError  # noqa: E402
 from generator.pipeline import check_corpus_records, load_corpus  # noqa: E402
+from generator.site import copy_site_config  # noqa: E402
 
 # --- places and agencies ---------------------------------------------------------------------
 
@@ -248,14 +249,8 @@ def write_reports(reports: Path, n: int, seed: int) -> None:
 
 
 def make_project(tmp: Path) -> Path:
-    """Same layout as tests/test_e2e.py make_project, with an empty reports/."""
-    project = tmp / "project"
-    (project / "content").mkdir(parents=True)
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    shutil.copytree(ROOT / "overrides", project / "overrides")
-    shutil.copy(ROOT / "content" / "about.md", project / "content" / "about.md")
-    if (ROOT / "content" / "assets").is_dir():
-        shutil.copytree(ROOT / "content" / "assets", project / "content" / "assets")
+    """The committed site configuration and an empty reports/, as tests/test_e2e.py builds."""
+    project = copy_site_config(ROOT, tmp / "project")
     (project / "reports").mkdir()
     return project
 

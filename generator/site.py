@@ -80,3 +80,22 @@ def run_mkdocs(project_dir: Path, site_dir: Path, *, strict: bool = True) -> Non
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
+
+
+SITE_CONFIG = ("mkdocs.yml", "overrides", "content/about.md", "content/assets")
+"""What a buildable project needs besides reports/: the committed site configuration."""
+
+
+def copy_site_config(source: Path, project: Path) -> Path:
+    """Copy the committed site configuration from a checkout (source) into a new project folder
+    (for tests and benchmarks that build elsewhere); returns project."""
+    import shutil
+
+    (project / "content").mkdir(parents=True, exist_ok=True)
+    for name in SITE_CONFIG:
+        origin = source / name
+        if origin.is_dir():
+            shutil.copytree(origin, project / name)
+        elif origin.is_file():
+            shutil.copy(origin, project / name)
+    return project

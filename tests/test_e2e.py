@@ -12,21 +12,16 @@ import pytest
 
 from generator.errors import NianbaoError
 from generator.pipeline import Settings, build_site
+from generator.site import copy_site_config
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
 
 
 def make_project(tmp: Path) -> Path:
-    project = tmp / "project"
-    project.mkdir()
-    for name in ("mkdocs.yml", "overrides", "reports"):
-        source = ROOT / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, project / name)
-    (project / "content").mkdir()
-    shutil.copy(ROOT / "content" / "about.md", project / "content" / "about.md")
-    if (ROOT / "content" / "assets").is_dir():
-        shutil.copytree(ROOT / "content" / "assets", project / "content" / "assets")
+    """A project folder with the committed site configuration and the sample reports."""
+    project = copy_site_config(ROOT, tmp / "project")
+    shutil.copytree(ROOT / "reports", project / "reports")
     return project
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from test_render_samples import (
 
 from generator.errors import NianbaoError
 from generator.render import render_site
-from generator.site import build_mkdocs
+from generator.site import build_mkdocs, copy_site_config
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
@@ -29,12 +28,7 @@ pytestmark = pytest.mark.slow
 
 def _project(tmp: Path) -> Path:
     """A copy of the committed site configuration with freshly rendered content."""
-    project = tmp / "project"
-    (project / "content").mkdir(parents=True)
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    shutil.copytree(ROOT / "overrides", project / "overrides")
-    shutil.copy(ROOT / "content" / "about.md", project / "content" / "about.md")
-    shutil.copytree(ROOT / "content" / "assets", project / "content" / "assets")
+    project = copy_site_config(ROOT, tmp / "project")
     findings = make_findings()
     records = with_checks(make_records(), findings)
     render_site(records, findings, FAILURES, RULES, project / "content",
