@@ -104,7 +104,7 @@ def _tree_digest(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_builds_are_byte_identical(built, tmp_path):
+def test_builds_are_byte_identical(built):
     project, settings, _ = built
     first = _tree_digest(project / "content")
     build_site(settings)

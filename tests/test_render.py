@@ -18,8 +18,7 @@ from test_render_samples import (
     RULES,
     make_findings,
     make_records,
-    make_sources,
-    with_checks,
+    render_content,
 )
 
 from generator.errors import NianbaoError
@@ -35,13 +34,8 @@ HOSTILE_PAGE = "reports/eyi-ju/2022.md"
 
 def _render(tmp: Path, records: list[dict] | None = None, failures: list[dict] | None = None,
             content: Path | None = None) -> Path:
-    findings = make_findings()
-    records = with_checks(records if records is not None else make_records(), findings)
-    findings = {r["id"]: findings.get(r["id"], []) for r in records}
-    content = content or tmp / "content"
-    render_site(records, findings, FAILURES if failures is None else failures, RULES, content,
-                make_sources(tmp, records))
-    return content
+    return render_content(tmp, make_records() if records is None else records, make_findings(),
+                          FAILURES if failures is None else failures, content)
 
 
 @pytest.fixture(scope="module")

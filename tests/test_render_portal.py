@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import csv
 import io
 import re
@@ -10,9 +9,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from test_render_samples import HOSTILE, RULES, _base, _requests, make_sources
+from test_render_samples import HOSTILE, _base, _requests, render_content
 
-from generator.render import render_site
 from generator.render.charts import bar_chart, line_chart
 
 JIANSHAN = {"province": "黑龙江省", "city": "双鸭山市", "county": "尖山区", "township": None}
@@ -70,13 +68,7 @@ FINDINGS = {
 
 
 def _render(tmp: Path, records: list[dict] | None = None) -> Path:
-    records = copy.deepcopy(records or _records())
-    findings = {r["id"]: FINDINGS.get(r["id"], []) for r in records}
-    for r in records:
-        r["checks"] = findings[r["id"]]
-    content = tmp / "content"
-    render_site(records, findings, [], RULES, content, make_sources(tmp, records))
-    return content
+    return render_content(tmp, records or _records(), FINDINGS, [])
 
 
 @pytest.fixture(scope="module")

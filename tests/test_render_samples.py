@@ -155,6 +155,18 @@ def with_checks(records: list[dict], findings: dict[str, list[dict]]) -> list[di
     return out
 
 
+def render_content(tmp: Path, records: list[dict], findings: dict[str, list[dict]],
+                   failures: list[dict], content: Path | None = None) -> Path:
+    """Render records (with their findings as `checks`) into tmp/content, as a build does."""
+    from generator.render import render_site
+
+    records = with_checks(records, findings)
+    findings = {r["id"]: findings.get(r["id"], []) for r in records}
+    content = content or tmp / "content"
+    render_site(records, findings, failures, RULES, content, make_sources(tmp, records))
+    return content
+
+
 def make_sources(tmp: Path, records: list[dict]) -> dict[str, Path]:
     sources = {}
     for r in records:

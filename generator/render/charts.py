@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
@@ -62,27 +63,52 @@ def _numeric(values: Sequence[Any]) -> list[float | None]:
     return out
 
 
-def _frame(title: str, label: str, body: list[str], y_max: float, step: float,
-           min_value: float, ) -> str:
-    plot_h = HEIGHT - TOP - BOTTOM
+PLOT_W = WIDTH - LEFT - RIGHT
+PLOT_H = HEIGHT - TOP - BOTTOM
+
+
+@dataclass(frozen=True)
+class _Axis:
+    """The y axis of a chart: [low, high] in ticks of step, mapped onto the plot height."""
+
+    low: float
+    high: float
+    step: float
+
+    def y(self, value: float) -> float:
+        return TOP + PLOT_H - (value - self.low) / (self.high - self.low) * PLOT_H
+
+
+def _axis(values: Sequence[Sequence[float | None]]) -> _Axis:
+    return _Axis(*_scale([v for vs in values for v in vs]))
+
+
+def _frame(title: str, body: list[str], axis: _Axis) -> str:
     parts = [
-        f'<svg class="nb-chart-svg" role="img" aria-label="{_t(label)}" '
+        f'<svg class="nb-chart-svg" role="img" aria-label="{_t(title)}" '
         f'viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" preserveAspectRatio="xMidYMid meet" '
         f'xmlns="http://www.w3.org/2000/svg" font-family="{FONT}" font-size="12">',
         f"<title>{_t(title)}</title>",
     ]
-    span = y_max - min_value
-    tick = min_value
-    while tick <= y_max + 1e-9:
-        y = TOP + plot_h - (tick - min_value) / span * plot_h
+    tick = axis.low
+    while tick <= axis.high + 1e-9:
+        y = axis.y(tick)
         parts.append(f'<line x1="{LEFT}" y1="{_f(y)}" x2="{WIDTH - RIGHT}" y2="{_f(y)}" '
                      f'stroke="#ccc" stroke-width="1"/>')
         parts.append(f'<text x="{LEFT - 6}" y="{_f(y + 4)}" text-anchor="end" fill="#555">'
                      f"{_t(number(int(tick) if tick == int(tick) else tick))}</text>")
-        tick += step
+        tick += axis.step
     parts.extend(body)
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _figure(title: str, note: str | None, body: list[str], axis: _Axis, series: Series,
+            categories: Sequence[Any]) -> Markup:
+    """The chart, its caption and its data-table alternative (for screen readers)."""
+    caption = f'<figcaption>{_t(title)}{"：" + _t(note) if note else ""}</figcaption>'
+    return Markup(f'<figure class="nb-chart">{caption}{_frame(title, body, axis)}'
+                  f"{data_table(series, categories, title)}</figure>")
 
 
 def _legend(labels: Sequence[str]) -> list[str]:
@@ -132,16 +158,11 @@ def line_chart(series: Series, years: Sequence[int], title: str,
     if len(years) < 2:
         return Markup("")
     values = [_numeric(v) for _, v in series]
-    low, y_max, step = _scale([v for vs in values for v in vs])
-    plot_w = WIDTH - LEFT - RIGHT
-    plot_h = HEIGHT - TOP - BOTTOM
-    span = y_max - low
+    axis = _axis(values)
+    y_of = axis.y
 
     def x_of(i: int) -> float:
-        return LEFT + 20 + i * (plot_w - 40) / (len(years) - 1)
-
-    def y_of(v: float) -> float:
-        return TOP + plot_h - (v - low) / span * plot_h
+        return LEFT + 20 + i * (PLOT_W - 40) / (len(years) - 1)
 
     body: list[str] = []
     for i, year in enumerate(years):
@@ -157,7 +178,7 @@ def line_chart(series: Series, years: Sequence[int], title: str,
             if changed:
                 x = (x_of(i) + x_of(i - 1)) / 2
                 body.append(f'<line class="nb-break" x1="{_f(x)}" y1="{TOP}" x2="{_f(x)}" '
-                            f'y2="{TOP + plot_h}" stroke="#999" stroke-dasharray="4 3"/>')
+                            f'y2="{TOP + PLOT_H}" stroke="#999" stroke-dasharray="4 3"/>')
                 body.append(f'<text x="{_f(x + 3)}" y="{TOP + 10}" fill="#777" font-size="10">'
                             f"格式变更</text>")
     for index, vs in enumerate(values):
@@ -184,10 +205,7 @@ def line_chart(series: Series, years: Sequence[int], title: str,
                             f'r="3.5" fill="{color}"><title>{_t(series[index][0])} {_t(years[i])}'
                             f"：{_t(number(series[index][1][i]))}</title></circle>")
     body.extend(_legend([label for label, _ in series]))
-    svg = _frame(title, title, body, y_max, step, low)
-    caption = f'<figcaption>{_t(title)}{"：" + _t(note) if note else ""}</figcaption>'
-    return Markup(f'<figure class="nb-chart">{caption}{svg}'
-                  f"{data_table(series, years, title)}</figure>")
+    return _figure(title, note, body, axis, series, years)
 
 
 def bar_chart(series: Series, categories: Sequence[Any], title: str,
@@ -196,15 +214,10 @@ def bar_chart(series: Series, categories: Sequence[Any], title: str,
     if not categories or not series:
         return Markup("")
     values = [_numeric(v) for _, v in series]
-    low, y_max, step = _scale([v for vs in values for v in vs])
-    plot_w = WIDTH - LEFT - RIGHT
-    plot_h = HEIGHT - TOP - BOTTOM
-    span = y_max - low
-    group_w = plot_w / len(categories)
+    axis = _axis(values)
+    y_of = axis.y
+    group_w = PLOT_W / len(categories)
     bar_w = min(40.0, group_w * 0.8 / len(series))
-
-    def y_of(v: float) -> float:
-        return TOP + plot_h - (v - low) / span * plot_h
 
     body: list[str] = []
     for c, category in enumerate(categories):
@@ -224,7 +237,4 @@ def bar_chart(series: Series, categories: Sequence[Any], title: str,
                         f"{_t(number(series[s][1][c]))}</title></rect>")
     if len(series) > 1:
         body.extend(_legend([label for label, _ in series]))
-    svg = _frame(title, title, body, y_max, step, low)
-    caption = f'<figcaption>{_t(title)}{"：" + _t(note) if note else ""}</figcaption>'
-    return Markup(f'<figure class="nb-chart">{caption}{svg}'
-                  f"{data_table(series, categories, title)}</figure>")
+    return _figure(title, note, body, axis, series, categories)
