@@ -12,7 +12,8 @@ from generator.errors import NianbaoError, SourceError
 
 LEVEL_ORDER = ("info", "warning", "error")
 CACHE_DIR = Path(".cache/nianbao")
-"""The parse cache of `check`, `build` and `serve`, relative to the project (current) folder."""
+"""The parse cache of `check`, `build` and `serve` and the render cache of `build` and `serve`,
+relative to the project (current) folder."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     reports.add_argument("--reports", type=Path, default=Path("reports"), metavar="DIR", help="folder of input reports (default reports/)")
     reports.add_argument("--levels", type=Path, default=None, metavar="FILE", help="rule level overrides (see generator/check/levels.yml)")
     reports.add_argument("--no-cache", action="store_true",
-                         help=f"parse every report again instead of reusing parses cached in {CACHE_DIR}/")
+                         help=f"parse (and render) every report again instead of reusing what is cached in {CACHE_DIR}/")
 
     c = sub.add_parser("check", parents=[common, reports], help="print the compliance findings of every report")
     c.add_argument("--fail-on", choices=LEVEL_ORDER, default=None, help="exit 1 if a finding of this level (or worse) exists")

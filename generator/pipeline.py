@@ -42,7 +42,7 @@ class Settings:
     levels_file: Path | None = None
     """Rule level overrides (generator/check/levels.yml format); None = the defaults."""
     cache_dir: Path | None = None
-    """Parse cache folder (the CLI uses .cache/nianbao in the project); None = no cache."""
+    """Parse and render cache folder (the CLI uses .cache/nianbao in the project); None = none."""
 
     @property
     def content_dir(self) -> Path:
@@ -207,7 +207,8 @@ def build_site(settings: Settings, progress: Callable | None = None) -> BuildSum
     corpus = load_corpus(settings.reports_dir, progress, cache_dir=settings.cache_dir)
     findings = check_corpus_records(corpus, settings.levels_file)
     # Phase 2: write Markdown, then build into a temporary folder and swap it in.
-    render_site(corpus.records, findings, corpus.failures, RULES, settings.content_dir, corpus.sources)
+    render_site(corpus.records, findings, corpus.failures, RULES, settings.content_dir, corpus.sources,
+                cache_dir=settings.cache_dir)
     site_dir = settings.site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-build-", dir=site_dir.parent))

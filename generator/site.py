@@ -1,4 +1,4 @@
-"""Markdown -> HTML with MkDocs + Material, then the Pagefind search index.
+"""Markdown -> HTML with MkDocs + Material, then the Pagefind search index (generator/search.py).
 
 The only module that imports mkdocs. Search is Pagefind, not Material's built-in index: at
 1,000 reports Material ships a 21 MB index to every searching browser (6-10 s to first
@@ -8,11 +8,10 @@ results), Pagefind loads a few hundred KB of chunks per query (bench/README.md).
 from __future__ import annotations
 
 import logging
-import subprocess
-import sys
 from pathlib import Path
 
 from generator.errors import NianbaoError
+from generator.search import build_search_index
 
 
 class _WarningCounter(logging.Handler):
@@ -32,22 +31,6 @@ def build_mkdocs(project_dir: Path, site_dir: Path, *, strict: bool = True) -> N
     NianbaoError on any failure."""
     run_mkdocs(project_dir, site_dir, strict=strict)
     build_search_index(site_dir)
-
-
-def build_search_index(site_dir: Path) -> None:
-    """Write site_dir/pagefind/ with Pagefind (the extended binary segments Chinese)."""
-    command = [sys.executable, "-m", "pagefind", "--site", str(Path(site_dir).resolve()),
-               "--force-language", "zh", "--exclude-selectors", ".headerlink", "--quiet"]
-    try:
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
-    except OSError as error:
-        raise NianbaoError(f"search index failed: {error}") from error
-    if result.returncode != 0 or not (Path(site_dir) / "pagefind" / "pagefind.js").is_file():
-        output = (result.stderr or result.stdout).strip()
-        if "No module named pagefind" in output:
-            raise NianbaoError('search index failed: Pagefind is not installed '
-                               '(pip install "pagefind[extended]==1.5.2")')
-        raise NianbaoError(f"search index failed: {_one_line(output)[-300:] or 'no pagefind/ written'}")
 
 
 def run_mkdocs(project_dir: Path, site_dir: Path, *, strict: bool = True) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import re
 import threading
 from pathlib import Path
@@ -46,10 +47,15 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory):
+def built_site(tmp_path_factory) -> Path:
     project = make_project(tmp_path_factory.mktemp("browser"))
     build_site(Settings(project_dir=project, reports_dir=project / "reports", site_dir=project / "site"))
-    handler = functools.partial(_QuietHandler, directory=str(project / "site"))
+    return project / "site"
+
+
+def _serve(site: Path):
+    """Serve site on 127.0.0.1 for as long as the generator is suspended; yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -58,6 +64,27 @@ def base_url(tmp_path_factory):
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="module")
+def base_url(built_site):
+    yield from _serve(built_site)
+
+
+@pytest.fixture(scope="module")
+def batched_url(built_site, tmp_path_factory):
+    """The same site with its search index cut into 3-5 bundles (generator/search.py)."""
+    import shutil
+
+    from generator.search import build_search_index, search_batches
+
+    site = tmp_path_factory.mktemp("batched") / "site"
+    shutil.copytree(built_site, site, ignore=shutil.ignore_patterns("pagefind"))
+    size = next(size for size in range(1000, 200_000, 1000)
+                if 3 <= len(search_batches(site, size)) <= 5)
+    build_search_index(site, batch_characters=size)
+    assert len(json.loads((site / "pagefind/parts.json").read_text("utf-8"))) >= 2
+    yield from _serve(site)
 
 
 @pytest.fixture(scope="module")
@@ -131,6 +158,26 @@ def test_search_finds_chinese_term(page, base_url):
     assert len(reports) == 5, hrefs
     meta = page.locator(".md-search-result__meta")
     expect(meta).not_to_contain_text("没有找到")  # Material's zh "no results" text
+
+
+@pytest.mark.parametrize("query", ["伊美区", "行政复议", "依申请公开", "海淀区人民政府", "疫情防控"])
+def test_batched_index_answers_like_one_index(browser, base_url, batched_url, query):
+    """A site indexed in several bundles finds as many pages as one bundle finds, the same
+    ones where all fit in the ten shown (ranking differs between bundles: each has its own
+    word statistics), and never the vocabulary page."""
+    answers = []
+    for url in (base_url, batched_url):
+        context, page, _requests = _open_page(browser)
+        page.goto(url)
+        links = _search(page, query)
+        meta = page.locator(".md-search-result__meta").inner_text()
+        answers.append((meta, sorted(links.nth(i).get_attribute("href") or "" for i in range(links.count()))))
+        context.close()
+    (meta, hrefs), (batched_meta, batched_hrefs) = answers
+    assert meta == batched_meta
+    assert hrefs and not any("vocabulary" in href for href in batched_hrefs)
+    if len(hrefs) < 10:
+        assert hrefs == batched_hrefs
 
 
 def test_click_through_to_report_and_source(page, base_url):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -109,6 +110,16 @@ def test_builds_are_byte_identical(built):
     first = _tree_digest(project / "content")
     build_site(settings)
     assert _tree_digest(project / "content") == first
+
+
+def test_build_with_cache_dir_caches_renders_and_gives_the_same_bytes(built):
+    project, settings, _ = built
+    first = _tree_digest(project / "content")
+    cache = project / ".cache" / "nianbao"
+    build_site(dataclasses.replace(settings, cache_dir=cache))
+    assert _tree_digest(project / "content") == first
+    assert len(list((cache / "render").glob("*.entry"))) == 10  # 5 reports + 5 agency pages
+    assert len(list((cache / "records").glob("*.json"))) == 5
 
 
 def test_failed_build_keeps_previous_site(built):

@@ -3,11 +3,18 @@
 `render_site` gathers every page in memory, then writes them in one go (unchanged files are
 not rewritten) and deletes what the previous run generated and this one did not. Output is
 deterministic: the same input gives byte-identical files.
+
+With a cache_dir, each report's page, YAML, JSON and CSV rows and each agency page come from
+the render cache (generator/render/memo.py) when exactly their inputs are unchanged, so adding
+one report to a large corpus renders one report page and one agency page; the cross-report
+pages (indexes, regions, years, compliance, feeds, whole-corpus downloads) are made afresh
+every time from those pieces.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 
 import jinja2
@@ -25,8 +32,9 @@ from generator.render import (
     reports,
     tables,
 )
-from generator.render.catalog import LEVELS, Catalog, build_catalog
+from generator.render.catalog import LEVELS, Agency, Catalog, build_catalog
 from generator.render.environment import make_environment
+from generator.render.memo import ARTEFACTS, RenderCache, agency_key, artefact_key
 from generator.render.output import ContentWriter, validate_record_id, validate_rule_id
 
 __all__ = ["render_site"]
@@ -34,8 +42,11 @@ __all__ = ["render_site"]
 
 
 def render_site(records: list[dict], findings: dict[str, list[dict]], failures: list[dict],
-                rules: Sequence, content_dir: Path, sources: dict[str, Path]) -> list[Path]:
-    """Write the portal's Markdown pages and downloads into content_dir; return the paths."""
+                rules: Sequence, content_dir: Path, sources: dict[str, Path],
+                cache_dir: Path | None = None) -> list[Path]:
+    """Write the portal's Markdown pages and downloads into content_dir; return the paths.
+
+    cache_dir: the render cache's parent folder (the build uses .cache/nianbao); None = none."""
     for record in records:
         validate_record_id(record.get("id"))
     ids = [r["id"] for r in records]
@@ -53,13 +64,23 @@ def render_site(records: list[dict], findings: dict[str, list[dict]], failures: 
     env = make_environment(spans=tables.proactive_colspans, corner=tables.REQUESTS_CORNER,
                            levels=[("error", "错误"), ("warning", "警告"), ("info", "提示")])
     writer = ContentWriter(Path(content_dir))
-    yaml_texts = {r["id"]: spec.record_to_yaml(r) for r in catalog.records}  # page + download
-
+    memo = RenderCache(cache_dir) if cache_dir is not None else None
+    artefacts: dict[str, dict[str, str]] = {}
+    keys: dict[str, str] = {}  # record id -> artefact key (with a cache)
     for record in catalog.records:
-        reports.render_report(env, writer, catalog, record, sources.get(record["id"]), rule_titles,
-                              yaml_texts[record["id"]])
+        rid = record["id"]
+        source = sources.get(rid)
+        suffix = reports.source_suffix(source) if source is not None else None
+        if memo is not None:
+            keys[rid] = artefact_key(record, catalog.findings_of(rid), suffix, rule_titles)
+        artefacts[rid] = _cached(memo, keys.get(rid), ARTEFACTS, partial(
+            _record_artefacts, env, catalog, record, suffix, rule_titles))
+        reports.add_report_files(writer, record, source, suffix, artefacts[rid]["yaml"])
+        writer.add(pages.report_page(rid), artefacts[rid]["page"])
     for agency in catalog.agencies:
-        reports.render_agency(env, writer, catalog, agency)
+        key = agency_key(agency.slug, [keys[r["id"]] for r in agency.records]) if memo else None
+        made = _cached(memo, key, ("page",), partial(_agency_artefacts, env, catalog, agency))
+        writer.add(pages.agency_page(agency.slug), made["page"])
     indexes.render_home(env, writer, catalog, failures, rule_titles)
     indexes.render_agencies(env, writer, catalog)
     region_roots = regions.build_tree(catalog)
@@ -69,22 +90,54 @@ def render_site(records: list[dict], findings: dict[str, list[dict]], failures: 
     indexes.render_unreadable(env, writer, failures)
     compliance.render_compliance(env, writer, catalog, rules)
     compliance.render_rules(env, writer, catalog, rules)
-    _render_downloads(env, writer, catalog, yaml_texts)
+    _render_downloads(env, writer, catalog, artefacts)
     feeds.render_feeds(writer, catalog)
-    return writer.commit()
+    written = writer.commit()
+    if memo is not None:
+        memo.prune()  # only after a complete build: keep what this build used
+    return written
+
+
+def _cached(memo: RenderCache | None, key: str | None, names: Sequence[str],
+            make: Callable[[], dict[str, str]]) -> dict[str, str]:
+    """The texts from the render cache when it has them under key, else made (and stored)."""
+    if memo is None or key is None:
+        return make()
+    cached = memo.get(key, names)
+    if cached is not None:
+        return cached
+    made = make()
+    memo.put(key, made)
+    return made
+
+
+def _record_artefacts(env: jinja2.Environment, catalog: Catalog, record: dict, suffix: str | None,
+                      rule_titles: dict[str, str]) -> dict[str, str]:
+    """A record's page, YAML, JSON item and CSV rows (memo.ARTEFACTS)."""
+    return {
+        "page": reports.report_page_text(env, catalog, record, suffix, rule_titles),
+        "yaml": spec.record_to_yaml(record),  # once per record: report file + records.yaml
+        "json": downloads.record_json_item(record),
+        "csv": downloads.record_csv_row(record, catalog.counts_of(record["id"])),
+        "cells": downloads.record_cells_rows(record),
+    }
+
+
+def _agency_artefacts(env: jinja2.Environment, catalog: Catalog, agency: Agency) -> dict[str, str]:
+    return {"page": reports.agency_page_text(env, catalog, agency)}
 
 
 def _render_downloads(env: jinja2.Environment, writer: ContentWriter, catalog: Catalog,
-                      yaml_texts: dict[str, str]) -> None:
+                      artefacts: dict[str, dict[str, str]]) -> None:
     records = catalog.records
-    counts = {r["id"]: catalog.counts_of(r["id"]) for r in records}
-    writer.add("data/records.json", downloads.records_json(records))
-    writer.add("data/records.yaml", downloads.records_yaml([yaml_texts[r["id"]] for r in records]))
-    writer.add("data/records.csv", downloads.records_csv(records, counts))
-    writer.add(pages.CELLS_CSV, downloads.cells_csv(records))
+    writer.add("data/records.json", downloads.json_file(artefacts[r["id"]]["json"] for r in records))
+    writer.add("data/records.yaml", downloads.records_yaml([artefacts[r["id"]]["yaml"] for r in records]))
+    writer.add("data/records.csv", downloads.csv_file(artefacts[r["id"]]["csv"] for r in records))
+    writer.add(pages.CELLS_CSV, downloads.cells_file(artefacts[r["id"]]["cells"] for r in records))
     for agency in catalog.agencies:
         ordered = sorted(agency.records, key=lambda r: int(r["year"]))
-        writer.add(pages.agency_csv(agency.slug), downloads.records_csv(ordered, counts))
+        writer.add(pages.agency_csv(agency.slug),
+                   downloads.csv_file(artefacts[r["id"]]["csv"] for r in ordered))
     body = env.get_template("data.md.j2").render(
         report_count=len(records), schema=spec.SCHEMA,
         cell_columns=downloads.CELL_COLUMNS,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from pypinyin import Style, lazy_pinyin
@@ -21,11 +22,14 @@ UNKNOWN_REGION = "地区未知"
 REGION_KEYS = ("province", "city", "county", "township")
 
 
+# Pure functions of the text, called for the same few thousand names by every sort: cached.
+@lru_cache(maxsize=1 << 16)
 def pinyin_key(text: str) -> tuple[str, str]:
     """Sort key: the pinyin spelling (tone-less, lower case), then the text itself."""
     return (" ".join(lazy_pinyin(text, errors="default")).lower(), text)
 
 
+@lru_cache(maxsize=1 << 16)
 def initial_letter(text: str) -> str:
     """A–Z initial of the first character's pinyin; "#" for anything else."""
     if not text:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from functools import cache
 from typing import Any
 
 from generator import record as spec
@@ -117,18 +118,36 @@ def _csv_text(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def records_csv(records: Sequence[dict[str, Any]], counts: dict[str, dict[str, int]]) -> str:
-    names = [name for name, _ in columns()]
+@cache
+def _column_names() -> tuple[str, ...]:
+    return tuple(name for name, _ in columns())
+
+
+def _csv_lines(rows: Iterable[Iterable[Any]]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(names)
-    for record in records:
-        writer.writerow(_csv_text(_value(record, n, counts[record["id"]])) for n in names)
-    return CSV_BOM + buffer.getvalue()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue()
 
 
-def records_json(records: Sequence[dict[str, Any]]) -> str:
-    return spec.record_to_json(list(records)) + "\n"
+def record_csv_row(record: dict[str, Any], counts: dict[str, int]) -> str:
+    """One record's records.csv line; made once and shared by records.csv and its agency's CSV."""
+    return _csv_lines([[_csv_text(_value(record, n, counts)) for n in _column_names()]])
+
+
+def csv_file(rows: Iterable[str]) -> str:
+    """records.csv (or an agency's CSV) from record_csv_row lines."""
+    return CSV_BOM + _csv_lines([_column_names()]) + "".join(rows)
+
+
+def record_json_item(record: dict[str, Any]) -> str:
+    """One record as an item of records.json (the list is indented by 2, so is every line)."""
+    return spec.record_to_json(record).replace("\n", "\n  ")  # JSON strings hold no raw newline
+
+
+def json_file(items: Iterable[str]) -> str:
+    """records.json from record_json_item texts: byte for byte what record_to_json(list) gives."""
+    items = list(items)
+    return ("[\n  " + ",\n  ".join(items) + "\n]" if items else "[]") + "\n"
 
 
 def records_yaml(yaml_texts: Sequence[str]) -> str:
@@ -161,15 +180,14 @@ def _cells(record: dict[str, Any]) -> list[tuple[str, str, str, Any]]:
     return out
 
 
-def cells_csv(records: Sequence[dict[str, Any]]) -> str:
-    """Long format: one row per statistical cell; a null cell has an empty value."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CELL_COLUMNS)
-    for record in records:
-        name = (record.get("agency") or {}).get("name")
-        for table, row, column, value in _cells(record):
-            writer.writerow([_csv_text(record["id"]), _csv_text(name), _csv_text(record.get("year")),
-                             _csv_text(record.get("edition")), table, row, column,
-                             _csv_text(value)])
-    return CSV_BOM + buffer.getvalue()
+def record_cells_rows(record: dict[str, Any]) -> str:
+    """One record's cells.csv lines (one per statistical cell; a null cell has an empty value)."""
+    head = [_csv_text(record["id"]), _csv_text((record.get("agency") or {}).get("name")),
+            _csv_text(record.get("year")), _csv_text(record.get("edition"))]
+    return _csv_lines([*head, table, row, column, _csv_text(value)]
+                      for table, row, column, value in _cells(record))
+
+
+def cells_file(chunks: Iterable[str]) -> str:
+    """cells.csv from record_cells_rows chunks, in record order."""
+    return CSV_BOM + _csv_lines([CELL_COLUMNS]) + "".join(chunks)

@@ -91,20 +91,27 @@ def _normalise(items: Sequence[dict[str, Any]], keys: Sequence[str]) -> list[dic
     return [{**dict.fromkeys(keys), **item} for item in items]
 
 
-def render_report(env: jinja2.Environment, writer: ContentWriter, catalog: Catalog,
-                  record: dict[str, Any], source: Path | None,
-                  rule_titles: dict[str, str], yaml_text: str) -> None:
+def add_report_files(writer: ContentWriter, record: dict[str, Any], source: Path | None,
+                     suffix: str | None, yaml_text: str) -> None:
+    """The published copy of the source file (read afresh every build) and the record's YAML."""
+    rid = record["id"]
+    if source is not None and suffix is not None:
+        writer.add(f"reports/{rid}{suffix}", source.read_bytes())
+    writer.add(f"reports/{rid}.yml", yaml_text)
+
+
+def report_page_text(env: jinja2.Environment, catalog: Catalog, record: dict[str, Any],
+                     suffix: str | None, rule_titles: dict[str, str]) -> str:
+    """The report page. It depends on the record, its findings, the source's published suffix
+    and the rule titles only (generator/render/memo.py keys its cache on exactly these)."""
     rid = record["id"]
     page = pages.report_page(rid)
     year_name = rid.split("/")[1]
     source_name = "原始文件"
     source_href = None
-    if source is not None:
-        suffix = source_suffix(source)
-        writer.add(f"reports/{rid}{suffix}", source.read_bytes())
+    if suffix is not None:
         source_href = Markup(f"{year_name}{suffix}")
         source_name = f"原始文件（{suffix.lstrip('.')}）"
-    writer.add(f"reports/{rid}.yml", yaml_text)
     cell_anchors = tables.anchors(record)
     findings = _normalise(catalog.findings_of(rid), ("rule", "level", "message", "where", "line",
                                                      "status"))
@@ -167,7 +174,7 @@ def render_report(env: jinja2.Environment, writer: ContentWriter, catalog: Catal
     )
     title = record.get("title") or f"{name}{record['year']}年政府信息公开工作年度报告"
     tags = [f"{record['year']}年", f"{edition} 版格式" if edition else "格式未识别", name]
-    writer.add(page, pages.page_text(body, title=title, tags=tags))
+    return pages.page_text(body, title=title, tags=tags)
 
 
 def _agency_charts(catalog: Catalog, agency: Agency) -> dict[str, Any]:
@@ -219,8 +226,9 @@ def _agency_charts(catalog: Catalog, agency: Agency) -> dict[str, Any]:
     }
 
 
-def render_agency(env: jinja2.Environment, writer: ContentWriter, catalog: Catalog,
-                  agency: Agency) -> None:
+def agency_page_text(env: jinja2.Environment, catalog: Catalog, agency: Agency) -> str:
+    """The agency page. It depends on the agency's records and their findings only
+    (generator/render/memo.py keys its cache on exactly these)."""
     figures_ = [(label, [fn(r) for r in agency.records]) for label, fn in KEY_FIGURES]
     figures_.append(("合规检查：错误", [catalog.counts_of(r["id"])["error"] for r in agency.records]))
     figures_.append(("合规检查：警告", [catalog.counts_of(r["id"])["warning"] for r in agency.records]))
@@ -233,4 +241,4 @@ def render_agency(env: jinja2.Environment, writer: ContentWriter, catalog: Catal
         csv_href=pages.href(page, pages.agency_csv(agency.slug)),
         **_agency_charts(catalog, agency),
     )
-    writer.add(page, pages.page_text(body, title=agency.name))
+    return pages.page_text(body, title=agency.name)

@@ -14,12 +14,29 @@
   var base = new URL(root.getAttribute("data-nb-base"), location.href);
   var pagefind = null;
   var MAX_RESULTS = 10;
+  // Real pages only: a batched index also holds a vocabulary page without this filter.
+  var FILTER = { portal: "nianbao" };
+
+  // A large site's index is written in several bundles (generator/site.py): the first in
+  // pagefind/, the others listed in pagefind/parts.json and merged into it.
+  function merge(module) {
+    var bundle = new URL("pagefind/", base);
+    return fetch(new URL("parts.json", bundle).href).then(function (response) {
+      return response.ok ? response.json() : [];
+    }).then(function (parts) {
+      return Promise.all(parts.map(function (part) {
+        return module.mergeIndex(new URL(part, bundle).pathname, { baseUrl: base.pathname });
+      }));
+    });
+  }
 
   function load() {
     if (!pagefind) {
       pagefind = import(new URL("pagefind/pagefind.js", base).href).then(function (module) {
         return module.options({ baseUrl: base.pathname }).then(function () {
           module.init();
+          return merge(module);
+        }).then(function () {
           return module;
         });
       });
@@ -62,7 +79,7 @@
       return;
     }
     load().then(function (module) {
-      return module.debouncedSearch(query, {}, 150);
+      return module.debouncedSearch(query, { filters: FILTER }, 150);
     }).then(function (result) {
       if (!result) return null;  // superseded by a newer query
       return Promise.all(result.results.slice(0, MAX_RESULTS).map(function (r) { return r.data(); }))
