@@ -21,6 +21,7 @@ import argparse
 import random
 import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -317,6 +318,23 @@ def _size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
+INDEX_SCRIPT = """
+import resource, sys
+from pathlib import Path
+from generator.search import build_search_index
+build_search_index(Path(sys.argv[1]))
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+"""
+
+
+def index_in_small_process(site: Path) -> float:
+    """Build the search index from a fresh Python process and return the largest Pagefind
+    process's peak RSS in MB (children forked from this big process would count its pages)."""
+    result = subprocess.run([sys.executable, "-c", INDEX_SCRIPT, str(site)], capture_output=True,
+                            text=True, check=True, cwd=ROOT)
+    return float(result.stdout.split()[-1])
+
+
 def _rss_mb(who: int) -> float:
     return resource.getrusage(who).ru_maxrss / 1024  # Linux: KiB
 
@@ -329,7 +347,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from generator.check import RULES
-    from generator.site import build_search_index, run_mkdocs
+    from generator.site import run_mkdocs
 
     tmp = Path(tempfile.mkdtemp(prefix="nianbao-scale-")) if args.keep is None else args.keep
     if args.keep is not None:
@@ -341,6 +359,10 @@ def main() -> None:
         site = project / "site"
         cache = project / ".cache" / "nianbao"  # as the CLI: parse and render caches, cold here
         times, corpus, findings = time_before_mkdocs(project, cache, RULES)
+        counts = (len(corpus.records), len(corpus.failures),
+                  sum(1 for items in findings.values() for f in items
+                      if f.get("level") == "error" and f.get("status", "fail") == "fail"))
+        del corpus, findings  # as build_site: MkDocs does not run beside the records
         start = time.perf_counter()
         strict_note = ""
         try:
@@ -351,23 +373,23 @@ def main() -> None:
             run_mkdocs(project, site, strict=False)
         times["mkdocs"] = time.perf_counter() - start
         start = time.perf_counter()
-        build_search_index(site)
+        indexer_mb = index_in_small_process(site)
         times["search index"] = time.perf_counter() - start
 
         pages = list(site.rglob("*.html"))
         report_pages = sorted(p for p in site.glob("reports/*/*/index.html"))
         typical = report_pages[len(report_pages) // 2] if report_pages else None
-        errors = sum(1 for items in findings.values() for f in items
-                     if f.get("level") == "error" and f.get("status", "fail") == "fail")
         search_dirs = [d for d in (site / "pagefind", site / "search") if d.is_dir()]
         rows = [
             ("reports written", f"{args.reports}"),
-            ("records / unreadable", f"{len(corpus.records)} / {len(corpus.failures)}"),
-            ("error findings", f"{errors}"),
+            ("records / unreadable", f"{counts[0]} / {counts[1]}"),
+            ("error findings", f"{counts[2]}"),
             *((f"{stage} s", f"{seconds:.1f}") for stage, seconds in times.items()),
             ("total s", f"{sum(times.values()):.1f}"),
             ("peak RSS self MB", f"{_rss_mb(resource.RUSAGE_SELF):.0f}"),
+            # a forked child counts the parent's pages: this is at least "self"
             ("peak RSS children MB", f"{_rss_mb(resource.RUSAGE_CHILDREN):.0f}"),
+            ("peak RSS Pagefind MB", f"{indexer_mb:.0f}"),
             ("HTML pages", f"{len(pages)}"),
             ("site MB", f"{_size(site) / 1e6:.1f}"),
             *((f"{d.name}/ MB", f"{_size(d) / 1e6:.1f}") for d in search_dirs),

@@ -209,6 +209,8 @@ def build_site(settings: Settings, progress: Callable | None = None) -> BuildSum
     # Phase 2: write Markdown, then build into a temporary folder and swap it in.
     render_site(corpus.records, findings, corpus.failures, RULES, settings.content_dir, corpus.sources,
                 cache_dir=settings.cache_dir)
+    summary = summarize(corpus, findings)
+    del corpus, findings  # MkDocs holds every page in memory: let it reuse the records' memory
     site_dir = settings.site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-build-", dir=site_dir.parent))
@@ -217,7 +219,7 @@ def build_site(settings: Settings, progress: Callable | None = None) -> BuildSum
         _swap(staging, site_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return summarize(corpus, findings)
+    return summary
 
 
 def _swap(new: Path, target: Path) -> None:

@@ -24,7 +24,7 @@ from test_render_samples import (
 import generator.render
 from generator.check import RULES as REAL_RULES
 from generator.pipeline import check_corpus_records, load_corpus
-from generator.record import record_to_json
+from generator.record import record_to_json, record_to_yaml
 from generator.render import downloads, memo, reports
 from generator.render.pages import relative_path
 
@@ -355,10 +355,19 @@ def test_relative_path_is_posixpath_relpath(tmp_path):
 
 
 def test_per_record_downloads_join_to_the_whole_files():
+    import io
+
     records = with_checks(make_records(), make_findings())
     records[0]["sections"]["other"] = HOSTILE_LINES  # newlines inside JSON strings
     for subset in (records, records[:1], []):
-        assert (
-            downloads.json_file(map(downloads.record_json_item, subset))
-            == record_to_json(subset) + "\n"
-        )
+        json_out, yaml_out, cells_out = io.StringIO(), io.StringIO(), io.StringIO()
+        files = downloads.CorpusFiles(json_out, yaml_out, cells_out)
+        for record in subset:
+            files.add(downloads.record_json_item(record), record_to_yaml(record),
+                      downloads.record_cells_rows(record))
+        files.finish()
+        assert json_out.getvalue() == record_to_json(subset) + "\n"
+        assert yaml_out.getvalue() == "".join("---\n" + record_to_yaml(r) for r in subset)
+        assert cells_out.getvalue().startswith(downloads.CSV_BOM + "id,agency,year,edition,")
+        assert cells_out.getvalue().count("\r\n") == 1 + sum(
+            len(downloads.record_cells_rows(r).splitlines()) for r in subset)

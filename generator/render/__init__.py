@@ -1,8 +1,9 @@
 """Render stage: records + findings -> Markdown pages and data files under content/.
 
-`render_site` gathers every page in memory, then writes them in one go (unchanged files are
-not rewritten) and deletes what the previous run generated and this one did not. Output is
-deterministic: the same input gives byte-identical files.
+`render_site` writes each page as it is rendered (unchanged files are not rewritten; the
+whole-corpus downloads are written record by record) and at the end deletes what the
+previous run generated and this one did not. Output is deterministic: the same input gives
+byte-identical files.
 
 With a cache_dir, each report's page, YAML, JSON and CSV rows and each agency page come from
 the render cache (generator/render/memo.py) when exactly their inputs are unchanged, so adding
@@ -65,18 +66,25 @@ def render_site(records: list[dict], findings: dict[str, list[dict]], failures: 
                            levels=[("error", "错误"), ("warning", "警告"), ("info", "提示")])
     writer = ContentWriter(Path(content_dir))
     memo = RenderCache(cache_dir) if cache_dir is not None else None
-    artefacts: dict[str, dict[str, str]] = {}
+    csv_rows: dict[str, str] = {}  # record id -> records.csv line (also the agency CSVs)
     keys: dict[str, str] = {}  # record id -> artefact key (with a cache)
-    for record in catalog.records:
-        rid = record["id"]
-        source = sources.get(rid)
-        suffix = reports.source_suffix(source) if source is not None else None
-        if memo is not None:
-            keys[rid] = artefact_key(record, catalog.findings_of(rid), suffix, rule_titles)
-        artefacts[rid] = _cached(memo, keys.get(rid), ARTEFACTS, partial(
-            _record_artefacts, env, catalog, record, suffix, rule_titles))
-        reports.add_report_files(writer, record, source, suffix, artefacts[rid]["yaml"])
-        writer.add(pages.report_page(rid), artefacts[rid]["page"])
+    with (writer.stream(pages.RECORDS_JSON) as json_out,
+          writer.stream(pages.RECORDS_YAML) as yaml_out,
+          writer.stream(pages.CELLS_CSV) as cells_out):
+        corpus_files = downloads.CorpusFiles(json_out, yaml_out, cells_out)
+        for record in catalog.records:
+            rid = record["id"]
+            source = sources.get(rid)
+            suffix = reports.source_suffix(source) if source is not None else None
+            if memo is not None:
+                keys[rid] = artefact_key(record, catalog.findings_of(rid), suffix, rule_titles)
+            made = _cached(memo, keys.get(rid), ARTEFACTS, partial(
+                _record_artefacts, env, catalog, record, suffix, rule_titles))
+            reports.add_report_files(writer, record, source, suffix, made["yaml"])
+            writer.add(pages.report_page(rid), made["page"])
+            corpus_files.add(made["json"], made["yaml"], made["cells"])
+            csv_rows[rid] = made["csv"]
+        corpus_files.finish()
     for agency in catalog.agencies:
         key = agency_key(agency.slug, [keys[r["id"]] for r in agency.records]) if memo else None
         made = _cached(memo, key, ("page",), partial(_agency_artefacts, env, catalog, agency))
@@ -90,7 +98,7 @@ def render_site(records: list[dict], findings: dict[str, list[dict]], failures: 
     indexes.render_unreadable(env, writer, failures)
     compliance.render_compliance(env, writer, catalog, rules)
     compliance.render_rules(env, writer, catalog, rules)
-    _render_downloads(env, writer, catalog, artefacts)
+    _render_downloads(env, writer, catalog, csv_rows)
     feeds.render_feeds(writer, catalog)
     written = writer.commit()
     if memo is not None:
@@ -128,16 +136,14 @@ def _agency_artefacts(env: jinja2.Environment, catalog: Catalog, agency: Agency)
 
 
 def _render_downloads(env: jinja2.Environment, writer: ContentWriter, catalog: Catalog,
-                      artefacts: dict[str, dict[str, str]]) -> None:
+                      csv_rows: dict[str, str]) -> None:
+    """records.csv, the agency CSVs and the data page (records.json, records.yaml and
+    cells.csv are written record by record in render_site)."""
     records = catalog.records
-    writer.add("data/records.json", downloads.json_file(artefacts[r["id"]]["json"] for r in records))
-    writer.add("data/records.yaml", downloads.records_yaml([artefacts[r["id"]]["yaml"] for r in records]))
-    writer.add("data/records.csv", downloads.csv_file(artefacts[r["id"]]["csv"] for r in records))
-    writer.add(pages.CELLS_CSV, downloads.cells_file(artefacts[r["id"]]["cells"] for r in records))
+    writer.add(pages.RECORDS_CSV, downloads.csv_file(csv_rows[r["id"]] for r in records))
     for agency in catalog.agencies:
         ordered = sorted(agency.records, key=lambda r: int(r["year"]))
-        writer.add(pages.agency_csv(agency.slug),
-                   downloads.csv_file(artefacts[r["id"]]["csv"] for r in ordered))
+        writer.add(pages.agency_csv(agency.slug), downloads.csv_file(csv_rows[r["id"]] for r in ordered))
     body = env.get_template("data.md.j2").render(
         report_count=len(records), schema=spec.SCHEMA,
         cell_columns=downloads.CELL_COLUMNS,

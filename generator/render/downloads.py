@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from functools import cache
-from typing import Any
+from typing import Any, TextIO
 
 from generator import record as spec
 
@@ -144,17 +144,6 @@ def record_json_item(record: dict[str, Any]) -> str:
     return spec.record_to_json(record).replace("\n", "\n  ")  # JSON strings hold no raw newline
 
 
-def json_file(items: Iterable[str]) -> str:
-    """records.json from record_json_item texts: byte for byte what record_to_json(list) gives."""
-    items = list(items)
-    return ("[\n  " + ",\n  ".join(items) + "\n]" if items else "[]") + "\n"
-
-
-def records_yaml(yaml_texts: Sequence[str]) -> str:
-    """One YAML document per record (each record's YAML is serialised once per build)."""
-    return "".join("---\n" + text for text in yaml_texts)
-
-
 CELL_COLUMNS = ("id", "agency", "year", "edition", "table", "row", "column", "value")
 
 
@@ -188,6 +177,24 @@ def record_cells_rows(record: dict[str, Any]) -> str:
                       for table, row, column, value in _cells(record))
 
 
-def cells_file(chunks: Iterable[str]) -> str:
-    """cells.csv from record_cells_rows chunks, in record order."""
-    return CSV_BOM + _csv_lines([CELL_COLUMNS]) + "".join(chunks)
+class CorpusFiles:
+    """records.json, records.yaml and cells.csv written record by record, in record order, into
+    open text handles (at 10,000 reports the three are 360 MB: never held in memory whole).
+
+    records.json is byte for byte what record_to_json(list) gives; records.yaml is one YAML
+    document per record; cells.csv has one line per statistical cell."""
+
+    def __init__(self, json_out: TextIO, yaml_out: TextIO, cells_out: TextIO) -> None:
+        self.json_out, self.yaml_out, self.cells_out = json_out, yaml_out, cells_out
+        self.count = 0
+        cells_out.write(CSV_BOM + _csv_lines([CELL_COLUMNS]))
+
+    def add(self, json_item: str, yaml_text: str, cells_rows: str) -> None:
+        """One record: its record_json_item, record YAML and record_cells_rows."""
+        self.json_out.write(("[\n  " if self.count == 0 else ",\n  ") + json_item)
+        self.yaml_out.write("---\n" + yaml_text)
+        self.cells_out.write(cells_rows)
+        self.count += 1
+
+    def finish(self) -> None:
+        self.json_out.write("\n]\n" if self.count else "[]\n")

@@ -3,12 +3,23 @@
 Generated files are everything in content/ except hand-written ones. `content/.generated`
 lists what the last run wrote (one POSIX path a line, sorted); a run deletes what the previous
 run generated and this one did not, and never touches a path it did not generate.
+
+Files are written as they are rendered, not held until the end: at 10,000 reports content/
+is about 1 GB, and holding it made the render stage peak at 2.3 GB. A render that fails
+half-way leaves content/ half-updated; nothing is built from it (the site is built only after
+a complete render) and the next run rewrites it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import filecmp
+import os
 import re
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
+from typing import TextIO
 
 from generator.errors import NianbaoError
 
@@ -39,42 +50,66 @@ def _is_hand_written(rel: str) -> bool:
 
 
 class ContentWriter:
-    """Collects generated files (relative POSIX path -> bytes), then writes them in one go."""
+    """Writes generated files into content_dir as they come (a file whose bytes are unchanged
+    is not rewritten), then deletes stale ones and updates the manifest (commit)."""
 
     def __init__(self, content_dir: Path) -> None:
         self.content_dir = content_dir
-        self.files: dict[str, bytes] = {}
+        self.paths: set[str] = set()
 
-    def add(self, rel: str, data: str | bytes) -> None:
+    def _claim(self, rel: str) -> Path:
+        """The target of a new generated file; refuses paths outside content/, hand-written
+        files and a second file at the same path."""
         path = PurePosixPath(rel)
         if path.is_absolute() or ".." in path.parts or rel != path.as_posix() or rel == MANIFEST:
             raise NianbaoError(f"refusing to write {rel!r} outside the content directory")
         if _is_hand_written(rel):
             raise NianbaoError(f"refusing to overwrite hand-written content/{rel}")
-        if rel in self.files:
+        if rel in self.paths:
             raise NianbaoError(f"two generated files would be written to content/{rel}")
-        self.files[rel] = data.encode("utf-8") if isinstance(data, str) else data
+        self.paths.add(rel)
+        target = self.content_dir / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return target
+
+    def add(self, rel: str, data: str | bytes) -> None:
+        target = self._claim(rel)
+        data = data.encode("utf-8") if isinstance(data, str) else data
+        if not target.is_file() or target.read_bytes() != data:
+            target.write_bytes(data)
+
+    @contextlib.contextmanager
+    def stream(self, rel: str) -> Iterator[TextIO]:
+        """A text handle for a big generated file written piece by piece (UTF-8, newlines
+        as given). The file replaces the old one when the block ends, unless the bytes are the
+        same; if the block raises, the old file stays."""
+        target = self._claim(rel)
+        fd, temp = tempfile.mkstemp(prefix=".nianbao-", dir=target.parent)
+        try:
+            with open(fd, "w", encoding="utf-8", newline="") as handle:
+                yield handle
+            if target.is_file() and filecmp.cmp(temp, target, shallow=False):
+                os.unlink(temp)
+            else:
+                os.replace(temp, target)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
 
     def commit(self) -> list[Path]:
-        """Write every file (skipping unchanged bytes), delete stale ones, update the manifest."""
+        """Delete what the previous run generated and this one did not; update the manifest."""
         root = self.content_dir
         root.mkdir(parents=True, exist_ok=True)
         previous = _read_manifest(root / MANIFEST)
-        for rel in sorted(self.files):
-            target = root / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            data = self.files[rel]
-            if not target.is_file() or target.read_bytes() != data:
-                target.write_bytes(data)
-        for rel in sorted(previous - self.files.keys()):
+        for rel in sorted(previous - self.paths):
             if _is_hand_written(rel):
                 continue
             stale = root / rel
             if stale.is_file():
                 stale.unlink()
                 _remove_empty_parents(stale.parent, root)
-        (root / MANIFEST).write_text("".join(f"{rel}\n" for rel in sorted(self.files)), "utf-8")
-        return [root / rel for rel in sorted(self.files)]
+        (root / MANIFEST).write_text("".join(f"{rel}\n" for rel in sorted(self.paths)), "utf-8")
+        return [root / rel for rel in sorted(self.paths)]
 
 
 def _read_manifest(path: Path) -> set[str]:

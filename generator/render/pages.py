@@ -46,6 +46,9 @@ def year_page(year: int) -> str:
 REPORTS_FEED = "feeds/reports.xml"
 ERRORS_FEED = "feeds/errors.xml"
 CELLS_CSV = "data/cells.csv"
+RECORDS_JSON = "data/records.json"
+RECORDS_YAML = "data/records.yaml"
+RECORDS_CSV = "data/records.csv"
 
 
 def rule_page(rule_id: str) -> str:

@@ -1,0 +1,70 @@
+"""ContentWriter (generator/render/output.py): files written as they come, safely."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.errors import NianbaoError
+from generator.render.output import MANIFEST, ContentWriter
+
+
+def test_unchanged_files_are_not_rewritten_and_stale_ones_go(tmp_path: Path) -> None:
+    first = ContentWriter(tmp_path)
+    first.add("a.md", "甲")
+    first.add("old/b.md", "乙")
+    with first.stream("data/big.csv") as out:
+        out.write("x,y\r\n")
+    first.commit()
+    before = {rel: (tmp_path / rel).stat().st_mtime_ns for rel in ("a.md", "data/big.csv")}
+    inode = (tmp_path / "data/big.csv").stat().st_ino
+
+    second = ContentWriter(tmp_path)
+    second.add("a.md", "甲")
+    with second.stream("data/big.csv") as out:
+        out.write("x,y\r\n")
+    assert second.commit() == [tmp_path / "a.md", tmp_path / "data/big.csv"]
+    assert {rel: (tmp_path / rel).stat().st_mtime_ns for rel in before} == before
+    assert (tmp_path / "data/big.csv").stat().st_ino == inode
+    assert (tmp_path / "data/big.csv").read_bytes() == b"x,y\r\n"  # newlines kept as written
+    assert not (tmp_path / "old").exists()  # stale file and its empty folder removed
+    assert (tmp_path / MANIFEST).read_text("utf-8") == "a.md\ndata/big.csv\n"
+
+
+def test_a_stream_that_fails_keeps_the_old_file_and_leaves_no_temp(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data/big.csv").write_text("old", "utf-8")
+    writer = ContentWriter(tmp_path)
+    with pytest.raises(RuntimeError), writer.stream("data/big.csv") as out:
+        out.write("half")
+        raise RuntimeError("render failed")
+    assert (tmp_path / "data/big.csv").read_text("utf-8") == "old"
+    assert sorted(p.name for p in (tmp_path / "data").iterdir()) == ["big.csv"]
+
+
+def test_a_changed_stream_replaces_the_file(tmp_path: Path) -> None:
+    (tmp_path / "f.csv").write_text("old", "utf-8")
+    with ContentWriter(tmp_path).stream("f.csv") as out:
+        out.write("新")
+    assert (tmp_path / "f.csv").read_text("utf-8") == "新"
+
+
+@pytest.mark.parametrize("rel", ["../x.md", "/abs.md", "a/../../x.md", "about.md", "assets/x.css",
+                                 MANIFEST])
+def test_paths_outside_or_hand_written_are_refused_before_writing(tmp_path: Path, rel: str) -> None:
+    content = tmp_path / "content"
+    writer = ContentWriter(content)
+    with pytest.raises(NianbaoError, match="refusing"):
+        writer.add(rel, "x")
+    with pytest.raises(NianbaoError, match="refusing"), writer.stream(rel):
+        pass
+    assert not (tmp_path / "x.md").exists() and not list(tmp_path.rglob("*.md"))
+
+
+def test_the_same_path_twice_is_an_error(tmp_path: Path) -> None:
+    writer = ContentWriter(tmp_path)
+    writer.add("a.md", "1")
+    with pytest.raises(NianbaoError, match="two generated files"):
+        writer.add("a.md", "2")
+    assert (tmp_path / "a.md").read_text("utf-8") == "1"
