@@ -20,6 +20,7 @@ import gzip
 import html
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -30,9 +31,10 @@ from generator.errors import NianbaoError
 
 SEARCH_DIR = "pagefind"
 PARTS_FILE = "parts.json"
-BATCH_CHARACTERS = 8_000_000
-"""Chinese characters of page body per Pagefind process: about 1.5 GB of memory each. A
-synthetic report page has about 2,400, a real one with a long text several thousand."""
+BATCH_CHARACTERS = 6_000_000
+"""Indexed Chinese characters (page body outside tables) per Pagefind process: about 1.5 GB
+of memory each (measured 242 bytes a character). A synthetic report page has about 1,800, a
+real one with a long text several thousand."""
 EXCLUDED = ".headerlink, table, .nb-diff"
 """Not indexed: heading permalinks, tables (row labels every report shares, and numbers) and
 version diffs. They were half of a report page's words and most of a broad query's work; the
@@ -40,6 +42,8 @@ labels stay findable through the page's search terms (generator/render/searchter
 CJK_LEAD_BYTES = [bytes([lead]) for lead in range(0xE3, 0xEA)]
 """UTF-8 lead bytes of U+3000..U+9FFF: CJK punctuation, kana and the unified ideographs."""
 BODY_MARKER = b"data-pagefind-body"
+TABLE = re.compile(rb"<table\b.*?</table>", re.S)
+"""Tables are not indexed (EXCLUDED), so their characters do not count."""
 VOCABULARY_PAGE = "_nianbao-vocabulary/index.html"
 """Where the vocabulary page sits in each batch's staging folder (never a page of the site)."""
 CHUNK_SIGNATURE = b"pagefind_dcd"
@@ -71,8 +75,8 @@ def build_search_index(site_dir: Path, batch_characters: int = BATCH_CHARACTERS)
 
 def search_batches(site_dir: Path, batch_characters: int) -> list[list[str]]:
     """The site's HTML pages (relative POSIX paths, sorted) cut into consecutive batches of at
-    most batch_characters Chinese characters of page body each (a bigger page is a batch of
-    its own)."""
+    most batch_characters Chinese characters of indexed page body each (a bigger page is a
+    batch of its own)."""
     batches: list[list[str]] = [[]]
     size = 0
     for page in sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html")):
@@ -80,7 +84,7 @@ def search_batches(site_dir: Path, batch_characters: int) -> list[list[str]]:
             continue
         content = (site_dir / page).read_bytes()
         start = content.find(BODY_MARKER)
-        body = content[start:] if start >= 0 else b""
+        body = TABLE.sub(b"", content[start:]) if start >= 0 else b""
         characters = sum(body.count(lead) for lead in CJK_LEAD_BYTES)
         if batches[-1] and size + characters > batch_characters:
             batches.append([])

@@ -33,7 +33,7 @@ def test_batches_cut_by_chinese_characters_of_the_body(tmp_path: Path) -> None:
     _page(tmp_path, "a/index.html", "一二三四五六七八九十", title="甲")  # 11 in the body
     _page(tmp_path, "b/index.html", "一二三", title="乙")  # 4
     _page(tmp_path, "c/index.html", "一" * 30, title="丙")  # 31: over the budget, alone
-    _page(tmp_path, "d/index.html", "abc", title="丁")  # 1
+    _page(tmp_path, "d/index.html", "abc<table><tr><td>表格不计</td></tr></table>", title="丁")  # 1
     _page(tmp_path, "pagefind/old/index.html", "一二三")  # a bundle is never indexed
     assert search_batches(tmp_path, 15) == [["a/index.html", "b/index.html"], ["c/index.html"],
                                             ["d/index.html"]]
