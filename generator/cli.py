@@ -127,7 +127,7 @@ def _build(args: argparse.Namespace) -> int:
     summary = build_site(settings, _progress)
     f = summary.findings
     print(
-        f"nianbao: {summary.inputs} reports read, {summary.records} records written, "
+        f"nianbao: {summary.inputs} input files read, {summary.records} records written, "
         f"{summary.unreadable} unreadable inputs, {summary.superseded} superseded by a newer version, compliance findings: {f.get('error', 0)} errors, "
         f"{f.get('warning', 0)} warnings, {f.get('info', 0)} info; site in {args.out}/",
         file=sys.stderr,

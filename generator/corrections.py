@@ -14,6 +14,8 @@ top-level fact: `title`, `published`, `year`, `agency.name`, `period.start`, `pe
 Every key is required (a published change must say why, who and when). Values are checked
 against the cell: counts are integers >= 0 (the 2019 本年增/减 `change` may be negative),
 money is a number, dates are ISO `YYYY-MM-DD`, `year` an integer, text a non-empty string.
+A table cell or a date may also be set to `null` (the report leaves it blank and the parser
+read something there); the title, agency name and year may not.
 
 Corrections are applied to the parsed record (after the parse cache, before the checks): the
 record gets the new values and `corrections: [{path, original, value, reason, by, date}]`
@@ -58,6 +60,15 @@ def sidecar_for(report: Path) -> Path | None:
         candidate = report.with_name(report.name + suffix)
         if candidate.is_file():
             return candidate
+    return None
+
+
+def report_of(sidecar: Path) -> Path | None:
+    """The report file a sidecar belongs to (X.txt for X.txt.corrections.yml); None if the
+    name is not a sidecar's."""
+    for suffix in SIDECAR_SUFFIXES:
+        if sidecar.name.endswith(suffix) and len(sidecar.name) > len(suffix):
+            return sidecar.with_name(sidecar.name[: -len(suffix)])
     return None
 
 
@@ -156,10 +167,10 @@ def _locate(record: dict, path: str, shown: str, number: int):
         if path == "year":
             return record, "year", "a year (integer 1949-2100)", _year
         if path == "published":
-            return record, "published", "an ISO date (YYYY-MM-DD)", _date
+            return record, "published", "an ISO date (YYYY-MM-DD) or null", _nullable(_date)
         if record.get("period") is None:
             record["period"] = {"start": None, "end": None}
-        return record["period"], parts[1], "an ISO date (YYYY-MM-DD)", _date
+        return record["period"], parts[1], "an ISO date (YYYY-MM-DD) or null", _nullable(_date)
     if table not in ("requests", "proactive", "appeals") or len(parts) != 3:
         raise fail("unknown key path; expected requests.<row>.<column>, proactive.<row>.<field>, "
                    "appeals.<group>.<field>, or one of " + ", ".join(TOP_LEVEL_PATHS))
@@ -174,17 +185,22 @@ def _locate(record: dict, path: str, shown: str, number: int):
             raise fail(f"unknown column '{column}'; expected one of {', '.join(REQUEST_COLUMNS)}")
         if not isinstance(rows[row], list) or len(rows[row]) != len(REQUEST_COLUMNS):
             raise fail(f"this record's requests row '{row}' has no cells to correct")
-        return rows[row], REQUEST_COLUMNS.index(column), "a count (integer >= 0)", _count
+        return rows[row], REQUEST_COLUMNS.index(column), "a count (integer >= 0) or null", _nullable(_count)
     fields = rows[row]
     if not isinstance(fields, dict) or column not in fields:
         fields = fields if isinstance(fields, dict) else {}
         known = ", ".join(fields) if table == "proactive" else ", ".join(APPEAL_FIELDS)
         raise fail(f"this record's {table} row '{row}' has no field '{column}'; expected one of {known}")
     if table == "proactive" and (row, column) in MONEY_FIELDS:
-        return fields, column, "an amount (a number)", _money
+        return fields, column, "an amount (a number) or null", _nullable(_money)
     if table == "proactive" and column == "change":
-        return fields, column, "a change (integer, may be negative)", _integer
-    return fields, column, "a count (integer >= 0)", _count
+        return fields, column, "a change (integer, may be negative) or null", _nullable(_integer)
+    return fields, column, "a count (integer >= 0) or null", _nullable(_count)
+
+
+def _nullable(check):
+    """A cell or a date may be corrected to null: blank in the report, misread as a value."""
+    return lambda value: None if value is None else check(value)
 
 
 def _integer(value: Any) -> Any:

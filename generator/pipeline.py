@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.cache import RecordCache, file_sha256
-from generator.corrections import CorrectionError, correct_record
+from generator.corrections import CorrectionError, correct_record, report_of
 from generator.errors import NianbaoError, SourceError
 from generator.ingest import MAX_BYTES, is_report_file
 from generator.versions import merge_versions
@@ -114,10 +114,26 @@ def load_corpus(reports_dir: Path, progress: Callable | None = None, *, cache_di
             records.append(correct_record(value, path, relatives[index]))
         except CorrectionError as error:
             corpus.failures.append({"file": relatives[index], "reason": f"corrections not applied: {error}", "format": fmt})
+    for sidecar, report in orphan_sidecars(reports_dir):
+        # Its report was renamed or removed: the corrections would silently stop applying.
+        corpus.inputs += 1
+        corpus.failures.append({
+            "file": sidecar.relative_to(reports_dir).as_posix(), "format": "corrections",
+            "reason": (f"corrections file without its report: "
+                       f"{report.relative_to(reports_dir).as_posix()} does not exist; rename "
+                       "the corrections file with its report, or delete it")})
     corpus.records, corpus.superseded = merge_versions(records)
     corpus.sources = {r["id"]: reports_dir / r["source"]["file"] for r in corpus.records}
     corpus.failures.sort(key=lambda f: f["file"])
     return corpus
+
+
+def orphan_sidecars(reports_dir: Path) -> list[tuple[Path, Path]]:
+    """(sidecar, its missing report) for each corrections sidecar whose report is not there."""
+    pairs = ((p, report_of(p)) for p in sorted(reports_dir.rglob("*"), key=lambda p: p.as_posix())
+             if p.is_file())
+    return [(sidecar, report) for sidecar, report in pairs
+            if report is not None and not report.is_file()]
 
 
 def _cacheable_sha256(path: Path) -> str | None:

@@ -103,8 +103,8 @@ BAD = [
     ("- {path: requests.granted.everything, value: 1, reason: r, by: b, date: 2022-01-01}\n", 1, "unknown column 'everything'"),
     ("- {path: requests.granted.total, value: 1, reason: r, by: b, date: 2022-01-01}\n"
      "- {path: requests.other_misc.total, value: 1, reason: r, by: b, date: 2022-01-01}\n", 2, "no requests row 'other_misc'"),
-    ("- {path: requests.granted.total, value: '3', reason: r, by: b, date: 2022-01-01}\n", 1, "expected a count (integer >= 0), found '3'"),
-    ("- {path: requests.granted.total, value: -1, reason: r, by: b, date: 2022-01-01}\n", 1, "expected a count (integer >= 0), found -1"),
+    ("- {path: requests.granted.total, value: '3', reason: r, by: b, date: 2022-01-01}\n", 1, "expected a count (integer >= 0) or null, found '3'"),
+    ("- {path: requests.granted.total, value: -1, reason: r, by: b, date: 2022-01-01}\n", 1, "expected a count (integer >= 0) or null, found -1"),
     ("- {path: requests.granted.total, value: 1.5, reason: r, by: b, date: 2022-01-01}\n", 1, "expected a count"),
     ("- {path: proactive.procurement.amount, value: many, reason: r, by: b, date: 2022-01-01}\n", 1, "expected an amount (a number)"),
     ("- {path: proactive.rules.issued, value: 1, reason: r, by: b, date: 2022-01-01}\n", 1, "has no field 'issued'"),
@@ -115,6 +115,9 @@ BAD = [
     ("- {path: checks, value: 1, reason: r, by: b, date: 2022-01-01}\n", 1, "unknown key path"),
     ("- {path: year, value: 20, reason: r, by: b, date: 2022-01-01}\n", 1, "expected a year"),
     ("- {path: title, value: 1, reason: r, by: b, date: 2022-01-01}\n", 1, "expected a non-empty text"),
+    ("- {path: title, value: null, reason: r, by: b, date: 2022-01-01}\n", 1, "expected a non-empty text"),
+    ("- {path: agency.name, value: null, reason: r, by: b, date: 2022-01-01}\n", 1, "expected a non-empty text"),
+    ("- {path: year, value: null, reason: r, by: b, date: 2022-01-01}\n", 1, "expected a year"),
     ("- {path: title, value: x, by: b, date: 2022-01-01}\n", 1, "missing key(s) reason"),
     ("- {path: title, value: x, reason: r, by: b, date: 2022-01-01, note: n}\n", 1, "unknown key(s) note"),
     ("- {path: title, value: x, reason: r, by: b, date: soon}\n", 1, "'date' must be an ISO date"),
@@ -201,3 +204,35 @@ def test_cli_parse_applies_corrections(tmp_path, capsys):
     assert main(["parse", str(reports / RELATIVE)]) == 1
     err = capsys.readouterr().err.strip()
     assert err.startswith(f"nianbao: error: {reports / SIDECAR}: entry 1: ")
+
+
+def test_a_sidecar_without_its_report_is_listed_not_ignored(tmp_path):
+    reports = make_reports(tmp_path, None)
+    (reports / "改名前-2021年报.txt.corrections.yml").write_text(
+        "- {path: requests.granted.total, value: 1, reason: x, by: y, date: 2022-01-01}\n", "utf-8")
+    corpus = load_corpus(reports)
+    assert [f["file"] for f in corpus.failures] == ["改名前-2021年报.txt.corrections.yml"]
+    failure = corpus.failures[0]
+    assert failure["format"] == "corrections"
+    assert "改名前-2021年报.txt does not exist" in failure["reason"]
+    assert "rename the corrections file with its report" in failure["reason"]
+    assert corpus.inputs == len(corpus.records) + len(corpus.failures) + len(corpus.superseded)
+
+
+def test_a_cell_or_date_can_be_corrected_to_null(tmp_path):
+    """A blank cell the parser read a number into: the correction makes it null (not 0),
+    keeps the parsed value as original, and the checks treat it as not assessable."""
+    before = load_corpus(make_reports(tmp_path / "a", None)).records[0]
+    assert before["requests"]["granted"][-1] is not None and before["published"] is not None
+    reports = make_reports(tmp_path / "b", (
+        "- {path: requests.granted.total, value: null, reason: blank in the PDF, by: 张三, date: 2022-03-01}\n"
+        "- {path: published, value: ~, reason: no date printed, by: 张三, date: 2022-03-01}\n"))
+    corpus = load_corpus(reports)
+    record = corpus.records[0]
+    assert record["requests"]["granted"][-1] is None and record["published"] is None
+    assert [(c["path"], c["original"], c["value"]) for c in record["corrections"]] == [
+        ("requests.granted.total", before["requests"]["granted"][-1], None),
+        ("published", before["published"], None)]
+    findings = {f["rule"]: f for f in check_corpus_records(corpus, None)[record["id"]]}
+    assert findings["T3-02"]["status"] == "not-assessable"  # the sum is not computed with a 0
+    assert findings["T3-05"]["status"] == "fail" and findings["T3-05"]["where"] == "requests.granted"

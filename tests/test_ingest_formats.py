@@ -329,3 +329,23 @@ def test_build_lists_scanned_and_corrupt_pdfs_as_unreadable(built, tmp_path):
     assert "truncated.pdf" in page and "corrupt PDF" in page
     copied = {p.suffix for p in (project / "site" / "reports").rglob("20*.*") if p.suffix != ".yml"}
     assert {".pdf", ".docx"} <= copied  # the original files are published next to their pages
+
+
+def test_files_of_unknown_formats_are_listed_as_unreadable(tmp_path):
+    """A report saved as .wps, .ofd or without an extension is an input that did not become
+    a record: it is listed with the formats we read, never skipped in silence."""
+    from generator.pipeline import load_corpus
+
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "某局-2021年报.wps").write_bytes(b"\xd0\xcf\x11\xe0 not read")
+    (reports / "某局-2022年报.ofd").write_bytes(b"PK\x03\x04 not read")
+    (reports / "某局-2023年报").write_text("no extension", "utf-8")
+    (reports / ".DS_Store").write_bytes(b"hidden files are not inputs")
+    corpus = load_corpus(reports)
+    assert corpus.inputs == 3 and not corpus.records
+    reasons = {f["file"]: f["reason"] for f in corpus.failures}
+    assert set(reasons) == {"某局-2021年报.wps", "某局-2022年报.ofd", "某局-2023年报"}
+    assert reasons["某局-2021年报.wps"].startswith("unsupported file type '.wps' (readable: .doc, .docx")
+    assert reasons["某局-2023年报"].startswith("no file extension")
+    assert all("save the report in one of these formats" in r for r in reasons.values())

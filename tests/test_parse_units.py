@@ -112,3 +112,19 @@ def test_gbk_text_and_bom_are_read():
         record = parse_document(read(data, "x.txt"))
         assert record["agency"]["name"] == "某县人民政府"
         assert record["year"] == 2021
+
+
+@pytest.mark.parametrize(("wrapped", "joined"), [
+    (["本年新收", "数量"], "本年新收数量"),  # CJK: no space
+    (["791", "2"], "7912"),  # a number wrapped in a narrow cell
+    (["Total", "2021"], "Total 2021"),  # Latin words: one space
+])
+def test_a_wrapped_cell_line_joins_as_in_pdf_docx_and_html(wrapped, joined):
+    """One-cell-a-line text: a continuation line joins its cell by the rule the other readers
+    use (generator.ingest.encoding.join_wrapped), so a report reads the same in any format."""
+    from generator.ingest.encoding import join_wrapped
+
+    text = "\t（一）予以公开\n\t" + "\n".join(wrapped) + "\n\t3\n"
+    table = next(b for b in read(text.encode("utf-8"), "x.txt").blocks if hasattr(b, "rows"))
+    assert [c.text for c in table.rows[0]] == ["（一）予以公开", joined, "3"]
+    assert join_wrapped(wrapped) == joined

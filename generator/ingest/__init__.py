@@ -31,18 +31,18 @@ MAX_BYTES = 20 * 1024 * 1024
 
 
 def is_report_file(path: Path) -> bool:
-    """True for files the build should try to read (by suffix; sidecars and dotfiles excluded)."""
+    """True for the files a build takes as reports: every file but dotfiles and corrections
+    sidecars. A format no reader knows is not skipped: its report is listed as unreadable."""
     name = path.name
-    if name.startswith(".") or name.endswith((".corrections.yml", ".corrections.yaml")):
-        return False
-    return path.suffix.lower() in READERS
+    return not (name.startswith(".") or name.endswith((".corrections.yml", ".corrections.yaml")))
 
 
 def reader_for(path: Path) -> tuple[Callable[[bytes, str], Document], str]:
     suffix = path.suffix.lower()
     if suffix not in READERS:
         known = ", ".join(sorted(READERS))
-        raise UnsupportedFormat(path, f"unsupported file type '{suffix}' (readable: {known})")
+        kind = f"unsupported file type '{suffix}'" if suffix else "no file extension"
+        raise UnsupportedFormat(path, f"{kind} (readable: {known}); save the report in one of these formats")
     module_name, _ = READERS[suffix]
     module = import_module(f"generator.ingest.{module_name}")
     return module.read, READERS[suffix][1]

@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from generator.document import Block, Cell, Document, Paragraph, Table
 from generator.ingest import sha256_of
-from generator.ingest.encoding import decode_text
+from generator.ingest.encoding import decode_text, join_wrapped
 
 # Conversion debris seen in real reports (format-and-rules.md §8, PR-01).
 BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
@@ -246,7 +246,7 @@ def _cell_per_line_row(lines: list[str], i: int) -> tuple[tuple[Cell, ...], int]
         if _is_cell_line(line):
             cells.append([_cell_line_text(line).strip(), i + 1])
         elif line.strip() and cells and _continues_cell(line):
-            cells[-1][0] = _join_wrapped(cells[-1][0], line.strip())
+            cells[-1][0] = join_wrapped((cells[-1][0], line))  # the PDF/DOCX/HTML rule
         else:
             break
         i += 1
@@ -261,19 +261,6 @@ def _continues_cell(line: str) -> bool:
         and not SECTION_HEADING.match(stripped)
         and not stripped.startswith("#")
     )
-
-
-def _join_wrapped(first: str, second: str) -> str:
-    """Join a wrapped cell: no space between CJK characters (商业 + 企业), else one space."""
-    if not first:
-        return second
-    if _is_cjk(first[-1]) or _is_cjk(second[0]):
-        return first + second
-    return f"{first} {second}"
-
-
-def _is_cjk(ch: str) -> bool:
-    return "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef"
 
 
 def _paragraph(text: str, number: int) -> Paragraph:
