@@ -56,6 +56,7 @@ def build_search_index(site_dir: Path, batch_characters: int = BATCH_CHARACTERS)
     site_dir = Path(site_dir).resolve()
     batches = search_batches(site_dir, batch_characters)
     output = site_dir / SEARCH_DIR
+    shutil.rmtree(output, ignore_errors=True)  # no bundle or part left from an earlier index
     targets = [output, *(output / "parts" / str(n) for n in range(1, len(batches)))]
     extra: dict[str, str] = {}
     if len(batches) > 1:
