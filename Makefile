@@ -19,6 +19,7 @@ site: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check generator tests bench
+	$(BIN)/ruff format --check generator tests bench
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 serve: $(STAMP)

@@ -93,7 +93,9 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append((f"{name}.{fmt}", pages, ours / pages, full / pages, lib / pages))
 
     header = ("file", "pages", "reader ms/p", "+parse ms/p", "library ms/p", "reader/library")
-    print(f"{header[0]:<10} {header[1]:>5} {header[2]:>12} {header[3]:>12} {header[4]:>13} {header[5]:>15}")
+    print(
+        f"{header[0]:<10} {header[1]:>5} {header[2]:>12} {header[3]:>12} {header[4]:>13} {header[5]:>15}"
+    )
     for file, pages, ours, full, lib in rows:
         print(f"{file:<10} {pages:>5} {ours:>12.1f} {full:>12.1f} {lib:>13.1f} {ours / lib:>15.2f}")
     print(f"\nmedian of {args.runs} runs each; DOCX per page uses the PDF's page count")

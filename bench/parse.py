@@ -22,7 +22,9 @@ def main() -> None:
     parser.add_argument("files", nargs="*", type=Path)
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
-    files = args.files or sorted(Path("reports").rglob("*.txt")) + sorted(Path("tests/golden").glob("*/input.txt"))
+    files = args.files or sorted(Path("reports").rglob("*.txt")) + sorted(
+        Path("tests/golden").glob("*/input.txt")
+    )
     print(f"{'file':<60} {'read ms':>8} {'parse ms':>9}")
     medians = []
     for path in files:
@@ -39,8 +41,12 @@ def main() -> None:
             parses.append((end - middle) * 1000)
         total = statistics.median(r + p for r, p in zip(reads, parses, strict=True))
         medians.append(total)
-        print(f"{str(path)[-60:]:<60} {statistics.median(reads):8.2f} {statistics.median(parses):9.2f}")
-    print(f"\nmedian read+parse per report over {len(files)} files: {statistics.median(medians):.2f} ms (goal < 20 ms)")
+        print(
+            f"{str(path)[-60:]:<60} {statistics.median(reads):8.2f} {statistics.median(parses):9.2f}"
+        )
+    print(
+        f"\nmedian read+parse per report over {len(files)} files: {statistics.median(medians):.2f} ms (goal < 20 ms)"
+    )
 
 
 if __name__ == "__main__":

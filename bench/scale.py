@@ -38,24 +38,147 @@ from generator.site import copy_site_config  # noqa: E402
 
 # --- places and agencies ---------------------------------------------------------------------
 
-TOWNSHIP_STEMS = ("东风镇", "红旗乡", "新兴镇", "城关镇", "南关街道", "北山乡", "西河镇", "太平镇",
-                  "安乐乡", "和平街道", "长青镇", "石桥乡", "永安镇", "青山乡", "金星镇", "白云街道",
-                  "凤凰镇", "龙泉乡", "杏花街道", "柳河镇")
+TOWNSHIP_STEMS = (
+    "东风镇",
+    "红旗乡",
+    "新兴镇",
+    "城关镇",
+    "南关街道",
+    "北山乡",
+    "西河镇",
+    "太平镇",
+    "安乐乡",
+    "和平街道",
+    "长青镇",
+    "石桥乡",
+    "永安镇",
+    "青山乡",
+    "金星镇",
+    "白云街道",
+    "凤凰镇",
+    "龙泉乡",
+    "杏花街道",
+    "柳河镇",
+)
 PLACES = {
-    ("黑龙江省", "伊春市"): ["伊美区", "乌翠区", "友好区", "金林区", "汤旺县", "丰林县", "大箐山县", "南岔县"],
-    ("黑龙江省", "双鸭山市"): ["尖山区", "岭东区", "四方台区", "宝山区", "集贤县", "友谊县", "宝清县", "饶河县"],
-    ("河南省", "洛阳市"): ["宜阳县", "新安县", "栾川县", "嵩县", "汝阳县", "洛宁县", "伊川县", "孟津区"],
-    ("河南省", "平顶山市"): ["卫东区", "新华区", "湛河区", "石龙区", "宝丰县", "叶县", "鲁山县", "郏县"],
-    ("福建省", "三明市"): ["建宁县", "泰宁县", "将乐县", "沙县区", "尤溪县", "大田县", "宁化县", "清流县"],
-    ("浙江省", "丽水市"): ["莲都区", "青田县", "缙云县", "遂昌县", "松阳县", "云和县", "庆元县", "景宁畲族自治县"],
-    ("四川省", "绵阳市"): ["涪城区", "游仙区", "安州区", "三台县", "盐亭县", "梓潼县", "北川羌族自治县", "平武县"],
-    ("湖南省", "常德市"): ["武陵区", "鼎城区", "安乡县", "汉寿县", "澧县", "临澧县", "桃源县", "石门县"],
-    ("甘肃省", "天水市"): ["秦州区", "麦积区", "清水县", "秦安县", "甘谷县", "武山县", "张家川回族自治县"],
-    ("江西省", "赣州市"): ["章贡区", "南康区", "赣县区", "信丰县", "大余县", "上犹县", "崇义县", "安远县"],
+    ("黑龙江省", "伊春市"): [
+        "伊美区",
+        "乌翠区",
+        "友好区",
+        "金林区",
+        "汤旺县",
+        "丰林县",
+        "大箐山县",
+        "南岔县",
+    ],
+    ("黑龙江省", "双鸭山市"): [
+        "尖山区",
+        "岭东区",
+        "四方台区",
+        "宝山区",
+        "集贤县",
+        "友谊县",
+        "宝清县",
+        "饶河县",
+    ],
+    ("河南省", "洛阳市"): [
+        "宜阳县",
+        "新安县",
+        "栾川县",
+        "嵩县",
+        "汝阳县",
+        "洛宁县",
+        "伊川县",
+        "孟津区",
+    ],
+    ("河南省", "平顶山市"): [
+        "卫东区",
+        "新华区",
+        "湛河区",
+        "石龙区",
+        "宝丰县",
+        "叶县",
+        "鲁山县",
+        "郏县",
+    ],
+    ("福建省", "三明市"): [
+        "建宁县",
+        "泰宁县",
+        "将乐县",
+        "沙县区",
+        "尤溪县",
+        "大田县",
+        "宁化县",
+        "清流县",
+    ],
+    ("浙江省", "丽水市"): [
+        "莲都区",
+        "青田县",
+        "缙云县",
+        "遂昌县",
+        "松阳县",
+        "云和县",
+        "庆元县",
+        "景宁畲族自治县",
+    ],
+    ("四川省", "绵阳市"): [
+        "涪城区",
+        "游仙区",
+        "安州区",
+        "三台县",
+        "盐亭县",
+        "梓潼县",
+        "北川羌族自治县",
+        "平武县",
+    ],
+    ("湖南省", "常德市"): [
+        "武陵区",
+        "鼎城区",
+        "安乡县",
+        "汉寿县",
+        "澧县",
+        "临澧县",
+        "桃源县",
+        "石门县",
+    ],
+    ("甘肃省", "天水市"): [
+        "秦州区",
+        "麦积区",
+        "清水县",
+        "秦安县",
+        "甘谷县",
+        "武山县",
+        "张家川回族自治县",
+    ],
+    ("江西省", "赣州市"): [
+        "章贡区",
+        "南康区",
+        "赣县区",
+        "信丰县",
+        "大余县",
+        "上犹县",
+        "崇义县",
+        "安远县",
+    ],
 }
-AGENCY_TYPES = ["人民政府", "人民政府办公室", "发展和改革局", "财政局", "教育局", "自然资源局",
-                "生态环境局", "住房和城乡建设局", "交通运输局", "卫生健康局", "市场监督管理局",
-                "农业农村局", "民政局", "人力资源和社会保障局", "应急管理局", "水利局"]
+AGENCY_TYPES = [
+    "人民政府",
+    "人民政府办公室",
+    "发展和改革局",
+    "财政局",
+    "教育局",
+    "自然资源局",
+    "生态环境局",
+    "住房和城乡建设局",
+    "交通运输局",
+    "卫生健康局",
+    "市场监督管理局",
+    "农业农村局",
+    "民政局",
+    "人力资源和社会保障局",
+    "应急管理局",
+    "水利局",
+]
 YEARS = list(range(2019, 2025))
 
 # --- narrative, adapted from the sample reports ------------------------------------------------
@@ -67,27 +190,37 @@ OVERVIEW = [
     "政务动态信息{n4}条。财政信息专栏及时公开了{year}年预算、{prev}年决算和政府债务信息。",
     "（二）依申请公开情况。{year}年共受理政府信息公开申请{received}件，申请内容主要集中在征地拆迁、"
     "社会保障、行政执法等领域，均在法定期限内予以答复。",
-    ["（三）政府信息管理。严格落实保密审查制度，开展行政规范性文件清理工作，清理结果在政府门户网站集中统一对外公开。",
-     "（三）政府信息管理。健全公文公开属性源头认定机制，落实“三审三校”制度，全年未发生泄密事件。",
-     "（三）政府信息管理。动态更新政府信息公开指南和主动公开目录，规范发布流程，做到应公开尽公开。"],
-    ["（四）平台建设。加强政府门户网站和政务新媒体管理，政府门户网站已全部支持互联网协议第6版，"
-     "清理整合政务新媒体账号{n6}个，确保政务新媒体合规运行。",
-     "（四）平台建设。优化政府信息公开专栏设置，完成“政策”栏目调整，新增专题专栏{n6}个，方便群众查找。",
-     "（四）平台建设。推进政务公开专区建设，在便民服务中心设置查阅点，提供政策咨询和信息查询服务。"],
-    ["（五）监督保障。调整政府信息公开工作领导小组，组织政务公开业务培训{n7}次，"
-     "将政府信息公开工作纳入年度绩效考核。",
-     "（五）监督保障。开展政务公开自查自纠，对发现的问题建立台账、限时整改，并接受社会评议。",
-     "（五）监督保障。聘请社会监督员，畅通意见箱和热线电话渠道，全年收到意见建议{n7}条，均已回复。"],
+    [
+        "（三）政府信息管理。严格落实保密审查制度，开展行政规范性文件清理工作，清理结果在政府门户网站集中统一对外公开。",
+        "（三）政府信息管理。健全公文公开属性源头认定机制，落实“三审三校”制度，全年未发生泄密事件。",
+        "（三）政府信息管理。动态更新政府信息公开指南和主动公开目录，规范发布流程，做到应公开尽公开。",
+    ],
+    [
+        "（四）平台建设。加强政府门户网站和政务新媒体管理，政府门户网站已全部支持互联网协议第6版，"
+        "清理整合政务新媒体账号{n6}个，确保政务新媒体合规运行。",
+        "（四）平台建设。优化政府信息公开专栏设置，完成“政策”栏目调整，新增专题专栏{n6}个，方便群众查找。",
+        "（四）平台建设。推进政务公开专区建设，在便民服务中心设置查阅点，提供政策咨询和信息查询服务。",
+    ],
+    [
+        "（五）监督保障。调整政府信息公开工作领导小组，组织政务公开业务培训{n7}次，"
+        "将政府信息公开工作纳入年度绩效考核。",
+        "（五）监督保障。开展政务公开自查自纠，对发现的问题建立台账、限时整改，并接受社会评议。",
+        "（五）监督保障。聘请社会监督员，畅通意见箱和热线电话渠道，全年收到意见建议{n7}条，均已回复。",
+    ],
 ]
 PROBLEMS = [
-    ["{year}年，{agency}政府信息公开工作取得了一定成效，但还存在一些问题和不足：一是信息公开深度不够，"
-    "对公众关心的热点问题回应不够及时；二是政策解读形式较为单一；三是工作人员业务水平有待提高。",
-     "{year}年{agency}政务公开工作仍有短板：基层政务公开标准化规范化水平不高，依申请公开答复的规范性有待加强。",
-     "对照上级要求和群众期望，{agency}的主要问题是公开内容更新不及时、新媒体互动不足、专业人员配备不足。"],
-    ["下一步，将进一步拓展主动公开的深度和广度，丰富政策解读形式，加强业务培训，"
-     "不断提升政府信息公开工作水平。",
-     "改进措施：一是完善信息发布审核机制；二是运用图解、音视频等方式开展政策解读；三是定期组织专题培训。",
-     "整改方向：压实各科室公开责任，建立依申请公开办理会商机制，加强与法律顾问的沟通。"],
+    [
+        "{year}年，{agency}政府信息公开工作取得了一定成效，但还存在一些问题和不足：一是信息公开深度不够，"
+        "对公众关心的热点问题回应不够及时；二是政策解读形式较为单一；三是工作人员业务水平有待提高。",
+        "{year}年{agency}政务公开工作仍有短板：基层政务公开标准化规范化水平不高，依申请公开答复的规范性有待加强。",
+        "对照上级要求和群众期望，{agency}的主要问题是公开内容更新不及时、新媒体互动不足、专业人员配备不足。",
+    ],
+    [
+        "下一步，将进一步拓展主动公开的深度和广度，丰富政策解读形式，加强业务培训，"
+        "不断提升政府信息公开工作水平。",
+        "改进措施：一是完善信息发布审核机制；二是运用图解、音视频等方式开展政策解读；三是定期组织专题培训。",
+        "整改方向：压实各科室公开责任，建立依申请公开办理会商机制，加强与法律顾问的沟通。",
+    ],
 ]
 OTHER = [
     "按照《国务院办公厅关于印发〈政府信息公开信息处理费管理办法〉的通知》（国办函〔2020〕109号）规定，"
@@ -121,9 +254,14 @@ ROWS = [  # (key, label cells); 2019 has one （六） row, 2021 three
     ("rejected_excessive", ["", "", "4. 无正当理由大量反复申请"]),
     ("rejected_confirmation", ["", "", "5. 要求行政机关确认或重新出具已获取信息"]),
     ("other", ["", "(六) 其他处理", ""]),
-    ("other_no_correction", ["", "(六) 其他处理",
-                             "1. 申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"]),
-    ("other_unpaid_fee", ["", "", "2. 申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"]),
+    (
+        "other_no_correction",
+        ["", "(六) 其他处理", "1. 申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"],
+    ),
+    (
+        "other_unpaid_fee",
+        ["", "", "2. 申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"],
+    ),
     ("other_misc", ["", "", "3. 其他"]),
     ("handled_total", ["", "(七) 总计", ""]),
     ("carried_forward", ["四、结转下年度继续办理", "", ""]),
@@ -136,7 +274,13 @@ COLUMNS = 6  # 自然人, 商业企业, 科研机构, 社会公益组织, 法律
 def _requests(rng: random.Random, edition: str) -> dict[str, list[int]]:
     """Section 三 numbers per row (6 columns + total), identities kept."""
     results = RESULTS_2019 if edition == "2019" else RESULTS_2021
-    weights = {"granted": 8, "partly_granted": 2, "unable_not_held": 4, "rejected_repeat": 1, "denied_process": 1}
+    weights = {
+        "granted": 8,
+        "partly_granted": 2,
+        "unable_not_held": 4,
+        "rejected_repeat": 1,
+        "denied_process": 1,
+    }
     scale = rng.choice([0, 1, 3, 10, 40, 150])
     rows: dict[str, list[int]] = {k: [0] * COLUMNS for k in results}
     carried_over, carried_forward = [0] * COLUMNS, [0] * COLUMNS
@@ -144,14 +288,23 @@ def _requests(rng: random.Random, edition: str) -> dict[str, list[int]]:
         share = 1.0 if column == 0 else rng.choice([0, 0, 0, 0.1, 0.3])
         for key in results:
             mean = scale * share * weights.get(key, 0.2) / 10
-            rows[key][column] = int(rng.expovariate(1 / mean)) if mean > 0 and rng.random() < 0.7 else 0
+            rows[key][column] = (
+                int(rng.expovariate(1 / mean)) if mean > 0 and rng.random() < 0.7 else 0
+            )
         carried_over[column] = rng.choice([0, 0, 0, 1, 2]) if scale else 0
         carried_forward[column] = rng.choice([0, 0, 0, 1, 3]) if scale else 0
     handled = [sum(rows[k][c] for k in results) for c in range(COLUMNS)]
-    carried_over = [min(o, h + f) for o, h, f in zip(carried_over, handled, carried_forward, strict=True)]
+    carried_over = [
+        min(o, h + f) for o, h, f in zip(carried_over, handled, carried_forward, strict=True)
+    ]
     received = [h + f - o for h, f, o in zip(handled, carried_forward, carried_over, strict=True)]
-    table = {"received": received, "carried_over": carried_over, **rows,
-             "handled_total": handled, "carried_forward": carried_forward}
+    table = {
+        "received": received,
+        "carried_over": carried_over,
+        **rows,
+        "handled_total": handled,
+        "carried_forward": carried_forward,
+    }
     return {k: [*v, sum(v)] for k, v in table.items()}
 
 
@@ -172,26 +325,30 @@ def _proactive_table(rng: random.Random, edition: str, state: dict) -> str:
     r = rng.randint
     if edition == "2019":
         made = r(0, 12)
-        return ("第二十条第（一）项\t\t\t\n信息内容\t本年新制作数量\t本年新公开数量\t对外公开总数量\n"
-                f"规章\t0\t0\t0\n规范性文件\t{made}\t{made}\t{made + r(0, 60)}\n"
-                "第二十条第（五）项\t\t\t\n信息内容\t上一年项目数量\t本年增/减\t处理决定数量\n"
-                f"行政许可\t{r(0, 300)}\t{r(-5, 5)}\t{r(0, 9000)}\n其他对外管理服务事项\t{r(0, 50)}\t0\t{r(0, 500)}\n"
-                "第二十条第（六）项\t\t\t\n信息内容\t上一年项目数量\t本年增/减\t处理决定数量\n"
-                f"行政处罚\t{r(0, 400)}\t{r(-5, 5)}\t{r(0, 2000)}\n行政强制\t{r(0, 40)}\t0\t{r(0, 100)}\n"
-                "第二十条第（八）项\t\t\t\n信息内容\t上一年项目数量\t本年增/减\t\n"
-                f"行政事业性收费\t{r(0, 30)}\t{r(-2, 2)}\t\n"
-                "第二十条第（九）项\t\t\t\n信息内容\t采购项目数量\t采购总金额\t\n"
-                f"政府集中采购\t{r(0, 80)}\t{r(0, 50000) / 10:.1f}\t\n")
+        return (
+            "第二十条第（一）项\t\t\t\n信息内容\t本年新制作数量\t本年新公开数量\t对外公开总数量\n"
+            f"规章\t0\t0\t0\n规范性文件\t{made}\t{made}\t{made + r(0, 60)}\n"
+            "第二十条第（五）项\t\t\t\n信息内容\t上一年项目数量\t本年增/减\t处理决定数量\n"
+            f"行政许可\t{r(0, 300)}\t{r(-5, 5)}\t{r(0, 9000)}\n其他对外管理服务事项\t{r(0, 50)}\t0\t{r(0, 500)}\n"
+            "第二十条第（六）项\t\t\t\n信息内容\t上一年项目数量\t本年增/减\t处理决定数量\n"
+            f"行政处罚\t{r(0, 400)}\t{r(-5, 5)}\t{r(0, 2000)}\n行政强制\t{r(0, 40)}\t0\t{r(0, 100)}\n"
+            "第二十条第（八）项\t\t\t\n信息内容\t上一年项目数量\t本年增/减\t\n"
+            f"行政事业性收费\t{r(0, 30)}\t{r(-2, 2)}\t\n"
+            "第二十条第（九）项\t\t\t\n信息内容\t采购项目数量\t采购总金额\t\n"
+            f"政府集中采购\t{r(0, 80)}\t{r(0, 50000) / 10:.1f}\t\n"
+        )
     issued, repealed = r(0, 15), r(0, 10)
     state["in_force"] = max(state.get("in_force", r(20, 80)) + issued - repealed, 0)
-    return ("第二十条第（一）项\t\t\t\n信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n"
-            f"规章\t0\t0\t0\n行政规范性文件\t{issued}\t{repealed}\t{state['in_force']}\n"
-            "第二十条第（五）项\t\t\t\n信息内容\t本年处理决定数量\t\t\n"
-            f"行政许可\t{r(0, 9000)}\t\t\n"
-            "第二十条第（六）项\t\t\t\n信息内容\t本年处理决定数量\t\t\n"
-            f"行政处罚\t{r(0, 2000)}\t\t\n行政强制\t{r(0, 100)}\t\t\n"
-            "第二十条第（八）项\t\t\t\n信息内容\t本年收费金额（单位：万元）\t\t\n"
-            f"行政事业性收费\t{r(0, 500000) / 100:.2f}\t\t\n")
+    return (
+        "第二十条第（一）项\t\t\t\n信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n"
+        f"规章\t0\t0\t0\n行政规范性文件\t{issued}\t{repealed}\t{state['in_force']}\n"
+        "第二十条第（五）项\t\t\t\n信息内容\t本年处理决定数量\t\t\n"
+        f"行政许可\t{r(0, 9000)}\t\t\n"
+        "第二十条第（六）项\t\t\t\n信息内容\t本年处理决定数量\t\t\n"
+        f"行政处罚\t{r(0, 2000)}\t\t\n行政强制\t{r(0, 100)}\t\t\n"
+        "第二十条第（八）项\t\t\t\n信息内容\t本年收费金额（单位：万元）\t\t\n"
+        f"行政事业性收费\t{r(0, 500000) / 100:.2f}\t\t\n"
+    )
 
 
 def _appeals_table(rng: random.Random) -> str:
@@ -199,10 +356,13 @@ def _appeals_table(rng: random.Random) -> str:
     for _ in range(3):
         parts = [rng.choice([0, 0, 0, 1, 2]) for _ in range(4)]
         groups.extend([*parts, sum(parts)])
-    return ("行政复议\t\t\t\t\t行政诉讼\t\t\t\t\t\t\t\t\t\n"
-            "结果维持\t结果纠正\t其他结果\t尚未审结\t总计\t未经复议直接起诉\t\t\t\t\t复议后起诉\t\t\t\t\n"
-            "\t\t\t\t\t结果维持\t结果纠正\t其他结果\t尚未审结\t总计\t结果维持\t结果纠正\t其他结果\t尚未审结\t总计\n"
-            + "\t".join(map(str, groups)) + "\n")
+    return (
+        "行政复议\t\t\t\t\t行政诉讼\t\t\t\t\t\t\t\t\t\n"
+        "结果维持\t结果纠正\t其他结果\t尚未审结\t总计\t未经复议直接起诉\t\t\t\t\t复议后起诉\t\t\t\t\n"
+        "\t\t\t\t\t结果维持\t结果纠正\t其他结果\t尚未审结\t总计\t结果维持\t结果纠正\t其他结果\t尚未审结\t总计\n"
+        + "\t".join(map(str, groups))
+        + "\n"
+    )
 
 
 def report_text(rng: random.Random, agency: str, year: int, broken: str | None, state: dict) -> str:
@@ -210,17 +370,27 @@ def report_text(rng: random.Random, agency: str, year: int, broken: str | None, 
     if broken == "edition":
         edition = "2021" if edition == "2019" else "2019"
     table = _requests(rng, edition)
-    fill = {"agency": agency, "year": year, "prev": year - 1, "received": table["received"][-1],
-            **{f"n{i}": rng.randint(1, 3000 if i in (1, 4) else 60) for i in range(1, 8)}}
-    para = lambda items: "\n\n".join((rng.choice(p) if isinstance(p, list) else p).format(**fill)  # noqa: E731
-                                         for p in items)
+    fill = {
+        "agency": agency,
+        "year": year,
+        "prev": year - 1,
+        "received": table["received"][-1],
+        **{f"n{i}": rng.randint(1, 3000 if i in (1, 4) else 60) for i in range(1, 8)},
+    }
+
+    def para(items: list) -> str:
+        return "\n\n".join(
+            (rng.choice(p) if isinstance(p, list) else p).format(**fill) for p in items
+        )
+
     sections = [
         f"{agency}{year}年政府信息公开工作年度报告\n\n"
         f"本报告依据《中华人民共和国政府信息公开条例》要求编制，数据统计期限自{year}年1月1日起至{year}年12月31日止。",
         "一、总体情况\n\n" + para(OVERVIEW),
         "二、主动公开政府信息情况\n\n" + _proactive_table(rng, edition, state),
         "三、收到和处理政府信息公开申请情况\n\n" + _requests_table(table, edition, broken),
-        "四、政府信息公开行政复议、行政诉讼情况\n\n" + ("" if broken == "appeals" else _appeals_table(rng)),
+        "四、政府信息公开行政复议、行政诉讼情况\n\n"
+        + ("" if broken == "appeals" else _appeals_table(rng)),
         "五、存在的主要问题及改进情况\n\n" + para(PROBLEMS),
         "六、其他需要报告的事项\n\n" + para(OTHER),
         f"{agency}\n\n{year + 1}年1月{rng.randint(5, 28)}日",
@@ -231,13 +401,19 @@ def report_text(rng: random.Random, agency: str, year: int, broken: str | None, 
 def write_reports(reports: Path, n: int, seed: int) -> None:
     """n reports: agencies in region folders, consecutive years each, ~3 % broken."""
     rng = random.Random(seed)
-    agencies = [((province, city, county), county + kind)
-                for (province, city), counties in PLACES.items() for county in counties
-                for kind in AGENCY_TYPES]
+    agencies = [
+        ((province, city, county), county + kind)
+        for (province, city), counties in PLACES.items()
+        for county in counties
+        for kind in AGENCY_TYPES
+    ]
     # Townships (乡/镇/街道) under every county: a province has thousands of them.
-    agencies += [((province, city, county, county[:2] + stem), county[:2] + stem + "人民政府")
-                 for (province, city), counties in PLACES.items() for county in counties
-                 for stem in TOWNSHIP_STEMS]
+    agencies += [
+        ((province, city, county, county[:2] + stem), county[:2] + stem + "人民政府")
+        for (province, city), counties in PLACES.items()
+        for county in counties
+        for stem in TOWNSHIP_STEMS
+    ]
     rng.shuffle(agencies)
     written = 0
     for folders, agency in agencies:
@@ -250,7 +426,9 @@ def write_reports(reports: Path, n: int, seed: int) -> None:
             if written == n:
                 return
             broken = rng.choice(["total", "edition", "appeals"]) if rng.random() < 0.03 else None
-            (folder / f"{agency}-{year}年报.txt").write_text(report_text(rng, agency, year, broken, state), "utf-8")
+            (folder / f"{agency}-{year}年报.txt").write_text(
+                report_text(rng, agency, year, broken, state), "utf-8"
+            )
             written += 1
     raise SystemExit(f"only {written} reports possible with the built-in agency list")
 
@@ -270,7 +448,9 @@ def _cache_entries(folder: Path, pattern: str) -> set[str]:
     return {p.name for p in folder.glob(pattern)} if folder.is_dir() else set()
 
 
-def time_before_mkdocs(project: Path, cache: Path, rules: Sequence) -> tuple[dict[str, float], Corpus, dict]:
+def time_before_mkdocs(
+    project: Path, cache: Path, rules: Sequence
+) -> tuple[dict[str, float], Corpus, dict]:
     """load_corpus + check + render_site with the cache, as `nianbao build` runs them."""
     from generator.render import render_site
 
@@ -282,13 +462,22 @@ def time_before_mkdocs(project: Path, cache: Path, rules: Sequence) -> tuple[dic
     findings = check_corpus_records(corpus, None)
     times["check"] = time.perf_counter() - start
     start = time.perf_counter()
-    render_site(corpus.records, findings, corpus.failures, rules, project / "content", corpus.sources,
-                cache_dir=cache)
+    render_site(
+        corpus.records,
+        findings,
+        corpus.failures,
+        rules,
+        project / "content",
+        corpus.sources,
+        cache_dir=cache,
+    )
     times["render"] = time.perf_counter() - start
     return times, corpus, findings
 
 
-def incremental_rows(project: Path, cache: Path, rules: Sequence, seed: int) -> list[tuple[str, str]]:
+def incremental_rows(
+    project: Path, cache: Path, rules: Sequence, seed: int
+) -> list[tuple[str, str]]:
     """Add one report to the built project, then time the stages before MkDocs again."""
     corpus = load_corpus(project / "reports", cache_dir=cache)
     added = add_next_year(corpus, seed + 1)
@@ -330,8 +519,13 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
 def index_in_small_process(site: Path) -> float:
     """Build the search index from a fresh Python process and return the largest Pagefind
     process's peak RSS in MB (children forked from this big process would count its pages)."""
-    result = subprocess.run([sys.executable, "-c", INDEX_SCRIPT, str(site)], capture_output=True,
-                            text=True, check=True, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-c", INDEX_SCRIPT, str(site)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
     return float(result.stdout.split()[-1])
 
 
@@ -342,7 +536,9 @@ def _rss_mb(who: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, default=200, help="number of reports (default 200)")
-    parser.add_argument("--keep", type=Path, help="build here and keep the project (default: a temp dir)")
+    parser.add_argument(
+        "--keep", type=Path, help="build here and keep the project (default: a temp dir)"
+    )
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
 
@@ -359,9 +555,16 @@ def main() -> None:
         site = project / "site"
         cache = project / ".cache" / "nianbao"  # as the CLI: parse and render caches, cold here
         times, corpus, findings = time_before_mkdocs(project, cache, RULES)
-        counts = (len(corpus.records), len(corpus.failures),
-                  sum(1 for items in findings.values() for f in items
-                      if f.get("level") == "error" and f.get("status", "fail") == "fail"))
+        counts = (
+            len(corpus.records),
+            len(corpus.failures),
+            sum(
+                1
+                for items in findings.values()
+                for f in items
+                if f.get("level") == "error" and f.get("status", "fail") == "fail"
+            ),
+        )
         del corpus, findings  # as build_site: MkDocs does not run beside the records
         start = time.perf_counter()
         strict_note = ""
@@ -396,7 +599,10 @@ def main() -> None:
             ("typical report page KB", f"{typical.stat().st_size / 1024:.1f}" if typical else "-"),
             *incremental_rows(project, cache, RULES, args.seed),
         ]
-        print(f"\nnianbao scale benchmark, N={args.reports}" + (f", project kept in {project}" if args.keep else ""))
+        print(
+            f"\nnianbao scale benchmark, N={args.reports}"
+            + (f", project kept in {project}" if args.keep else "")
+        )
         print(f"{'measure':<30} {'value':>12}")
         for name, value in rows:
             print(f"{name:<30} {value:>12}")

@@ -53,20 +53,28 @@ def main() -> None:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}/"
-    print(f"{'query':<12} {'results':>10} {'requests':>9} {'KB':>6} {'typed->shown s':>15} {'focus->shown s':>15}")
+    print(
+        f"{'query':<12} {'results':>10} {'requests':>9} {'KB':>6} {'typed->shown s':>15} {'focus->shown s':>15}"
+    )
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium",
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
         for query in queries:
             page = browser.new_context().new_page()  # cold cache per query
             page.goto(base)
             page.wait_for_load_state("networkidle")
             sizes: list[int] = []
-            page.on("response", lambda r, sizes=sizes: sizes.append(len(r.body())) if r.ok else None)
+            page.on(
+                "response", lambda r, sizes=sizes: sizes.append(len(r.body())) if r.ok else None
+            )
             timing = page.evaluate(SEARCH, query)
             results = timing["meta"].split(" ")[0]
-            print(f"{query:<12} {results:>10} {len(sizes):>9} {sum(sizes) / 1024:6.0f} "
-                  f"{timing['typed']:15.2f} {timing['focused']:15.2f}")
+            print(
+                f"{query:<12} {results:>10} {len(sizes):>9} {sum(sizes) / 1024:6.0f} "
+                f"{timing['typed']:15.2f} {timing['focused']:15.2f}"
+            )
             page.context.close()
         browser.close()
     server.shutdown()

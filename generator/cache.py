@@ -53,7 +53,11 @@ class RecordCache:
             entry = json.loads(self._file(cache_key(sha256, version, relative)).read_text("utf-8"))
         except (OSError, ValueError):
             return None
-        if not isinstance(entry, dict) or entry.get("key") != {"sha256": sha256, "parser": version, "file": relative}:
+        if not isinstance(entry, dict) or entry.get("key") != {
+            "sha256": sha256,
+            "parser": version,
+            "file": relative,
+        }:
             return None
         record = entry.get("record")
         return record if isinstance(record, dict) else None

@@ -34,32 +34,71 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="nianbao", description="政府信息公开工作年度报告门户: parse, check and publish annual reports.")
+    parser = argparse.ArgumentParser(
+        prog="nianbao",
+        description="政府信息公开工作年度报告门户: parse, check and publish annual reports.",
+    )
     parser.add_argument("--version", action="version", version=f"nianbao {__version__}")
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--debug", action="store_true", help="show tracebacks instead of one-line errors")
+    common.add_argument(
+        "--debug", action="store_true", help="show tracebacks instead of one-line errors"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("parse", parents=[common], help="print the record of each report file")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    p.add_argument("--format", choices=("json", "yaml"), default="json", help="output format (default json)")
+    p.add_argument(
+        "--format", choices=("json", "yaml"), default="json", help="output format (default json)"
+    )
     p.set_defaults(run=_parse)
 
     reports = argparse.ArgumentParser(add_help=False)
-    reports.add_argument("--reports", type=Path, default=Path("reports"), metavar="DIR", help="folder of input reports (default reports/)")
-    reports.add_argument("--levels", type=Path, default=None, metavar="FILE", help="rule level overrides (see generator/check/levels.yml)")
-    reports.add_argument("--no-cache", action="store_true",
-                         help=f"parse (and render) every report again instead of reusing what is cached in {CACHE_DIR}/")
+    reports.add_argument(
+        "--reports",
+        type=Path,
+        default=Path("reports"),
+        metavar="DIR",
+        help="folder of input reports (default reports/)",
+    )
+    reports.add_argument(
+        "--levels",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="rule level overrides (see generator/check/levels.yml)",
+    )
+    reports.add_argument(
+        "--no-cache",
+        action="store_true",
+        help=f"parse (and render) every report again instead of reusing what is cached in {CACHE_DIR}/",
+    )
 
-    c = sub.add_parser("check", parents=[common, reports], help="print the compliance findings of every report")
-    c.add_argument("--fail-on", choices=LEVEL_ORDER, default=None, help="exit 1 if a finding of this level (or worse) exists")
+    c = sub.add_parser(
+        "check", parents=[common, reports], help="print the compliance findings of every report"
+    )
+    c.add_argument(
+        "--fail-on",
+        choices=LEVEL_ORDER,
+        default=None,
+        help="exit 1 if a finding of this level (or worse) exists",
+    )
     c.set_defaults(run=_check)
 
-    b = sub.add_parser("build", parents=[common, reports], help="parse, check, render and build the site")
-    b.add_argument("--out", type=Path, default=Path("site"), metavar="DIR", help="output folder (default site/)")
+    b = sub.add_parser(
+        "build", parents=[common, reports], help="parse, check, render and build the site"
+    )
+    b.add_argument(
+        "--out",
+        type=Path,
+        default=Path("site"),
+        metavar="DIR",
+        help="output folder (default site/)",
+    )
     b.set_defaults(run=_build)
 
-    s = sub.add_parser("serve", parents=[common, reports], help="build, then preview at http://127.0.0.1:8000")
+    s = sub.add_parser(
+        "serve", parents=[common, reports], help="build, then preview at http://127.0.0.1:8000"
+    )
     s.add_argument("--out", type=Path, default=Path("site"), metavar="DIR")
     s.add_argument("--port", type=int, default=8000)
     s.set_defaults(run=_serve)
@@ -103,15 +142,22 @@ def _check(args: argparse.Namespace) -> int:
 
     corpus = load_corpus(args.reports, _progress, cache_dir=_cache_dir(args))
     findings = check_corpus_records(corpus, args.levels)
-    rows = [(rid, f) for rid in sorted(findings) for f in findings[rid] if f.get("status", "fail") == "fail"]
+    rows = [
+        (rid, f)
+        for rid in sorted(findings)
+        for f in findings[rid]
+        if f.get("status", "fail") == "fail"
+    ]
     print(f"{'report':<44} {'rule':<7} {'level':<8} message")
     for rid, f in rows:
         print(f"{rid:<44} {f['rule']:<7} {f['level']:<8} {f['message']}")
     for failure in corpus.failures:
         print(f"{failure['file']:<44} {'-':<7} {'unread':<8} {failure['reason']}")
     counts = {level: sum(1 for _, f in rows if f["level"] == level) for level in LEVEL_ORDER}
-    print(f"\n{len(corpus.records)} reports checked: {counts['error']} errors, {counts['warning']} warnings, "
-          f"{counts['info']} info; {len(corpus.failures)} unreadable inputs, {len(corpus.superseded)} superseded")
+    print(
+        f"\n{len(corpus.records)} reports checked: {counts['error']} errors, {counts['warning']} warnings, "
+        f"{counts['info']} info; {len(corpus.failures)} unreadable inputs, {len(corpus.superseded)} superseded"
+    )
     if args.fail_on:
         threshold = LEVEL_ORDER.index(args.fail_on)
         if any(LEVEL_ORDER.index(f["level"]) >= threshold for _, f in rows):
@@ -122,8 +168,13 @@ def _check(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     from generator.pipeline import Settings, build_site
 
-    settings = Settings(project_dir=Path("."), reports_dir=args.reports, site_dir=args.out, levels_file=args.levels,
-                        cache_dir=_cache_dir(args))
+    settings = Settings(
+        project_dir=Path("."),
+        reports_dir=args.reports,
+        site_dir=args.out,
+        levels_file=args.levels,
+        cache_dir=_cache_dir(args),
+    )
     summary = build_site(settings, _progress)
     f = summary.findings
     print(
@@ -164,6 +215,9 @@ def _serve(args: argparse.Namespace) -> int:
     _build(args)
     handler = functools.partial(_utf8_handler(), directory=str(args.out))
     with http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler) as server:
-        print(f"serving {args.out}/ at http://127.0.0.1:{args.port}/ (Ctrl+C to stop)", file=sys.stderr)
+        print(
+            f"serving {args.out}/ at http://127.0.0.1:{args.port}/ (Ctrl+C to stop)",
+            file=sys.stderr,
+        )
         server.serve_forever()
     return 0

@@ -78,39 +78,72 @@ def load_sidecar(sidecar: Path, shown: str | None = None) -> list[dict[str, Any]
     try:
         data = yaml.safe_load(sidecar.read_text("utf-8"))
     except UnicodeDecodeError:
-        raise CorrectionError(shown, None, "not UTF-8 text; save the corrections file as UTF-8") from None
+        raise CorrectionError(
+            shown, None, "not UTF-8 text; save the corrections file as UTF-8"
+        ) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         at = f" at line {mark.line + 1}" if mark is not None else ""
-        raise CorrectionError(shown, None, f"not valid YAML{at}; expected a list of "
-                              "{path, value, reason, by, date} entries") from None
+        raise CorrectionError(
+            shown,
+            None,
+            f"not valid YAML{at}; expected a list of {{path, value, reason, by, date}} entries",
+        ) from None
     if data is None:
         return []
     if not isinstance(data, list):
-        raise CorrectionError(shown, None, f"expected a list of {{path, value, reason, by, date}} entries, "
-                              f"found {_kind(data)}")
+        raise CorrectionError(
+            shown,
+            None,
+            f"expected a list of {{path, value, reason, by, date}} entries, found {_kind(data)}",
+        )
     entries = []
     for number, item in enumerate(data, start=1):
         if not isinstance(item, dict):
-            raise CorrectionError(shown, number, f"expected a mapping with keys {', '.join(ENTRY_KEYS)}, found {_kind(item)}")
+            raise CorrectionError(
+                shown,
+                number,
+                f"expected a mapping with keys {', '.join(ENTRY_KEYS)}, found {_kind(item)}",
+            )
         missing = [k for k in ENTRY_KEYS if k not in item]
         unknown = sorted(str(k) for k in item if k not in ENTRY_KEYS)
         if missing:
-            raise CorrectionError(shown, number, f"missing key(s) {', '.join(missing)}; expected keys {', '.join(ENTRY_KEYS)}")
+            raise CorrectionError(
+                shown,
+                number,
+                f"missing key(s) {', '.join(missing)}; expected keys {', '.join(ENTRY_KEYS)}",
+            )
         if unknown:
-            raise CorrectionError(shown, number, f"unknown key(s) {', '.join(unknown)}; expected keys {', '.join(ENTRY_KEYS)}")
+            raise CorrectionError(
+                shown,
+                number,
+                f"unknown key(s) {', '.join(unknown)}; expected keys {', '.join(ENTRY_KEYS)}",
+            )
         for key in ("path", "reason", "by"):
             if not isinstance(item[key], str) or not item[key].strip():
-                raise CorrectionError(shown, number, f"'{key}' must be a non-empty text, found {_kind(item[key])}")
+                raise CorrectionError(
+                    shown, number, f"'{key}' must be a non-empty text, found {_kind(item[key])}"
+                )
         date = _iso_date(item["date"])
         if date is None:
-            raise CorrectionError(shown, number, f"'date' must be an ISO date (YYYY-MM-DD), found {item['date']!r}")
-        entries.append({"path": item["path"].strip(), "value": item["value"], "reason": item["reason"].strip(),
-                        "by": item["by"].strip(), "date": date})
+            raise CorrectionError(
+                shown, number, f"'date' must be an ISO date (YYYY-MM-DD), found {item['date']!r}"
+            )
+        entries.append(
+            {
+                "path": item["path"].strip(),
+                "value": item["value"],
+                "reason": item["reason"].strip(),
+                "by": item["by"].strip(),
+                "date": date,
+            }
+        )
     return entries
 
 
-def apply_corrections(record: dict[str, Any], entries: list[dict[str, Any]], shown: str) -> dict[str, Any]:
+def apply_corrections(
+    record: dict[str, Any], entries: list[dict[str, Any]], shown: str
+) -> dict[str, Any]:
     """A copy of record with the entries applied and listed in `corrections`.
 
     All entries are validated before anything is changed: one bad entry rejects the sidecar.
@@ -126,23 +159,37 @@ def apply_corrections(record: dict[str, Any], entries: list[dict[str, Any]], sho
         container, key, expected, check = _locate(result, entry["path"], shown, number)
         value = check(entry["value"])
         if value is _INVALID:
-            raise CorrectionError(shown, number, f"{entry['path']}: expected {expected}, found {entry['value']!r}")
-        original = next((c["original"] for c in applied if c["path"] == entry["path"]), container[key])
+            raise CorrectionError(
+                shown, number, f"{entry['path']}: expected {expected}, found {entry['value']!r}"
+            )
+        original = next(
+            (c["original"] for c in applied if c["path"] == entry["path"]), container[key]
+        )
         container[key] = value
-        applied.append({"path": entry["path"], "original": original, "value": value, "reason": entry["reason"],
-                        "by": entry["by"], "date": entry["date"]})
+        applied.append(
+            {
+                "path": entry["path"],
+                "original": original,
+                "value": value,
+                "reason": entry["reason"],
+                "by": entry["by"],
+                "date": entry["date"],
+            }
+        )
     if any(c["path"] in ("agency.name", "year") for c in applied):
         result["id"] = record_id(result["agency"]["name"], result["year"])
     result["corrections"] = applied
     return result
 
 
-def correct_record(record: dict[str, Any], report: Path, shown: str | None = None) -> dict[str, Any]:
+def correct_record(
+    record: dict[str, Any], report: Path, shown: str | None = None
+) -> dict[str, Any]:
     """Apply the sidecar next to `report` (if any) to its parsed record."""
     sidecar = sidecar_for(report)
     if sidecar is None:
         return record
-    label = (shown + sidecar.name[len(report.name):]) if shown else str(sidecar)
+    label = (shown + sidecar.name[len(report.name) :]) if shown else str(sidecar)
     return apply_corrections(record, load_sidecar(sidecar, label), label)
 
 
@@ -172,8 +219,10 @@ def _locate(record: dict, path: str, shown: str, number: int):
             record["period"] = {"start": None, "end": None}
         return record["period"], parts[1], "an ISO date (YYYY-MM-DD) or null", _nullable(_date)
     if table not in ("requests", "proactive", "appeals") or len(parts) != 3:
-        raise fail("unknown key path; expected requests.<row>.<column>, proactive.<row>.<field>, "
-                   "appeals.<group>.<field>, or one of " + ", ".join(TOP_LEVEL_PATHS))
+        raise fail(
+            "unknown key path; expected requests.<row>.<column>, proactive.<row>.<field>, "
+            "appeals.<group>.<field>, or one of " + ", ".join(TOP_LEVEL_PATHS)
+        )
     _, row, column = parts
     rows = record.get(table)
     if rows is None:
@@ -185,12 +234,19 @@ def _locate(record: dict, path: str, shown: str, number: int):
             raise fail(f"unknown column '{column}'; expected one of {', '.join(REQUEST_COLUMNS)}")
         if not isinstance(rows[row], list) or len(rows[row]) != len(REQUEST_COLUMNS):
             raise fail(f"this record's requests row '{row}' has no cells to correct")
-        return rows[row], REQUEST_COLUMNS.index(column), "a count (integer >= 0) or null", _nullable(_count)
+        return (
+            rows[row],
+            REQUEST_COLUMNS.index(column),
+            "a count (integer >= 0) or null",
+            _nullable(_count),
+        )
     fields = rows[row]
     if not isinstance(fields, dict) or column not in fields:
         fields = fields if isinstance(fields, dict) else {}
         known = ", ".join(fields) if table == "proactive" else ", ".join(APPEAL_FIELDS)
-        raise fail(f"this record's {table} row '{row}' has no field '{column}'; expected one of {known}")
+        raise fail(
+            f"this record's {table} row '{row}' has no field '{column}'; expected one of {known}"
+        )
     if table == "proactive" and (row, column) in MONEY_FIELDS:
         return fields, column, "an amount (a number) or null", _nullable(_money)
     if table == "proactive" and column == "change":
@@ -212,7 +268,12 @@ def _count(value: Any) -> Any:
 
 
 def _money(value: Any) -> Any:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value != value or value in (float("inf"), float("-inf")):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or value != value
+        or value in (float("inf"), float("-inf"))
+    ):
         return _INVALID
     return value
 
@@ -247,5 +308,11 @@ def _iso_date(value: Any) -> str | None:
 def _kind(value: Any) -> str:
     if value is None:
         return "nothing (null)"
-    return {dict: "a mapping", list: "a list", str: "a text", bool: "true/false", int: "a number",
-            float: "a number"}.get(type(value), type(value).__name__)
+    return {
+        dict: "a mapping",
+        list: "a list",
+        str: "a text",
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+    }.get(type(value), type(value).__name__)

@@ -67,12 +67,23 @@ class Corpus:
 def find_reports(reports_dir: Path) -> list[Path]:
     """Every candidate report file under reports_dir, in a stable order."""
     if not reports_dir.is_dir():
-        raise NianbaoError(f"reports folder '{reports_dir}' does not exist: create it and put report files in it")
-    return sorted((p for p in reports_dir.rglob("*") if p.is_file() and is_report_file(p)), key=lambda p: p.as_posix())
+        raise NianbaoError(
+            f"reports folder '{reports_dir}' does not exist: create it and put report files in it"
+        )
+    return sorted(
+        (p for p in reports_dir.rglob("*") if p.is_file() and is_report_file(p)),
+        key=lambda p: p.as_posix(),
+    )
 
 
-def load_corpus(reports_dir: Path, progress: Callable | None = None, *, cache_dir: Path | None = None,
-                parallel_threshold: int = PARALLEL_THRESHOLD, workers: int | None = None) -> Corpus:
+def load_corpus(
+    reports_dir: Path,
+    progress: Callable | None = None,
+    *,
+    cache_dir: Path | None = None,
+    parallel_threshold: int = PARALLEL_THRESHOLD,
+    workers: int | None = None,
+) -> Corpus:
     """Read and parse every report; unreadable inputs are collected, never fatal.
 
     Per file: parse (or take the cached parse), then apply its corrections sidecar. Then the
@@ -96,8 +107,14 @@ def load_corpus(reports_dir: Path, progress: Callable | None = None, *, cache_di
             pending.append(index)
             if sha:
                 hashes[index] = sha
-    parsed = _parse_all([(paths[i], relatives[i]) for i in pending], progress, done=len(outcomes),
-                        total=len(paths), parallel=len(pending) > parallel_threshold, workers=workers)
+    parsed = _parse_all(
+        [(paths[i], relatives[i]) for i in pending],
+        progress,
+        done=len(outcomes),
+        total=len(paths),
+        parallel=len(pending) > parallel_threshold,
+        workers=workers,
+    )
     for index, outcome in zip(pending, parsed, strict=True):
         outcomes[index] = outcome
         # cache only what was parsed from the bytes hashed (not a file changed meanwhile)
@@ -113,15 +130,27 @@ def load_corpus(reports_dir: Path, progress: Callable | None = None, *, cache_di
         try:
             records.append(correct_record(value, path, relatives[index]))
         except CorrectionError as error:
-            corpus.failures.append({"file": relatives[index], "reason": f"corrections not applied: {error}", "format": fmt})
+            corpus.failures.append(
+                {
+                    "file": relatives[index],
+                    "reason": f"corrections not applied: {error}",
+                    "format": fmt,
+                }
+            )
     for sidecar, report in orphan_sidecars(reports_dir):
         # Its report was renamed or removed: the corrections would silently stop applying.
         corpus.inputs += 1
-        corpus.failures.append({
-            "file": sidecar.relative_to(reports_dir).as_posix(), "format": "corrections",
-            "reason": (f"corrections file without its report: "
-                       f"{report.relative_to(reports_dir).as_posix()} does not exist; rename "
-                       "the corrections file with its report, or delete it")})
+        corpus.failures.append(
+            {
+                "file": sidecar.relative_to(reports_dir).as_posix(),
+                "format": "corrections",
+                "reason": (
+                    f"corrections file without its report: "
+                    f"{report.relative_to(reports_dir).as_posix()} does not exist; rename "
+                    "the corrections file with its report, or delete it"
+                ),
+            }
+        )
     corpus.records, corpus.superseded = merge_versions(records)
     corpus.sources = {r["id"]: reports_dir / r["source"]["file"] for r in corpus.records}
     corpus.failures.sort(key=lambda f: f["file"])
@@ -130,10 +159,16 @@ def load_corpus(reports_dir: Path, progress: Callable | None = None, *, cache_di
 
 def orphan_sidecars(reports_dir: Path) -> list[tuple[Path, Path]]:
     """(sidecar, its missing report) for each corrections sidecar whose report is not there."""
-    pairs = ((p, report_of(p)) for p in sorted(reports_dir.rglob("*"), key=lambda p: p.as_posix())
-             if p.is_file())
-    return [(sidecar, report) for sidecar, report in pairs
-            if report is not None and not report.is_file()]
+    pairs = (
+        (p, report_of(p))
+        for p in sorted(reports_dir.rglob("*"), key=lambda p: p.as_posix())
+        if p.is_file()
+    )
+    return [
+        (sidecar, report)
+        for sidecar, report in pairs
+        if report is not None and not report.is_file()
+    ]
 
 
 def _cacheable_sha256(path: Path) -> str | None:
@@ -171,12 +206,20 @@ class _Counted:
         return self._length
 
 
-def _parse_all(tasks: list[tuple[Path, str]], progress: Callable | None, *, done: int, total: int,
-               parallel: bool, workers: int | None) -> list[tuple[str, object]]:
+def _parse_all(
+    tasks: list[tuple[Path, str]],
+    progress: Callable | None,
+    *,
+    done: int,
+    total: int,
+    parallel: bool,
+    workers: int | None,
+) -> list[tuple[str, object]]:
     """Outcomes in task order, serially or in a process pool; progress advances per report."""
+
     def advance(results):
         counted = _Counted(itertools.chain(itertools.repeat(None, done), results), total)
-        for item in (progress(counted) if progress else counted):
+        for item in progress(counted) if progress else counted:
             if item is not None:
                 yield item
 
@@ -223,8 +266,15 @@ def build_site(settings: Settings, progress: Callable | None = None) -> BuildSum
     corpus = load_corpus(settings.reports_dir, progress, cache_dir=settings.cache_dir)
     findings = check_corpus_records(corpus, settings.levels_file)
     # Phase 2: write Markdown, then build into a temporary folder and swap it in.
-    render_site(corpus.records, findings, corpus.failures, RULES, settings.content_dir, corpus.sources,
-                cache_dir=settings.cache_dir)
+    render_site(
+        corpus.records,
+        findings,
+        corpus.failures,
+        RULES,
+        settings.content_dir,
+        corpus.sources,
+        cache_dir=settings.cache_dir,
+    )
     summary = summarize(corpus, findings)
     del corpus, findings  # MkDocs holds every page in memory: let it reuse the records' memory
     site_dir = settings.site_dir.resolve()
@@ -251,4 +301,6 @@ def summarize(corpus: Corpus, findings: dict[str, list[dict]]) -> BuildSummary:
     from generator.check import count_levels
 
     counts = count_levels(f for items in findings.values() for f in items)
-    return BuildSummary(corpus.inputs, len(corpus.records), len(corpus.failures), counts, len(corpus.superseded))
+    return BuildSummary(
+        corpus.inputs, len(corpus.records), len(corpus.failures), counts, len(corpus.superseded)
+    )

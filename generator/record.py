@@ -18,8 +18,22 @@ SCHEMA = "nianbao/record/1"
 
 # Top-level key order of a record (record.md "Top level"); `region_source` etc. are extensions.
 TOP_LEVEL_KEYS = (
-    "schema", "id", "agency", "year", "edition", "title", "published", "period", "contact",
-    "source", "sections", "proactive", "requests", "appeals", "checks", "parse",
+    "schema",
+    "id",
+    "agency",
+    "year",
+    "edition",
+    "title",
+    "published",
+    "period",
+    "contact",
+    "source",
+    "sections",
+    "proactive",
+    "requests",
+    "appeals",
+    "checks",
+    "parse",
 )
 
 SECTION_KEYS = ("overview", "proactive", "requests", "appeals", "problems", "other")
@@ -29,13 +43,21 @@ SECTION_NUMERALS = dict(zip(SECTION_KEYS, "一二三四五六", strict=True))
 
 # Section 三 columns, in the public order (record.md).
 REQUEST_COLUMNS = (
-    "natural_person", "commercial", "research", "nonprofit", "legal_service", "other_org", "total",
+    "natural_person",
+    "commercial",
+    "research",
+    "nonprofit",
+    "legal_service",
+    "other_org",
+    "total",
 )
-REQUEST_COLUMN_LABELS = dict(zip(
-    REQUEST_COLUMNS,
-    ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"),
-    strict=True,
-))
+REQUEST_COLUMN_LABELS = dict(
+    zip(
+        REQUEST_COLUMNS,
+        ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"),
+        strict=True,
+    )
+)
 
 # Section 三 rows, in table order, with their official labels (format-and-rules.md §2.4/2.5).
 REQUEST_ROWS_2021 = (
@@ -60,7 +82,10 @@ REQUEST_ROWS_2021 = (
     ("rejected_excessive", "4.无正当理由大量反复申请"),
     ("rejected_confirmation", "5.要求行政机关确认或重新出具已获取信息"),
     ("other_no_correction", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
-    ("other_unpaid_fee", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
+    (
+        "other_unpaid_fee",
+        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+    ),
     ("other_misc", "3.其他"),
     ("handled_total", "（七）总计"),
     ("carried_forward", "四、结转下年度继续办理"),
@@ -78,7 +103,11 @@ REQUEST_GROUPS = (
     ("partly_granted", "（二）部分公开", ("partly_granted",)),
     ("denied", "（三）不予公开", tuple(r for r, _ in REQUEST_ROWS_2021 if r.startswith("denied_"))),
     ("unable", "（四）无法提供", tuple(r for r, _ in REQUEST_ROWS_2021 if r.startswith("unable_"))),
-    ("rejected", "（五）不予处理", tuple(r for r, _ in REQUEST_ROWS_2021 if r.startswith("rejected_"))),
+    (
+        "rejected",
+        "（五）不予处理",
+        tuple(r for r, _ in REQUEST_ROWS_2021 if r.startswith("rejected_")),
+    ),
     ("other", "（六）其他处理", ("other_no_correction", "other_unpaid_fee", "other_misc", "other")),
 )
 
@@ -105,10 +134,17 @@ PROACTIVE_2019 = (
     ("procurement", "政府集中采购", ("projects", "amount")),
 )
 PROACTIVE_FIELD_LABELS = {
-    "issued": "本年制发件数", "repealed": "本年废止件数", "in_force": "现行有效件数",
-    "decisions": "本年处理决定数量", "amount": "金额",
-    "made": "本年新制作数量", "published": "本年新公开数量", "total_published": "对外公开总数量",
-    "previous": "上一年项目数量", "change": "本年增/减", "projects": "采购项目数量",
+    "issued": "本年制发件数",
+    "repealed": "本年废止件数",
+    "in_force": "现行有效件数",
+    "decisions": "本年处理决定数量",
+    "amount": "金额",
+    "made": "本年新制作数量",
+    "published": "本年新公开数量",
+    "total_published": "对外公开总数量",
+    "previous": "上一年项目数量",
+    "change": "本年增/减",
+    "projects": "采购项目数量",
 }
 # Cells that hold money (decimals as printed); all other cells are integer counts.
 MONEY_FIELDS = {("fees", "amount"), ("procurement", "amount")}
@@ -119,7 +155,9 @@ APPEAL_GROUPS = (
     ("suit_after_review", "行政诉讼·复议后起诉"),
 )
 APPEAL_FIELDS = ("upheld", "corrected", "other", "pending", "total")
-APPEAL_FIELD_LABELS = dict(zip(APPEAL_FIELDS, ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计"), strict=True))
+APPEAL_FIELD_LABELS = dict(
+    zip(APPEAL_FIELDS, ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计"), strict=True)
+)
 
 
 def request_rows(edition: str | None) -> tuple[tuple[str, str], ...]:
@@ -168,7 +206,11 @@ _RecordDumper.add_representer(str, _represent_str)
 def record_to_yaml(record: dict[str, Any]) -> str:
     """Serialise a record deterministically (key order as built, UTF-8, no aliases)."""
     return yaml.dump(
-        record, Dumper=_RecordDumper, allow_unicode=True, sort_keys=False, width=1000,
+        record,
+        Dumper=_RecordDumper,
+        allow_unicode=True,
+        sort_keys=False,
+        width=1000,
         default_flow_style=False,
     )
 

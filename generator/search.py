@@ -103,10 +103,12 @@ def bundle_words(bundle: Path) -> set[str]:
     for chunk_file in sorted((bundle / "index").glob("*.pf_index")):
         data = gzip.decompress(chunk_file.read_bytes())
         if not data.startswith(CHUNK_SIGNATURE):
-            raise NianbaoError(f"search index failed: {chunk_file.name} is not a Pagefind 1.5 word "
-                               "chunk; the vocabulary pass needs pagefind==1.5.2")
+            raise NianbaoError(
+                f"search index failed: {chunk_file.name} is not a Pagefind 1.5 word "
+                "chunk; the vocabulary pass needs pagefind==1.5.2"
+            )
         # WordIndex [words: [PackedWord [word, pages, additional_variants [[form, pages]]]]]
-        for packed in cbor2.loads(data[len(CHUNK_SIGNATURE):])[0]:
+        for packed in cbor2.loads(data[len(CHUNK_SIGNATURE) :])[0]:
             words.add(packed[0])
             words.update(variant[0] for variant in packed[2])
     return words
@@ -120,9 +122,11 @@ def vocabulary_page(words: set[str]) -> str:
     again, and 伊美区 alone would become 伊|美|区. The one word of text keeps the page from
     being dropped as empty."""
     value = html.escape(" ".join(sorted(words)), quote=True)
-    return ('<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title>-</title></head>'
-            '<body><div data-pagefind-body>vocabulary'
-            f'<span data-pagefind-meta="vocabulary:{value}"></span></div></body></html>\n')
+    return (
+        '<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title>-</title></head>'
+        "<body><div data-pagefind-body>vocabulary"
+        f'<span data-pagefind-meta="vocabulary:{value}"></span></div></body></html>\n'
+    )
 
 
 def _run_pagefind(site_dir: Path, pages: list[str], output: Path, extra: dict[str, str]) -> None:
@@ -142,9 +146,20 @@ def _run_pagefind(site_dir: Path, pages: list[str], output: Path, extra: dict[st
             target = staging / page
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, "utf-8")
-        command = [sys.executable, "-m", "pagefind", "--site", str(staging),
-                   "--output-path", str(output), "--force-language", "zh",
-                   "--exclude-selectors", EXCLUDED, "--quiet"]
+        command = [
+            sys.executable,
+            "-m",
+            "pagefind",
+            "--site",
+            str(staging),
+            "--output-path",
+            str(output),
+            "--force-language",
+            "zh",
+            "--exclude-selectors",
+            EXCLUDED,
+            "--quiet",
+        ]
         try:
             result = subprocess.run(command, capture_output=True, text=True, check=False)
         except OSError as error:
@@ -154,7 +169,9 @@ def _run_pagefind(site_dir: Path, pages: list[str], output: Path, extra: dict[st
     if result.returncode != 0 or not (output / "pagefind-entry.json").is_file():
         text = (result.stderr or result.stdout).strip()
         if "No module named pagefind" in text:
-            raise NianbaoError('search index failed: Pagefind is not installed '
-                               '(pip install "pagefind[extended]==1.5.2")')
+            raise NianbaoError(
+                "search index failed: Pagefind is not installed "
+                '(pip install "pagefind[extended]==1.5.2")'
+            )
         reason = " ".join(text.split())[-300:] or "no index written"
         raise NianbaoError(f"search index failed: {reason}")

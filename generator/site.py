@@ -47,8 +47,9 @@ def run_mkdocs(project_dir: Path, site_dir: Path, *, strict: bool = True) -> Non
     logger = logging.getLogger("mkdocs")
     logger.addHandler(counter)
     try:
-        config = load_config(str(config_file), site_dir=str(Path(site_dir).resolve()),
-                             strict=strict)
+        config = load_config(
+            str(config_file), site_dir=str(Path(site_dir).resolve()), strict=strict
+        )
         build(config)
     except exceptions.Abort as error:
         reason = counter.messages[0] if counter.messages else str(error)

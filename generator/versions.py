@@ -26,7 +26,9 @@ def sort_key(record: dict[str, Any]) -> tuple[str, str]:
     return (record.get("published") or "", record["source"]["file"])
 
 
-def merge_versions(records: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def merge_versions(
+    records: list[dict[str, Any]],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(one record per id sorted by id, superseded inputs [{file, format, id, superseded_by}])."""
     by_id: dict[str, list[dict[str, Any]]] = {}
     for record in records:
@@ -36,9 +38,18 @@ def merge_versions(records: list[dict[str, Any]]) -> tuple[list[dict[str, Any]],
         versions = sorted(by_id[record_id], key=sort_key, reverse=True)
         current = versions[0]
         if len(versions) > 1:
-            current["previous_versions"] = [previous_version(older, current) for older in versions[1:]]
-            superseded += [{"file": older["source"]["file"], "format": older["source"]["format"], "id": record_id,
-                            "superseded_by": current["source"]["file"]} for older in versions[1:]]
+            current["previous_versions"] = [
+                previous_version(older, current) for older in versions[1:]
+            ]
+            superseded += [
+                {
+                    "file": older["source"]["file"],
+                    "format": older["source"]["format"],
+                    "id": record_id,
+                    "superseded_by": current["source"]["file"],
+                }
+                for older in versions[1:]
+            ]
         kept.append(current)
     superseded.sort(key=lambda s: s["file"])
     return kept, superseded
@@ -96,10 +107,16 @@ def report_text(record: dict[str, Any]) -> list[str]:
 
 
 def text_diff(old: dict[str, Any], new: dict[str, Any]) -> str:
-    lines = list(difflib.unified_diff(
-        report_text(old), report_text(new), fromfile=old["source"]["file"], tofile=new["source"]["file"],
-        lineterm="", n=3,
-    ))
+    lines = list(
+        difflib.unified_diff(
+            report_text(old),
+            report_text(new),
+            fromfile=old["source"]["file"],
+            tofile=new["source"]["file"],
+            lineterm="",
+            n=3,
+        )
+    )
     if len(lines) > MAX_DIFF_LINES:
         more = len(lines) - MAX_DIFF_LINES
         lines = [*lines[:MAX_DIFF_LINES], f"… diff truncated: {more} more lines not shown"]

@@ -32,8 +32,14 @@ from test_e2e import ROOT, make_project  # noqa: E402  (after the skip checks on
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--no-first-run", "--disable-sync"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 ARTIFACTS = ROOT / "test-artifacts"
 REPORT = "reports/jianshanqu-renminzhengfu/2021/"
@@ -49,7 +55,9 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def built_site(tmp_path_factory) -> Path:
     project = make_project(tmp_path_factory.mktemp("browser"))
-    build_site(Settings(project_dir=project, reports_dir=project / "reports", site_dir=project / "site"))
+    build_site(
+        Settings(project_dir=project, reports_dir=project / "reports", site_dir=project / "site")
+    )
     return project / "site"
 
 
@@ -80,8 +88,9 @@ def batched_url(built_site, tmp_path_factory):
 
     site = tmp_path_factory.mktemp("batched") / "site"
     shutil.copytree(built_site, site, ignore=shutil.ignore_patterns("pagefind"))
-    size = next(size for size in range(1000, 200_000, 1000)
-                if 3 <= len(search_batches(site, size)) <= 5)
+    size = next(
+        size for size in range(1000, 200_000, 1000) if 3 <= len(search_batches(site, size)) <= 5
+    )
     build_search_index(site, batch_characters=size)
     assert len(json.loads((site / "pagefind/parts.json").read_text("utf-8"))) >= 2
     yield from _serve(site)
@@ -109,8 +118,12 @@ def _open_page(browser, **context_options):
 
 def _assert_all_local(requests: list[str]) -> None:
     assert requests, "no request recorded at all: the tracking is broken"
-    foreign = [url for url in requests
-               if urlparse(url).scheme not in ("data", "blob") and urlparse(url).hostname not in LOCAL_HOSTS]
+    foreign = [
+        url
+        for url in requests
+        if urlparse(url).scheme not in ("data", "blob")
+        and urlparse(url).hostname not in LOCAL_HOSTS
+    ]
     assert not foreign, f"requests left the local server: {foreign}"
 
 
@@ -124,8 +137,13 @@ def page(browser):
 
 @pytest.fixture
 def phone_page(browser):
-    context, page, requests = _open_page(browser, viewport={"width": 390, "height": 844},
-                                         device_scale_factor=3, is_mobile=True, has_touch=True)
+    context, page, requests = _open_page(
+        browser,
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=3,
+        is_mobile=True,
+        has_touch=True,
+    )
     yield page
     context.close()
     _assert_all_local(requests)
@@ -144,9 +162,13 @@ def _search(page, query: str):
 def test_search_finds_agency_by_chinese_name(page, base_url):
     page.goto(base_url)
     links = _search(page, "伊美区")
-    hits = [(links.nth(i).get_attribute("href") or "", links.nth(i).inner_text())
-            for i in range(links.count())]
-    assert any("yimeiqu-renminzhengfu" in href and "伊美区人民政府" in text for href, text in hits), hits
+    hits = [
+        (links.nth(i).get_attribute("href") or "", links.nth(i).inner_text())
+        for i in range(links.count())
+    ]
+    assert any(
+        "yimeiqu-renminzhengfu" in href and "伊美区人民政府" in text for href, text in hits
+    ), hits
 
 
 def test_search_finds_chinese_term(page, base_url):
@@ -160,7 +182,9 @@ def test_search_finds_chinese_term(page, base_url):
     expect(meta).not_to_contain_text("没有找到")  # Material's zh "no results" text
 
 
-@pytest.mark.parametrize("query", ["伊美区", "行政复议", "依申请公开", "海淀区人民政府", "疫情防控"])
+@pytest.mark.parametrize(
+    "query", ["伊美区", "行政复议", "依申请公开", "海淀区人民政府", "疫情防控"]
+)
 def test_batched_index_answers_like_one_index(browser, base_url, batched_url, query):
     """A site indexed in several bundles finds as many pages as one bundle finds, the same
     ones where all fit in the ten shown (ranking differs between bundles: each has its own
@@ -171,7 +195,9 @@ def test_batched_index_answers_like_one_index(browser, base_url, batched_url, qu
         page.goto(url)
         links = _search(page, query)
         meta = page.locator(".md-search-result__meta").inner_text()
-        answers.append((meta, sorted(links.nth(i).get_attribute("href") or "" for i in range(links.count()))))
+        answers.append(
+            (meta, sorted(links.nth(i).get_attribute("href") or "" for i in range(links.count())))
+        )
         context.close()
     (meta, hrefs), (batched_meta, batched_hrefs) = answers
     assert meta == batched_meta
@@ -204,9 +230,10 @@ def test_click_through_to_report_and_source(page, base_url):
 def test_phone_has_no_horizontal_page_scroll(phone_page, base_url):
     phone_page.goto(base_url + REPORT)
     phone_page.wait_for_load_state("load")
-    widths = phone_page.evaluate(
-        "() => [document.documentElement.scrollWidth, window.innerWidth]")
-    assert widths[0] <= widths[1], f"page scrolls sideways: scrollWidth {widths[0]} > innerWidth {widths[1]}"
+    widths = phone_page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], (
+        f"page scrolls sideways: scrollWidth {widths[0]} > innerWidth {widths[1]}"
+    )
 
 
 @pytest.mark.parametrize(("name", "path"), [("home", ""), ("report", REPORT), ("agency", AGENCY)])
@@ -246,14 +273,18 @@ def hostile_site(tmp_path_factory):
     import shutil
     import sys
 
-    spec = importlib.util.spec_from_file_location("make_corpus", ROOT / "tests" / "hostile" / "make_corpus.py")
+    spec = importlib.util.spec_from_file_location(
+        "make_corpus", ROOT / "tests" / "hostile" / "make_corpus.py"
+    )
     make_corpus = importlib.util.module_from_spec(spec)
     sys.modules.setdefault("make_corpus", make_corpus)
     spec.loader.exec_module(make_corpus)
     project = make_project(tmp_path_factory.mktemp("hostile-browser"))
     shutil.rmtree(project / "reports")
     written = make_corpus.build(project / "reports")
-    build_site(Settings(project_dir=project, reports_dir=project / "reports", site_dir=project / "site"))
+    build_site(
+        Settings(project_dir=project, reports_dir=project / "reports", site_dir=project / "site")
+    )
     records = json.loads((project / "site" / "data" / "records.json").read_text("utf-8"))
     hostile_file = written["hostile"].relative_to(project / "reports").as_posix()
     hostile_id = next(r["id"] for r in records if r["source"]["file"] == hostile_file)
@@ -277,8 +308,12 @@ def test_hostile_pages_open_no_dialog_and_make_no_foreign_request(browser, hosti
     assert response is not None and response.ok
     page.wait_for_load_state("networkidle")
     page.mouse.move(200, 300)  # hover handlers would fire here
-    assert page.locator("script:not([src])").evaluate_all(
-        "nodes => nodes.filter(n => n.textContent.includes('alert(1)')).length") == 0
+    assert (
+        page.locator("script:not([src])").evaluate_all(
+            "nodes => nodes.filter(n => n.textContent.includes('alert(1)')).length"
+        )
+        == 0
+    )
     assert page.locator("a[href^='javascript:'], iframe, img[onerror]").count() == 0
     context.close()
     assert dialogs == []

@@ -49,7 +49,9 @@ def test_cache_hit_skips_the_parser(reports, tmp_path, counted):
     assert len(list((cache / "records").glob("*.json"))) == 5  # failures are not cached
     counted.clear()
     second = load_corpus(reports, cache_dir=cache)
-    assert counted == ["empty.txt"]  # failures are not cached: only the unreadable file is read again
+    assert counted == [
+        "empty.txt"
+    ]  # failures are not cached: only the unreadable file is read again
     assert second.records == first.records and _yaml(second) == _yaml(first)
     assert second.failures == first.failures and second.sources == first.sources
 
@@ -67,7 +69,9 @@ def test_content_change_invalidates(reports, tmp_path, counted):
     changed = next(reports.rglob("伊美区*.txt"))
     changed.write_text(changed.read_text("utf-8") + "\n", "utf-8")
     corpus = load_corpus(reports, cache_dir=cache)
-    assert [Path(c).name for c in counted if c.endswith(".txt") and "empty" not in c] == [changed.name]
+    assert [Path(c).name for c in counted if c.endswith(".txt") and "empty" not in c] == [
+        changed.name
+    ]
     record = next(r for r in corpus.records if r["source"]["file"].endswith(changed.name))
     assert record["source"]["sha256"] == generator.cache.file_sha256(changed)
 
@@ -98,7 +102,9 @@ def test_corrupt_or_foreign_entry_is_a_miss(reports, tmp_path, counted):
     load_corpus(reports, cache_dir=cache)
     entries = sorted((cache / "records").glob("*.json"))
     entries[0].write_text("{not json", "utf-8")
-    entries[1].write_text('{"key": {"sha256": "x", "parser": "1.0", "file": "y"}, "record": {}}', "utf-8")
+    entries[1].write_text(
+        '{"key": {"sha256": "x", "parser": "1.0", "file": "y"}, "record": {}}', "utf-8"
+    )
     counted.clear()
     assert _yaml(load_corpus(reports, cache_dir=cache)) == _yaml(load_corpus(reports))
     assert len([c for c in counted if "empty" not in c]) == 2 + 5  # 2 misses, then the uncached run
@@ -110,7 +116,11 @@ def test_writes_are_atomic(tmp_path, monkeypatch):
     assert cache.get("a" * 64, "x.txt") == {"id": "x/2020"}
     replaced = []
     real_replace = generator.cache.os.replace
-    monkeypatch.setattr(generator.cache.os, "replace", lambda s, d: replaced.append((Path(s).parent, Path(d).parent)) or real_replace(s, d))
+    monkeypatch.setattr(
+        generator.cache.os,
+        "replace",
+        lambda s, d: replaced.append((Path(s).parent, Path(d).parent)) or real_replace(s, d),
+    )
     cache.put("b" * 64, "x.txt", {"id": "x/2021"})
     assert replaced == [(cache.folder, cache.folder)]  # temp file in the same folder, then rename
     assert not list(cache.folder.glob(".tmp-*"))
@@ -130,7 +140,9 @@ def test_parallel_equals_serial(reports, tmp_path, monkeypatch):
     serial = load_corpus(reports)
     pools = []
     real_pool = generator.pipeline.ProcessPoolExecutor
-    monkeypatch.setattr(generator.pipeline, "ProcessPoolExecutor", lambda **kw: pools.append(kw) or real_pool(**kw))
+    monkeypatch.setattr(
+        generator.pipeline, "ProcessPoolExecutor", lambda **kw: pools.append(kw) or real_pool(**kw)
+    )
     parallel = load_corpus(reports, parallel_threshold=0, workers=2)
     assert pools == [{"max_workers": 2}]  # the parallel path ran
     assert len(parallel.superseded) == 3

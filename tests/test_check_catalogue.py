@@ -19,8 +19,10 @@ def spec_rows() -> list[tuple[str, str]]:
         pytest.skip(f"{SPEC} not present: cannot compare the catalogue with the spec")
     text = SPEC.read_text("utf-8")
     section = text.split("## 5.", 1)[1].split("\n## 6.", 1)[0]
-    return [(m.group(1), m.group(2).strip())
-            for m in re.finditer(r"^\|\s*([A-Z]+\d?-\d{2})\s*\|[^|]*\|([^|]*)\|", section, re.M)]
+    return [
+        (m.group(1), m.group(2).strip())
+        for m in re.finditer(r"^\|\s*([A-Z]+\d?-\d{2})\s*\|[^|]*\|([^|]*)\|", section, re.M)
+    ]
 
 
 def test_ids_match_the_spec_in_order() -> None:

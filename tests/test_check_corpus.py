@@ -20,14 +20,18 @@ def rule_findings(result: dict, record_id: str, rule: str) -> list[tuple[str, st
 
 def two_years(carried_forward_2020: int, carried_over_2021: int) -> list[dict]:
     old, new = make_record("2019", 2020), make_record("2021", 2021)
-    both(setp("requests.received.0", carried_forward_2020),
-         setp("requests.received.6", carried_forward_2020),
-         setp("requests.carried_forward.0", carried_forward_2020),
-         setp("requests.carried_forward.6", carried_forward_2020))(old)
-    both(setp("requests.carried_over.0", carried_over_2021),
-         setp("requests.carried_over.6", carried_over_2021),
-         setp("requests.carried_forward.0", carried_over_2021),
-         setp("requests.carried_forward.6", carried_over_2021))(new)
+    both(
+        setp("requests.received.0", carried_forward_2020),
+        setp("requests.received.6", carried_forward_2020),
+        setp("requests.carried_forward.0", carried_forward_2020),
+        setp("requests.carried_forward.6", carried_forward_2020),
+    )(old)
+    both(
+        setp("requests.carried_over.0", carried_over_2021),
+        setp("requests.carried_over.6", carried_over_2021),
+        setp("requests.carried_forward.0", carried_over_2021),
+        setp("requests.carried_forward.6", carried_over_2021),
+    )(new)
     new["sections"]["overview"] += "另外开展了全新的专项工作，并对网站栏目做了全面改版。" * 3
     return [old, new]
 
@@ -54,14 +58,18 @@ def test_t3_07_null_carry_over_not_assessable() -> None:
     records = two_years(0, 0)
     records[1]["requests"]["carried_over"][3] = None
     assert rule_findings(check_corpus(records), "mou-xian/2021", "T3-07") == [
-        ("not-assessable", "info")]
+        ("not-assessable", "info")
+    ]
 
 
 def test_t3_07_in_force_continuity_is_info() -> None:
     old, new = make_record("2021", 2021), make_record("2021", 2022)
     setp("proactive.normative_docs.in_force", 5)(old)
-    both(setp("proactive.normative_docs.issued", 2), setp("proactive.normative_docs.repealed", 1),
-         setp("proactive.normative_docs.in_force", 5))(new)
+    both(
+        setp("proactive.normative_docs.issued", 2),
+        setp("proactive.normative_docs.repealed", 1),
+        setp("proactive.normative_docs.in_force", 5),
+    )(new)
     new["sections"]["overview"] += "另外开展了全新的专项工作，并对网站栏目做了全面改版。" * 3
     assert rule_findings(check_corpus([old, new]), "mou-xian/2022", "T3-07") == [("fail", "info")]
     setp("proactive.normative_docs.in_force", 6)(new)
@@ -75,8 +83,12 @@ def test_tx_07_near_copy_and_fresh_text() -> None:
         record["sections"]["problems"] = long_text
     # Only years and numbers differ: still a copy.
     new["sections"]["overview"] = new["sections"]["overview"].replace("120", "135")
-    assert rule_findings(check_corpus([old, new]), "mou-xian/2021", "TX-07") == [("fail", "warning")]
-    new["sections"]["problems"] = "今年针对去年评估指出的短板，重点整改了栏目设置混乱、解读材料不足等问题。" * 5
+    assert rule_findings(check_corpus([old, new]), "mou-xian/2021", "TX-07") == [
+        ("fail", "warning")
+    ]
+    new["sections"]["problems"] = (
+        "今年针对去年评估指出的短板，重点整改了栏目设置混乱、解读材料不足等问题。" * 5
+    )
     assert rule_findings(check_corpus([old, new]), "mou-xian/2021", "TX-07") == []
 
 
@@ -90,8 +102,8 @@ def test_md_05_duplicate_ids_flag_both_copies() -> None:
 
 def test_grouping_by_name_or_id_prefix() -> None:
     a, b, c = make_record("2021", 2021), make_record("2021", 2022), make_record("2021", 2023)
-    b["agency"]["name"] = "某县政府"          # same id prefix as a
-    c["id"] = "renamed/2023"                # same name as a
+    b["agency"]["name"] = "某县政府"  # same id prefix as a
+    c["id"] = "renamed/2023"  # same name as a
     d = make_record("2021", 2021)
     d["id"], d["agency"]["name"] = "elsewhere/2021", "别处人民政府"
     groups = group_by_agency([a, b, c, d])
@@ -135,7 +147,9 @@ def test_override_applies_to_secondary_levels() -> None:
     warn("missing-row", "requests.denied_query")(record)
     default = sorted(f["level"] for f in check_record(record) if f["rule"] == "ED-03")
     assert default == ["error", "warning"]
-    lowered = sorted(f["level"] for f in check_record(record, {"ED-03": "info"}) if f["rule"] == "ED-03")
+    lowered = sorted(
+        f["level"] for f in check_record(record, {"ED-03": "info"}) if f["rule"] == "ED-03"
+    )
     assert lowered == ["info", "info"]
 
 

@@ -34,8 +34,9 @@ def _findings(seed: int) -> tuple[dict, ...]:
 
 
 def findings(seed: int, rule: str | None = None, status: str = "fail") -> list[dict]:
-    return [f for f in _findings(seed)
-            if (rule is None or f["rule"] == rule) and f["status"] == status]
+    return [
+        f for f in _findings(seed) if (rule is None or f["rule"] == rule) and f["status"] == status
+    ]
 
 
 @pytest.mark.parametrize("seed", sorted(ALLOWED_ERRORS))
@@ -47,7 +48,9 @@ def test_no_error_beyond_section_9(seed: int) -> None:
 def test_seed_000() -> None:
     assert [f["where"] for f in findings(0, "STR-03")] == ["proactive"]
     assert {f["where"] for f in findings(0, "T3-05")} == {
-        "requests.other_unpaid_fee", "requests.other_misc"}
+        "requests.other_unpaid_fee",
+        "requests.other_misc",
+    }
     assert [f["where"] for f in findings(0, "T4-02")] == ["appeals.review"]
     assert findings(0, "T3-01") == [] and findings(0, "T4-01") == []
     assert [f["where"] for f in findings(0, "T4-01", "not-assessable")] == ["appeals"]
@@ -56,7 +59,8 @@ def test_seed_000() -> None:
     assert len(findings(0, "MD-03")) == 2
     # The §三 heading is missing: located by its table, reported as a warning.
     assert [(f["where"], f["level"]) for f in findings(0, "STR-01")] == [
-        ("sections.requests", "warning")]
+        ("sections.requests", "warning")
+    ]
 
 
 def test_seed_001() -> None:

@@ -29,7 +29,9 @@ def make_project(tmp: Path) -> Path:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     project = make_project(tmp_path_factory.mktemp("e2e"))
-    settings = Settings(project_dir=project, reports_dir=project / "reports", site_dir=project / "site")
+    settings = Settings(
+        project_dir=project, reports_dir=project / "reports", site_dir=project / "site"
+    )
     summary = build_site(settings)
     return project, settings, summary
 
@@ -58,9 +60,18 @@ def test_one_page_per_report_and_agency(built):
 def test_indexes_compliance_downloads(built):
     project, _, _ = built
     site = project / "site"
-    for page in ("index.html", "agencies/index.html", "regions/index.html", "years/index.html",
-                 "compliance/index.html", "compliance/rules/index.html", "compliance/rules/T3-01/index.html",
-                 "unreadable/index.html", "data/index.html", "about/index.html"):
+    for page in (
+        "index.html",
+        "agencies/index.html",
+        "regions/index.html",
+        "years/index.html",
+        "compliance/index.html",
+        "compliance/rules/index.html",
+        "compliance/rules/T3-01/index.html",
+        "unreadable/index.html",
+        "data/index.html",
+        "about/index.html",
+    ):
         assert (site / page).is_file(), page
     for download in ("records.json", "records.yaml", "records.csv"):
         assert (site / "data" / download).stat().st_size > 0
@@ -69,7 +80,9 @@ def test_indexes_compliance_downloads(built):
 
 def test_report_page_shows_exact_cells(built):
     project, _, _ = built
-    html = (project / "site" / "reports" / "jianshanqu-renminzhengfu" / "2021" / "index.html").read_text("utf-8")
+    html = (
+        project / "site" / "reports" / "jianshanqu-renminzhengfu" / "2021" / "index.html"
+    ).read_text("utf-8")
     assert re.search(r'id="requests-handled_total-total"[^>]*>\s*75\s*<', html)
     assert re.search(r'id="proactive-licensing-decisions"[^>]*>\s*7912\s*<', html)
     assert "T3-01" in html
@@ -77,7 +90,9 @@ def test_report_page_shows_exact_cells(built):
 
 def test_blank_cells_are_not_zero_on_the_page(built):
     project, _, _ = built
-    html = (project / "site" / "reports" / "yimeiqu-renminzhengfu" / "2021" / "index.html").read_text("utf-8")
+    html = (
+        project / "site" / "reports" / "yimeiqu-renminzhengfu" / "2021" / "index.html"
+    ).read_text("utf-8")
     cell = re.search(r'<td[^>]*id="appeals-review-upheld"[^>]*>(.*?)</td>', html, re.S)
     assert cell and "0" not in re.sub(r"<[^>]+>", "", cell.group(1))
 
@@ -94,15 +109,20 @@ def test_chinese_terms_are_in_the_search_index(built):
     text = ""
     for fragment in (pagefind / "fragment").glob("*.pf_fragment"):
         raw = gzip.decompress(fragment.read_bytes())
-        text += raw[raw.index(b"{"):].decode("utf-8").replace("\u200b", "")  # Pagefind marks word breaks
+        text += (
+            raw[raw.index(b"{") :].decode("utf-8").replace("\u200b", "")
+        )  # Pagefind marks word breaks
     for term in ("伊美区", "行政复议", "依申请公开"):
         assert term in text, term
     assert not (project / "site" / "search" / "search_index.json").exists()
 
 
 def _tree_digest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_builds_are_byte_identical(built):

@@ -68,7 +68,9 @@ def _cell(path: str, expected: Any, got: Any, money: bool, diffs: list[str]) -> 
         diffs.append(f"{path}: expected {expected!r} (integer count), got {got!r}")
 
 
-def _compare_table(name: str, expected: Any, got: Any, diffs: list[str], subset: bool = False) -> None:
+def _compare_table(
+    name: str, expected: Any, got: Any, diffs: list[str], subset: bool = False
+) -> None:
     if expected is None:
         if got is not None:
             diffs.append(f"{name}: expected null (table missing), got a table")
@@ -86,7 +88,9 @@ def _compare_table(name: str, expected: Any, got: Any, diffs: list[str], subset:
         got_row = got[row]
         if isinstance(exp_row, list):
             if not isinstance(got_row, list) or len(got_row) != len(exp_row):
-                diffs.append(f"{name}.{row}: expected {len(exp_row)} cells {exp_row}, got {got_row!r}")
+                diffs.append(
+                    f"{name}.{row}: expected {len(exp_row)} cells {exp_row}, got {got_row!r}"
+                )
                 continue
             for i, (e, g) in enumerate(zip(exp_row, got_row, strict=True)):
                 _cell(f"{name}.{row}[{i}]", e, g, False, diffs)
@@ -184,7 +188,9 @@ def compare(expected: dict, record: dict) -> list[str]:
         if table in expected:
             _compare_table(table, expected[table], record.get(table), diffs)
     if "requests_subset" in expected:
-        _compare_table("requests", expected["requests_subset"], record.get("requests"), diffs, subset=True)
+        _compare_table(
+            "requests", expected["requests_subset"], record.get("requests"), diffs, subset=True
+        )
 
     sections = record.get("sections") or {}
     for key, present in (expected.get("sections_present") or {}).items():
@@ -192,7 +198,9 @@ def compare(expected: dict, record: dict) -> list[str]:
         # A section found only by its table (no narrative) is present with text "".
         has = isinstance(text, str)
         if has != present:
-            diffs.append(f"sections.{key}: expected {'content' if present else 'null'}, got {text!r:.60}")
+            diffs.append(
+                f"sections.{key}: expected {'content' if present else 'null'}, got {text!r:.60}"
+            )
     for key, e in (expected.get("sections_text") or {}).items():
         g = sections.get(key)
         if _nows(g) != _nows(e):
@@ -206,8 +214,10 @@ def compare(expected: dict, record: dict) -> list[str]:
         spec = spec if isinstance(spec, dict) else {"code": spec}
         for w in warnings:
             if _warning_matches(spec, w):
-                diffs.append(f"parse.warnings: unexpected {w.get('code')} at {w.get('where')} "
-                             f"(line {w.get('line')}, text {w.get('text')!r})")
+                diffs.append(
+                    f"parse.warnings: unexpected {w.get('code')} at {w.get('where')} "
+                    f"(line {w.get('line')}, text {w.get('text')!r})"
+                )
     return diffs
 
 

@@ -77,8 +77,11 @@ def _original(role: str) -> dict:
 def test_every_input_is_a_record_or_a_failure(corpus):
     assert corpus.inputs == len(CASES)
     assert corpus.inputs == len(corpus.records) + len(corpus.failures) + len(corpus.superseded)
-    seen = ([r["source"]["file"] for r in corpus.records] + [f["file"] for f in corpus.failures]
-            + [s["file"] for s in corpus.superseded])
+    seen = (
+        [r["source"]["file"] for r in corpus.records]
+        + [f["file"] for f in corpus.failures]
+        + [s["file"] for s in corpus.superseded]
+    )
     assert sorted(seen) == sorted(CASES.values())
 
 
@@ -124,8 +127,14 @@ def test_superseded_keeps_the_newer_by_date(corpus):
 
 def test_superseded_is_a_previous_version_not_a_failure(corpus):
     kept = next(r for r in corpus.records if r["id"] == "yi-jiaxiang-renminzhengfu/2020")
-    assert corpus.superseded == [{"file": CASES["dup_older"], "format": "txt", "id": kept["id"],
-                                  "superseded_by": CASES["dup_newer"]}]
+    assert corpus.superseded == [
+        {
+            "file": CASES["dup_older"],
+            "format": "txt",
+            "id": kept["id"],
+            "superseded_by": CASES["dup_newer"],
+        }
+    ]
     assert [v["file"] for v in kept["previous_versions"]] == [CASES["dup_older"]]
     assert CASES["dup_older"] not in [f["file"] for f in corpus.failures]
 
@@ -174,11 +183,23 @@ def test_huge_file_is_refused_without_reading_it(corpus_dir, monkeypatch):
 
 def test_hostile_report_values_match_the_original(corpus):
     record, original = _record_from(corpus, "hostile"), _original("hostile")
-    for key in ("id", "year", "edition", "period", "published", "contact", "proactive", "requests", "appeals"):
+    for key in (
+        "id",
+        "year",
+        "edition",
+        "period",
+        "published",
+        "contact",
+        "proactive",
+        "requests",
+        "appeals",
+    ):
         assert record[key] == original[key], key
     assert record["agency"]["name"] == original["agency"]["name"] == "卫东区政府办"
     assert record["agency"]["region"] == original["agency"]["region"]
-    assert [h["section"] for h in record["parse"]["headings"]] == [h["section"] for h in original["parse"]["headings"]]
+    assert [h["section"] for h in record["parse"]["headings"]] == [
+        h["section"] for h in original["parse"]["headings"]
+    ]
     codes = {(w["code"], w["where"]) for w in record["parse"]["warnings"]}
     assert codes == {(w["code"], w["where"]) for w in original["parse"]["warnings"]}
 
@@ -190,7 +211,9 @@ def test_url_inside_pasted_html_is_not_the_agency_website(corpus):
     from generator.parse.facts import find_contact
 
     assert find_contact([mc.IFRAME, '<a href="mailto:x@evil.example">信箱</a>']) is None
-    assert find_contact(["网站：<http://www.sysjs.gov.cn/>"])["website"] == "http://www.sysjs.gov.cn/"
+    assert (
+        find_contact(["网站：<http://www.sysjs.gov.cn/>"])["website"] == "http://www.sysjs.gov.cn/"
+    )
 
 
 def _kept_payloads() -> list[str]:
@@ -223,10 +246,24 @@ def test_running_text_with_pipes_is_kept(corpus):
 
 def test_gbk_report_parses_like_the_utf8_original(corpus):
     record, original = _record_from(corpus, "gbk"), _original("gbk")
-    for key in ("id", "agency", "year", "edition", "title", "period", "contact", "sections",
-                "proactive", "requests", "appeals"):
+    for key in (
+        "id",
+        "agency",
+        "year",
+        "edition",
+        "title",
+        "period",
+        "contact",
+        "sections",
+        "proactive",
+        "requests",
+        "appeals",
+    ):
         assert record[key] == original[key], key
-    assert any(w["code"] == "encoding-guessed" and "gb18030" in w["message"] for w in record["parse"]["warnings"])
+    assert any(
+        w["code"] == "encoding-guessed" and "gb18030" in w["message"]
+        for w in record["parse"]["warnings"]
+    )
 
 
 def test_report_without_tables_is_a_record_with_missing_table_warnings(corpus):
@@ -245,9 +282,14 @@ def test_record_ids_are_safe_for_odd_names(corpus):
     for record in corpus.records:
         assert ID.match(record["id"]), record["id"]
     odd = _record_from(corpus, "odd_names")
-    assert odd["agency"]["name"].startswith("宜阳县人民政府办公室😀\"引号\"..")
+    assert odd["agency"]["name"].startswith('宜阳县人民政府办公室😀"引号"..')
     assert odd["id"].endswith("/2021") and "." not in odd["id"]
-    assert odd["agency"]["region"] == {"province": "河南省", "city": "洛阳市", "county": "宜阳县", "township": None}
+    assert odd["agency"]["region"] == {
+        "province": "河南省",
+        "city": "洛阳市",
+        "county": "宜阳县",
+        "township": None,
+    }
     assert odd["requests"] == _original("odd_names")["requests"]
 
 
@@ -256,7 +298,10 @@ def test_record_yaml_round_trips_exactly(corpus):
         text = record_to_yaml(record)
         assert yaml.safe_load(text) == record, record["id"]
     hostile = _record_from(corpus, "hostile")
-    assert yaml.safe_load(record_to_yaml(hostile))["sections"]["overview"] == hostile["sections"]["overview"]
+    assert (
+        yaml.safe_load(record_to_yaml(hostile))["sections"]["overview"]
+        == hostile["sections"]["overview"]
+    )
 
 
 def test_failures_round_trip_as_yaml(corpus):
@@ -310,7 +355,9 @@ class _Html(HTMLParser):
 def _html(markdown_text: str) -> str:
     import markdown
 
-    return markdown.markdown(markdown_text, extensions=["tables", "attr_list", "md_in_html", "admonition"])
+    return markdown.markdown(
+        markdown_text, extensions=["tables", "attr_list", "md_in_html", "admonition"]
+    )
 
 
 def _split_front_matter(text: str) -> tuple[dict | None, str]:
@@ -319,7 +366,7 @@ def _split_front_matter(text: str) -> tuple[dict | None, str]:
         assert end > 0, "unclosed front matter"
         meta = yaml.safe_load(text[4:end])
         assert meta is None or isinstance(meta, dict)
-        return meta, text[end + 5:]
+        return meta, text[end + 5 :]
     return None, text
 
 
@@ -347,13 +394,21 @@ def rendered(corpus_dir, tmp_path_factory):
     after = set(parent.rglob("*"))
     pages = {p.relative_to(content).as_posix(): p.read_text("utf-8") for p in content.rglob("*.md")}
     reports_after = sorted((p.as_posix(), p.stat().st_size) for p in corpus_dir.rglob("*"))
-    return {"content": content, "parent": parent, "new": after - before, "pages": pages,
-            "corpus": corpus, "reports_unchanged": reports_before == reports_after}
+    return {
+        "content": content,
+        "parent": parent,
+        "new": after - before,
+        "pages": pages,
+        "corpus": corpus,
+        "reports_unchanged": reports_before == reports_after,
+    }
 
 
 def test_render_writes_only_inside_content(rendered):
     content = rendered["content"].resolve()
-    outside = [p for p in rendered["new"] if p.resolve() != content and content not in p.resolve().parents]
+    outside = [
+        p for p in rendered["new"] if p.resolve() != content and content not in p.resolve().parents
+    ]
     assert outside == [content.parent] or outside == []  # the project folder the test made
     assert (rendered["parent"] / "sentinel.txt").read_text("utf-8") == "untouched"
     assert rendered["reports_unchanged"]
@@ -379,7 +434,11 @@ def test_rendered_pages_contain_no_active_markup(rendered):
             for attr, value in attrs:
                 assert not attr.startswith("on"), (name, tag, attr)
                 if attr in {"href", "src", "action", "formaction", "data"} and value:
-                    assert not re.sub(r"\s", "", value).lower().startswith(("javascript:", "data:", "vbscript:")), (name, value)
+                    assert (
+                        not re.sub(r"\s", "", value)
+                        .lower()
+                        .startswith(("javascript:", "data:", "vbscript:"))
+                    ), (name, value)
 
 
 def test_snippet_lines_are_neutralised(rendered):
@@ -388,8 +447,11 @@ def test_snippet_lines_are_neutralised(rendered):
 
 
 def _hostile_page(rendered) -> tuple[str, str]:
-    hits = [(name, text) for name, text in rendered["pages"].items()
-            if "weidongqu-zhengfuban" in name and "2021" in name]
+    hits = [
+        (name, text)
+        for name, text in rendered["pages"].items()
+        if "weidongqu-zhengfuban" in name and "2021" in name
+    ]
     assert len(hits) == 1, sorted(rendered["pages"])
     return hits[0]
 

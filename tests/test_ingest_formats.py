@@ -80,11 +80,20 @@ def test_tables_match_the_spec_grid(built, seed, fmt):
 def test_merged_cells_are_placed_once(built, seed, fmt):
     tables = dict(zip(built[1][seed].tables(), grids(read(built, f"{seed}.{fmt}")), strict=True))
     t2, t3, t4 = tables.get("t2"), tables["t3"], tables["t4"]  # seed 000 has no §二 table
-    assert t3[0][:4] == ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "", "", "申请人情况"]
+    assert t3[0][:4] == [
+        "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
+        "",
+        "",
+        "申请人情况",
+    ]
     assert t3[0][4:] == [""] * 6
     assert t3[1][3:] == ["自然人", "法人或其他组织", "", "", "", "", "总计"]
     assert t3[2][3:] == ["", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", ""]
-    assert t3[5][:3] == ["三、本年度办理结果", "（一）予以公开", ""]  # col 0 spans rows, col 1 spans cols
+    assert t3[5][:3] == [
+        "三、本年度办理结果",
+        "（一）予以公开",
+        "",
+    ]  # col 0 spans rows, col 1 spans cols
     assert all(row[0] == "" for row in t3[6:-1])
     assert t4[0] == ["行政复议", "", "", "", "", "行政诉讼", *[""] * 9]
     assert t4[2][:6] == ["", "", "", "", "", "结果维持"]  # 结果维持..总计 span two rows
@@ -94,7 +103,9 @@ def test_merged_cells_are_placed_once(built, seed, fmt):
 
 @pytest.mark.parametrize("fmt", ["pdf", "docx", "html"])
 def test_requests_table_values(built, fmt):
-    by_label = {row[2] or row[1] or row[0]: row[3:] for row in grids(read(built, f"004.{fmt}"))[1][3:]}
+    by_label = {
+        row[2] or row[1] or row[0]: row[3:] for row in grids(read(built, f"004.{fmt}"))[1][3:]
+    }
     assert by_label["一、本年新收政府信息公开申请数量"] == ["1", "0", "0", "0", "0", "0", "1"]
     assert by_label["3.其他"] == ["0", "0", "0", "0", "0", "75", "75"]
     assert by_label["（七）总计"] == ["0", "0", "0", "0", "0", "75", "75"]
@@ -114,7 +125,12 @@ def test_pdf_requests_table_is_joined_across_pages(built, seed):
     import pdfplumber
 
     with pdfplumber.open(built[0] / f"{seed}.pdf") as pdf:
-        pages = [p.page_number for p in pdf.pages for t in p.find_tables() if "申请人情况" in str(t.extract())]
+        pages = [
+            p.page_number
+            for p in pdf.pages
+            for t in p.find_tables()
+            if "申请人情况" in str(t.extract())
+        ]
     assert len(pages) == 2 and pages[1] == pages[0] + 1
     assert t3.page == pages[0]
 
@@ -181,8 +197,15 @@ def test_html_layout_tables_and_spans():
     <tr><td>&nbsp;</td><td>商业
     企业</td></tr><tr><td>1</td><td>2</td><td>3</td></tr></table></td></tr></table></body></html>"""
     doc = html_reader.read(page.encode("gbk"), "x.html")
-    assert [p.text for p in paragraphs(doc)] == ["某局2021年政府信息公开工作年度报告", "一、总体情况", "正文 内容", "第二行"]
-    assert grids(doc) == [[["第二十条第（一）项", "", "合计"], ["", "商业企业", ""], ["1", "2", "3"]]]
+    assert [p.text for p in paragraphs(doc)] == [
+        "某局2021年政府信息公开工作年度报告",
+        "一、总体情况",
+        "正文 内容",
+        "第二行",
+    ]
+    assert grids(doc) == [
+        [["第二十条第（一）项", "", "合计"], ["", "商业企业", ""], ["1", "2", "3"]]
+    ]
 
 
 def test_html_encodings():
@@ -190,10 +213,18 @@ def test_html_encodings():
     no_meta = html_reader.read(f"<html><body>{body}</body></html>".encode("gbk"), "a.html")
     assert paragraphs(no_meta)[1].text == "商业企业"
     assert [w["code"] for w in no_meta.warnings] == ["encoding-guessed"]
-    wrong_meta = f'<html><head><meta charset="utf-8"></head><body>{body}</body></html>'.encode("gbk")
+    wrong_meta = f'<html><head><meta charset="utf-8"></head><body>{body}</body></html>'.encode(
+        "gbk"
+    )
     doc = html_reader.read(wrong_meta, "b.html")
-    assert paragraphs(doc)[1].text == "商业企业" and "declares charset utf-8" in doc.warnings[0]["message"]
-    bom_wins = codecs.BOM_UTF8 + f'<html><head><meta charset="gb2312"></head><body>{body}</body></html>'.encode()
+    assert (
+        paragraphs(doc)[1].text == "商业企业"
+        and "declares charset utf-8" in doc.warnings[0]["message"]
+    )
+    bom_wins = (
+        codecs.BOM_UTF8
+        + f'<html><head><meta charset="gb2312"></head><body>{body}</body></html>'.encode()
+    )
     doc = html_reader.read(bom_wins, "c.html")
     assert paragraphs(doc)[1].text == "商业企业" and doc.warnings == ()
 
@@ -251,7 +282,10 @@ def test_join_wrapped(parts, joined):
     ("name", "reason"),
     [
         ("scanned.pdf", "scanned PDF, no text layer (OCR is not supported yet)"),
-        ("encrypted.pdf", "encrypted PDF: ask the agency for an unprotected copy or remove the password"),
+        (
+            "encrypted.pdf",
+            "encrypted PDF: ask the agency for an unprotected copy or remove the password",
+        ),
         ("truncated.pdf", "corrupt PDF: "),
         ("not-a-word.docx", "not a Word document (.docx is a zip without word/document.xml)"),
         ("garbage.docx", "not a Word document (not a zip file)"),
@@ -273,15 +307,30 @@ def test_doc_without_libreoffice(monkeypatch):
     monkeypatch.setattr(doc_reader, "soffice", lambda: None)
     with pytest.raises(SourceError) as info:
         doc_reader.read(doc_reader.OLE_MAGIC + b"\x00" * 600, "old.doc")
-    assert info.value.reason == "legacy .doc: install LibreOffice to read .doc files (or save it as .docx)"
+    assert (
+        info.value.reason
+        == "legacy .doc: install LibreOffice to read .doc files (or save it as .docx)"
+    )
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
 def test_doc_is_converted_with_libreoffice(built, tmp_path):
     out, specs = built
-    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'p').as_uri()}", "--headless",
-                    "--convert-to", "doc", "--outdir", str(tmp_path), str(out / "003.docx")],
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={(tmp_path / 'p').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "doc",
+            "--outdir",
+            str(tmp_path),
+            str(out / "003.docx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     data = (tmp_path / "003.doc").read_bytes()
     assert data.startswith(doc_reader.OLE_MAGIC)
     doc = doc_reader.read(data, "003.doc")
@@ -322,7 +371,9 @@ def test_build_lists_scanned_and_corrupt_pdfs_as_unreadable(built, tmp_path):
     reports.mkdir()
     for name in ("001.pdf", "003.docx", "004.html", "scanned.pdf", "truncated.pdf"):
         shutil.copy(out / name, reports / name)
-    summary = build_site(Settings(project_dir=project, reports_dir=reports, site_dir=project / "site"))
+    summary = build_site(
+        Settings(project_dir=project, reports_dir=reports, site_dir=project / "site")
+    )
     assert (summary.inputs, summary.records, summary.unreadable) == (5, 3, 2)
     page = (project / "site" / "unreadable" / "index.html").read_text("utf-8")
     assert "scanned.pdf" in page and "no text layer" in page
@@ -346,6 +397,8 @@ def test_files_of_unknown_formats_are_listed_as_unreadable(tmp_path):
     assert corpus.inputs == 3 and not corpus.records
     reasons = {f["file"]: f["reason"] for f in corpus.failures}
     assert set(reasons) == {"某局-2021年报.wps", "某局-2022年报.ofd", "某局-2023年报"}
-    assert reasons["某局-2021年报.wps"].startswith("unsupported file type '.wps' (readable: .doc, .docx")
+    assert reasons["某局-2021年报.wps"].startswith(
+        "unsupported file type '.wps' (readable: .doc, .docx"
+    )
     assert reasons["某局-2023年报"].startswith("no file extension")
     assert all("save the report in one of these formats" in r for r in reasons.values())

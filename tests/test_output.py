@@ -50,8 +50,9 @@ def test_a_changed_stream_replaces_the_file(tmp_path: Path) -> None:
     assert (tmp_path / "f.csv").read_text("utf-8") == "新"
 
 
-@pytest.mark.parametrize("rel", ["../x.md", "/abs.md", "a/../../x.md", "about.md", "assets/x.css",
-                                 MANIFEST])
+@pytest.mark.parametrize(
+    "rel", ["../x.md", "/abs.md", "a/../../x.md", "about.md", "assets/x.css", MANIFEST]
+)
 def test_paths_outside_or_hand_written_are_refused_before_writing(tmp_path: Path, rel: str) -> None:
     content = tmp_path / "content"
     writer = ContentWriter(content)

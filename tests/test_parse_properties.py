@@ -25,7 +25,11 @@ HEADERS_2021 = {
     ("amount",): ["本年收费金额（单位：万元）"],
 }
 HEADERS_2019 = {
-    ("made", "published", "total_published"): ["本年新制作数量", "本年新公开数量", "对外公开总数量"],
+    ("made", "published", "total_published"): [
+        "本年新制作数量",
+        "本年新公开数量",
+        "对外公开总数量",
+    ],
     ("previous", "change", "decisions"): ["上一年项目数量", "本年增/减", "处理决定数量"],
     ("previous", "change"): ["上一年项目数量", "本年增/减"],
     ("projects", "amount"): ["采购项目数量", "采购总金额"],
@@ -58,14 +62,22 @@ def table_rows(record: dict) -> list[tuple[str, list[list[str]]]]:
     for key, label, fields in spec:
         section2.append(["信息内容", *headers[fields]])
         section2.append([label, *(_text(record["proactive"][key][f]) for f in fields)])
-    section3 = [["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况"],
-                ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]]
+    section3 = [
+        ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况"],
+        ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"],
+    ]
     for row_id, label in request_rows(edition):
         section3.append([label, *(_text(v) for v in record["requests"][row_id])])
-    section4 = [["行政复议", "行政诉讼"], ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"],
-                [_text(record["appeals"][g][f]) for g, _ in APPEAL_GROUPS for f in APPEAL_FIELDS]]
-    return [("二、主动公开政府信息情况", section2), ("三、收到和处理政府信息公开申请情况", section3),
-            ("四、政府信息公开行政复议、行政诉讼情况", section4)]
+    section4 = [
+        ["行政复议", "行政诉讼"],
+        ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"],
+        [_text(record["appeals"][g][f]) for g, _ in APPEAL_GROUPS for f in APPEAL_FIELDS],
+    ]
+    return [
+        ("二、主动公开政府信息情况", section2),
+        ("三、收到和处理政府信息公开申请情况", section3),
+        ("四、政府信息公开行政复议、行政诉讼情况", section4),
+    ]
 
 
 def write_tabs(rows):
@@ -106,7 +118,11 @@ LAYOUTS = {
 
 def report_text(record: dict, layout: str) -> str:
     year = 2020 if record["edition"] == "2019" else 2022
-    parts = [f"某某县人民政府办公室{year}年政府信息公开工作年度报告", "一、总体情况", "本年度工作情况如下。"]
+    parts = [
+        f"某某县人民政府办公室{year}年政府信息公开工作年度报告",
+        "一、总体情况",
+        "本年度工作情况如下。",
+    ]
     for heading, rows in table_rows(record):
         parts += [heading, LAYOUTS[layout](rows)]
     parts += ["五、存在的主要问题及改进情况", "问题与改进。", "六、其他需要报告的事项", "无。"]
@@ -123,12 +139,25 @@ def test_tables_round_trip_in_every_layout(record, layout):
     assert parsed["appeals"] == record["appeals"]
     assert parsed["proactive"] == record["proactive"]
     nulls = sum(v is None for row in record["requests"].values() for v in row)
-    blank_warnings = [w for w in parsed["parse"]["warnings"] if w["code"] == "blank-cell" and w["where"].startswith("requests.")]
+    blank_warnings = [
+        w
+        for w in parsed["parse"]["warnings"]
+        if w["code"] == "blank-cell" and w["where"].startswith("requests.")
+    ]
     assert len(blank_warnings) == nulls
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("一二三四五六、（）()0123456789 \t\n|#*-/予以公开总计行政复议申请本年新收规章信息内容无")), max_size=400))
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            list(
+                "一二三四五六、（）()0123456789 \t\n|#*-/予以公开总计行政复议申请本年新收规章信息内容无"
+            )
+        ),
+        max_size=400,
+    )
+)
 def test_arbitrary_text_never_raises(text):
     record = parse_document(read(text.encode("utf-8"), "random.txt"))
     assert record["schema"] == "nianbao/record/1"

@@ -48,12 +48,20 @@ def cells(*texts: str) -> tuple[Cell, ...]:
 @pytest.mark.parametrize(
     ("values", "grid", "expected"),
     [
-        (("", "5", "0", "0", "0", "0", "0", "5", ""), False, ("5", "0", "0", "0", "0", "0", "5")),  # seed 000 row 一
+        (
+            ("", "5", "0", "0", "0", "0", "0", "5", ""),
+            False,
+            ("5", "0", "0", "0", "0", "0", "5"),
+        ),  # seed 000 row 一
         (("", "", "0", "0", "0", "0", "0", "0", "0"), False, ("0",) * 7),
         (("",) * 7, False, ("",) * 7),  # a blank row stays blank, in place
         (("", "0", "0", "0", "0", "0", "0", ""), False, None),  # 6 numbers, 8 cells: two placements
         (("3", "0", "3"), False, None),  # fewer numbers than columns
-        (("", "", "0", "0", "0", "0", "0", "0", ""), True, ("0",) * 6 + ("",)),  # grid: last cell is 总计
+        (
+            ("", "", "0", "0", "0", "0", "0", "0", ""),
+            True,
+            ("0",) * 6 + ("",),
+        ),  # grid: last cell is 总计
         (("", "", "", "0", "0", "0", "0", "0", "0"), True, ("", "0", "0", "0", "0", "0", "0")),
     ],
 )
@@ -88,16 +96,22 @@ def test_dates_and_period():
     assert find_date("2021年1月8日").isoformat() == "2021-01-08"
     assert find_date("二〇二二年一月二十日").isoformat() == "2022-01-20"
     assert find_date("2021年2月30日") is None
-    assert find_period(["本报告所列数据的统计期限自 2020 年 1 月 1 日起至 2020 年 12 月 31 日止"]) == {
-        "start": "2020-01-01", "end": "2020-12-31"}
+    assert find_period(
+        ["本报告所列数据的统计期限自 2020 年 1 月 1 日起至 2020 年 12 月 31 日止"]
+    ) == {"start": "2020-01-01", "end": "2020-12-31"}
 
 
 def test_appeals_one_row_per_group():
-    text = "\n".join([
-        "某县人民政府2021年政府信息公开工作年度报告", "四、政府信息公开行政复议、行政诉讼情况",
-        "类别\t结果维持\t结果纠正\t其他结果\t尚未审结\t总计",
-        "行政复议\t1\t0\t0\t0\t1", "未经复议直接起诉\t0\t2\t0\t0\t2", "复议后起诉\t0\t0\t0\t1\t1",
-    ])
+    text = "\n".join(
+        [
+            "某县人民政府2021年政府信息公开工作年度报告",
+            "四、政府信息公开行政复议、行政诉讼情况",
+            "类别\t结果维持\t结果纠正\t其他结果\t尚未审结\t总计",
+            "行政复议\t1\t0\t0\t0\t1",
+            "未经复议直接起诉\t0\t2\t0\t0\t2",
+            "复议后起诉\t0\t0\t0\t1\t1",
+        ]
+    )
     record = parse_document(read(text.encode(), "x.txt"))
     assert record["appeals"] == {
         "review": {"upheld": 1, "corrected": 0, "other": 0, "pending": 0, "total": 1},
@@ -114,11 +128,14 @@ def test_gbk_text_and_bom_are_read():
         assert record["year"] == 2021
 
 
-@pytest.mark.parametrize(("wrapped", "joined"), [
-    (["本年新收", "数量"], "本年新收数量"),  # CJK: no space
-    (["791", "2"], "7912"),  # a number wrapped in a narrow cell
-    (["Total", "2021"], "Total 2021"),  # Latin words: one space
-])
+@pytest.mark.parametrize(
+    ("wrapped", "joined"),
+    [
+        (["本年新收", "数量"], "本年新收数量"),  # CJK: no space
+        (["791", "2"], "7912"),  # a number wrapped in a narrow cell
+        (["Total", "2021"], "Total 2021"),  # Latin words: one space
+    ],
+)
 def test_a_wrapped_cell_line_joins_as_in_pdf_docx_and_html(wrapped, joined):
     """One-cell-a-line text: a continuation line joins its cell by the rule the other readers
     use (generator.ingest.encoding.join_wrapped), so a report reads the same in any format."""

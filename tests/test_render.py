@@ -32,10 +32,19 @@ Y2020 = "reports/yimei-qu-renmin-zhengfu/2020.md"
 HOSTILE_PAGE = "reports/eyi-ju/2022.md"
 
 
-def _render(tmp: Path, records: list[dict] | None = None, failures: list[dict] | None = None,
-            content: Path | None = None) -> Path:
-    return render_content(tmp, make_records() if records is None else records, make_findings(),
-                          FAILURES if failures is None else failures, content)
+def _render(
+    tmp: Path,
+    records: list[dict] | None = None,
+    failures: list[dict] | None = None,
+    content: Path | None = None,
+) -> Path:
+    return render_content(
+        tmp,
+        make_records() if records is None else records,
+        make_findings(),
+        FAILURES if failures is None else failures,
+        content,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -94,15 +103,27 @@ def test_one_page_per_report_agency_rule_and_indexes(site: Path) -> None:
         assert (site / f"reports/{record['id']}.txt").is_file()
     for slug in ("yimei-qu-renmin-zhengfu", "haidian-qu-renmin-zhengfu", "eyi-ju"):
         assert (site / f"reports/{slug}/index.md").is_file()
-    for rel in ("index.md", "agencies.md", "regions.md", "years.md", "unreadable.md",
-                "compliance/index.md", "compliance/rules/index.md", "data/index.md",
-                "data/records.json", "data/records.yaml", "data/records.csv"):
+    for rel in (
+        "index.md",
+        "agencies.md",
+        "regions.md",
+        "years.md",
+        "unreadable.md",
+        "compliance/index.md",
+        "compliance/rules/index.md",
+        "data/index.md",
+        "data/records.json",
+        "data/records.yaml",
+        "data/records.csv",
+    ):
         assert (site / rel).is_file(), rel
     for rule in RULES:
         page = _read(site, f"compliance/rules/{rule.id}.md")
         assert rule.title in page
     generated = [p.relative_to(site).as_posix() for p in site.rglob("*.md")]
-    assert len([p for p in generated if p.startswith("reports/") and not p.endswith("index.md")]) == 4
+    assert (
+        len([p for p in generated if p.startswith("reports/") and not p.endswith("index.md")]) == 4
+    )
 
 
 def test_every_page_carries_the_banner(site: Path) -> None:
@@ -125,22 +146,30 @@ def test_report_front_matter(site: Path) -> None:
 
 def test_null_cell_is_a_dash_with_tooltip_never_zero(site: Path) -> None:
     html = _html(_read(site, Y2021))
-    assert ('<td class="nb-null" id="requests-granted-commercial" title="报告未填写">—</td>' in html
-            or '<td id="requests-granted-commercial" class="nb-null" title="报告未填写">—</td>' in html)
+    assert (
+        '<td class="nb-null" id="requests-granted-commercial" title="报告未填写">—</td>' in html
+        or '<td id="requests-granted-commercial" class="nb-null" title="报告未填写">—</td>' in html
+    )
     assert '<td id="requests-granted-natural_person">2</td>' in html
     # 行政复议 was left blank: five dashes, not zeros.
     for field in ("upheld", "corrected", "other", "pending", "total"):
         assert f'id="appeals-review-{field}" class="nb-null" title="报告未填写">—' in html
     agency = _read(site, "reports/yimei-qu-renmin-zhengfu/index.md")
-    assert "| 行政复议总计 | <span class=\"nb-null\" title=\"报告未填写\">—</span> |" in agency
+    assert '| 行政复议总计 | <span class="nb-null" title="报告未填写">—</span> |' in agency
 
 
 def test_every_number_cell_has_a_stable_anchor(site: Path) -> None:
     html = _html(_read(site, Y2021))
     ids = {attrs.get("id") for tag, attrs in _tags(html) if tag == "td"}
-    for anchor in ("requests-received-total", "requests-granted-total", "requests-other_misc-total",
-                   "requests-carried_forward-natural_person", "proactive-fees-amount",
-                   "proactive-normative_docs-in_force", "appeals-suit_after_review-total"):
+    for anchor in (
+        "requests-received-total",
+        "requests-granted-total",
+        "requests-other_misc-total",
+        "requests-carried_forward-natural_person",
+        "proactive-fees-amount",
+        "proactive-normative_docs-in_force",
+        "appeals-suit_after_review-total",
+    ):
         assert anchor in ids
     source = _read(site, Y2021)
     # Every cell of the three statistical tables (raw HTML in the page) has an id.
@@ -169,10 +198,16 @@ def test_edition_shapes(site: Path) -> None:
 
 def test_report_page_content(site: Path) -> None:
     page = _read(site, Y2021)
-    for text in ("| 发布日期 | 2022-01-20 |", "| 统计期间 | 2021-01-01 至 2021-12-31 |",
-                 "| 地区 | 黑龙江省 / 伊春市 / 伊美区 |", "电话：0458-1234567",
-                 "[原始文件（txt）](2021.txt)", "[结构化记录（YAML）](2021.yml)",
-                 "### 一、总体情况", "### 六、其他需要报告的事项"):
+    for text in (
+        "| 发布日期 | 2022-01-20 |",
+        "| 统计期间 | 2021-01-01 至 2021-12-31 |",
+        "| 地区 | 黑龙江省 / 伊春市 / 伊美区 |",
+        "电话：0458-1234567",
+        "[原始文件（txt）](2021.txt)",
+        "[结构化记录（YAML）](2021.yml)",
+        "### 一、总体情况",
+        "### 六、其他需要报告的事项",
+    ):
         assert text in page
     # Paragraphs are kept.
     assert "做好主动公开和依申请公开工作。\n\n推进政府信息管理和平台建设。" in page
@@ -219,7 +254,10 @@ def test_unreadable_empty_state(tmp_path: Path) -> None:
 
 def test_compliance_and_rules(site: Path) -> None:
     overview = _read(site, "compliance/index.md")
-    assert "| [伊美区人民政府](../reports/yimei-qu-renmin-zhengfu/2021.md#checks) | 2021 | 0 | 1 | 0 |" in overview
+    assert (
+        "| [伊美区人民政府](../reports/yimei-qu-renmin-zhengfu/2021.md#checks) | 2021 | 0 | 1 | 0 |"
+        in overview
+    )
     assert "| 2021 | 2 | 0 | 0 | 1 | 0 |" in overview
     assert "[T3-01](rules/T3-01.md)" in overview
     t301 = _read(site, "compliance/rules/T3-01.md")
@@ -257,7 +295,7 @@ def test_downloads(site: Path) -> None:
 
 def test_csv_formula_cells_are_defused(tmp_path: Path) -> None:
     records = make_records()
-    records[0]["title"] = "=HYPERLINK(\"http://x\")"
+    records[0]["title"] = '=HYPERLINK("http://x")'
     content = _render(tmp_path, records)
     text = (content / "data/records.csv").read_text("utf-8-sig")
     assert "'=HYPERLINK" in text
@@ -297,9 +335,17 @@ def _assert_inert(html: str) -> None:
 
 
 def test_hostile_text_is_escaped(site: Path) -> None:
-    for rel in (HOSTILE_PAGE, "reports/eyi-ju/index.md", "index.md", "agencies.md",
-                "regions.md", "years.md", "compliance/index.md", "compliance/rules/T3-01.md",
-                "unreadable.md"):
+    for rel in (
+        HOSTILE_PAGE,
+        "reports/eyi-ju/index.md",
+        "index.md",
+        "agencies.md",
+        "regions.md",
+        "years.md",
+        "compliance/index.md",
+        "compliance/rules/T3-01.md",
+        "unreadable.md",
+    ):
         text = _read(site, rel)
         assert "<script" not in text and "--8<--" not in text, rel
         html = _html(text)
@@ -332,7 +378,9 @@ def test_escape_md_units() -> None:
     assert escape_md("[a](b)") == "&#91;a&#93;&#40;b&#41;"
     assert escape_md("a | b") == "a &#124; b"
     assert escape_md("{: #id }") == "&#123;: &#35;id &#125;"
-    assert "*" not in escape_md("*x*") and "_" not in escape_md("_x_") and "`" not in escape_md("`x`")
+    assert (
+        "*" not in escape_md("*x*") and "_" not in escape_md("_x_") and "`" not in escape_md("`x`")
+    )
     assert "<" not in escape_md('--8<-- "/etc/passwd"')
     assert escape_md(HOSTILE).count("<") == 0
 
@@ -352,8 +400,11 @@ def test_environment_escapes_every_value_by_default() -> None:
 
 
 def _snapshot(content: Path) -> dict[str, bytes]:
-    return {p.relative_to(content).as_posix(): p.read_bytes()
-            for p in sorted(content.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(content).as_posix(): p.read_bytes()
+        for p in sorted(content.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_deterministic(tmp_path: Path) -> None:
@@ -389,8 +440,21 @@ def test_manifest_removes_stale_files_only(tmp_path: Path) -> None:
     assert "haidian" not in _read(content, "agencies.md")
 
 
-@pytest.mark.parametrize("bad", ["../x/2021", "x/../../2021", "/etc/2021", "Foo/2021", "foo/21",
-                                 "foo", "foo/2021/x", "中文/2021", "foo_bar/2021", None])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "../x/2021",
+        "x/../../2021",
+        "/etc/2021",
+        "Foo/2021",
+        "foo/21",
+        "foo",
+        "foo/2021/x",
+        "中文/2021",
+        "foo_bar/2021",
+        None,
+    ],
+)
 def test_id_validation(tmp_path: Path, bad: object) -> None:
     records = make_records()
     records[0]["id"] = bad
@@ -427,6 +491,7 @@ def test_deterministic_across_hash_seeds(tmp_path: Path) -> None:
     root = Path(__file__).resolve().parents[1]
     for seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        subprocess.run([sys.executable, "-c", script, str(tmp_path / seed)], cwd=root, env=env,
-                       check=True)
+        subprocess.run(
+            [sys.executable, "-c", script, str(tmp_path / seed)], cwd=root, env=env, check=True
+        )
     assert _snapshot(tmp_path / "1" / "content") == _snapshot(tmp_path / "2" / "content")

@@ -363,11 +363,15 @@ def test_per_record_downloads_join_to_the_whole_files():
         json_out, yaml_out, cells_out = io.StringIO(), io.StringIO(), io.StringIO()
         files = downloads.CorpusFiles(json_out, yaml_out, cells_out)
         for record in subset:
-            files.add(downloads.record_json_item(record), record_to_yaml(record),
-                      downloads.record_cells_rows(record))
+            files.add(
+                downloads.record_json_item(record),
+                record_to_yaml(record),
+                downloads.record_cells_rows(record),
+            )
         files.finish()
         assert json_out.getvalue() == record_to_json(subset) + "\n"
         assert yaml_out.getvalue() == "".join("---\n" + record_to_yaml(r) for r in subset)
         assert cells_out.getvalue().startswith(downloads.CSV_BOM + "id,agency,year,edition,")
         assert cells_out.getvalue().count("\r\n") == 1 + sum(
-            len(downloads.record_cells_rows(r).splitlines()) for r in subset)
+            len(downloads.record_cells_rows(r).splitlines()) for r in subset
+        )

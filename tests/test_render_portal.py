@@ -22,48 +22,92 @@ def _records() -> list[dict]:
     a2019 = _base(f"{A}/2019", "测试局", 2019, "2019", JIANSHAN)
     a2019["requests"] = _requests("2019", granted_total=2)
     a2019["requests"]["received"] = [12, 0, 0, 0, 0, 0, 12]
-    a2019["proactive"] = {"normative_docs": {"made": 4, "published": 4, "total_published": 9},
-                          "licensing": {"previous": 1, "change": 0, "decisions": 30}}
+    a2019["proactive"] = {
+        "normative_docs": {"made": 4, "published": 4, "total_published": 9},
+        "licensing": {"previous": 1, "change": 0, "decisions": 30},
+    }
     a2021 = _base(f"{A}/2021", "测试局", 2021, "2021", JIANSHAN)  # 2020 is missing: a gap
     a2021["requests"] = _requests("2021", granted_total=6)
     a2021["requests"]["received"] = [20, 0, 0, 0, 0, 0, 20]
     a2021["requests"]["handled_total"] = [20, 0, 0, 0, 0, 0, 20]
     a2021["appeals"]["review"] = {"upheld": 0, "corrected": 2, "other": 0, "pending": 0, "total": 2}
-    a2021["proactive"] = {"normative_docs": {"issued": 5, "repealed": 0, "in_force": 10},
-                          "licensing": {"decisions": 40}}
+    a2021["proactive"] = {
+        "normative_docs": {"issued": 5, "repealed": 0, "in_force": 10},
+        "licensing": {"decisions": 40},
+    }
     a2022 = _base(f"{A}/2022", "测试局", 2022, "2021", JIANSHAN)
     a2022["requests"] = _requests("2021")
     a2022["requests"]["received"] = [None, 0, 0, 0, 0, 0, None]  # blank: a gap, never 0
-    a2022["proactive"] = {"normative_docs": {"issued": 1, "repealed": 0, "in_force": 11},
-                          "licensing": {"decisions": 41}}
+    a2022["proactive"] = {
+        "normative_docs": {"issued": 1, "repealed": 0, "in_force": 11},
+        "licensing": {"decisions": 41},
+    }
     small = _base("xiao-ju/2021", "小局", 2021, "2021", JIANSHAN)
     small["requests"] = _requests("2021", granted_total=4)
     small["requests"]["received"] = [4, 0, 0, 0, 0, 0, 4]  # small sample: no share ranking
     small["requests"]["handled_total"] = [4, 0, 0, 0, 0, 0, 4]
     small["requests"]["unable_not_held"] = [0] * 7
     hostile_name = "恶意" + HOSTILE
-    h2021 = _base("eyi-ju/2021", hostile_name, 2021, "2021",
-                  {"province": "<script>省", "city": None, "county": None, "township": None})
+    h2021 = _base(
+        "eyi-ju/2021",
+        hostile_name,
+        2021,
+        "2021",
+        {"province": "<script>省", "city": None, "county": None, "township": None},
+    )
     h2021["requests"]["received"] = [30, 0, 0, 0, 0, 0, 30]
-    h2021["corrections"] = [{"path": "requests.granted.total", "original": 20, "value": 2,
-                             "reason": "多印一个 0 " + HOSTILE, "by": "<b>张三</b>",
-                             "date": "2022-03-01"}]
-    h2021["previous_versions"] = [{
-        "file": "old<script>.txt", "sha256": "1" * 64, "published": "2022-01-01",
-        "table_changes": [{"where": "requests.received.total", "old": 31, "new": 30}],
-        "text_diff": "--- a\n+++ b\n@@ -1 +1 @@\n-<script>alert(1)</script>\n\n+ 正文 {{ 7*7 }}\n",
-    }]
+    h2021["corrections"] = [
+        {
+            "path": "requests.granted.total",
+            "original": 20,
+            "value": 2,
+            "reason": "多印一个 0 " + HOSTILE,
+            "by": "<b>张三</b>",
+            "date": "2022-03-01",
+        }
+    ]
+    h2021["previous_versions"] = [
+        {
+            "file": "old<script>.txt",
+            "sha256": "1" * 64,
+            "published": "2022-01-01",
+            "table_changes": [{"where": "requests.received.total", "old": 31, "new": 30}],
+            "text_diff": "--- a\n+++ b\n@@ -1 +1 @@\n-<script>alert(1)</script>\n\n+ 正文 {{ 7*7 }}\n",
+        }
+    ]
     h2022 = _base("eyi-ju/2022", hostile_name, 2022, "2021", None)
     return [a2019, a2021, a2022, small, h2021, h2022]
 
 
 FINDINGS = {
-    f"{A}/2021": [{"rule": "T3-01", "level": "error", "message": "一 + 二 ≠ 三 + 四",
-                   "where": "requests", "line": 3, "status": "fail"}],
-    "eyi-ju/2021": [{"rule": "T3-01", "level": "error", "message": HOSTILE,
-                     "where": None, "line": None, "status": "fail"},
-                    {"rule": "T3-05", "level": "warning", "message": "空格",
-                     "where": None, "line": None, "status": "fail"}],
+    f"{A}/2021": [
+        {
+            "rule": "T3-01",
+            "level": "error",
+            "message": "一 + 二 ≠ 三 + 四",
+            "where": "requests",
+            "line": 3,
+            "status": "fail",
+        }
+    ],
+    "eyi-ju/2021": [
+        {
+            "rule": "T3-01",
+            "level": "error",
+            "message": HOSTILE,
+            "where": None,
+            "line": None,
+            "status": "fail",
+        },
+        {
+            "rule": "T3-05",
+            "level": "warning",
+            "message": "空格",
+            "where": None,
+            "line": None,
+            "status": "fail",
+        },
+    ],
 }
 
 
@@ -95,7 +139,9 @@ def test_agency_page_has_accessible_svg_charts_with_tables(site: Path) -> None:
     for figure in figures:
         assert '<svg class="nb-chart-svg" role="img" aria-label="' in figure
         assert "<title>" in figure
-        assert "<details" in figure and '<th scope="col">' in figure and '<th scope="row">' in figure
+        assert (
+            "<details" in figure and '<th scope="col">' in figure and '<th scope="row">' in figure
+        )
         # The chart is one raw HTML block: no blank line Markdown could split it at.
         assert "\n" not in figure
     assert "缺少 2020 年的报告" in page
@@ -140,8 +186,9 @@ def test_chart_units() -> None:
     assert "<title>x 乙" not in svg
     hostile = line_chart([(HOSTILE, [1, 2])], [2020, 2021], HOSTILE)
     assert "<script" not in hostile and "&lt;script&gt;" in hostile
-    assert line_chart([("a", [1, 2])], [2020, 2021], "t") == line_chart([("a", [1, 2])],
-                                                                           [2020, 2021], "t")
+    assert line_chart([("a", [1, 2])], [2020, 2021], "t") == line_chart(
+        [("a", [1, 2])], [2020, 2021], "t"
+    )
 
 
 def test_region_pages_sum_with_null_as_dash(site: Path) -> None:
@@ -152,12 +199,18 @@ def test_region_pages_sum_with_null_as_dash(site: Path) -> None:
     assert row_2021.startswith("| 2021 | 2 | 24 | 24 | 10 |")
     row_2022 = next(line for line in county.splitlines() if line.startswith("| 2022 |"))
     assert row_2022.startswith('| 2022 | 1 | <span class="nb-null"')
-    assert "无法合计的项目" in county and "测试局 2022年](../../../../reports/ceshi-ju/2022.md)（本年新收申请）" in county
+    assert (
+        "无法合计的项目" in county
+        and "测试局 2022年](../../../../reports/ceshi-ju/2022.md)（本年新收申请）" in county
+    )
     assert "[测试局](../../../../reports/ceshi-ju/index.md)" in county
     province = _read(site, "regions/heilongjiangsheng/index.md")
     assert "[双鸭山市](shuangyashanshi/index.md)（2 个机关）" in province
     index = _read(site, "regions.md")
-    assert "    - [尖山区](regions/heilongjiangsheng/shuangyashanshi/jianshanqu/index.md)（2）" in index
+    assert (
+        "    - [尖山区](regions/heilongjiangsheng/shuangyashanshi/jianshanqu/index.md)（2）"
+        in index
+    )
 
 
 def test_year_page_outcomes_and_rankings(site: Path) -> None:
@@ -201,11 +254,16 @@ def test_feeds_parse_and_hold_the_right_entries(site: Path) -> None:
     entries = errors.findall(f"{ATOM}entry")
     assert len(entries) == 2  # the two error findings; the warning is not in it
     assert {e.find(f"{ATOM}link").get("href") for e in entries} == {
-        f"../reports/{A}/2021/#checks", "../reports/eyi-ju/2021/#checks"}
+        f"../reports/{A}/2021/#checks",
+        "../reports/eyi-ju/2021/#checks",
+    }
     assert any(e.findtext(f"{ATOM}summary") == HOSTILE for e in entries)
     agency = _feed(site, f"feeds/agencies/{A}.xml")
     assert [e.findtext(f"{ATOM}updated") for e in agency.findall(f"{ATOM}entry")] == [
-        "2023-01-20T00:00:00Z", "2022-01-20T00:00:00Z", "2020-01-20T00:00:00Z"]
+        "2023-01-20T00:00:00Z",
+        "2022-01-20T00:00:00Z",
+        "2020-01-20T00:00:00Z",
+    ]
     assert "../../feeds/agencies/ceshi-ju.xml" in _read(site, f"reports/{A}/index.md")
 
 
@@ -235,13 +293,19 @@ def test_downloads_cells_and_agency_csv(site: Path) -> None:
     assert raw.startswith("\ufeff".encode())
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     assert list(rows[0]) == ["id", "agency", "year", "edition", "table", "row", "column", "value"]
-    cell = next(r for r in rows if r["id"] == f"{A}/2022" and r["row"] == "received"
-                and r["column"] == "total")
+    cell = next(
+        r
+        for r in rows
+        if r["id"] == f"{A}/2022" and r["row"] == "received" and r["column"] == "total"
+    )
     assert cell["value"] == "" and cell["edition"] == "2021" and cell["table"] == "requests"
     assert not any(r["row"] == "other" and r["id"] == f"{A}/2021" for r in rows)
     assert any(r["row"] == "other" and r["id"] == f"{A}/2019" for r in rows)
-    agency = list(csv.DictReader(io.StringIO(
-        (site / f"data/agencies/{A}.csv").read_bytes().decode("utf-8-sig"))))
+    agency = list(
+        csv.DictReader(
+            io.StringIO((site / f"data/agencies/{A}.csv").read_bytes().decode("utf-8-sig"))
+        )
+    )
     assert [r["year"] for r in agency] == ["2019", "2021", "2022"]
     assert "[cells.csv](cells.csv)" in _read(site, "data/index.md")
 

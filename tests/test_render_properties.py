@@ -20,9 +20,22 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = next((ROOT / "reports").rglob("*卫东区*.txt"))
 BASE = parse_file(SAMPLE, "河南省/平顶山市/卫东区/report.txt")
 EXTENSIONS = ["tables", "attr_list", "md_in_html", "admonition"]
-DANGEROUS = ["<script>", "<img src=x onerror=alert(1)>", "[a](javascript:alert(1))", "<iframe>",
-             "{{ 7*7 }}", "{% raw %}", "--8<-- \"/etc/passwd\"", "\n# h\n", "| a | b |\n|---|---|", "`", "]]>"]
-TEXT = st.lists(st.one_of(st.text(max_size=40), st.sampled_from(DANGEROUS)), max_size=6).map("".join)
+DANGEROUS = [
+    "<script>",
+    "<img src=x onerror=alert(1)>",
+    "[a](javascript:alert(1))",
+    "<iframe>",
+    "{{ 7*7 }}",
+    "{% raw %}",
+    '--8<-- "/etc/passwd"',
+    "\n# h\n",
+    "| a | b |\n|---|---|",
+    "`",
+    "]]>",
+]
+TEXT = st.lists(st.one_of(st.text(max_size=40), st.sampled_from(DANGEROUS)), max_size=6).map(
+    "".join
+)
 
 
 class _Tags(HTMLParser):
@@ -34,20 +47,33 @@ class _Tags(HTMLParser):
         if tag in ("script", "iframe", "img", "object", "embed"):
             self.bad.append(tag)
         for name, value in attrs:
-            if name.startswith("on") or (value or "").strip().lower().startswith(("javascript:", "data:")):
+            if name.startswith("on") or (value or "").strip().lower().startswith(
+                ("javascript:", "data:")
+            ):
                 self.bad.append(f"{tag}[{name}]")
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(title=TEXT, overview=TEXT, other=TEXT, agency=TEXT, warning=TEXT)
-def test_arbitrary_report_text_renders_inert(tmp_path_factory, title, overview, other, agency, warning):
+def test_arbitrary_report_text_renders_inert(
+    tmp_path_factory, title, overview, other, agency, warning
+):
     record = copy.deepcopy(BASE)
     record["title"] = title
     record["agency"]["name"] = agency or None
     record["sections"]["overview"] = overview
     record["sections"]["other"] = other
-    record["parse"]["warnings"].append({"code": "bad-number", "message": warning, "line": 1,
-                                        "where": "requests.granted.total", "text": warning})
+    record["parse"]["warnings"].append(
+        {
+            "code": "bad-number",
+            "message": warning,
+            "line": 1,
+            "where": "requests.granted.total",
+            "text": warning,
+        }
+    )
     record["checks"] = check_record(record)
     content = tmp_path_factory.mktemp("render")
     render_site([record], {record["id"]: record["checks"]}, [], RULES, content, {})

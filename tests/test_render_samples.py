@@ -12,21 +12,23 @@ HOSTILE = (
     "<script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1)) "
     "{{ 7*7 }} {% raw %} `code` *em* _u_ ~~s~~ !{: onclick=alert(1) }"
 )
-HOSTILE_LINES = "\n".join([
-    "# heading",
-    "| a | b |",
-    "| --- | --- |",
-    '--8<-- "/etc/passwd"',
-    "- item",
-    "1. item",
-    "> quote",
-    "    indented code",
-    "<script>alert(2)</script>",
-    "[x](javascript:alert(1))",
-    "正文第二段 {{ 7*7 }}",
-    "标题行",
-    "===",
-])
+HOSTILE_LINES = "\n".join(
+    [
+        "# heading",
+        "| a | b |",
+        "| --- | --- |",
+        '--8<-- "/etc/passwd"',
+        "- item",
+        "1. item",
+        "> quote",
+        "    indented code",
+        "<script>alert(2)</script>",
+        "[x](javascript:alert(1))",
+        "正文第二段 {{ 7*7 }}",
+        "标题行",
+        "===",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -42,14 +44,46 @@ class Rule:
 
 
 RULES = (
-    Rule("T3-01", "申请数量勾稽关系", "第三部分表格", "error", "all",
-         "每一列：一 + 二 = 三（七）总计 + 四。", "表头原文：“（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）”", "V"),
-    Rule("T3-05", "没有空格或占位符", "第三部分表格", "warning", "all",
-         "第三部分表格中不应有空格。", "实务做法（§4）", "V"),
-    Rule("T3-02", "总计行等于各结果行之和", "第三部分表格", "error", "all",
-         "（七）总计 = 各办理结果行之和。", "由表格设计推断", "D"),
-    Rule("TX-05", "第六部分说明信息处理费", "正文", "warning", "2021",
-         "2021 年及以后的报告在第六部分说明是否收取信息处理费。", "国办公开办函〔2021〕30号（六）", "U"),
+    Rule(
+        "T3-01",
+        "申请数量勾稽关系",
+        "第三部分表格",
+        "error",
+        "all",
+        "每一列：一 + 二 = 三（七）总计 + 四。",
+        "表头原文：“（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）”",
+        "V",
+    ),
+    Rule(
+        "T3-05",
+        "没有空格或占位符",
+        "第三部分表格",
+        "warning",
+        "all",
+        "第三部分表格中不应有空格。",
+        "实务做法（§4）",
+        "V",
+    ),
+    Rule(
+        "T3-02",
+        "总计行等于各结果行之和",
+        "第三部分表格",
+        "error",
+        "all",
+        "（七）总计 = 各办理结果行之和。",
+        "由表格设计推断",
+        "D",
+    ),
+    Rule(
+        "TX-05",
+        "第六部分说明信息处理费",
+        "正文",
+        "warning",
+        "2021",
+        "2021 年及以后的报告在第六部分说明是否收取信息处理费。",
+        "国办公开办函〔2021〕30号（六）",
+        "U",
+    ),
 )
 
 
@@ -65,27 +99,59 @@ def _requests(edition: str, granted_total: int = 2) -> dict:
 
 def _base(rid: str, name: str, year: int, edition: str | None, region: dict | None) -> dict:
     return {
-        "schema": spec.SCHEMA, "id": rid,
-        "agency": {"name": name, "region": region or {"province": None, "city": None,
-                                                        "county": None, "township": None}},
-        "year": year, "edition": edition, "title": f"{name}{year}年政府信息公开工作年度报告",
-        "published": f"{year + 1}-01-20", "period": {"start": f"{year}-01-01", "end": f"{year}-12-31"},
-        "contact": {"address": "伊春市伊美区政府大楼", "postcode": "153000", "phone": "0458-1234567",
-                    "email": None, "website": None},
-        "source": {"file": f"reports/{rid}.txt", "sha256": "0" * 64, "format": "txt", "pages": None},
+        "schema": spec.SCHEMA,
+        "id": rid,
+        "agency": {
+            "name": name,
+            "region": region or {"province": None, "city": None, "county": None, "township": None},
+        },
+        "year": year,
+        "edition": edition,
+        "title": f"{name}{year}年政府信息公开工作年度报告",
+        "published": f"{year + 1}-01-20",
+        "period": {"start": f"{year}-01-01", "end": f"{year}-12-31"},
+        "contact": {
+            "address": "伊春市伊美区政府大楼",
+            "postcode": "153000",
+            "phone": "0458-1234567",
+            "email": None,
+            "website": None,
+        },
+        "source": {
+            "file": f"reports/{rid}.txt",
+            "sha256": "0" * 64,
+            "format": "txt",
+            "pages": None,
+        },
         "sections": {
             "overview": "本机关认真贯彻落实《条例》，做好主动公开和依申请公开工作。\n推进政府信息管理和平台建设。",
-            "proactive": "主动公开情况见下表。", "requests": "依申请公开情况见下表。",
-            "appeals": "本年度发生行政复议、行政诉讼案件1件。", "problems": "存在的主要问题是队伍不稳定。",
+            "proactive": "主动公开情况见下表。",
+            "requests": "依申请公开情况见下表。",
+            "appeals": "本年度发生行政复议、行政诉讼案件1件。",
+            "problems": "存在的主要问题是队伍不稳定。",
             "other": "本年度未收取信息处理费。",
         },
-        "proactive": {}, "requests": _requests(edition or "2021"),
+        "proactive": {},
+        "requests": _requests(edition or "2021"),
         "appeals": {
-            "review": {"upheld": None, "corrected": None, "other": None, "pending": None, "total": None},
+            "review": {
+                "upheld": None,
+                "corrected": None,
+                "other": None,
+                "pending": None,
+                "total": None,
+            },
             "suit_direct": {"upheld": 1, "corrected": 0, "other": 0, "pending": 0, "total": 1},
-            "suit_after_review": {"upheld": 0, "corrected": 0, "other": 0, "pending": 0, "total": 0},
+            "suit_after_review": {
+                "upheld": 0,
+                "corrected": 0,
+                "other": 0,
+                "pending": 0,
+                "total": 0,
+            },
         },
-        "checks": [], "parse": {"version": "test", "warnings": []},
+        "checks": [],
+        "parse": {"version": "test", "warnings": []},
     }
 
 
@@ -98,12 +164,21 @@ def make_records() -> list[dict]:
     r2021["proactive"] = {
         "rules": {"issued": 0, "repealed": 0, "in_force": 0},
         "normative_docs": {"issued": 3, "repealed": 1, "in_force": 12},
-        "licensing": {"decisions": 1520}, "penalty": {"decisions": 37},
-        "coercion": {"decisions": 0}, "fees": {"amount": 1.5},
+        "licensing": {"decisions": 1520},
+        "penalty": {"decisions": 37},
+        "coercion": {"decisions": 0},
+        "fees": {"amount": 1.5},
     }
     r2021["requests"]["granted"][1] = None  # blank in the report: must show "—", never 0
-    r2021["parse"]["warnings"] = [{"code": "blank-cell", "message": "单元格为空", "line": 42,
-                                   "where": "requests.granted.commercial", "text": ""}]
+    r2021["parse"]["warnings"] = [
+        {
+            "code": "blank-cell",
+            "message": "单元格为空",
+            "line": 42,
+            "where": "requests.granted.commercial",
+            "text": "",
+        }
+    ]
 
     r2020 = _base("yimei-qu-renmin-zhengfu/2020", "伊美区人民政府", 2020, "2019", YIMEI)
     r2020["proactive"] = {
@@ -126,24 +201,55 @@ def make_records() -> list[dict]:
     hostile["contact"]["website"] = "javascript:alert(1)"
     hostile["contact"]["address"] = HOSTILE_LINES
     hostile["sections"] = dict.fromkeys(spec.SECTION_KEYS, HOSTILE_LINES + "\n" + HOSTILE)
-    hostile["parse"]["warnings"] = [{"code": "extra-row", "message": HOSTILE, "line": 7,
-                                     "where": "requests", "text": HOSTILE_LINES}]
+    hostile["parse"]["warnings"] = [
+        {
+            "code": "extra-row",
+            "message": HOSTILE,
+            "line": 7,
+            "where": "requests",
+            "text": HOSTILE_LINES,
+        }
+    ]
     return [r2021, r2020, r_haidian, hostile]
 
 
 def make_findings() -> dict[str, list[dict]]:
     return {
         "yimei-qu-renmin-zhengfu/2021": [
-            {"rule": "T3-05", "level": "warning", "message": "第三部分有 1 个空格",
-             "where": "requests.granted.commercial", "line": 42, "status": "fail"},
-            {"rule": "T3-01", "level": "info", "message": "商业企业列无法核对：（一）予以公开为空",
-             "where": "requests", "line": None, "status": "not-assessable"},
+            {
+                "rule": "T3-05",
+                "level": "warning",
+                "message": "第三部分有 1 个空格",
+                "where": "requests.granted.commercial",
+                "line": 42,
+                "status": "fail",
+            },
+            {
+                "rule": "T3-01",
+                "level": "info",
+                "message": "商业企业列无法核对：（一）予以公开为空",
+                "where": "requests",
+                "line": None,
+                "status": "not-assessable",
+            },
         ],
         "eyi-ju/2022": [
-            {"rule": "T3-01", "level": "error", "message": HOSTILE, "where": "requests.received.natural_person",
-             "line": 3, "status": "fail"},
-            {"rule": "ZZ-99", "level": "warning", "message": "未知规则的发现", "where": None,
-             "line": None, "status": "fail"},
+            {
+                "rule": "T3-01",
+                "level": "error",
+                "message": HOSTILE,
+                "where": "requests.received.natural_person",
+                "line": 3,
+                "status": "fail",
+            },
+            {
+                "rule": "ZZ-99",
+                "level": "warning",
+                "message": "未知规则的发现",
+                "where": None,
+                "line": None,
+                "status": "fail",
+            },
         ],
     }
 
@@ -155,8 +261,13 @@ def with_checks(records: list[dict], findings: dict[str, list[dict]]) -> list[di
     return out
 
 
-def render_content(tmp: Path, records: list[dict], findings: dict[str, list[dict]],
-                   failures: list[dict], content: Path | None = None) -> Path:
+def render_content(
+    tmp: Path,
+    records: list[dict],
+    findings: dict[str, list[dict]],
+    failures: list[dict],
+    content: Path | None = None,
+) -> Path:
     """Render records (with their findings as `checks`) into tmp/content, as a build does."""
     from generator.render import render_site
 
@@ -177,5 +288,10 @@ def make_sources(tmp: Path, records: list[dict]) -> dict[str, Path]:
     return sources
 
 
-FAILURES = [{"file": "reports/broken<script>.doc", "reason": "Cannot read .doc files; convert to .docx",
-             "format": "doc"}]
+FAILURES = [
+    {
+        "file": "reports/broken<script>.doc",
+        "reason": "Cannot read .doc files; convert to .docx",
+        "format": "doc",
+    }
+]

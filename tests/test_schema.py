@@ -64,5 +64,9 @@ def test_records_are_deterministic():
 def test_region_from_folders(records):
     by_name = {r["agency"]["name"]: r for r in records}
     assert by_name["伊家乡人民政府"]["agency"]["region"] == {
-        "province": "福建省", "city": "三明市", "county": "建宁县", "township": "伊家乡"}
+        "province": "福建省",
+        "city": "三明市",
+        "county": "建宁县",
+        "township": "伊家乡",
+    }
     assert by_name["伊家乡人民政府"]["agency"]["region_source"] == "folders"

@@ -23,10 +23,13 @@ from generator.search import (
 def _page(site: Path, rel: str, body: str, title: str = "页") -> None:
     path = site / rel
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f'<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title>{title}</title>'
-                    f'</head><body><nav>导航导航导航</nav><div data-pagefind-body '
-                    f'data-pagefind-filter="portal:nianbao"><h1>{title}</h1><p>{body}</p></div>'
-                    "</body></html>", "utf-8")
+    path.write_text(
+        f'<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title>{title}</title>'
+        f"</head><body><nav>导航导航导航</nav><div data-pagefind-body "
+        f'data-pagefind-filter="portal:nianbao"><h1>{title}</h1><p>{body}</p></div>'
+        "</body></html>",
+        "utf-8",
+    )
 
 
 def test_batches_cut_by_chinese_characters_of_the_body(tmp_path: Path) -> None:
@@ -35,10 +38,14 @@ def test_batches_cut_by_chinese_characters_of_the_body(tmp_path: Path) -> None:
     _page(tmp_path, "c/index.html", "一" * 30, title="丙")  # 31: over the budget, alone
     _page(tmp_path, "d/index.html", "abc<table><tr><td>表格不计</td></tr></table>", title="丁")  # 1
     _page(tmp_path, "pagefind/old/index.html", "一二三")  # a bundle is never indexed
-    assert search_batches(tmp_path, 15) == [["a/index.html", "b/index.html"], ["c/index.html"],
-                                            ["d/index.html"]]
-    assert search_batches(tmp_path, 1000) == [["a/index.html", "b/index.html", "c/index.html",
-                                               "d/index.html"]]
+    assert search_batches(tmp_path, 15) == [
+        ["a/index.html", "b/index.html"],
+        ["c/index.html"],
+        ["d/index.html"],
+    ]
+    assert search_batches(tmp_path, 1000) == [
+        ["a/index.html", "b/index.html", "c/index.html", "d/index.html"]
+    ]
 
 
 def test_vocabulary_page_escapes_words() -> None:
@@ -76,7 +83,10 @@ def test_every_batch_is_a_bundle_listed_in_parts(batched_site: Path) -> None:
 
 def test_every_bundle_knows_every_word_of_the_site(batched_site: Path, tmp_path: Path) -> None:
     bundle = batched_site / "pagefind"
-    words = [bundle_words(bundle), *(bundle_words(bundle / part) for part in ("parts/1", "parts/2"))]
+    words = [
+        bundle_words(bundle),
+        *(bundle_words(bundle / part) for part in ("parts/1", "parts/2")),
+    ]
     assert words[0] == words[1] == words[2]
     # each page's words, as Pagefind segments the page on its own, are in every bundle
     site_words: set[str] = set()

@@ -31,8 +31,7 @@ def _project(tmp: Path) -> Path:
     project = copy_site_config(ROOT, tmp / "project")
     findings = make_findings()
     records = with_checks(make_records(), findings)
-    render_site(records, findings, FAILURES, RULES, project / "content",
-                make_sources(tmp, records))
+    render_site(records, findings, FAILURES, RULES, project / "content", make_sources(tmp, records))
     return project
 
 
@@ -73,18 +72,32 @@ def _pages(site: Path) -> list[Path]:
 
 
 def test_pages_exist(built: Path) -> None:
-    for rel in ("index.html", "agencies/index.html", "regions/index.html", "years/index.html",
-                "unreadable/index.html", "about/index.html", "compliance/index.html",
-                "compliance/rules/index.html", "compliance/rules/T3-01/index.html",
-                "data/index.html", "reports/yimei-qu-renmin-zhengfu/index.html",
-                "reports/yimei-qu-renmin-zhengfu/2021/index.html",
-                "reports/yimei-qu-renmin-zhengfu/2020/index.html",
-                "reports/eyi-ju/2022/index.html"):
+    for rel in (
+        "index.html",
+        "agencies/index.html",
+        "regions/index.html",
+        "years/index.html",
+        "unreadable/index.html",
+        "about/index.html",
+        "compliance/index.html",
+        "compliance/rules/index.html",
+        "compliance/rules/T3-01/index.html",
+        "data/index.html",
+        "reports/yimei-qu-renmin-zhengfu/index.html",
+        "reports/yimei-qu-renmin-zhengfu/2021/index.html",
+        "reports/yimei-qu-renmin-zhengfu/2020/index.html",
+        "reports/eyi-ju/2022/index.html",
+    ):
         assert (built / rel).is_file(), rel
-    for rel in ("data/records.csv", "data/records.json", "data/records.yaml",
-                "reports/yimei-qu-renmin-zhengfu/2021.txt",
-                "reports/yimei-qu-renmin-zhengfu/2021.yml",
-                "assets/js/tablesort.js", "assets/css/nianbao.css"):
+    for rel in (
+        "data/records.csv",
+        "data/records.json",
+        "data/records.yaml",
+        "reports/yimei-qu-renmin-zhengfu/2021.txt",
+        "reports/yimei-qu-renmin-zhengfu/2021.yml",
+        "assets/js/tablesort.js",
+        "assets/css/nianbao.css",
+    ):
         assert (built / rel).is_file(), rel
     # Dotfiles of the render stage are not published.
     assert not (built / ".generated").exists()
@@ -100,8 +113,11 @@ def test_report_page_html(built: Path) -> None:
 
 def test_compliance_tables_are_sortable(built: Path) -> None:
     html = (built / "compliance/index.html").read_text("utf-8")
-    assert re.search(r'<div class="nb-sortable">\s*(<div class="md-typeset__scrollwrap">\s*'
-                     r'<div class="md-typeset__table">\s*)?<table>', html)
+    assert re.search(
+        r'<div class="nb-sortable">\s*(<div class="md-typeset__scrollwrap">\s*'
+        r'<div class="md-typeset__table">\s*)?<table>',
+        html,
+    )
     assert 'src="../assets/js/tablesort.js"' in html
     js = (built / "assets/js/tablesort.js").read_text("utf-8")
     assert "document$.subscribe" in js and ".nb-sortable table" in js
@@ -132,7 +148,7 @@ def _pagefind_text(site: Path) -> str:
     text = ""
     for fragment in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
         raw = gzip.decompress(fragment.read_bytes())
-        text += raw[raw.index(b"{"):].decode("utf-8").replace("\u200b", "") + "\n"
+        text += raw[raw.index(b"{") :].decode("utf-8").replace("\u200b", "") + "\n"
     return text
 
 
@@ -152,7 +168,10 @@ def test_search_box_is_pagefind_without_material_search(built: Path) -> None:
     assert "data-pagefind-body" in html and "data-nb-search-query" in html
     assert 'data-md-component="search"' not in html  # Material's search code stays dormant
     script = re.search(r'<script src="([^"]*nianbao-search\.js)"', html)
-    assert script and (built / "reports/yimei-qu-renmin-zhengfu/2021" / script.group(1)).resolve().is_file()
+    assert (
+        script
+        and (built / "reports/yimei-qu-renmin-zhengfu/2021" / script.group(1)).resolve().is_file()
+    )
     assert (built / "pagefind/pagefind.js").is_file()
 
 
@@ -184,10 +203,16 @@ def test_committed_config() -> None:
 
 
 def test_portal_pages_charts_and_feeds_survive_mkdocs(built: Path) -> None:
-    for rel in ("years/2021/index.html", "regions/heilongjiangsheng/yichunshi/yimeiqu/index.html",
-                "regions/unknown/index.html", "feeds/reports.xml", "feeds/errors.xml",
-                "feeds/agencies/yimei-qu-renmin-zhengfu.xml", "data/cells.csv",
-                "data/agencies/yimei-qu-renmin-zhengfu.csv"):
+    for rel in (
+        "years/2021/index.html",
+        "regions/heilongjiangsheng/yichunshi/yimeiqu/index.html",
+        "regions/unknown/index.html",
+        "feeds/reports.xml",
+        "feeds/errors.xml",
+        "feeds/agencies/yimei-qu-renmin-zhengfu.xml",
+        "data/cells.csv",
+        "data/agencies/yimei-qu-renmin-zhengfu.csv",
+    ):
         assert (built / rel).is_file(), rel
     html = (built / "reports/yimei-qu-renmin-zhengfu/index.html").read_text("utf-8")
     # The SVG passed through Markdown as markup (not escaped text, not wrapped in <p>).

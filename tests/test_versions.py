@@ -15,15 +15,19 @@ from generator.record import SECTION_KEYS, record_from_yaml, record_to_yaml
 from generator.versions import MAX_DIFF_LINES, text_diff
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "reports" / "福建省" / "三明市" / "建宁县" / "伊家乡" / "伊家乡人民政府-2020年报.txt"
+SAMPLE = (
+    ROOT / "reports" / "福建省" / "三明市" / "建宁县" / "伊家乡" / "伊家乡人民政府-2020年报.txt"
+)
 FOLDER = "福建省/三明市/建宁县/伊家乡"
 
 
 def newer_text() -> str:
     text = SAMPLE.read_text("utf-8")
-    for old, new in (("2021年1月8日", "2021年2月1日"),              # later 落款 date
-                     ("规范性文件\t2\t2\t4", "规范性文件\t2\t2\t5"),  # one cell edited
-                     ("主动公开信息数19条", "主动公开信息数20条")):    # one sentence edited
+    for old, new in (
+        ("2021年1月8日", "2021年2月1日"),  # later 落款 date
+        ("规范性文件\t2\t2\t4", "规范性文件\t2\t2\t5"),  # one cell edited
+        ("主动公开信息数19条", "主动公开信息数20条"),
+    ):  # one sentence edited
         assert text.count(old) == 1, old
         text = text.replace(old, new)
     return text
@@ -46,15 +50,23 @@ def test_newer_is_the_record_and_older_a_previous_version(tmp_path):
     assert record["source"]["file"] == f"{FOLDER}/a 更正版.txt"
     assert record["published"] == "2021-02-01"
     assert corpus.sources[record["id"]] == tmp_path / "reports" / FOLDER / "a 更正版.txt"
-    assert corpus.superseded == [{"file": f"{FOLDER}/b 原版.txt", "format": "txt", "id": record["id"],
-                                  "superseded_by": f"{FOLDER}/a 更正版.txt"}]
+    assert corpus.superseded == [
+        {
+            "file": f"{FOLDER}/b 原版.txt",
+            "format": "txt",
+            "id": record["id"],
+            "superseded_by": f"{FOLDER}/a 更正版.txt",
+        }
+    ]
     assert corpus.inputs == len(corpus.records) + len(corpus.failures) + len(corpus.superseded)
     older = parse_file(SAMPLE, f"{FOLDER}/b 原版.txt")
     (version,) = record["previous_versions"]
     assert version["file"] == f"{FOLDER}/b 原版.txt"
     assert version["sha256"] == older["source"]["sha256"]
     assert version["published"] == "2021-01-08"
-    assert version["table_changes"] == [{"where": "proactive.normative_docs.total_published", "old": 4, "new": 5}]
+    assert version["table_changes"] == [
+        {"where": "proactive.normative_docs.total_published", "old": 4, "new": 5}
+    ]
     diff = version["text_diff"].splitlines()
     assert diff[0] == f"--- {FOLDER}/b 原版.txt" and diff[1] == f"+++ {FOLDER}/a 更正版.txt"
     assert [line for line in diff[2:] if line[:1] in "+-"] == [
@@ -75,9 +87,18 @@ def test_three_versions_most_recent_first(tmp_path):
     (reports / FOLDER / "c 初稿.txt").write_text(oldest, "utf-8")
     corpus = load_corpus(reports)
     (record,) = corpus.records
-    assert [v["file"] for v in record["previous_versions"]] == [f"{FOLDER}/b 原版.txt", f"{FOLDER}/c 初稿.txt"]
-    assert [s["file"] for s in corpus.superseded] == [f"{FOLDER}/b 原版.txt", f"{FOLDER}/c 初稿.txt"]
-    assert record["previous_versions"][1]["table_changes"] == record["previous_versions"][0]["table_changes"]
+    assert [v["file"] for v in record["previous_versions"]] == [
+        f"{FOLDER}/b 原版.txt",
+        f"{FOLDER}/c 初稿.txt",
+    ]
+    assert [s["file"] for s in corpus.superseded] == [
+        f"{FOLDER}/b 原版.txt",
+        f"{FOLDER}/c 初稿.txt",
+    ]
+    assert (
+        record["previous_versions"][1]["table_changes"]
+        == record["previous_versions"][0]["table_changes"]
+    )
 
 
 def test_same_date_newer_by_file_name(tmp_path):
@@ -122,6 +143,10 @@ TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=200)
 @settings(max_examples=200, deadline=None)
 @given(title=TEXT, sections=st.lists(st.one_of(st.none(), TEXT), min_size=6, max_size=6), name=TEXT)
 def test_yaml_round_trip_any_unicode(title, sections, name):
-    record = dict(BASE, title=title, sections=dict(zip(SECTION_KEYS, sections, strict=True)),
-                  agency=dict(BASE["agency"], name=name))
+    record = dict(
+        BASE,
+        title=title,
+        sections=dict(zip(SECTION_KEYS, sections, strict=True)),
+        agency=dict(BASE["agency"], name=name),
+    )
     assert record_from_yaml(record_to_yaml(record)) == record

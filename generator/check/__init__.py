@@ -43,8 +43,7 @@ def load_levels(path: Path | None = None) -> dict[str, str]:
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ConfigError(f"{label}: expected a mapping of rule id to level "
-                          f"({', '.join(LEVELS)})")
+        raise ConfigError(f"{label}: expected a mapping of rule id to level ({', '.join(LEVELS)})")
     return resolve_levels(data, label)
 
 
@@ -53,11 +52,13 @@ def resolve_levels(overrides: dict[str, Any] | None, label: str = "levels") -> d
     levels = {rule.id: rule.level for rule in RULES}
     for key, value in (overrides or {}).items():
         if key not in RULES_BY_ID:
-            raise ConfigError(f"{label}: rule '{key}' is not a rule id "
-                              f"(known: {', '.join(RULES_BY_ID)})")
+            raise ConfigError(
+                f"{label}: rule '{key}' is not a rule id (known: {', '.join(RULES_BY_ID)})"
+            )
         if value not in LEVELS:
-            raise ConfigError(f"{label}: rule '{key}': level must be one of "
-                              f"{', '.join(LEVELS)}, got '{value}'")
+            raise ConfigError(
+                f"{label}: rule '{key}': level must be one of {', '.join(LEVELS)}, got '{value}'"
+            )
         levels[key] = value
     return levels
 
@@ -102,8 +103,9 @@ def _finish(rule: Rule, partial: Finding, record: Record, setting: str) -> Findi
 
 
 def _sort(findings: Iterable[Finding]) -> list[Finding]:
-    unique = {(f["rule"], f["where"] or "", f["message"], f["level"], f["status"]): f
-              for f in findings}
+    unique = {
+        (f["rule"], f["where"] or "", f["message"], f["level"], f["status"]): f for f in findings
+    }
     return [unique[key] for key in sorted(unique)]
 
 
@@ -153,8 +155,9 @@ def group_by_agency(records: Sequence[Record]) -> list[list[Record]]:
     return list(groups.values())
 
 
-def check_corpus(records: Sequence[Record],
-                 levels: dict[str, str] | None = None) -> dict[str, list[Finding]]:
+def check_corpus(
+    records: Sequence[Record], levels: dict[str, str] | None = None
+) -> dict[str, list[Finding]]:
     """Record id -> all findings (report rules, then corpus rules per agency), keys sorted."""
     settings = _levels(levels)
     found: dict[str, list[Finding]] = {}

@@ -49,8 +49,9 @@ BLANK_CODES = ("blank-cell", "placeholder-cell")
 # ---- partial findings ----------------------------------------------------------------------
 
 
-def fail(message: str, where: str | None = None, *, level: str | None = None,
-         line: int | None = None) -> Finding:
+def fail(
+    message: str, where: str | None = None, *, level: str | None = None, line: int | None = None
+) -> Finding:
     """A failed check. `level` only for a rule's documented secondary level (e.g. ED-03 W)."""
     finding: Finding = {"message": message, "where": where, "status": "fail"}
     if level is not None:
@@ -137,7 +138,9 @@ def line_for(record: Record, where: str | None) -> int | None:
     """Source line for a finding: a parse warning at or below `where`, else its section heading."""
     if not where:
         return None
-    lines = [w["line"] for w in parse_warnings(record, under=where) if isinstance(w.get("line"), int)]
+    lines = [
+        w["line"] for w in parse_warnings(record, under=where) if isinstance(w.get("line"), int)
+    ]
     if lines:
         return min(lines)
     parts = where.split(".")
@@ -213,8 +216,11 @@ def iter_cells(record: Record, table: str) -> Iterator[tuple[str, str, Any]]:
             values = data[row] if isinstance(data[row], list) else []
             for i, column in enumerate(REQUEST_COLUMNS):
                 value = values[i] if i < len(values) else None
-                yield (f"requests.{row}.{column}",
-                       f"“{request_row_label(row)}”行{column_label(i)}列", value)
+                yield (
+                    f"requests.{row}.{column}",
+                    f"“{request_row_label(row)}”行{column_label(i)}列",
+                    value,
+                )
     elif table == "proactive":
         for row, label, fields in proactive_rows(edition):
             if row not in data:
@@ -226,8 +232,11 @@ def iter_cells(record: Record, table: str) -> Iterator[tuple[str, str, Any]]:
         for group, label in APPEAL_GROUPS:
             cells = data.get(group) if isinstance(data.get(group), dict) else {}
             for field in APPEAL_FIELDS:
-                yield (f"appeals.{group}.{field}", f"{label}·{APPEAL_FIELD_LABELS[field]}",
-                       cells.get(field))
+                yield (
+                    f"appeals.{group}.{field}",
+                    f"{label}·{APPEAL_FIELD_LABELS[field]}",
+                    cells.get(field),
+                )
 
 
 def cell_text(record: Record, where: str) -> str | None:
@@ -250,9 +259,12 @@ def missing_cells(cells: Iterable[tuple[str, int]]) -> str:
     rows: dict[str, list[str]] = {}
     for row, column in cells:
         rows.setdefault(row, []).append(column_label(column))
-    return "；".join(f"“{request_row_label(row)}”行（{'、'.join(cols)}列）"
-                    if len(cols) < len(REQUEST_COLUMNS) else f"“{request_row_label(row)}”行（全部列）"
-                    for row, cols in rows.items())
+    return "；".join(
+        f"“{request_row_label(row)}”行（{'、'.join(cols)}列）"
+        if len(cols) < len(REQUEST_COLUMNS)
+        else f"“{request_row_label(row)}”行（全部列）"
+        for row, cols in rows.items()
+    )
 
 
 def section_name(key: str) -> str:

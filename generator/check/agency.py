@@ -14,7 +14,11 @@ from generator.check.access import Record
 GOVERNMENT = "government"
 DEPARTMENT = "department"
 TOWNSHIP = "township"
-TYPE_LABELS = {GOVERNMENT: "人民政府本级", DEPARTMENT: "政府部门（含政府办公室）", TOWNSHIP: "乡镇/街道"}
+TYPE_LABELS = {
+    GOVERNMENT: "人民政府本级",
+    DEPARTMENT: "政府部门（含政府办公室）",
+    TOWNSHIP: "乡镇/街道",
+}
 
 # The reporting body is the township itself (not a 城乡建设局 that merely contains 乡).
 _TOWNSHIP = re.compile(r"(乡|镇|街道)(人民政府|政府|办事处|党政办公室|办公室)?$")

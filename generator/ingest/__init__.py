@@ -42,7 +42,9 @@ def reader_for(path: Path) -> tuple[Callable[[bytes, str], Document], str]:
     if suffix not in READERS:
         known = ", ".join(sorted(READERS))
         kind = f"unsupported file type '{suffix}'" if suffix else "no file extension"
-        raise UnsupportedFormat(path, f"{kind} (readable: {known}); save the report in one of these formats")
+        raise UnsupportedFormat(
+            path, f"{kind} (readable: {known}); save the report in one of these formats"
+        )
     module_name, _ = READERS[suffix]
     module = import_module(f"generator.ingest.{module_name}")
     return module.read, READERS[suffix][1]
@@ -60,7 +62,8 @@ def read_document(path: Path, display_path: str | None = None) -> Document:
         raise SourceError(shown, "empty file (0 bytes)")
     if size > MAX_BYTES:
         raise SourceError(
-            shown, f"file is {size // (1024 * 1024)} MB; reports over {MAX_BYTES // (1024 * 1024)} MB are not read"
+            shown,
+            f"file is {size // (1024 * 1024)} MB; reports over {MAX_BYTES // (1024 * 1024)} MB are not read",
         )
     data = path.read_bytes()
     return read(data, shown)

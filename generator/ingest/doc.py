@@ -29,25 +29,43 @@ def read(data: bytes, path: str) -> Document:
         return docx.read(data, path)  # a .docx saved with the old suffix
     if data[:8] != OLE_MAGIC:
         if data.lstrip()[:5].lower() in (b"<html", b"<!doc", b"<?xml"):
-            raise SourceError(path, "this .doc is a web page or Word XML, not a Word 97-2003 file: save it as .docx")
+            raise SourceError(
+                path,
+                "this .doc is a web page or Word XML, not a Word 97-2003 file: save it as .docx",
+            )
         raise SourceError(path, "not a Word document (.doc without the Word 97-2003 file header)")
     binary = soffice()
     if binary is None:
-        raise SourceError(path, "legacy .doc: install LibreOffice to read .doc files (or save it as .docx)")
+        raise SourceError(
+            path, "legacy .doc: install LibreOffice to read .doc files (or save it as .docx)"
+        )
     with tempfile.TemporaryDirectory(prefix="nianbao-doc-") as tmp:
         source = Path(tmp) / "report.doc"
         source.write_bytes(data)
         # a private profile: a second LibreOffice (or the user's) must not block this one
         profile = Path(tmp) / "profile"
-        command = [binary, f"-env:UserInstallation={profile.as_uri()}", "--headless",
-                   "--convert-to", "docx", "--outdir", tmp, str(source)]
+        command = [
+            binary,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            "docx",
+            "--outdir",
+            tmp,
+            str(source),
+        ]
         try:
             result = subprocess.run(command, capture_output=True, timeout=TIMEOUT, check=False)
         except subprocess.TimeoutExpired as exc:
-            raise SourceError(path, f"legacy .doc: LibreOffice did not finish converting in {TIMEOUT} s") from exc
+            raise SourceError(
+                path, f"legacy .doc: LibreOffice did not finish converting in {TIMEOUT} s"
+            ) from exc
         converted = Path(tmp) / "report.docx"
         if result.returncode != 0 or not converted.exists():
             detail = (result.stderr or result.stdout).decode("utf-8", errors="replace").strip()
-            raise SourceError(path, f"legacy .doc: LibreOffice could not convert it ({detail[:120] or 'no output'})")
+            raise SourceError(
+                path,
+                f"legacy .doc: LibreOffice could not convert it ({detail[:120] or 'no output'})",
+            )
         document = docx.read(converted.read_bytes(), path)
     return replace(document, format="docx", sha256=sha256_of(data))

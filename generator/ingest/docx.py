@@ -29,8 +29,14 @@ def read(data: bytes, path: str) -> Document:
 
     if not zipfile.is_zipfile(io.BytesIO(data)):
         if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-            raise SourceError(path, "this is a legacy .doc (Word 97-2003) file named .docx: rename it to .doc or save it as .docx")
-        raise SourceError(path, "not a Word document (not a zip file): check the file type or save it again as .docx")
+            raise SourceError(
+                path,
+                "this is a legacy .doc (Word 97-2003) file named .docx: rename it to .doc or save it as .docx",
+            )
+        raise SourceError(
+            path,
+            "not a Word document (not a zip file): check the file type or save it again as .docx",
+        )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
@@ -106,7 +112,11 @@ def _style_levels(document) -> dict[str, int]:
             levels[style_id] = 1
             continue
         outline = style.find(f"{W}pPr/{W}outlineLvl")
-        if outline is not None and (outline.get(W + "val") or "9").isdigit() and int(outline.get(W + "val")) < 6:
+        if (
+            outline is not None
+            and (outline.get(W + "val") or "9").isdigit()
+            and int(outline.get(W + "val")) < 6
+        ):
             levels[style_id] = int(outline.get(W + "val")) + 1
     return levels
 
@@ -162,7 +172,11 @@ def table_grid(tbl) -> list[list[str]]:
     width = max((c + n for cells in rows for c, n, _ in cells), default=0)
     widths = [int(g.get(W + "w") or 0) for g in tbl.findall(f"{W}tblGrid/{W}gridCol")]
     starts = {c for cells in rows for c, _, _ in cells}
-    keep = [c for c in range(width) if c in starts and not (c < len(widths) and 0 < widths[c] < SLIVER_TWIPS)]
+    keep = [
+        c
+        for c in range(width)
+        if c in starts and not (c < len(widths) and 0 < widths[c] < SLIVER_TWIPS)
+    ]
     logical = {c: i for i, c in enumerate(keep)}
     grid = []
     for cells in rows:

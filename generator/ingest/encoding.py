@@ -91,7 +91,11 @@ def _looks_chinese(text: str) -> bool:
     high = [ch for ch in text if ord(ch) > 0x7F]
     if not high:
         return True
-    cjk = sum(1 for ch in high if _CJK.match(ch) or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef")
+    cjk = sum(
+        1
+        for ch in high
+        if _CJK.match(ch) or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
+    )
     return cjk / len(high) >= 0.9
 
 
@@ -113,7 +117,9 @@ def _detect(data: bytes) -> tuple[str, str] | None:
 
 # --- joining wrapped text (shared by the PDF, DOCX and HTML readers) ---------------------------
 
-_CJK_CHAR = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uf900-\ufaff\uff00-\uffef\u201c\u201d\u2018\u2019]")
+_CJK_CHAR = re.compile(
+    r"[\u2e80-\u9fff\u3000-\u303f\uf900-\ufaff\uff00-\uffef\u201c\u201d\u2018\u2019]"
+)
 
 
 def is_cjk(ch: str) -> bool:

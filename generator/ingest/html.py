@@ -15,10 +15,54 @@ from generator.document import Cell, Document, Paragraph, Table
 from generator.errors import SourceError
 from generator.ingest.encoding import bom_encoding, decode_text, join_wrapped, normalize_encoding
 
-CHROME_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "iframe",
-               "form", "select", "button", "template", "svg", "object", "head")
+CHROME_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "iframe",
+    "form",
+    "select",
+    "button",
+    "template",
+    "svg",
+    "object",
+    "head",
+)
 BLOCK_TAGS = frozenset(
-    ["p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "section", "article", "main", "center", "address", "figure", "figcaption", "caption", "tr", "td", "th", "hr"]
+    [
+        "p",
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "blockquote",
+        "pre",
+        "section",
+        "article",
+        "main",
+        "center",
+        "address",
+        "figure",
+        "figcaption",
+        "caption",
+        "tr",
+        "td",
+        "th",
+        "hr",
+    ]
 )
 REPORT_TABLE = re.compile(r"第二十条|申请人情况|行政复议")
 """Text that marks one of the three statistical tables (format spec §2)."""
@@ -37,7 +81,9 @@ def read(data: bytes, path: str) -> Document:
     try:
         from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, ProcessingInstruction
     except ImportError as exc:  # pragma: no cover - a declared dependency
-        raise SourceError(path, "reading HTML needs beautifulsoup4: pip install beautifulsoup4") from exc
+        raise SourceError(
+            path, "reading HTML needs beautifulsoup4: pip install beautifulsoup4"
+        ) from exc
 
     text, warning = decode_html(data)
     if not text.strip():
@@ -50,7 +96,9 @@ def read(data: bytes, path: str) -> Document:
         tag.decompose()
     for tag in soup.find_all(attrs={"role": "navigation"}):
         tag.decompose()
-    for comment in soup.find_all(string=lambda s: isinstance(s, Comment | Doctype | ProcessingInstruction)):
+    for comment in soup.find_all(
+        string=lambda s: isinstance(s, Comment | Doctype | ProcessingInstruction)
+    ):
         comment.extract()
 
     root = find_body(soup)
@@ -61,7 +109,9 @@ def read(data: bytes, path: str) -> Document:
     blocks = _assemble(events)
     if not blocks:
         raise SourceError(path, "HTML page has no text in its body")
-    warnings = () if warning is None else ({"code": "encoding-guessed", "message": warning, "line": 1},)
+    warnings = (
+        () if warning is None else ({"code": "encoding-guessed", "message": warning, "line": 1},)
+    )
     return Document(path, "html", sha256_of(data), tuple(blocks), None, warnings)
 
 
@@ -81,7 +131,10 @@ def decode_html(data: bytes) -> tuple[str, str | None]:
             return data.decode(encoding), None
         except (UnicodeDecodeError, LookupError):
             text, guessed = decode_text(data)
-            return text, f"page declares charset {declared} but is not: {guessed or 'decoded as utf-8'}"
+            return (
+                text,
+                f"page declares charset {declared} but is not: {guessed or 'decoded as utf-8'}",
+            )
     return decode_text(data)
 
 
@@ -92,8 +145,12 @@ def find_body(soup):
     """The element holding the report: the nearest common ancestor of its title and statistical
     tables, widened until it holds at least half of the page's non-link text. No anchors: <body>."""
     body = soup.body or soup
-    tables = [t for t in body.find_all("table") if REPORT_TABLE.search(t.get_text())
-              and not any(REPORT_TABLE.search(inner.get_text()) for inner in t.find_all("table"))]
+    tables = [
+        t
+        for t in body.find_all("table")
+        if REPORT_TABLE.search(t.get_text())
+        and not any(REPORT_TABLE.search(inner.get_text()) for inner in t.find_all("table"))
+    ]
     anchors = list(tables)
     title = _title(body, tables[0] if tables else None)
     if title is not None:

@@ -32,7 +32,9 @@ PAGE_NUMBER = re.compile(
 )
 HEADING_RATIO = 1.2
 """A line whose font is this much larger than the body text is a heading."""
-NUMBERED = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、])")
+NUMBERED = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、])"
+)
 """Numbering at the start of a line: it starts a new paragraph, never continues one."""
 
 
@@ -86,11 +88,19 @@ def read(data: bytes, path: str) -> Document:
 
     warnings: list[dict] = []
     if b"%%EOF" not in data[-2048:] and b"%%EOF" not in data:
-        warnings.append(_warning("pdf-truncated", "no %%EOF end marker: the file may be cut short", 1))
+        warnings.append(
+            _warning("pdf-truncated", "no %%EOF end marker: the file may be cut short", 1)
+        )
     empty = [i + 1 for i, (_, _, has_text) in enumerate(items) if not has_text]
     if empty:
         pages = ", ".join(map(str, empty))
-        warnings.append(_warning("page-without-text", f"page(s) {pages} have no text layer (scanned?): their content is missing", 1))
+        warnings.append(
+            _warning(
+                "page-without-text",
+                f"page(s) {pages} have no text layer (scanned?): their content is missing",
+                1,
+            )
+        )
 
     lines = [line for page_lines, _, _ in items for line in page_lines]
     tables = [table for _, page_tables, _ in items for table in page_tables]
@@ -99,7 +109,11 @@ def read(data: bytes, path: str) -> Document:
     if removed:
         shown = ", ".join(f"'{text}'" for text in list(dict.fromkeys(removed))[:3])
         warnings.append(
-            _warning("page-furniture-removed", f"removed {len(removed)} page numbers or running headers/footers (e.g. {shown})", 1)
+            _warning(
+                "page-furniture-removed",
+                f"removed {len(removed)} page numbers or running headers/footers (e.g. {shown})",
+                1,
+            )
         )
     return Document(path, "pdf", sha256_of(data), tuple(blocks), page_count, tuple(warnings))
 
@@ -119,7 +133,9 @@ def _read_page(page) -> tuple[list[_Line], list[_PageTable], bool]:
             return True
         cx = (obj["x0"] + obj["x1"]) / 2
         cy = (obj["top"] + obj["bottom"]) / 2
-        return not any(x0 - 1 <= cx <= x1 + 1 and top - 1 <= cy <= bottom + 1 for x0, top, x1, bottom in bboxes)
+        return not any(
+            x0 - 1 <= cx <= x1 + 1 and top - 1 <= cy <= bottom + 1 for x0, top, x1, bottom in bboxes
+        )
 
     text_page = page.filter(outside) if bboxes else page
     lines = []
@@ -129,7 +145,18 @@ def _read_page(page) -> tuple[list[_Line], list[_PageTable], bool]:
             continue
         sizes = [c["size"] for c in line["chars"] if c["text"].strip()]
         size = statistics.median(sizes) if sizes else 0.0
-        lines.append(_Line(text, page.page_number, line["x0"], line["x1"], line["top"], line["bottom"], size, float(page.height)))
+        lines.append(
+            _Line(
+                text,
+                page.page_number,
+                line["x0"],
+                line["x1"],
+                line["top"],
+                line["bottom"],
+                size,
+                float(page.height),
+            )
+        )
     return lines, tables, has_text
 
 
@@ -157,7 +184,9 @@ def _remove_furniture(lines: list[_Line], page_count: int) -> tuple[list[_Line],
     same text in the same size, digits ignored, is in the margin of most pages (at least two).
     """
     in_margin = [
-        ln for ln in lines if ln.top < MARGIN * ln.page_height or ln.bottom > (1 - MARGIN) * ln.page_height
+        ln
+        for ln in lines
+        if ln.top < MARGIN * ln.page_height or ln.bottom > (1 - MARGIN) * ln.page_height
     ]
     pages_with: dict[tuple[str, float], set[int]] = {}
     for ln in in_margin:
@@ -185,7 +214,9 @@ def _to_blocks(lines: list[_Line], tables: list[_PageTable]) -> list[Paragraph |
     """Lines and tables in page order -> Paragraphs (wrapped lines joined) and Tables (a table
     continued at the top of the next page joined to the one above)."""
     body_size = _body_size(lines)
-    heading_sizes = sorted({round(ln.size, 1) for ln in lines if ln.size >= body_size * HEADING_RATIO}, reverse=True)
+    heading_sizes = sorted(
+        {round(ln.size, 1) for ln in lines if ln.size >= body_size * HEADING_RATIO}, reverse=True
+    )
     left = min((ln.x0 for ln in lines), default=0.0)
     right = max((ln.x1 for ln in lines), default=0.0)
     items: list[tuple[int, float, object]] = [(ln.page, ln.top, ln) for ln in lines]
@@ -205,7 +236,9 @@ def _to_blocks(lines: list[_Line], tables: list[_PageTable]) -> list[Paragraph |
         if round(para[0].size, 1) in heading_sizes:
             level = min(heading_sizes.index(round(para[0].size, 1)) + 1, 6)
         counter += 1
-        blocks.append(Paragraph(join_wrapped([ln.text for ln in para]), counter, level, para[0].page))
+        blocks.append(
+            Paragraph(join_wrapped([ln.text for ln in para]), counter, level, para[0].page)
+        )
         counter += len(para) - 1
         para.clear()
 
@@ -245,7 +278,14 @@ def _to_blocks(lines: list[_Line], tables: list[_PageTable]) -> list[Paragraph |
     return blocks
 
 
-def _continues(prev: _Line, line: _Line, body_size: float, left: float, right: float, heading_sizes: list[float]) -> bool:
+def _continues(
+    prev: _Line,
+    line: _Line,
+    body_size: float,
+    left: float,
+    right: float,
+    heading_sizes: list[float],
+) -> bool:
     """True if `line` is the wrapped continuation of the paragraph ending with `prev`."""
     size = prev.size or body_size
     if abs(line.size - prev.size) > 0.5 or NUMBERED.match(line.text):
@@ -283,7 +323,11 @@ def _warning(code: str, message: str, line: int) -> dict:
 
 def _unwrap(exc: BaseException) -> BaseException:
     """pdfplumber wraps pdfminer's exception in PdfminerException(original)."""
-    while type(exc).__name__ == "PdfminerException" and exc.args and isinstance(exc.args[0], BaseException):
+    while (
+        type(exc).__name__ == "PdfminerException"
+        and exc.args
+        and isinstance(exc.args[0], BaseException)
+    ):
         exc = exc.args[0]
     return exc
 

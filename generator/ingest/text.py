@@ -25,7 +25,9 @@ from generator.ingest.encoding import decode_text, join_wrapped
 BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 HTML_ENTITY = re.compile(r"&(nbsp|ensp|emsp|amp|lt|gt|quot|#\d+|#x[0-9a-fA-F]+);")
 INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-PAGE_NUMBER = re.compile(r"^(?:\d{1,3}|第\s*\d{1,3}\s*页(?:\s*[/，,]?\s*共\s*\d{1,3}\s*页)?|[-—–]\s*\d{1,3}\s*[-—–])$")
+PAGE_NUMBER = re.compile(
+    r"^(?:\d{1,3}|第\s*\d{1,3}\s*页(?:\s*[/，,]?\s*共\s*\d{1,3}\s*页)?|[-—–]\s*\d{1,3}\s*[-—–])$"
+)
 MD_HEADING = re.compile(r"^(#{1,6})\s*(.*?)\s*#*\s*$")
 MD_SEPARATOR_ROW = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 SECTION_HEADING = re.compile(r"^[#\s]*[一二三四五六七八九十]+[、.．]")
@@ -49,12 +51,22 @@ def read(data: bytes, path: str) -> Document:
     if "\x00" in text or _looks_binary(text):
         from generator.errors import SourceError
 
-        raise SourceError(path, "not a text file (binary content); save the report as .txt, .docx, .pdf or .html")
-    lines = [_clean_line(line, number, warnings) for number, line in enumerate(text.splitlines(), 1)]
+        raise SourceError(
+            path, "not a text file (binary content); save the report as .txt, .docx, .pdf or .html"
+        )
+    lines = [
+        _clean_line(line, number, warnings) for number, line in enumerate(text.splitlines(), 1)
+    ]
     blocks = tuple(_blocks(lines, warnings))
     fmt = "md" if path.lower().endswith(".md") else "txt"
-    return Document(path=path, format=fmt, sha256=sha256_of(data), blocks=blocks,
-                    pages=None, warnings=tuple(warnings))
+    return Document(
+        path=path,
+        format=fmt,
+        sha256=sha256_of(data),
+        blocks=blocks,
+        pages=None,
+        warnings=tuple(warnings),
+    )
 
 
 def _looks_binary(text: str) -> bool:
@@ -77,8 +89,14 @@ def _clean_line(line: str, number: int, warnings: list[dict]) -> str:
         removed.extend(f"&{e};" for e in entities)
     line = INVISIBLE.sub("", line).replace("\u00a0", " ").replace("\u3000", " ")
     for item in removed:
-        warnings.append({"code": "debris-removed", "message": f"removed conversion debris {item!r}",
-                         "line": number, "text": item})
+        warnings.append(
+            {
+                "code": "debris-removed",
+                "message": f"removed conversion debris {item!r}",
+                "line": number,
+                "text": item,
+            }
+        )
     return line.rstrip("\r\n")
 
 
@@ -87,8 +105,10 @@ def _clean_line(line: str, number: int, warnings: list[dict]) -> str:
 
 def _is_tab_row(line: str) -> bool:
     """Several cells on one line separated by tabs (a lone leading tab is one-cell-a-line)."""
-    return "\t" in line.lstrip("\t") or line.count("\t") >= 2 or (
-        "\t" in line and not line.startswith("\t")
+    return (
+        "\t" in line.lstrip("\t")
+        or line.count("\t") >= 2
+        or ("\t" in line and not line.startswith("\t"))
     )
 
 
@@ -139,7 +159,8 @@ def _resolve_pipe_rows(rows: list) -> tuple[tuple[Cell, ...], ...]:
     markdown_style = all(r.text.startswith("|") for r in pipe_rows)
     return tuple(
         tuple(Cell(c.strip(), r.line) for c in _split_pipes(r.text, leading=markdown_style))
-        if isinstance(r, _PipeLine) else r
+        if isinstance(r, _PipeLine)
+        else r
         for r in rows
     )
 
@@ -190,8 +211,14 @@ def _blocks(lines: list[str], warnings: list[dict]) -> list[Block]:
             i += 1
             continue
         if PAGE_NUMBER.match(stripped) and not _is_cell_line(line) and _blank_around(lines, i):
-            warnings.append({"code": "debris-removed", "message": f"removed stray page number {stripped!r}",
-                             "line": number, "text": stripped})
+            warnings.append(
+                {
+                    "code": "debris-removed",
+                    "message": f"removed stray page number {stripped!r}",
+                    "line": number,
+                    "text": stripped,
+                }
+            )
             i += 1
             continue
         if MD_SEPARATOR_ROW.match(stripped) and "|" in stripped:

@@ -60,9 +60,18 @@ def parse_document(doc: Document) -> dict:
         requests_record = requests.rows
     else:
         requests_record = None
-        warnings.append(warning("missing-table", None, "requests", "table 三 (收到和处理政府信息公开申请情况) not found"))
+        warnings.append(
+            warning(
+                "missing-table",
+                None,
+                "requests",
+                "table 三 (收到和处理政府信息公开申请情况) not found",
+            )
+        )
     if proactive_record is None:
-        warnings.append(warning("missing-table", None, "proactive", "table 二 (主动公开政府信息情况) not found"))
+        warnings.append(
+            warning("missing-table", None, "proactive", "table 二 (主动公开政府信息情况) not found")
+        )
     warnings += proactive.warnings + requests.warnings + appeals.warnings
     _note_truncation(doc, rows, warnings)
 
@@ -75,8 +84,17 @@ def parse_document(doc: Document) -> dict:
     year = facts.year_from_title(title)
     if year is None and period:
         year = int(period["end"][:4])
-        warnings.append(warning("year-source", None, "year", "year taken from the statistical period (no year in the title)"))
-    contact = facts.find_contact([p.text for p in preamble] + [sections.get("other") or ""] + all_text)
+        warnings.append(
+            warning(
+                "year-source",
+                None,
+                "year",
+                "year taken from the statistical period (no year in the title)",
+            )
+        )
+    contact = facts.find_contact(
+        [p.text for p in preamble] + [sections.get("other") or ""] + all_text
+    )
 
     record = {
         "schema": SCHEMA,
@@ -88,7 +106,12 @@ def parse_document(doc: Document) -> dict:
         "published": signed_on.isoformat() if signed_on else None,
         "period": period,
         "contact": contact,
-        "source": {"file": doc.path, "sha256": doc.sha256, "format": doc.format, "pages": doc.pages},
+        "source": {
+            "file": doc.path,
+            "sha256": doc.sha256,
+            "format": doc.format,
+            "pages": doc.pages,
+        },
         "sections": sections,
         "proactive": proactive_record,
         "requests": requests_record,
@@ -110,13 +133,22 @@ def _simplified(doc: Document, warnings: list[dict]) -> Document:
     sample = "".join(b.text for b in doc.blocks[:60] if isinstance(b, Paragraph))
     if not looks_traditional(sample):
         return doc
-    warnings.append(warning("traditional-chinese", None, None, "report is in traditional characters; labels matched after conversion to simplified"))
+    warnings.append(
+        warning(
+            "traditional-chinese",
+            None,
+            None,
+            "report is in traditional characters; labels matched after conversion to simplified",
+        )
+    )
     blocks = []
     for block in doc.blocks:
         if isinstance(block, Paragraph):
             blocks.append(replace(block, text=to_simplified(block.text)))
         else:
-            rows = tuple(tuple(replace(c, text=to_simplified(c.text)) for c in row) for row in block.rows)
+            rows = tuple(
+                tuple(replace(c, text=to_simplified(c.text)) for c in row) for row in block.rows
+            )
             blocks.append(replace(block, rows=rows))
     return replace(doc, blocks=tuple(blocks))
 
@@ -148,7 +180,9 @@ def _section_of_each_block(count: int, headings: list) -> list[str | None]:
     return section_at
 
 
-def _edition(proactive_tokens: dict[str, list[str]], requests, warnings: list[dict]) -> tuple[str | None, dict]:
+def _edition(
+    proactive_tokens: dict[str, list[str]], requests, warnings: list[dict]
+) -> tuple[str | None, dict]:
     """2019 or 2021 by the table fingerprint (format-and-rules.md §1): §二's column headers
     decide; §三's （六） row shape confirms. Both editions' tokens -> recorded with a warning."""
     fingerprint = {"2019": list(proactive_tokens["2019"]), "2021": list(proactive_tokens["2021"])}
@@ -159,16 +193,26 @@ def _edition(proactive_tokens: dict[str, list[str]], requests, warnings: list[di
     votes_2019, votes_2021 = len(fingerprint["2019"]), len(fingerprint["2021"])
     by_proactive = None
     if proactive_tokens["2019"] or proactive_tokens["2021"]:
-        by_proactive = "2019" if len(proactive_tokens["2019"]) > len(proactive_tokens["2021"]) else "2021"
+        by_proactive = (
+            "2019" if len(proactive_tokens["2019"]) > len(proactive_tokens["2021"]) else "2021"
+        )
     by_requests = None
     if requests.saw_single_other != requests.saw_other_subrows:
         by_requests = "2019" if requests.saw_single_other else "2021"
     edition = by_proactive or by_requests
     if edition is None:
-        warnings.append(warning("no-edition", None, None, "no table fingerprint of either edition found"))
+        warnings.append(
+            warning("no-edition", None, None, "no table fingerprint of either edition found")
+        )
     elif votes_2019 and votes_2021:
-        warnings.append(warning("mixed-edition", None, None,
-            f"tokens of both editions: 2019 {fingerprint['2019']}, 2021 {fingerprint['2021']}; recorded as {edition}"))
+        warnings.append(
+            warning(
+                "mixed-edition",
+                None,
+                None,
+                f"tokens of both editions: 2019 {fingerprint['2019']}, 2021 {fingerprint['2021']}; recorded as {edition}",
+            )
+        )
     return edition, fingerprint
 
 
@@ -179,11 +223,19 @@ def _sections(by_section: dict, rows: dict, warnings: list[dict]) -> dict[str, s
             sections[key] = section_markdown(by_section[key])
         elif key in TABLE_SECTIONS and rows[key]:
             sections[key] = ""
-            warnings.append(warning("section-by-content", None, f"sections.{key}",
-                f"heading of section {key} not found; located by its table"))
+            warnings.append(
+                warning(
+                    "section-by-content",
+                    None,
+                    f"sections.{key}",
+                    f"heading of section {key} not found; located by its table",
+                )
+            )
         else:
             sections[key] = None
-            warnings.append(warning("missing-section", None, f"sections.{key}", f"section {key} not found"))
+            warnings.append(
+                warning("missing-section", None, f"sections.{key}", f"section {key} not found")
+            )
     return sections
 
 
@@ -192,17 +244,29 @@ def _agency(title, title_simplified, signer, texts, path, warnings) -> dict:
     name = facts.agency_from_title(title)
     source = "title" if name else None
     if name and facts.is_place_only(facts.agency_from_title(title_simplified) or name):
-        fuller = signer if signer and signer.startswith(name) else facts.full_name_in_text(name, texts)
+        fuller = (
+            signer if signer and signer.startswith(name) else facts.full_name_in_text(name, texts)
+        )
         if fuller:
             source = "signature" if fuller == signer else "text"
-            warnings.append(warning("agency-name-source", None, "agency.name",
-                f"title names only the place '{name}'; full name '{fuller}' taken from the {source}"))
+            warnings.append(
+                warning(
+                    "agency-name-source",
+                    None,
+                    "agency.name",
+                    f"title names only the place '{name}'; full name '{fuller}' taken from the {source}",
+                )
+            )
             name = fuller
     if not name and signer:
         name, source = signer, "signature"
     region = region_from_path(path)
-    return {"name": name, "region": region, "name_source": source,
-            "region_source": "folders" if region else None}
+    return {
+        "name": name,
+        "region": region,
+        "name_source": source,
+        "region_source": "folders" if region else None,
+    }
 
 
 def _note_truncation(doc: Document, rows: dict, warnings: list[dict]) -> None:
@@ -210,5 +274,11 @@ def _note_truncation(doc: Document, rows: dict, warnings: list[dict]) -> None:
     if doc.blocks and isinstance(doc.blocks[-1], Table):
         kind = next((k for k in ("appeals", "requests", "proactive") if rows[k]), None)
         if kind and not (kind == "appeals" and any(r.has_values for r in rows["appeals"])):
-            warnings.append(warning("truncated", doc.blocks[-1].rows[-1][0].line if doc.blocks[-1].rows else None,
-                kind, f"the text ends inside table {kind}; rows after the cut are null"))
+            warnings.append(
+                warning(
+                    "truncated",
+                    doc.blocks[-1].rows[-1][0].line if doc.blocks[-1].rows else None,
+                    kind,
+                    f"the text ends inside table {kind}; rows after the cut are null",
+                )
+            )

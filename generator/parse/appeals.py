@@ -35,17 +35,27 @@ class AppealsTable:
 def read_appeals(rows: list[Row]) -> AppealsTable:
     result = AppealsTable()
     if not rows:
-        result.warnings.append(warning("missing-table", None, "appeals", "table 四 (行政复议、行政诉讼) not found"))
+        result.warnings.append(
+            warning("missing-table", None, "appeals", "table 四 (行政复议、行政诉讼) not found")
+        )
         return result
     data = [row for row in rows if row.has_values]
     per_group = {_group_of(row): row for row in data if _group_of(row)}
     if len(per_group) == len(APPEAL_GROUPS) and len(data) == len(APPEAL_GROUPS):
-        result.groups = {key: _cells(per_group[key], key, len(APPEAL_FIELDS), result) for key, _ in APPEAL_GROUPS}
+        result.groups = {
+            key: _cells(per_group[key], key, len(APPEAL_FIELDS), result) for key, _ in APPEAL_GROUPS
+        }
         return result
     if len(data) != 1:
         found = "no row of numbers" if not data else f"{len(data)} rows of numbers"
-        result.warnings.append(warning("ambiguous-row" if data else "missing-row", rows[0].line, "appeals",
-            f"table 四: expected one row of 15 numbers, found {found}; cells left null"))
+        result.warnings.append(
+            warning(
+                "ambiguous-row" if data else "missing-row",
+                rows[0].line,
+                "appeals",
+                f"table 四: expected one row of 15 numbers, found {found}; cells left null",
+            )
+        )
         result.groups = {key: dict.fromkeys(APPEAL_FIELDS) for key, _ in APPEAL_GROUPS}
         return result
     values = _cells(data[0], None, WIDTH, result)
@@ -66,17 +76,36 @@ def _group_of(row: Row) -> str | None:
 
 def _cells(row: Row, group: str | None, width: int, result: AppealsTable) -> dict:
     placed = place_values(row.values, width, grid=row.grid)
-    slots = [(g, f) for g, _ in APPEAL_GROUPS for f in APPEAL_FIELDS] if group is None else [(group, f) for f in APPEAL_FIELDS]
+    slots = (
+        [(g, f) for g, _ in APPEAL_GROUPS for f in APPEAL_FIELDS]
+        if group is None
+        else [(group, f) for f in APPEAL_FIELDS]
+    )
     if placed is None:
         found = [c.text for c in row.values if c.text.strip()]
-        result.warnings.append(warning("ambiguous-row", row.line, f"appeals.{group}" if group else "appeals",
-            f"table 四: values {found} cannot be placed in {width} columns without guessing; cells left null"))
+        result.warnings.append(
+            warning(
+                "ambiguous-row",
+                row.line,
+                f"appeals.{group}" if group else "appeals",
+                f"table 四: values {found} cannot be placed in {width} columns without guessing; cells left null",
+            )
+        )
         return {f"{g}.{f}": None for g, f in slots}
     values = {}
     for (g, f), cell in zip(slots, placed, strict=True):
         parsed = parse_cell(cell.text)
         if parsed.code:
-            result.warnings.append(cell_warning(parsed.code, cell.line, f"appeals.{g}.{f}",
-                "表四", GROUP_LABELS[g], APPEAL_FIELD_LABELS[f], cell.text))
+            result.warnings.append(
+                cell_warning(
+                    parsed.code,
+                    cell.line,
+                    f"appeals.{g}.{f}",
+                    "表四",
+                    GROUP_LABELS[g],
+                    APPEAL_FIELD_LABELS[f],
+                    cell.text,
+                )
+            )
         values[f"{g}.{f}"] = parsed.value
     return values if group is None else {f: values[f"{group}.{f}"] for f in APPEAL_FIELDS}

@@ -11,10 +11,26 @@ from datetime import date
 from generator.document import Paragraph
 from generator.parse.normalize import FULLWIDTH, norm
 
-CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4,
-             "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "○": 0,
+    "Ｏ": 0,
+    "O": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-CN_DATE = re.compile(r"([〇零○一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日")
+CN_DATE = re.compile(
+    r"([〇零○一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日"
+)
 TITLE_YEAR = re.compile(r"(\d{4})\s*年\s*度?")
 PERIOD = re.compile(
     r"统计(?:期限|时限|期间|时间段?|区间)[^。]{0,12}?(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:起)?\s*"
@@ -27,9 +43,13 @@ EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 WEBSITE = re.compile(r"https?://[A-Za-z0-9./_%?=&#:~+-]+")
 HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 """An HTML tag pasted into report text (`<iframe src="https://…">`): its URLs are not contacts."""
-AGENCY_SUFFIX = re.compile(r"(人民政府|政府|办公室|政府办|局|委员会|委|厅|办|中心|院|署|所|站|队|处|会|街道办事处|管委会)$")
+AGENCY_SUFFIX = re.compile(
+    r"(人民政府|政府|办公室|政府办|局|委员会|委|厅|办|中心|院|署|所|站|队|处|会|街道办事处|管委会)$"
+)
 PLACE_ONLY = re.compile(r"^.{1,12}(省|市|区|县|旗|乡|镇|街道|自治州|自治县|盟)$")
-SIGNATURE_NAME = re.compile(r"^[\u4e00-\u9fff（）()]{2,30}(人民政府|政府|办公室|局|委员会|委|厅|办|中心|办事处|乡|镇|街道)$")
+SIGNATURE_NAME = re.compile(
+    r"^[\u4e00-\u9fff（）()]{2,30}(人民政府|政府|办公室|局|委员会|委|厅|办|中心|办事处|乡|镇|街道)$"
+)
 TITLE_WORDS = re.compile(r"年度报告|工作报告|信息公开")
 
 
@@ -38,7 +58,9 @@ def _cn_number(text: str) -> int:
         return 10
     if "十" in text:
         tens, _, ones = text.partition("十")
-        return (CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (CN_DIGITS.get(ones, 0) if ones else 0)
+        return (CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (
+            CN_DIGITS.get(ones, 0) if ones else 0
+        )
     return int("".join(str(CN_DIGITS[ch]) for ch in text))
 
 
@@ -94,7 +116,7 @@ def is_place_only(name: str) -> bool:
 
 
 def full_name_in_text(place: str, texts: list[str]) -> str | None:
-    """"尖山区" -> "尖山区人民政府" when the report calls itself that."""
+    """ "尖山区" -> "尖山区人民政府" when the report calls itself that."""
     pattern = re.compile(re.escape(place) + r"(人民政府(?:办公室)?)")
     for text in texts:
         match = pattern.search(norm(text))
@@ -121,7 +143,12 @@ def split_signature(paragraphs: list[Paragraph]) -> tuple[int, str | None, date 
     used = 0
     for p in reversed(paragraphs[-3:]):
         text = norm(p.text)
-        if when is None and len(text) <= 16 and find_date(text) and re.fullmatch(r"[\d年月日〇零○一二三四五六七八九十]+", text):
+        if (
+            when is None
+            and len(text) <= 16
+            and find_date(text)
+            and re.fullmatch(r"[\d年月日〇零○一二三四五六七八九十]+", text)
+        ):
             when, line = find_date(text), p.line
             used += 1
         elif signer is None and SIGNATURE_NAME.match(text) and used:

@@ -8,7 +8,24 @@ from dataclasses import dataclass
 
 from generator.parse.normalize import FULLWIDTH
 
-PLACEHOLDERS = {"/", "／", "-", "－", "—", "——", "–", "－－", "--", "无", "空", "\\", "*", "×", "x", "X"}
+PLACEHOLDERS = {
+    "/",
+    "／",
+    "-",
+    "－",
+    "—",
+    "——",
+    "–",
+    "－－",
+    "--",
+    "无",
+    "空",
+    "\\",
+    "*",
+    "×",
+    "x",
+    "X",
+}
 NUMBER = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?$")
 UNITS = ("万元", "元", "件", "个", "条", "项", "次", "人", "家")
 

@@ -109,8 +109,15 @@ def read_proactive(rows: list[Row]) -> ProactiveTable:
             continue
         key = match_row(row)
         if key is None:
-            table.warnings.append(warning("extra-row", row.line, "proactive",
-                f"row '{row.label}' is not a row of table 二; its values are not used", row.label))
+            table.warnings.append(
+                warning(
+                    "extra-row",
+                    row.line,
+                    "proactive",
+                    f"row '{row.label}' is not a row of table 二; its values are not used",
+                    row.label,
+                )
+            )
             continue
         _read_row(row, key, header, table)
     return table
@@ -120,8 +127,15 @@ def _read_row(row: Row, key: str, header: Header | None, table: ProactiveTable) 
     if key in EDITION_ONLY_ROWS:
         table.fingerprint[EDITION_ONLY_ROWS[key]].append(LABELS[key])
     if key in table.rows:
-        table.warnings.append(warning("duplicate-row", row.line, f"proactive.{key}",
-            f"row '{row.label}' appears twice in table 二; the first one is used", row.label))
+        table.warnings.append(
+            warning(
+                "duplicate-row",
+                row.line,
+                f"proactive.{key}",
+                f"row '{row.label}' appears twice in table 二; the first one is used",
+                row.label,
+            )
+        )
         return
     names = header.fields if header else DEFAULT_FIELDS[key]
     if header and len(row.cells) == header.width:
@@ -130,16 +144,31 @@ def _read_row(row: Row, key: str, header: Header | None, table: ProactiveTable) 
         placed = place_values(row.values, len(names), grid=row.grid)
     if placed is None:
         found = [c.text for c in row.values if c.text.strip()]
-        table.warnings.append(warning("ambiguous-row", row.line, f"proactive.{key}",
-            f"row '{row.label}': values {found} cannot be placed in {len(names)} column(s) without guessing; row left empty"))
+        table.warnings.append(
+            warning(
+                "ambiguous-row",
+                row.line,
+                f"proactive.{key}",
+                f"row '{row.label}': values {found} cannot be placed in {len(names)} column(s) without guessing; row left empty",
+            )
+        )
         table.rows[key] = dict.fromkeys(names)
         return
     values = {}
     for name, cell in zip(names, placed, strict=True):
         parsed = parse_cell(cell.text, money=(key, name) in MONEY_FIELDS, signed=name == "change")
         if parsed.code:
-            table.warnings.append(cell_warning(parsed.code, cell.line, f"proactive.{key}.{name}",
-                "表二", row.label, PROACTIVE_FIELD_LABELS[name], cell.text))
+            table.warnings.append(
+                cell_warning(
+                    parsed.code,
+                    cell.line,
+                    f"proactive.{key}.{name}",
+                    "表二",
+                    row.label,
+                    PROACTIVE_FIELD_LABELS[name],
+                    cell.text,
+                )
+            )
         values[name] = parsed.value
     table.rows[key] = values
 
@@ -156,8 +185,14 @@ def complete_rows(table: ProactiveTable, edition: str | None) -> dict | None:
             result[key] = table.rows[key]
         else:
             result[key] = dict.fromkeys(names)
-            table.warnings.append(warning("missing-row", None, f"proactive.{key}",
-                f"row '{label}' not found in table 二; its cells are null"))
+            table.warnings.append(
+                warning(
+                    "missing-row",
+                    None,
+                    f"proactive.{key}",
+                    f"row '{label}' not found in table 二; its cells are null",
+                )
+            )
     for key, values in table.rows.items():
         result.setdefault(key, values)
     return result

@@ -54,8 +54,12 @@ ROW_PATTERNS = (
 COMPILED = tuple((row_id, re.compile(pattern)) for row_id, pattern in ROW_PATTERNS)
 GROUP_OTHER = re.compile(r"其他处理")
 ITEM_OTHER = re.compile(r"^(\(?[0-9一二三]+[).、,]?)?其他$")
-HEADER = re.compile(r"勾稽|申请人情况|自然人|法人或其他组织|商业企业|科研机构|社会(公益)?组织|公益组织|法律服务机构")
-HEADER_FRAGMENT = re.compile(r"商业|企业|科研|机构|社会|公益|组织|法律服务|其他|总计|合计|法人|法人或其他组织")
+HEADER = re.compile(
+    r"勾稽|申请人情况|自然人|法人或其他组织|商业企业|科研机构|社会(公益)?组织|公益组织|法律服务机构"
+)
+HEADER_FRAGMENT = re.compile(
+    r"商业|企业|科研|机构|社会|公益|组织|法律服务|其他|总计|合计|法人|法人或其他组织"
+)
 NUMBERING = re.compile(r"^(\(?[一二三四五六七八九十]+[)、.]|\(?\d+[).、,])")
 COLUMN_VARIANTS = {"社会组织": "社会公益组织", "公益组织": "社会公益组织", "合计": "总计"}
 
@@ -102,8 +106,14 @@ def read_requests(rows: list[Row]) -> RequestsTable:
             in_other_group = False
         if not row.labels:
             if row.has_values:
-                result.warnings.append(warning("ambiguous-row", row.line, "requests",
-                    "a row of numbers without a label that could not be attached to a row above; values not used"))
+                result.warnings.append(
+                    warning(
+                        "ambiguous-row",
+                        row.line,
+                        "requests",
+                        "a row of numbers without a label that could not be attached to a row above; values not used",
+                    )
+                )
             continue
         if is_header(row):
             _note_column_variants(row, result)
@@ -111,8 +121,15 @@ def read_requests(rows: list[Row]) -> RequestsTable:
         row_id = match_row(row, in_other_group)
         if row_id is None:
             if row.has_values or not NUMBERING.match(labels):
-                result.warnings.append(warning("extra-row", row.line, "requests",
-                    f"row '{row.label}' is not a row of the official table; its values are not used", row.label))
+                result.warnings.append(
+                    warning(
+                        "extra-row",
+                        row.line,
+                        "requests",
+                        f"row '{row.label}' is not a row of the official table; its values are not used",
+                        row.label,
+                    )
+                )
             continue
         if row_id == "other":
             if not row.has_values and len(row.values) < WIDTH:
@@ -120,10 +137,19 @@ def read_requests(rows: list[Row]) -> RequestsTable:
             result.saw_single_other = True
         if row_id.startswith("other_"):
             result.saw_other_subrows = True
-            in_other_group = True  # a "3.其他" after （六）1./2. is （六）3. even without the group label
+            in_other_group = (
+                True  # a "3.其他" after （六）1./2. is （六）3. even without the group label
+            )
         if row_id in result.rows:
-            result.warnings.append(warning("duplicate-row", row.line, f"requests.{row_id}",
-                f"row '{row.label}' appears twice; the first one is used", row.label))
+            result.warnings.append(
+                warning(
+                    "duplicate-row",
+                    row.line,
+                    f"requests.{row_id}",
+                    f"row '{row.label}' appears twice; the first one is used",
+                    row.label,
+                )
+            )
             continue
         result.rows[row_id] = _values(row, row_id, result.warnings)
         _note_label_variant(row, row_id, result)
@@ -138,22 +164,36 @@ def _drop_blank_group_row(result: RequestsTable) -> None:
     if result.saw_other_subrows and other is not None and all(v is None for v in other):
         del result.rows["other"]
         result.saw_single_other = False
-        result.warnings = [w for w in result.warnings if not (w.get("where") or "").startswith("requests.other.")]
+        result.warnings = [
+            w for w in result.warnings if not (w.get("where") or "").startswith("requests.other.")
+        ]
 
 
 def _note_label_variant(row: Row, row_id: str, result: RequestsTable) -> None:
     """A row read under a label that differs from the official one (社会组织, 合计, …)."""
     core = CANONICAL_CORES[row_id]
     if core not in norm("".join(row.labels)):
-        result.warnings.append(warning("label-variant", row.line, f"requests.{row_id}",
-            f"row '{row.labels[-1]}' read as '{CANONICAL_LABELS[row_id]}'", row.labels[-1]))
+        result.warnings.append(
+            warning(
+                "label-variant",
+                row.line,
+                f"requests.{row_id}",
+                f"row '{row.labels[-1]}' read as '{CANONICAL_LABELS[row_id]}'",
+                row.labels[-1],
+            )
+        )
 
 
 def is_header(row: Row) -> bool:
     """The column header rows (申请人情况 / 自然人 / 商业企业 …), possibly wrapped (商业 / 企业)."""
     labels = [norm(label) for label in row.labels]
-    return bool(labels) and not row.has_values and (
-        any(HEADER.search(label) for label in labels) or all(HEADER_FRAGMENT.fullmatch(label) for label in labels)
+    return (
+        bool(labels)
+        and not row.has_values
+        and (
+            any(HEADER.search(label) for label in labels)
+            or all(HEADER_FRAGMENT.fullmatch(label) for label in labels)
+        )
     )
 
 
@@ -187,15 +227,30 @@ def _values(row: Row, row_id: str, warnings: list[dict]) -> list:
     placed = place_values(row.values, WIDTH, grid=row.grid)
     if placed is None:
         found = [c.text for c in row.values if c.text.strip()]
-        warnings.append(warning("ambiguous-row", row.line, f"requests.{row_id}",
-            f"row '{row.label}': {len(found)} value(s) {found} cannot be placed in the 7 columns without guessing; row left empty"))
+        warnings.append(
+            warning(
+                "ambiguous-row",
+                row.line,
+                f"requests.{row_id}",
+                f"row '{row.label}': {len(found)} value(s) {found} cannot be placed in the 7 columns without guessing; row left empty",
+            )
+        )
         return [None] * WIDTH
     values = []
     for column, cell in zip(REQUEST_COLUMNS, placed, strict=True):
         parsed = parse_cell(cell.text)
         if parsed.code:
-            warnings.append(cell_warning(parsed.code, cell.line, f"requests.{row_id}.{column}",
-                "表三", row.label, REQUEST_COLUMN_LABELS[column], cell.text))
+            warnings.append(
+                cell_warning(
+                    parsed.code,
+                    cell.line,
+                    f"requests.{row_id}.{column}",
+                    "表三",
+                    row.label,
+                    REQUEST_COLUMN_LABELS[column],
+                    cell.text,
+                )
+            )
         values.append(parsed.value)
     return values
 
@@ -209,8 +264,14 @@ def complete_rows(result: RequestsTable, edition: str | None) -> None:
             ordered[row_id] = result.rows[row_id]
         else:
             ordered[row_id] = [None] * WIDTH
-            result.warnings.append(warning("missing-row", None, f"requests.{row_id}",
-                f"row '{label}' not found in table 三; its cells are null"))
+            result.warnings.append(
+                warning(
+                    "missing-row",
+                    None,
+                    f"requests.{row_id}",
+                    f"row '{label}' not found in table 三; its cells are null",
+                )
+            )
     for row_id, values in result.rows.items():
         if row_id not in ordered:
             ordered[row_id] = values
@@ -221,5 +282,12 @@ def _note_column_variants(row: Row, result: RequestsTable) -> None:
     for label in row.labels:
         text = norm(label)
         if text in COLUMN_VARIANTS:
-            result.warnings.append(warning("label-variant", row.line, "requests",
-                f"column '{label}' read as '{COLUMN_VARIANTS[text]}'", label))
+            result.warnings.append(
+                warning(
+                    "label-variant",
+                    row.line,
+                    "requests",
+                    f"column '{label}' read as '{COLUMN_VARIANTS[text]}'",
+                    label,
+                )
+            )

@@ -58,7 +58,9 @@ def table_rows(table: Table) -> list[Row]:
     return rows
 
 
-def place_values(values: tuple[Cell, ...], width: int, *, grid: bool = False) -> tuple[Cell, ...] | None:
+def place_values(
+    values: tuple[Cell, ...], width: int, *, grid: bool = False
+) -> tuple[Cell, ...] | None:
     """The `width` value cells of a row, or None when they cannot be placed without guessing."""
     n = len(values)
     if n < width:

@@ -21,7 +21,9 @@ HEADING_MAX = 40
 KEYWORDS = {
     "overview": re.compile(r"^(总体|基本|工作)?(情况|概况|概述)$|总体情况|总体概况"),
     "proactive": re.compile(r"主动公开"),
-    "requests": re.compile(r"收到和处理|依申请公开(政府信息)?(工作)?(的)?(办理)?情况|申请(的)?(办理|处理|受理)情况"),
+    "requests": re.compile(
+        r"收到和处理|依申请公开(政府信息)?(工作)?(的)?(办理)?情况|申请(的)?(办理|处理|受理)情况"
+    ),
     "appeals": re.compile(r"行政复议|行政诉讼"),
     "problems": re.compile(r"问题|改进|整改"),
     "other": re.compile(r"其他需要报告|其他事项|需要报告的"),

@@ -13,14 +13,18 @@ CELL_PROBLEMS = {
 }
 
 
-def warning(code: str, line: int | None, where: str | None, message: str, text: str | None = None) -> dict:
+def warning(
+    code: str, line: int | None, where: str | None, message: str, text: str | None = None
+) -> dict:
     item = {"code": code, "message": message, "line": line, "where": where}
     if text is not None:
         item["text"] = text
     return item
 
 
-def cell_warning(code: str, line: int, where: str, table: str, row_label: str, column_label: str, text: str) -> dict:
+def cell_warning(
+    code: str, line: int, where: str, table: str, row_label: str, column_label: str, text: str
+) -> dict:
     """A warning for one cell that names the table, row and column as printed."""
     problem = CELL_PROBLEMS[code].format(text=text)
     return warning(code, line, where, f"{table} {row_label} / {column_label} {problem}", text)

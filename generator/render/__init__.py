@@ -41,10 +41,15 @@ from generator.render.output import ContentWriter, validate_record_id, validate_
 __all__ = ["render_site"]
 
 
-
-def render_site(records: list[dict], findings: dict[str, list[dict]], failures: list[dict],
-                rules: Sequence, content_dir: Path, sources: dict[str, Path],
-                cache_dir: Path | None = None) -> list[Path]:
+def render_site(
+    records: list[dict],
+    findings: dict[str, list[dict]],
+    failures: list[dict],
+    rules: Sequence,
+    content_dir: Path,
+    sources: dict[str, Path],
+    cache_dir: Path | None = None,
+) -> list[Path]:
     """Write the portal's Markdown pages and downloads into content_dir; return the paths.
 
     cache_dir: the render cache's parent folder (the build uses .cache/nianbao); None = none."""
@@ -62,15 +67,20 @@ def render_site(records: list[dict], findings: dict[str, list[dict]], failures: 
                 raise NianbaoError(f"finding of {rid} has level {finding.get('level')!r}")
     catalog = build_catalog(records, findings)
     rule_titles = {rule.id: str(rule.title) for rule in rules}
-    env = make_environment(spans=tables.proactive_colspans, corner=tables.REQUESTS_CORNER,
-                           levels=[("error", "错误"), ("warning", "警告"), ("info", "提示")])
+    env = make_environment(
+        spans=tables.proactive_colspans,
+        corner=tables.REQUESTS_CORNER,
+        levels=[("error", "错误"), ("warning", "警告"), ("info", "提示")],
+    )
     writer = ContentWriter(Path(content_dir))
     memo = RenderCache(cache_dir) if cache_dir is not None else None
     csv_rows: dict[str, str] = {}  # record id -> records.csv line (also the agency CSVs)
     keys: dict[str, str] = {}  # record id -> artefact key (with a cache)
-    with (writer.stream(pages.RECORDS_JSON) as json_out,
-          writer.stream(pages.RECORDS_YAML) as yaml_out,
-          writer.stream(pages.CELLS_CSV) as cells_out):
+    with (
+        writer.stream(pages.RECORDS_JSON) as json_out,
+        writer.stream(pages.RECORDS_YAML) as yaml_out,
+        writer.stream(pages.CELLS_CSV) as cells_out,
+    ):
         corpus_files = downloads.CorpusFiles(json_out, yaml_out, cells_out)
         for record in catalog.records:
             rid = record["id"]
@@ -78,8 +88,12 @@ def render_site(records: list[dict], findings: dict[str, list[dict]], failures: 
             suffix = reports.source_suffix(source) if source is not None else None
             if memo is not None:
                 keys[rid] = artefact_key(record, catalog.findings_of(rid), suffix, rule_titles)
-            made = _cached(memo, keys.get(rid), ARTEFACTS, partial(
-                _record_artefacts, env, catalog, record, suffix, rule_titles))
+            made = _cached(
+                memo,
+                keys.get(rid),
+                ARTEFACTS,
+                partial(_record_artefacts, env, catalog, record, suffix, rule_titles),
+            )
             reports.add_report_files(writer, record, source, suffix, made["yaml"])
             writer.add(pages.report_page(rid), made["page"])
             corpus_files.add(made["json"], made["yaml"], made["cells"])
@@ -106,8 +120,12 @@ def render_site(records: list[dict], findings: dict[str, list[dict]], failures: 
     return written
 
 
-def _cached(memo: RenderCache | None, key: str | None, names: Sequence[str],
-            make: Callable[[], dict[str, str]]) -> dict[str, str]:
+def _cached(
+    memo: RenderCache | None,
+    key: str | None,
+    names: Sequence[str],
+    make: Callable[[], dict[str, str]],
+) -> dict[str, str]:
     """The texts from the render cache when it has them under key, else made (and stored)."""
     if memo is None or key is None:
         return make()
@@ -119,8 +137,13 @@ def _cached(memo: RenderCache | None, key: str | None, names: Sequence[str],
     return made
 
 
-def _record_artefacts(env: jinja2.Environment, catalog: Catalog, record: dict, suffix: str | None,
-                      rule_titles: dict[str, str]) -> dict[str, str]:
+def _record_artefacts(
+    env: jinja2.Environment,
+    catalog: Catalog,
+    record: dict,
+    suffix: str | None,
+    rule_titles: dict[str, str],
+) -> dict[str, str]:
     """A record's page, YAML, JSON item and CSV rows (memo.ARTEFACTS)."""
     return {
         "page": reports.report_page_text(env, catalog, record, suffix, rule_titles),
@@ -135,17 +158,21 @@ def _agency_artefacts(env: jinja2.Environment, catalog: Catalog, agency: Agency)
     return {"page": reports.agency_page_text(env, catalog, agency)}
 
 
-def _render_downloads(env: jinja2.Environment, writer: ContentWriter, catalog: Catalog,
-                      csv_rows: dict[str, str]) -> None:
+def _render_downloads(
+    env: jinja2.Environment, writer: ContentWriter, catalog: Catalog, csv_rows: dict[str, str]
+) -> None:
     """records.csv, the agency CSVs and the data page (records.json, records.yaml and
     cells.csv are written record by record in render_site)."""
     records = catalog.records
     writer.add(pages.RECORDS_CSV, downloads.csv_file(csv_rows[r["id"]] for r in records))
     for agency in catalog.agencies:
         ordered = sorted(agency.records, key=lambda r: int(r["year"]))
-        writer.add(pages.agency_csv(agency.slug), downloads.csv_file(csv_rows[r["id"]] for r in ordered))
+        writer.add(
+            pages.agency_csv(agency.slug), downloads.csv_file(csv_rows[r["id"]] for r in ordered)
+        )
     body = env.get_template("data.md.j2").render(
-        report_count=len(records), schema=spec.SCHEMA,
+        report_count=len(records),
+        schema=spec.SCHEMA,
         cell_columns=downloads.CELL_COLUMNS,
         # Column names are ASCII constants shown in code spans: not escaped (Markup).
         columns=[(Markup(name), meaning) for name, meaning in downloads.columns()],

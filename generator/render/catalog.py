@@ -112,8 +112,10 @@ class Catalog:
         return sorted({int(r["year"]) for r in self.records}, reverse=True)
 
     def by_year(self, year: int) -> list[dict[str, Any]]:
-        return sorted((r for r in self.records if int(r["year"]) == year),
-                      key=lambda r: (*pinyin_key(agency_name(r)), r["id"]))
+        return sorted(
+            (r for r in self.records if int(r["year"]) == year),
+            key=lambda r: (*pinyin_key(agency_name(r)), r["id"]),
+        )
 
     def latest_reports(self, limit: int) -> list[dict[str, Any]]:
         ordered = sorted(self.records, key=lambda r: r["id"])
@@ -128,11 +130,13 @@ def agency_name(record: dict[str, Any]) -> str:
     return str((record.get("agency") or {}).get("name") or record["id"].split("/")[0])
 
 
-def build_catalog(records: Sequence[dict[str, Any]],
-                  findings: dict[str, list[dict[str, Any]]]) -> Catalog:
+def build_catalog(
+    records: Sequence[dict[str, Any]], findings: dict[str, list[dict[str, Any]]]
+) -> Catalog:
     ordered = sorted(records, key=lambda r: r["id"])
-    merged = {r["id"]: _sorted_findings(findings.get(r["id"], r.get("checks") or []))
-              for r in ordered}
+    merged = {
+        r["id"]: _sorted_findings(findings.get(r["id"], r.get("checks") or [])) for r in ordered
+    }
     by_slug: dict[str, Agency] = {}
     for record in ordered:
         slug, _year = record_id_parts(record["id"])
@@ -144,6 +148,12 @@ def build_catalog(records: Sequence[dict[str, Any]],
 
 
 def _sorted_findings(findings: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    return sorted(findings, key=lambda f: (LEVELS.index(f["level"]) if f.get("level") in LEVELS
-                                           else len(LEVELS), str(f.get("rule")),
-                                           str(f.get("where")), str(f.get("message"))))
+    return sorted(
+        findings,
+        key=lambda f: (
+            LEVELS.index(f["level"]) if f.get("level") in LEVELS else len(LEVELS),
+            str(f.get("rule")),
+            str(f.get("where")),
+            str(f.get("message")),
+        ),
+    )

@@ -20,8 +20,10 @@ from markupsafe import Markup
 
 from generator.render.environment import NULL_TOOLTIP, inline, number
 
-FONT = ("'Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Microsoft YaHei',"
-        "'WenQuanYi Micro Hei',sans-serif")
+FONT = (
+    "'Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Microsoft YaHei',"
+    "'WenQuanYi Micro Hei',sans-serif"
+)
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#17becf")
 WIDTH = 640
 HEIGHT = 280
@@ -93,22 +95,34 @@ def _frame(title: str, body: list[str], axis: _Axis) -> str:
     tick = axis.low
     while tick <= axis.high + 1e-9:
         y = axis.y(tick)
-        parts.append(f'<line x1="{LEFT}" y1="{_f(y)}" x2="{WIDTH - RIGHT}" y2="{_f(y)}" '
-                     f'stroke="#ccc" stroke-width="1"/>')
-        parts.append(f'<text x="{LEFT - 6}" y="{_f(y + 4)}" text-anchor="end" fill="#555">'
-                     f"{_t(number(int(tick) if tick == int(tick) else tick))}</text>")
+        parts.append(
+            f'<line x1="{LEFT}" y1="{_f(y)}" x2="{WIDTH - RIGHT}" y2="{_f(y)}" '
+            f'stroke="#ccc" stroke-width="1"/>'
+        )
+        parts.append(
+            f'<text x="{LEFT - 6}" y="{_f(y + 4)}" text-anchor="end" fill="#555">'
+            f"{_t(number(int(tick) if tick == int(tick) else tick))}</text>"
+        )
         tick += axis.step
     parts.extend(body)
     parts.append("</svg>")
     return "".join(parts)
 
 
-def _figure(title: str, note: str | None, body: list[str], axis: _Axis, series: Series,
-            categories: Sequence[Any]) -> Markup:
+def _figure(
+    title: str,
+    note: str | None,
+    body: list[str],
+    axis: _Axis,
+    series: Series,
+    categories: Sequence[Any],
+) -> Markup:
     """The chart, its caption and its data-table alternative (for screen readers)."""
-    caption = f'<figcaption>{_t(title)}{"：" + _t(note) if note else ""}</figcaption>'
-    return Markup(f'<figure class="nb-chart">{caption}{_frame(title, body, axis)}'
-                  f"{data_table(series, categories, title)}</figure>")
+    caption = f"<figcaption>{_t(title)}{'：' + _t(note) if note else ''}</figcaption>"
+    return Markup(
+        f'<figure class="nb-chart">{caption}{_frame(title, body, axis)}'
+        f"{data_table(series, categories, title)}</figure>"
+    )
 
 
 def _legend(labels: Sequence[str]) -> list[str]:
@@ -145,13 +159,20 @@ def data_table(series: Series, categories: Sequence[Any], caption: str) -> str:
             else:
                 cells.append(f"<td>{_t(number(value))}</td>")
         rows.append(f'<tr><th scope="row">{_t(label)}</th>{"".join(cells)}</tr>')
-    return (f'<details class="nb-chart-data"><summary>数据表：{_t(caption)}</summary>'
-            f'<div class="nb-table-wrap"><table class="nb-table"><tr><th scope="col">项目</th>'
-            f'{head}</tr>{"".join(rows)}</table></div></details>')
+    return (
+        f'<details class="nb-chart-data"><summary>数据表：{_t(caption)}</summary>'
+        f'<div class="nb-table-wrap"><table class="nb-table"><tr><th scope="col">项目</th>'
+        f"{head}</tr>{''.join(rows)}</table></div></details>"
+    )
 
 
-def line_chart(series: Series, years: Sequence[int], title: str,
-               segments: Sequence[Any] | None = None, note: str | None = None) -> Markup:
+def line_chart(
+    series: Series,
+    years: Sequence[int],
+    title: str,
+    segments: Sequence[Any] | None = None,
+    note: str | None = None,
+) -> Markup:
     """Lines over years; `segments` gives a key per year (the edition) and no line joins two
     years with different keys, so figures that are not comparable never look continuous.
     A None value is a gap. Returns the figure with its data table, or "" for < 2 years."""
@@ -166,8 +187,10 @@ def line_chart(series: Series, years: Sequence[int], title: str,
 
     body: list[str] = []
     for i, year in enumerate(years):
-        body.append(f'<text x="{_f(x_of(i))}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle" '
-                    f'fill="#555">{_t(year)}</text>')
+        body.append(
+            f'<text x="{_f(x_of(i))}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle" '
+            f'fill="#555">{_t(year)}</text>'
+        )
     if segments is not None:
         previous = None
         for i in range(len(years)):
@@ -177,17 +200,24 @@ def line_chart(series: Series, years: Sequence[int], title: str,
             previous = segments[i]
             if changed:
                 x = (x_of(i) + x_of(i - 1)) / 2
-                body.append(f'<line class="nb-break" x1="{_f(x)}" y1="{TOP}" x2="{_f(x)}" '
-                            f'y2="{TOP + PLOT_H}" stroke="#999" stroke-dasharray="4 3"/>')
-                body.append(f'<text x="{_f(x + 3)}" y="{TOP + 10}" fill="#777" font-size="10">'
-                            f"格式变更</text>")
+                body.append(
+                    f'<line class="nb-break" x1="{_f(x)}" y1="{TOP}" x2="{_f(x)}" '
+                    f'y2="{TOP + PLOT_H}" stroke="#999" stroke-dasharray="4 3"/>'
+                )
+                body.append(
+                    f'<text x="{_f(x + 3)}" y="{TOP + 10}" fill="#777" font-size="10">'
+                    f"格式变更</text>"
+                )
     for index, vs in enumerate(values):
         color = PALETTE[index % len(PALETTE)]
         run: list[str] = []
         runs: list[list[str]] = []
         for i, v in enumerate(vs):
-            joined = run and vs[i - 1] is not None and (
-                segments is None or segments[i] == segments[i - 1])
+            joined = (
+                run
+                and vs[i - 1] is not None
+                and (segments is None or segments[i] == segments[i - 1])
+            )
             if v is None or not joined:
                 if len(run) > 1:
                     runs.append(run)
@@ -197,19 +227,24 @@ def line_chart(series: Series, years: Sequence[int], title: str,
         if len(run) > 1:
             runs.append(run)
         for points in runs:
-            body.append(f'<polyline fill="none" stroke="{color}" stroke-width="2" '
-                        f'points="{" ".join(points)}"/>')
+            body.append(
+                f'<polyline fill="none" stroke="{color}" stroke-width="2" '
+                f'points="{" ".join(points)}"/>'
+            )
         for i, v in enumerate(vs):
             if v is not None:
-                body.append(f'<circle class="nb-point" cx="{_f(x_of(i))}" cy="{_f(y_of(v))}" '
-                            f'r="3.5" fill="{color}"><title>{_t(series[index][0])} {_t(years[i])}'
-                            f"：{_t(number(series[index][1][i]))}</title></circle>")
+                body.append(
+                    f'<circle class="nb-point" cx="{_f(x_of(i))}" cy="{_f(y_of(v))}" '
+                    f'r="3.5" fill="{color}"><title>{_t(series[index][0])} {_t(years[i])}'
+                    f"：{_t(number(series[index][1][i]))}</title></circle>"
+                )
     body.extend(_legend([label for label, _ in series]))
     return _figure(title, note, body, axis, series, years)
 
 
-def bar_chart(series: Series, categories: Sequence[Any], title: str,
-              note: str | None = None) -> Markup:
+def bar_chart(
+    series: Series, categories: Sequence[Any], title: str, note: str | None = None
+) -> Markup:
     """Grouped vertical bars: one group per category, one bar per series; None = no bar."""
     if not categories or not series:
         return Markup("")
@@ -222,8 +257,10 @@ def bar_chart(series: Series, categories: Sequence[Any], title: str,
     body: list[str] = []
     for c, category in enumerate(categories):
         center = LEFT + group_w * (c + 0.5)
-        body.append(f'<text x="{_f(center)}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle" '
-                    f'fill="#555">{_t(category)}</text>')
+        body.append(
+            f'<text x="{_f(center)}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle" '
+            f'fill="#555">{_t(category)}</text>'
+        )
         start = center - bar_w * len(series) / 2
         for s, vs in enumerate(values):
             v = vs[c]
@@ -231,10 +268,12 @@ def bar_chart(series: Series, categories: Sequence[Any], title: str,
                 continue
             top, bottom = sorted((y_of(v), y_of(0.0)))
             color = PALETTE[s % len(PALETTE)]
-            body.append(f'<rect class="nb-bar" x="{_f(start + s * bar_w)}" y="{_f(top)}" '
-                        f'width="{_f(bar_w - 2)}" height="{_f(max(bottom - top, 0.5))}" '
-                        f'fill="{color}"><title>{_t(series[s][0])} {_t(category)}：'
-                        f"{_t(number(series[s][1][c]))}</title></rect>")
+            body.append(
+                f'<rect class="nb-bar" x="{_f(start + s * bar_w)}" y="{_f(top)}" '
+                f'width="{_f(bar_w - 2)}" height="{_f(max(bottom - top, 0.5))}" '
+                f'fill="{color}"><title>{_t(series[s][0])} {_t(category)}：'
+                f"{_t(number(series[s][1][c]))}</title></rect>"
+            )
     if len(series) > 1:
         body.extend(_legend([label for label, _ in series]))
     return _figure(title, note, body, axis, series, categories)

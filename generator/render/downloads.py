@@ -54,8 +54,9 @@ def _proactive_columns() -> list[tuple[str, str]]:
                     continue
                 seen.add(path)
                 unit = "（万元）" if (edition, rid, f) == ("2021", "fees", "amount") else ""
-                columns.append((path, f"二、{label} · {spec.PROACTIVE_FIELD_LABELS[f]}{unit}"
-                                      f"（{edition} 版）"))
+                columns.append(
+                    (path, f"二、{label} · {spec.PROACTIVE_FIELD_LABELS[f]}{unit}（{edition} 版）")
+                )
     return columns
 
 
@@ -71,11 +72,16 @@ def columns() -> list[tuple[str, str]]:
     cols = list(_META_COLUMNS)
     cols += _proactive_columns()
     for rid, label in _request_row_ids():
-        only = {"other": "（仅 2019 版）", "other_no_correction": "（仅 2021 版）",
-                "other_unpaid_fee": "（仅 2021 版）", "other_misc": "（仅 2021 版）"}.get(rid, "")
+        only = {
+            "other": "（仅 2019 版）",
+            "other_no_correction": "（仅 2021 版）",
+            "other_unpaid_fee": "（仅 2021 版）",
+            "other_misc": "（仅 2021 版）",
+        }.get(rid, "")
         for col in spec.REQUEST_COLUMNS:
-            cols.append((f"requests.{rid}.{col}",
-                         f"三、{label} · {spec.REQUEST_COLUMN_LABELS[col]}{only}"))
+            cols.append(
+                (f"requests.{rid}.{col}", f"三、{label} · {spec.REQUEST_COLUMN_LABELS[col]}{only}")
+            )
     for gid, glabel in spec.APPEAL_GROUPS:
         for f in spec.APPEAL_FIELDS:
             cols.append((f"appeals.{gid}.{f}", f"四、{glabel} · {spec.APPEAL_FIELD_LABELS[f]}"))
@@ -159,8 +165,10 @@ def _cells(record: dict[str, Any]) -> list[tuple[str, str, str, Any]]:
     for rid, _label in spec.request_rows(record.get("edition")):
         row = requests.get(rid)
         if isinstance(row, list):
-            out += [("requests", rid, col, row[i] if i < len(row) else None)
-                    for i, col in enumerate(spec.REQUEST_COLUMNS)]
+            out += [
+                ("requests", rid, col, row[i] if i < len(row) else None)
+                for i, col in enumerate(spec.REQUEST_COLUMNS)
+            ]
     appeals = record.get("appeals") or {}
     for gid, _label in spec.APPEAL_GROUPS:
         if gid in appeals:
@@ -171,10 +179,16 @@ def _cells(record: dict[str, Any]) -> list[tuple[str, str, str, Any]]:
 
 def record_cells_rows(record: dict[str, Any]) -> str:
     """One record's cells.csv lines (one per statistical cell; a null cell has an empty value)."""
-    head = [_csv_text(record["id"]), _csv_text((record.get("agency") or {}).get("name")),
-            _csv_text(record.get("year")), _csv_text(record.get("edition"))]
-    return _csv_lines([*head, table, row, column, _csv_text(value)]
-                      for table, row, column, value in _cells(record))
+    head = [
+        _csv_text(record["id"]),
+        _csv_text((record.get("agency") or {}).get("name")),
+        _csv_text(record.get("year")),
+        _csv_text(record.get("edition")),
+    ]
+    return _csv_lines(
+        [*head, table, row, column, _csv_text(value)]
+        for table, row, column, value in _cells(record)
+    )
 
 
 class CorpusFiles:

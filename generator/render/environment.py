@@ -26,9 +26,25 @@ _TRANSLATE = str.maketrans(_TABLE)
 _LINE_START = re.compile(r"^([ \t]*)([-+=]|\d+[.)])", re.MULTILINE)
 # Characters that are safe as-is and readable, used where a value goes into YAML front matter
 # or a page title that MkDocs/Material may print without escaping.
-_PLAIN = str.maketrans({"<": "＜", ">": "＞", "&": "＆", '"': "＂", "'": "＇", "`": "｀",
-                        "\\": "＼", "{": "｛", "}": "｝", "[": "［", "]": "］", "#": "＃",
-                        "*": "＊", "_": "＿", "|": "｜"})
+_PLAIN = str.maketrans(
+    {
+        "<": "＜",
+        ">": "＞",
+        "&": "＆",
+        '"': "＂",
+        "'": "＇",
+        "`": "｀",
+        "\\": "＼",
+        "{": "｛",
+        "}": "｝",
+        "[": "［",
+        "]": "］",
+        "#": "＃",
+        "*": "＊",
+        "_": "＿",
+        "|": "｜",
+    }
+)
 _SPACES = re.compile(r"\s+")
 NULL_TOOLTIP = "报告未填写"
 
@@ -143,9 +159,17 @@ def make_environment(**globals_: Any) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(
-        escape_md=escape_md, escape_html=escape_html, inline=inline, paragraphs=paragraphs,
-        plain=plain, yaml_str=yaml_str, number=number, cell=cell, or_dash=or_dash,
-        null_mark=null_mark, pre_text=pre_text,
+        escape_md=escape_md,
+        escape_html=escape_html,
+        inline=inline,
+        paragraphs=paragraphs,
+        plain=plain,
+        yaml_str=yaml_str,
+        number=number,
+        cell=cell,
+        or_dash=or_dash,
+        null_mark=null_mark,
+        pre_text=pre_text,
     )
     env.globals.update(globals_)
     return env

@@ -33,8 +33,11 @@ def xml_text(value: Any) -> str:
 def make_feed_environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("generator.render", "templates"),
-        autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-        trim_blocks=True, lstrip_blocks=True,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
         finalize=lambda v: xml_text(v) if not hasattr(v, "__html__") else v,
     )
     return env
@@ -50,7 +53,7 @@ def record_updated(record: dict[str, Any]) -> str:
 
 def _url(feed: str, page_md: str, anchor: str = "") -> str:
     """The site URL of a Markdown page, relative to the feed file (use_directory_urls)."""
-    target = page_md[:-len("index.md")] if page_md.endswith("index.md") else page_md[:-3] + "/"
+    target = page_md[: -len("index.md")] if page_md.endswith("index.md") else page_md[:-3] + "/"
     target = target or "."
     return posixpath.relpath(target, posixpath.dirname(feed)) + "/" + anchor
 
@@ -66,14 +69,16 @@ def _report_entries(catalog: Catalog, feed: str, records: Sequence[dict[str, Any
     for record in records:
         counts = catalog.counts_of(record["id"])
         name = agency_name(record)
-        entries.append({
-            "id": f"urn:nianbao:report:{record['id']}",
-            "title": f"{name}{record['year']}年政府信息公开工作年度报告",
-            "updated": record_updated(record),
-            "href": _url(feed, pages.report_page(record["id"])),
-            "summary": f"{name} {record['year']}年度报告；合规检查：错误 {counts['error']}，"
-                       f"警告 {counts['warning']}，提示 {counts['info']}。",
-        })
+        entries.append(
+            {
+                "id": f"urn:nianbao:report:{record['id']}",
+                "title": f"{name}{record['year']}年政府信息公开工作年度报告",
+                "updated": record_updated(record),
+                "href": _url(feed, pages.report_page(record["id"])),
+                "summary": f"{name} {record['year']}年度报告；合规检查：错误 {counts['error']}，"
+                f"警告 {counts['warning']}，提示 {counts['info']}。",
+            }
+        )
     return _newest(entries)
 
 
@@ -86,35 +91,73 @@ def _error_entries(catalog: Catalog, feed: str) -> list[dict]:
                 continue
             index += 1
             name = agency_name(record)
-            entries.append({
-                "id": f"urn:nianbao:finding:{record['id']}:{index}",
-                "title": f"{name}{record['year']}年：{finding.get('rule')}",
-                "updated": record_updated(record),
-                "href": _url(feed, pages.report_page(record["id"]), "#checks"),
-                "summary": str(finding.get("message") or ""),
-            })
+            entries.append(
+                {
+                    "id": f"urn:nianbao:finding:{record['id']}:{index}",
+                    "title": f"{name}{record['year']}年：{finding.get('rule')}",
+                    "updated": record_updated(record),
+                    "href": _url(feed, pages.report_page(record["id"]), "#checks"),
+                    "summary": str(finding.get("message") or ""),
+                }
+            )
     return _newest(entries)
 
 
-def _feed(env: jinja2.Environment, feed: str, feed_id: str, title: str,
-          entries: list[dict[str, Any]], home: str) -> str:
+def _feed(
+    env: jinja2.Environment,
+    feed: str,
+    feed_id: str,
+    title: str,
+    entries: list[dict[str, Any]],
+    home: str,
+) -> str:
     updated = max((e["updated"] for e in entries), default=EPOCH)
     return env.get_template("feed.xml.j2").render(
-        feed_id=feed_id, title=title, updated=updated, entries=entries,
-        self_href=posixpath.basename(feed), home_href=_url(feed, home))
+        feed_id=feed_id,
+        title=title,
+        updated=updated,
+        entries=entries,
+        self_href=posixpath.basename(feed),
+        home_href=_url(feed, home),
+    )
 
 
 def render_feeds(writer: ContentWriter, catalog: Catalog) -> None:
     env = make_feed_environment()
     feed = pages.REPORTS_FEED
-    writer.add(feed, _feed(env, feed, "urn:nianbao:feed:reports", "政府信息公开工作年度报告：新报告",
-                           _report_entries(catalog, feed, catalog.records), pages.HOME))
+    writer.add(
+        feed,
+        _feed(
+            env,
+            feed,
+            "urn:nianbao:feed:reports",
+            "政府信息公开工作年度报告：新报告",
+            _report_entries(catalog, feed, catalog.records),
+            pages.HOME,
+        ),
+    )
     feed = pages.ERRORS_FEED
-    writer.add(feed, _feed(env, feed, "urn:nianbao:feed:errors", "政府信息公开工作年度报告：错误级检查结果",
-                           _error_entries(catalog, feed), pages.HOME))
+    writer.add(
+        feed,
+        _feed(
+            env,
+            feed,
+            "urn:nianbao:feed:errors",
+            "政府信息公开工作年度报告：错误级检查结果",
+            _error_entries(catalog, feed),
+            pages.HOME,
+        ),
+    )
     for agency in catalog.agencies:
         feed = pages.agency_feed(agency.slug)
-        writer.add(feed, _feed(env, feed, f"urn:nianbao:feed:agency:{agency.slug}",
-                               f"{agency.name}：政府信息公开工作年度报告",
-                               _report_entries(catalog, feed, agency.records),
-                               pages.agency_page(agency.slug)))
+        writer.add(
+            feed,
+            _feed(
+                env,
+                feed,
+                f"urn:nianbao:feed:agency:{agency.slug}",
+                f"{agency.name}：政府信息公开工作年度报告",
+                _report_entries(catalog, feed, agency.records),
+                pages.agency_page(agency.slug),
+            ),
+        )

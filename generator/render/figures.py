@@ -22,13 +22,19 @@ def strict_sum(values: Iterable[Any]) -> Any:
 
 
 def suit_total(record: dict[str, Any]) -> Any:
-    return strict_sum([appeal_total(record, "suit_direct"), appeal_total(record, "suit_after_review")])
+    return strict_sum(
+        [appeal_total(record, "suit_direct"), appeal_total(record, "suit_after_review")]
+    )
 
 
 def corrected_total(record: dict[str, Any]) -> Any:
     appeals = record.get("appeals") or {}
-    return strict_sum([(appeals.get(g) or {}).get("corrected")
-                       for g in ("review", "suit_direct", "suit_after_review")])
+    return strict_sum(
+        [
+            (appeals.get(g) or {}).get("corrected")
+            for g in ("review", "suit_direct", "suit_after_review")
+        ]
+    )
 
 
 # The main comparable series (sections 三 and 四 rows are the same in both editions).
@@ -58,6 +64,7 @@ def _proactive(row: str, fields: Sequence[str]) -> Getter:
             if f in values:
                 return values[f]
         return None
+
     return get
 
 
@@ -77,8 +84,14 @@ def outcome_totals(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for gid, label, _rows in REQUEST_GROUPS:
         values = [group_total(r, gid) for r in records]
-        out.append({"id": gid, "label": label.split("）")[-1], "total": strict_sum(values),
-                    "missing": sum(1 for v in values if v is None)})
+        out.append(
+            {
+                "id": gid,
+                "label": label.split("）")[-1],
+                "total": strict_sum(values),
+                "missing": sum(1 for v in values if v is None),
+            }
+        )
     return out
 
 

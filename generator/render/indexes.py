@@ -38,19 +38,32 @@ def _report_item(catalog: Catalog, record: dict[str, Any], from_page: str) -> di
     }
 
 
-def render_home(env: jinja2.Environment, writer: ContentWriter, catalog: Catalog,
-                failures: Sequence[dict[str, Any]], rule_titles: dict[str, str] | None = None) -> None:
+def render_home(
+    env: jinja2.Environment,
+    writer: ContentWriter,
+    catalog: Catalog,
+    failures: Sequence[dict[str, Any]],
+    rule_titles: dict[str, str] | None = None,
+) -> None:
     years = catalog.years
     rule_titles = rule_titles or {}
-    year_text = (f"{len(years)} 个（{years[-1]}–{years[0]}）" if len(years) > 1
-                 else f"{len(years)} 个（{years[0]}）" if years else "0")
+    year_text = (
+        f"{len(years)} 个（{years[-1]}–{years[0]}）"
+        if len(years) > 1
+        else f"{len(years)} 个（{years[0]}）"
+        if years
+        else "0"
+    )
     latest_year = years[0] if years else None
     latest_records = catalog.by_year(latest_year) if latest_year is not None else []
     received = figures.sums(latest_records)["received"] if latest_records else None
     failed: dict[str, set[str]] = {}
     for record in catalog.records:
         for finding in catalog.findings_of(record["id"]):
-            if finding.get("status", "fail") == "fail" and finding.get("level") in ("error", "warning"):
+            if finding.get("status", "fail") == "fail" and finding.get("level") in (
+                "error",
+                "warning",
+            ):
                 failed.setdefault(str(finding.get("rule")), set()).add(record["id"])
     problems = sorted(failed.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:PROBLEM_COUNT]
     body = env.get_template("home.md.j2").render(
@@ -62,12 +75,20 @@ def render_home(env: jinja2.Environment, writer: ContentWriter, catalog: Catalog
         latest_year=latest_year,
         latest_received=received,
         latest_received_missing=len(figures.sums(latest_records)["received_missing"])
-        if latest_records else 0,
-        latest=[_report_item(catalog, r, pages.HOME)
-                for r in catalog.latest_reports(LATEST_COUNT)],
-        problems=[{"rule": rule, "reports": len(ids), "title": rule_titles.get(rule),
-                   "href": pages.href(pages.HOME, pages.rule_page(rule)) if rule in rule_titles
-                   else None} for rule, ids in problems],
+        if latest_records
+        else 0,
+        latest=[_report_item(catalog, r, pages.HOME) for r in catalog.latest_reports(LATEST_COUNT)],
+        problems=[
+            {
+                "rule": rule,
+                "reports": len(ids),
+                "title": rule_titles.get(rule),
+                "href": pages.href(pages.HOME, pages.rule_page(rule))
+                if rule in rule_titles
+                else None,
+            }
+            for rule, ids in problems
+        ],
         year_links=[(y, pages.href(pages.HOME, pages.year_page(y))) for y in years],
         reports_feed=pages.href(pages.HOME, pages.REPORTS_FEED),
         errors_feed=pages.href(pages.HOME, pages.ERRORS_FEED),
@@ -78,54 +99,86 @@ def render_home(env: jinja2.Environment, writer: ContentWriter, catalog: Catalog
 def render_agencies(env: jinja2.Environment, writer: ContentWriter, catalog: Catalog) -> None:
     items = []
     for agency in catalog.agencies:
-        items.append({
-            "letter": initial_letter(agency.name),
-            "name": agency.name,
-            "href": pages.href(pages.AGENCIES, pages.agency_page(agency.slug)),
-            "years": [{"year": r["year"],
-                       "href": pages.href(pages.AGENCIES, pages.report_page(r["id"]))}
-                      for r in agency.records],
-        })
+        items.append(
+            {
+                "letter": initial_letter(agency.name),
+                "name": agency.name,
+                "href": pages.href(pages.AGENCIES, pages.agency_page(agency.slug)),
+                "years": [
+                    {
+                        "year": r["year"],
+                        "href": pages.href(pages.AGENCIES, pages.report_page(r["id"])),
+                    }
+                    for r in agency.records
+                ],
+            }
+        )
     # catalog.agencies is in pinyin order, so a stable sort by letter keeps it within a letter.
-    items.sort(key=lambda item: ("~" if item["letter"] == "#" else item["letter"]))
+    items.sort(key=lambda item: "~" if item["letter"] == "#" else item["letter"])
     groups = [(letter, list(group)) for letter, group in groupby(items, lambda i: i["letter"])]
     body = env.get_template("agencies.md.j2").render(count=len(items), groups=groups)
     writer.add(pages.AGENCIES, pages.page_text(body))
 
 
-def render_regions(env: jinja2.Environment, writer: ContentWriter, catalog: Catalog,
-                   nodes: Sequence[Any] = ()) -> None:
+def render_regions(
+    env: jinja2.Environment, writer: ContentWriter, catalog: Catalog, nodes: Sequence[Any] = ()
+) -> None:
     tree: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for agency in catalog.agencies:
         path = agency.region_path()
         province = path[0] if path else UNKNOWN_REGION
         city = path[1] if len(path) > 1 else ""
-        tree.setdefault(province, {}).setdefault(city, []).append({
-            "name": agency.name,
-            "county": path[2] if len(path) > 2 else "",
-            "href": pages.href(pages.REGIONS, pages.agency_page(agency.slug)),
-            "years": [r["year"] for r in agency.records],
-        })
+        tree.setdefault(province, {}).setdefault(city, []).append(
+            {
+                "name": agency.name,
+                "county": path[2] if len(path) > 2 else "",
+                "href": pages.href(pages.REGIONS, pages.agency_page(agency.slug)),
+                "years": [r["year"] for r in agency.records],
+            }
+        )
     provinces = sorted(tree, key=lambda p: (p == UNKNOWN_REGION, pinyin_key(p)))
     ordered = []
     for province in provinces:
         cities = sorted(tree[province], key=lambda c: (c != "", pinyin_key(c)))
-        ordered.append((province, [(
-            city,
-            sorted(tree[province][city], key=lambda i: pinyin_key(i["county"]) + pinyin_key(i["name"])),
-        ) for city in cities]))
-    region_links = [{"indent": Markup("    " * (len(n.names) - 1)), "name": n.name,
-                     "href": pages.href(pages.REGIONS, n.path), "count": len(n.all_agencies)}
-                    for n in nodes]
-    body = env.get_template("regions.md.j2").render(tree=ordered, unknown_region=UNKNOWN_REGION,
-                                                    region_links=region_links)
+        ordered.append(
+            (
+                province,
+                [
+                    (
+                        city,
+                        sorted(
+                            tree[province][city],
+                            key=lambda i: pinyin_key(i["county"]) + pinyin_key(i["name"]),
+                        ),
+                    )
+                    for city in cities
+                ],
+            )
+        )
+    region_links = [
+        {
+            "indent": Markup("    " * (len(n.names) - 1)),
+            "name": n.name,
+            "href": pages.href(pages.REGIONS, n.path),
+            "count": len(n.all_agencies),
+        }
+        for n in nodes
+    ]
+    body = env.get_template("regions.md.j2").render(
+        tree=ordered, unknown_region=UNKNOWN_REGION, region_links=region_links
+    )
     writer.add(pages.REGIONS, pages.page_text(body))
 
 
 def render_years(env: jinja2.Environment, writer: ContentWriter, catalog: Catalog) -> None:
-    groups = [(year, [_report_item(catalog, r, pages.YEARS) for r in catalog.by_year(year)],
-               pages.href(pages.YEARS, pages.year_page(year)))
-              for year in catalog.years]
+    groups = [
+        (
+            year,
+            [_report_item(catalog, r, pages.YEARS) for r in catalog.by_year(year)],
+            pages.href(pages.YEARS, pages.year_page(year)),
+        )
+        for year in catalog.years
+    ]
     body = env.get_template("years.md.j2").render(groups=groups)
     writer.add(pages.YEARS, pages.page_text(body))
     for year in catalog.years:
@@ -138,6 +191,7 @@ def _share_text(share: float) -> str:
 
 def year_rankings(records: Sequence[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     """Most requests, highest share granted (>= SMALL_SAMPLE requests only), most corrections."""
+
     def key(record: dict[str, Any]) -> tuple:
         return (*pinyin_key(agency_name(record)), record["id"])
 
@@ -145,8 +199,11 @@ def year_rankings(records: Sequence[dict[str, Any]]) -> dict[str, list[dict[str,
     most = sorted((x for x in received if x[0] is not None), key=lambda x: (-x[0], key(x[1])))
     shares = []
     for r in records:
-        total, granted, handled = (request_total(r, "received"), request_total(r, "granted"),
-                                   request_total(r, "handled_total"))
+        total, granted, handled = (
+            request_total(r, "received"),
+            request_total(r, "granted"),
+            request_total(r, "handled_total"),
+        )
         if total is None or total < SMALL_SAMPLE or granted is None or not handled:
             continue
         shares.append((granted / handled, r, granted, handled))
@@ -156,13 +213,17 @@ def year_rankings(records: Sequence[dict[str, Any]]) -> dict[str, list[dict[str,
     return {
         "most": [{"record": r, "value": v} for v, r in most[:RANK_COUNT]],
         # Our own ASCII number text: trusted (escape_md would turn "30." into a list guard).
-        "share": [{"record": r, "value": Markup(_share_text(v)), "granted": g, "handled": h}
-                  for v, r, g, h in shares[:RANK_COUNT]],
+        "share": [
+            {"record": r, "value": Markup(_share_text(v)), "granted": g, "handled": h}
+            for v, r, g, h in shares[:RANK_COUNT]
+        ],
         "corrections": [{"record": r, "value": v} for v, r in corrections[:RANK_COUNT]],
     }
 
 
-def render_year(env: jinja2.Environment, writer: ContentWriter, catalog: Catalog, year: int) -> None:
+def render_year(
+    env: jinja2.Environment, writer: ContentWriter, catalog: Catalog, year: int
+) -> None:
     page = pages.year_page(year)
     records = catalog.by_year(year)
     items = [_report_item(catalog, r, page) for r in records]
@@ -172,23 +233,40 @@ def render_year(env: jinja2.Environment, writer: ContentWriter, catalog: Catalog
         item["received"] = received
     totals = figures.sums(records)
     outcomes = figures.outcome_totals(records)
-    chart = charts.bar_chart([("办理结果", [o["total"] for o in outcomes])],
-                             [o["label"] for o in outcomes], f"{year}年各类办理结果合计")
+    chart = charts.bar_chart(
+        [("办理结果", [o["total"] for o in outcomes])],
+        [o["label"] for o in outcomes],
+        f"{year}年各类办理结果合计",
+    )
     ranks = year_rankings(records)
     hrefs = {r["id"]: pages.href(page, pages.report_page(r["id"])) for r in records}
     names = {r["id"]: agency_name(r) for r in records}
     body = env.get_template("year.md.j2").render(
-        year=year, items=items, totals=totals, sum_items=figures.SUM_ITEMS, outcomes=outcomes,
-        chart=chart, ranks=ranks, hrefs=hrefs, names=names, small_sample=SMALL_SAMPLE,
+        year=year,
+        items=items,
+        totals=totals,
+        sum_items=figures.SUM_ITEMS,
+        outcomes=outcomes,
+        chart=chart,
+        ranks=ranks,
+        hrefs=hrefs,
+        names=names,
+        small_sample=SMALL_SAMPLE,
         years_href=pages.href(page, pages.YEARS),
         group_total=group_total,
     )
     writer.add(page, pages.page_text(body, title=f"{year}年"))
 
 
-def render_unreadable(env: jinja2.Environment, writer: ContentWriter,
-                      failures: Sequence[dict[str, Any]]) -> None:
-    ordered = sorted(({"file": f.get("file"), "format": f.get("format"), "reason": f.get("reason")}
-                      for f in failures), key=lambda f: (str(f["file"]), str(f["reason"])))
+def render_unreadable(
+    env: jinja2.Environment, writer: ContentWriter, failures: Sequence[dict[str, Any]]
+) -> None:
+    ordered = sorted(
+        (
+            {"file": f.get("file"), "format": f.get("format"), "reason": f.get("reason")}
+            for f in failures
+        ),
+        key=lambda f: (str(f["file"]), str(f["reason"])),
+    )
     body = env.get_template("unreadable.md.j2").render(failures=ordered)
     writer.add(pages.UNREADABLE, pages.page_text(body))

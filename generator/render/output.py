@@ -35,7 +35,9 @@ RULE_ID = re.compile(r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$")
 def validate_record_id(record_id: object) -> str:
     """The record id if it is `<ascii-slug>/<year>`; anything else (e.g. `../x/2021`) is an error."""
     if not isinstance(record_id, str) or not RECORD_ID.match(record_id):
-        raise NianbaoError(f"record id {record_id!r} is not '<ascii-slug>/<year>'; cannot render it")
+        raise NianbaoError(
+            f"record id {record_id!r} is not '<ascii-slug>/<year>'; cannot render it"
+        )
     return record_id
 
 

@@ -75,7 +75,7 @@ def build_tree(catalog: Catalog) -> list[Node]:
         names = agency_region_names(agency)
         level, parent_dir, node = roots, "regions", None
         for depth in range(len(names)):
-            node = child(level, parent_dir, names[:depth + 1])
+            node = child(level, parent_dir, names[: depth + 1])
             node.all_agencies.append(agency)
             level, parent_dir = node.children, node.path.rsplit("/", 1)[0]
         assert node is not None
@@ -105,14 +105,21 @@ def _year_rows(node: Node) -> list[dict[str, Any]]:
         missing = []
         for key, label, _get in figures.SUM_ITEMS:
             for record in totals[f"{key}_missing"]:
-                missing.append({"label": label, "name": agency_name(record),
-                                "year": record["year"], "id": record["id"]})
+                missing.append(
+                    {
+                        "label": label,
+                        "name": agency_name(record),
+                        "year": record["year"],
+                        "id": record["id"],
+                    }
+                )
         rows.append({"year": year, "reports": len(records), "totals": totals, "missing": missing})
     return rows
 
 
-def render_regions(env: jinja2.Environment, writer: ContentWriter, catalog: Catalog,
-                   roots: list[Node]) -> None:
+def render_regions(
+    env: jinja2.Environment, writer: ContentWriter, catalog: Catalog, roots: list[Node]
+) -> None:
     for node in walk(roots):
         page = node.path
         rows = _year_rows(node)
@@ -122,9 +129,13 @@ def render_regions(env: jinja2.Environment, writer: ContentWriter, catalog: Cata
             span = list(range(chart_years[0], chart_years[-1] + 1))
             by_year = {r["year"]: r["totals"] for r in rows}
             chart = charts.line_chart(
-                [(label, [by_year[y][key] if y in by_year else None for y in span])
-                 for key, label, _g in figures.SUM_ITEMS[:3]],
-                span, f"{node.name}：各年度申请数量合计")
+                [
+                    (label, [by_year[y][key] if y in by_year else None for y in span])
+                    for key, label, _g in figures.SUM_ITEMS[:3]
+                ],
+                span,
+                f"{node.name}：各年度申请数量合计",
+            )
         crumbs = []
         for depth in range(1, len(node.names)):
             ancestor = _find(roots, node.names[:depth])
@@ -132,25 +143,40 @@ def render_regions(env: jinja2.Environment, writer: ContentWriter, catalog: Cata
         agencies = []
         for agency in sorted(node.all_agencies, key=lambda a: (*pinyin_key(a.name), a.slug)):
             latest = agency.latest
-            sources = {str((r.get("agency") or {}).get("region_source") or "") for r in agency.records}
-            agencies.append({
-                "name": agency.name,
-                "href": pages.href(page, pages.agency_page(agency.slug)),
-                "place": " / ".join(agency_region_names(agency)[len(node.names):]),
-                "years": [r["year"] for r in agency.records],
-                "latest": latest,
-                "latest_href": pages.href(page, pages.report_page(latest["id"])),
-                "counts": catalog.counts_of(latest["id"]),
-                "source": "、".join(SOURCE_TEXT.get(s, "未知") for s in sorted(sources) if s) or "未知",
-            })
+            sources = {
+                str((r.get("agency") or {}).get("region_source") or "") for r in agency.records
+            }
+            agencies.append(
+                {
+                    "name": agency.name,
+                    "href": pages.href(page, pages.agency_page(agency.slug)),
+                    "place": " / ".join(agency_region_names(agency)[len(node.names) :]),
+                    "years": [r["year"] for r in agency.records],
+                    "latest": latest,
+                    "latest_href": pages.href(page, pages.report_page(latest["id"])),
+                    "counts": catalog.counts_of(latest["id"]),
+                    "source": "、".join(SOURCE_TEXT.get(s, "未知") for s in sorted(sources) if s)
+                    or "未知",
+                }
+            )
         body = env.get_template("region.md.j2").render(
-            node=node, level=LEVEL_NAMES[len(node.names) - 1] if node.names != (UNKNOWN_REGION,)
-            else "", crumbs=crumbs, regions_href=pages.href(page, pages.REGIONS),
-            children=[{"name": c.name, "href": pages.href(page, c.path),
-                       "count": len(c.all_agencies)} for c in _sorted(node.children)],
-            rows=rows, items=figures.SUM_ITEMS, chart=chart, agencies=agencies,
-            report_href={r["id"]: pages.href(page, pages.report_page(r["id"]))
-                         for a in node.all_agencies for r in a.records},
+            node=node,
+            level=LEVEL_NAMES[len(node.names) - 1] if node.names != (UNKNOWN_REGION,) else "",
+            crumbs=crumbs,
+            regions_href=pages.href(page, pages.REGIONS),
+            children=[
+                {"name": c.name, "href": pages.href(page, c.path), "count": len(c.all_agencies)}
+                for c in _sorted(node.children)
+            ],
+            rows=rows,
+            items=figures.SUM_ITEMS,
+            chart=chart,
+            agencies=agencies,
+            report_href={
+                r["id"]: pages.href(page, pages.report_page(r["id"]))
+                for a in node.all_agencies
+                for r in a.records
+            },
         )
         writer.add(page, pages.page_text(body, title=" / ".join(node.names)))
 

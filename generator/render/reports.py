@@ -36,8 +36,13 @@ EDITION_TEXT = {
     "2019": "2019 版（国办公开办函〔2019〕60号《中华人民共和国政府信息公开工作年度报告格式（试行）》）",
     "2021": "2021 版（国办公开办函〔2021〕30号《中华人民共和国政府信息公开工作年度报告格式》）",
 }
-CONTACT_LABELS = (("address", "地址"), ("postcode", "邮编"), ("phone", "电话"),
-                  ("email", "邮箱"), ("website", "网站"))
+CONTACT_LABELS = (
+    ("address", "地址"),
+    ("postcode", "邮编"),
+    ("phone", "电话"),
+    ("email", "邮箱"),
+    ("website", "网站"),
+)
 # Source files are served from the portal's own origin: only formats a browser will not run
 # as a page keep their extension; anything else (html, md, ...) is published as text.
 SOURCE_EXTENSIONS = {"txt", "pdf", "docx", "doc", "wps", "xls", "xlsx", "odt", "rtf"}
@@ -69,8 +74,11 @@ def source_suffix(source: Path) -> str:
 
 
 def _region_text(region: dict[str, Any] | None) -> str | None:
-    names = [str(region[k]) for k in ("province", "city", "county", "township")
-             if region and region.get(k)]
+    names = [
+        str(region[k])
+        for k in ("province", "city", "county", "township")
+        if region and region.get(k)
+    ]
     return " / ".join(names) or None
 
 
@@ -81,8 +89,9 @@ def _period_text(period: dict[str, Any] | None) -> str | None:
 
 
 def _contact_text(contact: dict[str, Any] | None) -> str | None:
-    parts = [f"{label}：{contact[key]}" for key, label in CONTACT_LABELS
-             if contact and contact.get(key)]
+    parts = [
+        f"{label}：{contact[key]}" for key, label in CONTACT_LABELS if contact and contact.get(key)
+    ]
     return "；".join(parts) or None
 
 
@@ -91,8 +100,13 @@ def _normalise(items: Sequence[dict[str, Any]], keys: Sequence[str]) -> list[dic
     return [{**dict.fromkeys(keys), **item} for item in items]
 
 
-def add_report_files(writer: ContentWriter, record: dict[str, Any], source: Path | None,
-                     suffix: str | None, yaml_text: str) -> None:
+def add_report_files(
+    writer: ContentWriter,
+    record: dict[str, Any],
+    source: Path | None,
+    suffix: str | None,
+    yaml_text: str,
+) -> None:
     """The published copy of the source file (read afresh every build) and the record's YAML."""
     rid = record["id"]
     if source is not None and suffix is not None:
@@ -100,8 +114,13 @@ def add_report_files(writer: ContentWriter, record: dict[str, Any], source: Path
     writer.add(f"reports/{rid}.yml", yaml_text)
 
 
-def report_page_text(env: jinja2.Environment, catalog: Catalog, record: dict[str, Any],
-                     suffix: str | None, rule_titles: dict[str, str]) -> str:
+def report_page_text(
+    env: jinja2.Environment,
+    catalog: Catalog,
+    record: dict[str, Any],
+    suffix: str | None,
+    rule_titles: dict[str, str],
+) -> str:
     """The report page. It depends on the record, its findings, the source's published suffix
     and the rule titles only (generator/render/memo.py keys its cache on exactly these)."""
     rid = record["id"]
@@ -113,18 +132,23 @@ def report_page_text(env: jinja2.Environment, catalog: Catalog, record: dict[str
         source_href = Markup(f"{year_name}{suffix}")
         source_name = f"原始文件（{suffix.lstrip('.')}）"
     cell_anchors = tables.anchors(record)
-    findings = _normalise(catalog.findings_of(rid), ("rule", "level", "message", "where", "line",
-                                                     "status"))
+    findings = _normalise(
+        catalog.findings_of(rid), ("rule", "level", "message", "where", "line", "status")
+    )
     for finding in findings:
         # Link a finding to its cell only through the page's own (trusted, ASCII) anchors.
         anchor = str(finding["where"] or "").replace(".", "-")
         finding["anchor"] = Markup(anchor) if anchor in cell_anchors else None
-    warnings = _normalise((record.get("parse") or {}).get("warnings") or [],
-                          ("code", "message", "line", "where", "text"))
+    warnings = _normalise(
+        (record.get("parse") or {}).get("warnings") or [],
+        ("code", "message", "line", "where", "text"),
+    )
     name = agency_name(record)
     edition = record.get("edition")
-    corrections = _normalise([c for c in record.get("corrections") or [] if isinstance(c, dict)],
-                             ("path", "original", "value", "reason", "by", "date"))
+    corrections = _normalise(
+        [c for c in record.get("corrections") or [] if isinstance(c, dict)],
+        ("path", "original", "value", "reason", "by", "date"),
+    )
     for correction in corrections:
         anchor = str(correction["path"] or "").replace(".", "-")
         correction["anchor"] = Markup(anchor) if anchor in cell_anchors else None
@@ -132,18 +156,27 @@ def report_page_text(env: jinja2.Environment, catalog: Catalog, record: dict[str
     for version in record.get("previous_versions") or []:
         if not isinstance(version, dict):
             continue
-        item = _normalise([version], ("file", "sha256", "published", "table_changes",
-                                      "text_diff"))[0]
+        item = _normalise([version], ("file", "sha256", "published", "table_changes", "text_diff"))[
+            0
+        ]
         item["table_changes"] = _normalise(
-            [c for c in item["table_changes"] or [] if isinstance(c, dict)], ("where", "old", "new"))
+            [c for c in item["table_changes"] or [] if isinstance(c, dict)], ("where", "old", "new")
+        )
         versions.append(item)
     region_names = list(((record.get("agency") or {}).get("region") or {}).values())
-    terms = search_terms([
-        record.get("title"), name, *region_names, *SECTION_TITLES.values(),
-        *(label for _, label in spec.request_rows(edition)),
-        *(label for _, label, _ in spec.proactive_rows(edition)),
-        *(label for _, label in spec.APPEAL_GROUPS), "依申请公开",
-    ], text="".join(v for v in (record.get("sections") or {}).values() if v))
+    terms = search_terms(
+        [
+            record.get("title"),
+            name,
+            *region_names,
+            *SECTION_TITLES.values(),
+            *(label for _, label in spec.request_rows(edition)),
+            *(label for _, label, _ in spec.proactive_rows(edition)),
+            *(label for _, label in spec.APPEAL_GROUPS),
+            "依申请公开",
+        ],
+        text="".join(v for v in (record.get("sections") or {}).values() if v),
+    )
     body = env.get_template("report.md.j2").render(
         search_terms=terms,
         r=record,
@@ -188,39 +221,63 @@ def _agency_charts(catalog: Catalog, agency: Agency) -> dict[str, Any]:
     editions = [by_year[y].get("edition") if y in by_year else None for y in years]
     known = [e for e in editions if e]
     changed = len(set(known)) > 1
-    change_year = next((years[i] for i in range(1, len(years))
-                        if editions[i] and known and editions[i] != known[0]), None)
+    change_year = next(
+        (
+            years[i]
+            for i in range(1, len(years))
+            if editions[i] and known and editions[i] != known[0]
+        ),
+        None,
+    )
     name = agency.name
     requests_chart = charts.line_chart(
-        [(label, column(get)) for label, get in figures.MAIN_SERIES], years,
-        f"{name}：申请数量（第三部分总计列）")
+        [(label, column(get)) for label, get in figures.MAIN_SERIES],
+        years,
+        f"{name}：申请数量（第三部分总计列）",
+    )
     appeals_chart = charts.line_chart(
-        [(label, column(get)) for label, get in figures.APPEAL_SERIES], years,
-        f"{name}：行政复议、行政诉讼（第四部分）")
+        [(label, column(get)) for label, get in figures.APPEAL_SERIES],
+        years,
+        f"{name}：行政复议、行政诉讼（第四部分）",
+    )
     proactive_chart = charts.line_chart(
-        [(label, column(get)) for label, get in figures.PROACTIVE_SERIES], years,
-        f"{name}：主动公开（第二部分）", segments=editions,
-        note="两版格式的行和列不同，按格式分段绘制" if changed else None)
+        [(label, column(get)) for label, get in figures.PROACTIVE_SERIES],
+        years,
+        f"{name}：主动公开（第二部分）",
+        segments=editions,
+        note="两版格式的行和列不同，按格式分段绘制" if changed else None,
+    )
     report_years = sorted(by_year)
     levels = (("error", "错误"), ("warning", "警告"), ("info", "提示"))
-    compliance_rows = [{"year": y, "href": Markup(f"{y}.md"),
-                        "counts": catalog.counts_of(by_year[y]["id"])} for y in reversed(report_years)]
+    compliance_rows = [
+        {"year": y, "href": Markup(f"{y}.md"), "counts": catalog.counts_of(by_year[y]["id"])}
+        for y in reversed(report_years)
+    ]
     compliance_chart = Markup("")
     if len(report_years) > 1:
         compliance_chart = charts.bar_chart(
-            [(label, [catalog.counts_of(by_year[y]["id"])[level] for y in report_years])
-             for level, label in levels],
-            report_years, f"{name}：各年度合规检查发现（按级别）")
+            [
+                (label, [catalog.counts_of(by_year[y]["id"])[level] for y in report_years])
+                for level, label in levels
+            ],
+            report_years,
+            f"{name}：各年度合规检查发现（按级别）",
+        )
     elif report_years:
         year = report_years[0]
         counts = catalog.counts_of(by_year[year]["id"])
         compliance_chart = charts.bar_chart(
             [("发现条数", [counts[level] for level, _label in levels])],
-            [label for _level, label in levels], f"{name}：{year}年合规检查发现（按级别）")
+            [label for _level, label in levels],
+            f"{name}：{year}年合规检查发现（按级别）",
+        )
     return {
-        "requests_chart": requests_chart, "appeals_chart": appeals_chart,
-        "proactive_chart": proactive_chart, "compliance_chart": compliance_chart,
-        "compliance_rows": compliance_rows, "edition_changed": changed,
+        "requests_chart": requests_chart,
+        "appeals_chart": appeals_chart,
+        "proactive_chart": proactive_chart,
+        "compliance_chart": compliance_chart,
+        "compliance_rows": compliance_rows,
+        "edition_changed": changed,
         "change_year": change_year,
         "missing_years": [y for y in years if y not in by_year],
     }
@@ -230,12 +287,18 @@ def agency_page_text(env: jinja2.Environment, catalog: Catalog, agency: Agency) 
     """The agency page. It depends on the agency's records and their findings only
     (generator/render/memo.py keys its cache on exactly these)."""
     figures_ = [(label, [fn(r) for r in agency.records]) for label, fn in KEY_FIGURES]
-    figures_.append(("合规检查：错误", [catalog.counts_of(r["id"])["error"] for r in agency.records]))
-    figures_.append(("合规检查：警告", [catalog.counts_of(r["id"])["warning"] for r in agency.records]))
+    figures_.append(
+        ("合规检查：错误", [catalog.counts_of(r["id"])["error"] for r in agency.records])
+    )
+    figures_.append(
+        ("合规检查：警告", [catalog.counts_of(r["id"])["warning"] for r in agency.records])
+    )
     page = pages.agency_page(agency.slug)
     body = env.get_template("agency.md.j2").render(
         search_terms=search_terms([agency.name, *agency.region_path()]),
-        agency=agency, figures=figures_, region=_region_text(agency.region),
+        agency=agency,
+        figures=figures_,
+        region=_region_text(agency.region),
         unknown_region=UNKNOWN_REGION,
         feed_href=pages.href(page, pages.agency_feed(agency.slug)),
         csv_href=pages.href(page, pages.agency_csv(agency.slug)),

@@ -86,8 +86,9 @@ def proactive_blocks(record: dict[str, Any]) -> list[Block]:
     blocks = []
     for header, row_ids in PROACTIVE_BLOCKS[edition]:
         fields = labels[row_ids[0]][1]
-        columns = tuple(PRINTED_FIELD_LABELS.get((edition, f), spec.PROACTIVE_FIELD_LABELS[f])
-                        for f in fields)
+        columns = tuple(
+            PRINTED_FIELD_LABELS.get((edition, f), spec.PROACTIVE_FIELD_LABELS[f]) for f in fields
+        )
         rows = []
         for rid in row_ids:
             label, row_fields = labels[rid]
@@ -114,15 +115,20 @@ def request_rows(record: dict[str, Any]) -> list[Row]:
     table = record.get("requests") or {}
     rows_spec = spec.request_rows(edition)
     result_ids = set(spec.result_rows(edition)) | {"handled_total"}
-    group_of = {rid: (gid, glabel, members) for gid, glabel, members in spec.REQUEST_GROUPS
-                for rid in members}
+    group_of = {
+        rid: (gid, glabel, members)
+        for gid, glabel, members in spec.REQUEST_GROUPS
+        for rid in members
+    }
     result_count = sum(1 for rid, _ in rows_spec if rid in result_ids)
     rows: list[Row] = []
     first_result = True
     seen_groups: set[str] = set()
     for rid, label in rows_spec:
-        values = tuple(Value(_cell(table.get(rid), i), anchor("requests", rid, column))
-                       for i, column in enumerate(spec.REQUEST_COLUMNS))
+        values = tuple(
+            Value(_cell(table.get(rid), i), anchor("requests", rid, column))
+            for i, column in enumerate(spec.REQUEST_COLUMNS)
+        )
         labels: list[Label] = []
         if rid not in result_ids:
             labels.append(Label(label, colspan=3))
@@ -157,8 +163,11 @@ def appeal_groups() -> list[tuple[str, str]]:
 
 def appeal_values(record: dict[str, Any]) -> list[Value]:
     table = record.get("appeals") or {}
-    return [Value((table.get(gid) or {}).get(f), anchor("appeals", gid, f))
-            for gid, _label in spec.APPEAL_GROUPS for f in spec.APPEAL_FIELDS]
+    return [
+        Value((table.get(gid) or {}).get(f), anchor("appeals", gid, f))
+        for gid, _label in spec.APPEAL_GROUPS
+        for f in spec.APPEAL_FIELDS
+    ]
 
 
 def anchors(record: dict[str, Any]) -> set[str]:

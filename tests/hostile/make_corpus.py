@@ -40,7 +40,7 @@ CASES = {
     "dup_newer": "福建省/三明市/建宁县/伊家乡/a 更正版.txt",
     "dup_older": "福建省/三明市/建宁县/伊家乡/b 原版.txt",
     "odd_names": "河南省/洛阳市/宜阳县/奇怪 目录 😀 ..x/a..b \"引号\" 'single' 😀.txt",
-    "hostile": "河南省/平顶山市/卫东区/注入 \"测试\" <b>..</b>/卫东区 <script> 😀.txt",
+    "hostile": '河南省/平顶山市/卫东区/注入 "测试" <b>..</b>/卫东区 <script> 😀.txt',
 }
 HUGE_BYTES = 50 * 1024 * 1024
 
@@ -77,7 +77,7 @@ PAYLOAD_LINES = (
 INLINE_PAYLOAD = f"注入{SCRIPT}{IMG}{JS_LINK}{JINJA}{JINJA_TAG} `未闭合 **粗体"
 """Payloads glued into a real narrative sentence and into table header cells."""
 
-ODD_AGENCY = "宜阳县人民政府办公室😀\"引号\"..'"
+ODD_AGENCY = '宜阳县人民政府办公室😀"引号"..\''
 
 
 def text_of(name: str) -> str:
@@ -113,8 +113,11 @@ def hostile_text() -> str:
 
 def no_tables_text() -> str:
     """尖山区 2021 with every table cell removed: narrative only."""
-    kept = [line for line in text_of("jianshan").splitlines()
-            if "\t" not in line and len(line.strip()) >= 4 and not line.strip().isdigit()]
+    kept = [
+        line
+        for line in text_of("jianshan").splitlines()
+        if "\t" not in line and len(line.strip()) >= 4 and not line.strip().isdigit()
+    ]
     return "\n".join(kept) + "\n"
 
 
@@ -149,7 +152,7 @@ def _text_pdf(encrypt: str | None = None) -> bytes:
     for page in range(0, min(len(lines), 120), 40):
         y = 800
         c.setFont("STSong-Light", 9)
-        for line in lines[page:page + 40]:
+        for line in lines[page : page + 40]:
             c.drawString(40, y, line.replace("\t", "  ")[:60])
             y -= 18
         c.showPage()
@@ -239,8 +242,13 @@ def build(out: Path, *, huge: bool = False) -> dict[str, Path]:
 
 def original_of(role: str) -> Path | None:
     """The sample report a corpus file was made from (for comparing parsed values)."""
-    return {"gbk": SAMPLES["yimei"], "hostile": SAMPLES["weidong"], "odd_names": SAMPLES["yiyang"],
-            "dup_older": SAMPLES["yijia"], "no_tables": SAMPLES["jianshan"]}.get(role)
+    return {
+        "gbk": SAMPLES["yimei"],
+        "hostile": SAMPLES["weidong"],
+        "odd_names": SAMPLES["yiyang"],
+        "dup_older": SAMPLES["yijia"],
+        "no_tables": SAMPLES["jianshan"],
+    }.get(role)
 
 
 if __name__ == "__main__":

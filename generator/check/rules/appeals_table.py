@@ -28,13 +28,19 @@ def totals_add_up(record: Record) -> Iterator[Finding]:
         cells = _group(record, group)
         values = [count(cells.get(field)) for field in APPEAL_FIELDS]
         if None in values:
-            missing += [f"{label}·{APPEAL_FIELD_LABELS[f]}"
-                        for f, v in zip(APPEAL_FIELDS, values, strict=True) if v is None]
+            missing += [
+                f"{label}·{APPEAL_FIELD_LABELS[f]}"
+                for f, v in zip(APPEAL_FIELDS, values, strict=True)
+                if v is None
+            ]
             continue
         parts = sum(v for v in values[:-1] if v is not None)
         if parts != values[-1]:
-            yield fail(f"第四部分 {label}：结果维持+结果纠正+其他结果+尚未审结={parts}，"
-                       f"总计={values[-1]}，不相等", f"appeals.{group}.total")
+            yield fail(
+                f"第四部分 {label}：结果维持+结果纠正+其他结果+尚未审结={parts}，"
+                f"总计={values[-1]}，不相等",
+                f"appeals.{group}.total",
+            )
     if missing:
         yield not_assessable(f"第四部分 有空白单元格，总计无法核对：{listing(missing)}", "appeals")
 
@@ -45,8 +51,11 @@ def cells_filled(record: Record) -> Iterator[Finding]:
         return
     for group_where, fields in blank_cells(record, "appeals").items():
         label = GROUP_LABELS[group_where.split(".")[1]]
-        yield fail(f"第四部分 {label}：{len(fields)}个单元格空白"
-                   f"（{describe_blanks(fields, APPEAL_FIELD_LABELS)}）；"
-                   "没有案件请填0", group_where)
+        yield fail(
+            f"第四部分 {label}：{len(fields)}个单元格空白"
+            f"（{describe_blanks(fields, APPEAL_FIELD_LABELS)}）；"
+            "没有案件请填0",
+            group_where,
+        )
     for where, message in sorted(bad_values(record, "appeals").items()):
         yield fail(f"第四部分 {message}", where, level="error")

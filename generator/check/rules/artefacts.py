@@ -15,12 +15,16 @@ def artefacts_removed(record: Record) -> Iterator[Finding]:
     """PR-01: one info finding for removed debris, one for non-standard labels read as standard."""
     debris = parse_warnings(record, "debris-removed")
     if debris:
-        yield fail(f"已清除{len(debris)}处转换残留：{_texts(debris)}；请在原文中删除", None,
-                   line=min((w["line"] for w in debris if isinstance(w.get("line"), int)),
-                            default=None))
+        yield fail(
+            f"已清除{len(debris)}处转换残留：{_texts(debris)}；请在原文中删除",
+            None,
+            line=min((w["line"] for w in debris if isinstance(w.get("line"), int)), default=None),
+        )
     variants = parse_warnings(record, "label-variant")
     if variants:
-        yield fail(f"{len(variants)}个非标准标签已按标准标签读取：{_texts(variants)}；"
-                   "建议使用统一格式的原文标签", None,
-                   line=min((w["line"] for w in variants if isinstance(w.get("line"), int)),
-                            default=None))
+        yield fail(
+            f"{len(variants)}个非标准标签已按标准标签读取：{_texts(variants)}；"
+            "建议使用统一格式的原文标签",
+            None,
+            line=min((w["line"] for w in variants if isinstance(w.get("line"), int)), default=None),
+        )

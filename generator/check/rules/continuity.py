@@ -36,7 +36,9 @@ def previous_year_pairs(group: Sequence[Record]) -> Iterator[tuple[Record, Recor
 
 
 def _carry_over(record: Record, previous: Record) -> Iterator[Finding]:
-    if not isinstance(record.get("requests"), dict) or not isinstance(previous.get("requests"), dict):
+    if not isinstance(record.get("requests"), dict) or not isinstance(
+        previous.get("requests"), dict
+    ):
         return
     before = year_of(previous)
     missing: list[str] = []
@@ -47,11 +49,16 @@ def _carry_over(record: Record, previous: Record) -> Iterator[Finding]:
             missing.append(f"{column_label(i)}列")
             continue
         if now != then:
-            yield fail(f"第三部分 {column_label(i)}列：本年“二、上年结转”={now}，与{before}年报告"
-                       f"“四、结转下年度继续办理”={then}不一致", f"requests.carried_over.{column}")
+            yield fail(
+                f"第三部分 {column_label(i)}列：本年“二、上年结转”={now}，与{before}年报告"
+                f"“四、结转下年度继续办理”={then}不一致",
+                f"requests.carried_over.{column}",
+            )
     if missing:
-        yield not_assessable(f"第三部分 与{before}年报告的结转数有空白单元格，无法核对：{listing(missing)}",
-                             "requests.carried_over")
+        yield not_assessable(
+            f"第三部分 与{before}年报告的结转数有空白单元格，无法核对：{listing(missing)}",
+            "requests.carried_over",
+        )
 
 
 def _in_force(record: Record, previous: Record) -> Iterator[Finding]:
@@ -61,15 +68,20 @@ def _in_force(record: Record, previous: Record) -> Iterator[Finding]:
     for row in ("rules", "normative_docs"):
         now = (record.get("proactive") or {}).get(row) or {}
         then = (previous.get("proactive") or {}).get(row) or {}
-        issued, repealed, in_force = (number(now.get(f)) for f in ("issued", "repealed", "in_force"))
+        issued, repealed, in_force = (
+            number(now.get(f)) for f in ("issued", "repealed", "in_force")
+        )
         before = number(then.get("in_force"))
         if None in (issued, repealed, in_force, before):
             continue
         expected = before + issued - repealed  # type: ignore[operator]
         if expected != in_force:
-            yield fail(f"第二部分“{proactive_row_label(row, '2021')}”现行有效件数{in_force}，按上年"
-                       f"{before} + 本年制发{issued} − 本年废止{repealed}应为{expected}，请核对",
-                       f"proactive.{row}.in_force", level="info")
+            yield fail(
+                f"第二部分“{proactive_row_label(row, '2021')}”现行有效件数{in_force}，按上年"
+                f"{before} + 本年制发{issued} − 本年废止{repealed}应为{expected}，请核对",
+                f"proactive.{row}.in_force",
+                level="info",
+            )
 
 
 def carried_over_matches_previous(group: Sequence[Record]) -> Iterator[tuple[Record, Finding]]:

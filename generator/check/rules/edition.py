@@ -35,13 +35,16 @@ def edition_matches_year(record: Record) -> Iterator[Finding]:
         yield not_assessable("报告年度未知，无法核对表格版本", "year")
         return
     if edition not in EDITION_NAMES:
-        yield not_assessable("未能识别表格版本（未找到版本特征），无法核对是否按年度选用格式",
-                             "edition")
+        yield not_assessable(
+            "未能识别表格版本（未找到版本特征），无法核对是否按年度选用格式", "edition"
+        )
         return
     expected = "2019" if year <= LAST_2019_YEAR else "2021"
     if edition != expected:
-        yield fail(f"{year}年度报告应使用{EDITION_NAMES[expected]}，"
-                   f"实际使用{EDITION_NAMES[edition]}", "edition")
+        yield fail(
+            f"{year}年度报告应使用{EDITION_NAMES[expected]}，实际使用{EDITION_NAMES[edition]}",
+            "edition",
+        )
 
 
 def no_hybrid(record: Record) -> Iterator[Finding]:
@@ -50,13 +53,17 @@ def no_hybrid(record: Record) -> Iterator[Finding]:
     old, new = fingerprint.get("2019") or [], fingerprint.get("2021") or []
     warnings = parse_warnings(record, "mixed-edition")
     if old and new:
-        yield fail(f"表格混用两版格式：2019年版特征“{'、'.join(map(str, old))}”与"
-                   f"2021年版特征“{'、'.join(map(str, new))}”同时出现，请统一使用一版格式",
-                   warnings[0].get("where") if warnings else None)
+        yield fail(
+            f"表格混用两版格式：2019年版特征“{'、'.join(map(str, old))}”与"
+            f"2021年版特征“{'、'.join(map(str, new))}”同时出现，请统一使用一版格式",
+            warnings[0].get("where") if warnings else None,
+        )
     elif warnings:
         text = warnings[0].get("message") or warnings[0].get("text") or ""
-        yield fail(f"表格混用两版格式{('：' + text) if text else ''}，请统一使用一版格式",
-                   warnings[0].get("where"))
+        yield fail(
+            f"表格混用两版格式{('：' + text) if text else ''}，请统一使用一版格式",
+            warnings[0].get("where"),
+        )
 
 
 def rows_match_edition(record: Record) -> Iterator[Finding]:
@@ -74,8 +81,11 @@ def rows_match_edition(record: Record) -> Iterator[Finding]:
         label = warning.get("text") or where
         yield fail(f"缺少{name}规定的行：{label}", where or None)
     for warning in parse_warnings(record, "extra-row"):
-        yield fail(f"多出{name}没有的行“{warning.get('text') or ''}”，请删除或并入标准行",
-                   warning.get("where"), level="warning")
+        yield fail(
+            f"多出{name}没有的行“{warning.get('text') or ''}”，请删除或并入标准行",
+            warning.get("where"),
+            level="warning",
+        )
 
     requests = record.get("requests")
     if isinstance(requests, dict):
@@ -95,5 +105,6 @@ def rows_match_edition(record: Record) -> Iterator[Finding]:
         for row in proactive:
             if row not in expected:
                 label = foreign.get(row, proactive_row_label(row, edition))
-                yield fail(f"第二部分表格有{name}没有的行“{label}”", f"proactive.{row}",
-                           level="warning")
+                yield fail(
+                    f"第二部分表格有{name}没有的行“{label}”", f"proactive.{row}", level="warning"
+                )

@@ -49,14 +49,20 @@ def published_on_time(record: Record) -> Iterator[Finding]:
         yield not_assessable("报告年度或机关类型未知，无法核对公布时限", "published")
         return
     if kind == TOWNSHIP:
-        yield not_assessable(f"乡镇/街道年报无全国统一公布时限（《条例》第四十九条只规定县级以上），"
-                             f"落款日期 {published.isoformat()}，请对照本地规定", "published")
+        yield not_assessable(
+            f"乡镇/街道年报无全国统一公布时限（《条例》第四十九条只规定县级以上），"
+            f"落款日期 {published.isoformat()}，请对照本地规定",
+            "published",
+        )
         return
     month, day = DEADLINES[kind]
     deadline = dt.date(year + 1, month, day)
     if published > deadline:
-        yield fail(f"发布/落款日期 {published.isoformat()} 晚于{TYPE_LABELS[kind]}年报的法定时限 "
-                   f"{deadline.isoformat()}（《条例》第四十九条）", "published")
+        yield fail(
+            f"发布/落款日期 {published.isoformat()} 晚于{TYPE_LABELS[kind]}年报的法定时限 "
+            f"{deadline.isoformat()}（《条例》第四十九条）",
+            "published",
+        )
 
 
 def years_consistent(record: Record) -> Iterator[Finding]:
@@ -75,38 +81,50 @@ def years_consistent(record: Record) -> Iterator[Finding]:
     for key, name in (("start", "起始"), ("end", "截止")):
         date = as_date(period.get(key))
         if date is not None and date.year != year:
-            yield fail(f"统计期限{name}日期 {date.isoformat()} 不在报告年度 {year} 内", f"period.{key}")
+            yield fail(
+                f"统计期限{name}日期 {date.isoformat()} 不在报告年度 {year} 内", f"period.{key}"
+            )
     published = as_date(record.get("published"))
     if published is not None and published.year <= year:
-        yield fail(f"发布/落款日期 {published.isoformat()} 早于{year}年度结束，"
-                   f"年报应在{year + 1}年发布，请核对报告年度或日期", "published")
+        yield fail(
+            f"发布/落款日期 {published.isoformat()} 早于{year}年度结束，"
+            f"年报应在{year + 1}年发布，请核对报告年度或日期",
+            "published",
+        )
 
 
 def period_and_contact(record: Record) -> Iterator[Finding]:
     """MD-03."""
     period = record.get("period")
     if not (isinstance(period, dict) and any(period.values())):
-        yield fail("引言未说明统计期限（如“本报告所列数据的统计期限自1月1日起至12月31日止”）",
-                   "period")
+        yield fail(
+            "引言未说明统计期限（如“本报告所列数据的统计期限自1月1日起至12月31日止”）", "period"
+        )
     contact = record.get("contact")
     if not (isinstance(contact, dict) and any(contact.values())):
-        yield fail("未提供联系方式（地址、邮编、电话、电子邮箱等），公众无法就年报提出疑问", "contact")
+        yield fail(
+            "未提供联系方式（地址、邮编、电话、电子邮箱等），公众无法就年报提出疑问", "contact"
+        )
 
 
 def agency_type_known(record: Record) -> Iterator[Finding]:
     """MD-04: not assessable without a name; flagged when title and agency name disagree."""
     names = agency_names(record)
     if not names:
-        yield not_assessable("机关名称和标题均未找到，无法判断机关类型（公布时限、第五部分要求随之不同）",
-                             "agency.name")
+        yield not_assessable(
+            "机关名称和标题均未找到，无法判断机关类型（公布时限、第五部分要求随之不同）",
+            "agency.name",
+        )
         return
     from_title, from_name = title_agency(record), (record.get("agency") or {}).get("name")
     if from_title and isinstance(from_name, str) and from_name.strip():
         kinds = classify_name(from_title), classify_name(from_name)
         if kinds[0] != kinds[1]:
-            yield fail(f"标题“{from_title}”按{TYPE_LABELS[kinds[0]]}、机关名称“{from_name}”按"
-                       f"{TYPE_LABELS[kinds[1]]}判断，类型不一致，已按机关名称处理，请确认",
-                       "agency.name")
+            yield fail(
+                f"标题“{from_title}”按{TYPE_LABELS[kinds[0]]}、机关名称“{from_name}”按"
+                f"{TYPE_LABELS[kinds[1]]}判断，类型不一致，已按机关名称处理，请确认",
+                "agency.name",
+            )
 
 
 def single_copy(group: Sequence[Record]) -> Iterator[tuple[Record, Finding]]:
@@ -122,10 +140,19 @@ def single_copy(group: Sequence[Record]) -> Iterator[tuple[Record, Finding]]:
         if len(records) > 1:
             files = "、".join(str((r.get("source") or {}).get("file") or "?") for r in records)
             for record in records:
-                yield record, fail(f"记录 {record_id} 有{len(records)}份（来源：{files}），"
-                                   "应只保留一份规范副本", "id")
+                yield (
+                    record,
+                    fail(
+                        f"记录 {record_id} 有{len(records)}份（来源：{files}），"
+                        "应只保留一份规范副本",
+                        "id",
+                    ),
+                )
     for records in by_sha.values():
         ids = sorted({str(r.get("id")) for r in records})
         if len(ids) > 1:
             for record in records:
-                yield record, fail(f"同一来源文件被收录为多条记录：{'、'.join(ids)}", "source.sha256")
+                yield (
+                    record,
+                    fail(f"同一来源文件被收录为多条记录：{'、'.join(ids)}", "source.sha256"),
+                )

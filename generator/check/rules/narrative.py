@@ -50,9 +50,11 @@ def overview_covers_areas(record: Record) -> Iterator[Finding]:
         return
     for area, pattern in OVERVIEW_AREAS:
         if not pattern.search(text):
-            yield fail(f"{section_name('overview')}未写到“{area}”方面的情况"
-                       "（30号要求综述主动公开、依申请公开、政府信息管理、平台建设、监督保障）",
-                       "sections.overview")
+            yield fail(
+                f"{section_name('overview')}未写到“{area}”方面的情况"
+                "（30号要求综述主动公开、依申请公开、政府信息管理、平台建设、监督保障）",
+                "sections.overview",
+            )
 
 
 def government_duties_reported(record: Record) -> Iterator[Finding]:
@@ -62,8 +64,11 @@ def government_duties_reported(record: Record) -> Iterator[Finding]:
     text = (section_text(record, "overview") or "") + (section_text(record, "problems") or "")
     for duty, pattern in GOVERNMENT_DUTIES:
         if not pattern.search(text):
-            yield fail(f"人民政府年报未说明“{duty}”结果情况（《条例》第五十条第（四）项：工作考核、"
-                       "社会评议和责任追究结果情况），第一或第五部分均未提及", "sections.problems")
+            yield fail(
+                f"人民政府年报未说明“{duty}”结果情况（《条例》第五十条第（四）项：工作考核、"
+                "社会评议和责任追究结果情况），第一或第五部分均未提及",
+                "sections.problems",
+            )
 
 
 def problems_substantive(record: Record) -> Iterator[Finding]:
@@ -73,8 +78,10 @@ def problems_substantive(record: Record) -> Iterator[Finding]:
         return
     plain = _plain(text)
     if len(plain) < MIN_PROBLEMS_CHARS or plain in ("无", "无。"):
-        yield fail(f"{section_name('problems')}只有“{plain}”，应写明存在的主要问题和改进措施",
-                   "sections.problems")
+        yield fail(
+            f"{section_name('problems')}只有“{plain}”，应写明存在的主要问题和改进措施",
+            "sections.problems",
+        )
 
 
 def fee_statement(record: Record) -> Iterator[Finding]:
@@ -85,8 +92,11 @@ def fee_statement(record: Record) -> Iterator[Finding]:
     text = section_text(record, "other")
     if not FEE_STATEMENT.search(text or ""):
         found = f"只有“{_plain(text)[:40]}”" if text else "缺失"
-        yield fail(f"{section_name('other')}{found}，未说明信息处理费收取情况"
-                   "（《政府信息公开信息处理费管理办法》国办函〔2020〕109号）", "sections.other")
+        yield fail(
+            f"{section_name('other')}{found}，未说明信息处理费收取情况"
+            "（《政府信息公开信息处理费管理办法》国办函〔2020〕109号）",
+            "sections.other",
+        )
 
 
 def other_not_empty(record: Record) -> Iterator[Finding]:
@@ -96,5 +106,7 @@ def other_not_empty(record: Record) -> Iterator[Finding]:
     if not plain:
         yield fail(f"{section_name('other')}为空", "sections.other")
     elif BARE_NONE.match(plain) and edition_of(record) != "2019":
-        yield fail(f"{section_name('other')}只写“{plain}”；2021年版年报应报告信息处理费等事项",
-                   "sections.other")
+        yield fail(
+            f"{section_name('other')}只写“{plain}”；2021年版年报应报告信息处理费等事项",
+            "sections.other",
+        )

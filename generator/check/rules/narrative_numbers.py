@@ -58,7 +58,7 @@ def _requests_counts(record: Record, key: str, text: str) -> Iterator[Finding]:
     for clause in CLAUSE.findall(text):
         for match in REQUEST_COUNT.finditer(clause):
             verb, middle, stated = match.group(1), match.group(2), int(match.group(3))
-            before = clause[max(0, match.start() - 6): match.start()]
+            before = clause[max(0, match.start() - 6) : match.start()]
             if "申请" not in middle + before or REQUEST_SKIP.search(middle):
                 continue
             if verb == "办理":
@@ -66,12 +66,17 @@ def _requests_counts(record: Record, key: str, text: str) -> Iterator[Finding]:
                 accepted = {handled}
             else:
                 row, table = "received", received
-                accepted = {received, None if carried is None or received is None
-                            else received + carried}
+                accepted = {
+                    received,
+                    None if carried is None or received is None else received + carried,
+                }
             if table is None or stated in accepted:
                 continue
-            yield fail(f"正文“{_quote(clause)}”与第三部分表格“{request_row_label(row)}”"
-                       f"总计 {table} 不一致", f"sections.{key}")
+            yield fail(
+                f"正文“{_quote(clause)}”与第三部分表格“{request_row_label(row)}”"
+                f"总计 {table} 不一致",
+                f"sections.{key}",
+            )
 
 
 def _normative_counts(record: Record, key: str, text: str) -> Iterator[Finding]:
@@ -90,8 +95,11 @@ def _normative_counts(record: Record, key: str, text: str) -> Iterator[Finding]:
             if pattern.search(clause):
                 value = count(row.get(field))
                 if value is not None and value != stated:
-                    yield fail(f"正文“{_quote(clause)}”与第二部分表格“行政规范性文件”"
-                               f"{label} {value} 不一致", f"sections.{key}")
+                    yield fail(
+                        f"正文“{_quote(clause)}”与第二部分表格“行政规范性文件”"
+                        f"{label} {value} 不一致",
+                        f"sections.{key}",
+                    )
                 break
 
 
@@ -108,7 +116,7 @@ def _appeals_denied(record: Record, key: str, text: str) -> Iterator[Finding]:
     suits = [v for v in (total("suit_direct"), total("suit_after_review")) if v is not None]
     for sentence in SENTENCE.findall(text):
         for match in NO_APPEAL.finditer(sentence):
-            window = sentence[match.start(): match.end() + APPEAL_WINDOW]
+            window = sentence[match.start() : match.end() + APPEAL_WINDOW]
             if NOT_ABOUT_COUNT.search(window):
                 continue
             clash = []
@@ -117,8 +125,10 @@ def _appeals_denied(record: Record, key: str, text: str) -> Iterator[Finding]:
             if "行政诉讼" in window and sum(suits):
                 clash.append(f"行政诉讼总计 {sum(suits)}")
             if clash:
-                yield fail(f"正文“{_quote(window)}”与第四部分表格{'、'.join(clash)}不一致",
-                           f"sections.{key}")
+                yield fail(
+                    f"正文“{_quote(window)}”与第四部分表格{'、'.join(clash)}不一致",
+                    f"sections.{key}",
+                )
 
 
 def narrative_matches_tables(record: Record) -> Iterator[Finding]:

@@ -42,8 +42,11 @@ def _value_problems(record: Record, allow_negative: set[str]) -> Iterator[Findin
             continue
         _, row, field = where.split(".")
         money = (row, field) in MONEY_FIELDS
-        if isinstance(value, bool) or not isinstance(value, int | float) or (
-                not money and not isinstance(value, int)):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or (not money and not isinstance(value, int))
+        ):
             kind = "数字" if money else "整数"
             yield fail(f"第二部分 {label}：“{value}”不是{kind}", where)
         elif value < 0 and field not in allow_negative:
@@ -62,12 +65,18 @@ def fee_unit_plausible(record: Record) -> Iterator[Finding]:
         return
     where = "proactive.fees.amount"
     for warning in parse_warnings(record, "unit-suffix", under=where):
-        yield fail(f"第二部分“行政事业性收费”金额写作“{warning.get('text')}”，表头单位为万元，"
-                   "请确认是否把元当作万元填报", where)
+        yield fail(
+            f"第二部分“行政事业性收费”金额写作“{warning.get('text')}”，表头单位为万元，"
+            "请确认是否把元当作万元填报",
+            where,
+        )
     amount = number(_cell(record, "fees", "amount"))
     if amount is not None and amount >= FEE_CEILING_WAN and county_or_below(record):
-        yield fail(f"第二部分“行政事业性收费”本年收费金额为{amount}万元，对县级及以下机关偏大，"
-                   "请确认单位是否为万元", where)
+        yield fail(
+            f"第二部分“行政事业性收费”本年收费金额为{amount}万元，对县级及以下机关偏大，"
+            "请确认单位是否为万元",
+            where,
+        )
 
 
 def negatives_only_in_change(record: Record) -> Iterator[Finding]:
@@ -81,14 +90,17 @@ def issued_within_in_force(record: Record) -> Iterator[Finding]:
     if edition_of(record) != "2021":
         return
     for row in ("rules", "normative_docs"):
-        issued, repealed, in_force = (number(_cell(record, row, f))
-                                      for f in ("issued", "repealed", "in_force"))
+        issued, repealed, in_force = (
+            number(_cell(record, row, f)) for f in ("issued", "repealed", "in_force")
+        )
         if issued is None or repealed is None or in_force is None:
             continue
         if issued > in_force + repealed:
-            yield fail(f"第二部分“{proactive_row_label(row, '2021')}”：本年制发件数{issued}大于"
-                       f"现行有效件数{in_force}（本年废止件数{repealed}），请核对",
-                       f"proactive.{row}.in_force")
+            yield fail(
+                f"第二部分“{proactive_row_label(row, '2021')}”：本年制发件数{issued}大于"
+                f"现行有效件数{in_force}（本年废止件数{repealed}），请核对",
+                f"proactive.{row}.in_force",
+            )
 
 
 def published_within_total(record: Record) -> Iterator[Finding]:
@@ -99,8 +111,11 @@ def published_within_total(record: Record) -> Iterator[Finding]:
         published = number(_cell(record, row, "published"))
         total = number(_cell(record, row, "total_published"))
         if published is not None and total is not None and published > total:
-            yield fail(f"第二部分“{proactive_row_label(row, '2019')}”：本年新公开数量{published}"
-                       f"大于对外公开总数量{total}，请核对", f"proactive.{row}.total_published")
+            yield fail(
+                f"第二部分“{proactive_row_label(row, '2019')}”：本年新公开数量{published}"
+                f"大于对外公开总数量{total}，请核对",
+                f"proactive.{row}.total_published",
+            )
 
 
 def rules_row_needs_power(record: Record) -> Iterator[Finding]:
@@ -108,9 +123,15 @@ def rules_row_needs_power(record: Record) -> Iterator[Finding]:
     edition = edition_of(record)
     if edition is None or has_rule_making_power(record) is not False:
         return
-    fields = ("made", "published", "total_published") if edition == "2019" else (
-        "issued", "repealed", "in_force")
+    fields = (
+        ("made", "published", "total_published")
+        if edition == "2019"
+        else ("issued", "repealed", "in_force")
+    )
     nonzero = {f: v for f in fields if (v := number(_cell(record, "rules", f)))}
     if nonzero:
-        yield fail("第二部分“规章”行不为0，但只有国务院部门和省级、设区的市、自治州人民政府"
-                   "可以制定规章，请核对是否应填入“规范性文件”行", "proactive.rules")
+        yield fail(
+            "第二部分“规章”行不为0，但只有国务院部门和省级、设区的市、自治州人民政府"
+            "可以制定规章，请核对是否应填入“规范性文件”行",
+            "proactive.rules",
+        )

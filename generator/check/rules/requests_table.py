@@ -44,12 +44,17 @@ def ledger_balances(record: Record) -> Iterator[Finding]:
             continue
         received, carried_over, handled, forward = (v for v in values if v is not None)
         if received + carried_over != handled + forward:
-            yield fail(f"第三部分 {column_label(i)}列：第一项+第二项={received + carried_over}，"
-                       f"第三项（七）总计+第四项={handled + forward}，不相等",
-                       f"requests.received.{column}")
+            yield fail(
+                f"第三部分 {column_label(i)}列：第一项+第二项={received + carried_over}，"
+                f"第三项（七）总计+第四项={handled + forward}，不相等",
+                f"requests.received.{column}",
+            )
     if missing:
-        yield not_assessable(f"第三部分 勾稽关系（第一项+第二项=第三项+第四项）有空白单元格，"
-                             f"无法核对：{missing_cells(missing)}", "requests")
+        yield not_assessable(
+            f"第三部分 勾稽关系（第一项+第二项=第三项+第四项）有空白单元格，"
+            f"无法核对：{missing_cells(missing)}",
+            "requests",
+        )
 
 
 def results_add_up(record: Record) -> Iterator[Finding]:
@@ -62,16 +67,24 @@ def results_add_up(record: Record) -> Iterator[Finding]:
         total = request_cell(record, "handled_total", i)
         parts = [request_cell(record, row, i) for row in rows]
         if total is None or None in parts:
-            missing += [(row, i) for row, v in
-                        zip(("handled_total", *rows), (total, *parts), strict=True) if v is None]
+            missing += [
+                (row, i)
+                for row, v in zip(("handled_total", *rows), (total, *parts), strict=True)
+                if v is None
+            ]
             continue
         found = sum(v for v in parts if v is not None)
         if found != total:
-            yield fail(f"第三部分 {column_label(i)}列：（七）总计={total}，"
-                       f"（一）至（六）各项之和={found}，不相等", f"requests.handled_total.{column}")
+            yield fail(
+                f"第三部分 {column_label(i)}列：（七）总计={total}，"
+                f"（一）至（六）各项之和={found}，不相等",
+                f"requests.handled_total.{column}",
+            )
     if missing:
-        yield not_assessable(f"第三部分 （七）总计与各办理结果之和有空白单元格，无法核对：{missing_cells(missing)}",
-                             "requests.handled_total")
+        yield not_assessable(
+            f"第三部分 （七）总计与各办理结果之和有空白单元格，无法核对：{missing_cells(missing)}",
+            "requests.handled_total",
+        )
 
 
 def columns_add_up(record: Record) -> Iterator[Finding]:
@@ -89,11 +102,15 @@ def columns_add_up(record: Record) -> Iterator[Finding]:
             continue
         parts = sum(v for v in values[:-1] if v is not None)
         if parts != values[-1]:
-            yield fail(f"第三部分“{request_row_label(row)}”行：六类申请人之和={parts}，"
-                       f"总计列={values[-1]}，不相等", f"requests.{row}.total")
+            yield fail(
+                f"第三部分“{request_row_label(row)}”行：六类申请人之和={parts}，"
+                f"总计列={values[-1]}，不相等",
+                f"requests.{row}.total",
+            )
     if missing:
-        yield not_assessable(f"第三部分 以下行有空白单元格，总计列无法核对：{listing(missing)}",
-                             "requests")
+        yield not_assessable(
+            f"第三部分 以下行有空白单元格，总计列无法核对：{listing(missing)}", "requests"
+        )
 
 
 def bad_values(record: Record, table: str, allow_negative: bool = False) -> dict[str, str]:
@@ -105,8 +122,12 @@ def bad_values(record: Record, table: str, allow_negative: bool = False) -> dict
         if allow_negative and warning.get("code") == "negative-number":
             continue
         text = warning.get("text")
-        problems.setdefault(where, f"{labels.get(where, where)}：“{text}”不是非负整数"
-                            if text is not None else f"{labels.get(where, where)}不是非负整数")
+        problems.setdefault(
+            where,
+            f"{labels.get(where, where)}：“{text}”不是非负整数"
+            if text is not None
+            else f"{labels.get(where, where)}不是非负整数",
+        )
     for where, label, value in iter_cells(record, table):
         if value is None or where in problems:
             continue
@@ -140,17 +161,21 @@ def blank_cells(record: Record, table: str) -> dict[str, list[tuple[str, str | N
 
 def describe_blanks(cells: list[tuple[str, str | None]], labels: dict[str, str]) -> str:
     """自然人（“/”）、总计: which cells are blank, with the placeholder text when there was one."""
-    return listing(f"{labels.get(key, key)}（“{text}”）" if text else labels.get(key, key)
-                   for key, text in cells)
+    return listing(
+        f"{labels.get(key, key)}（“{text}”）" if text else labels.get(key, key)
+        for key, text in cells
+    )
 
 
 def no_blank_cells(record: Record) -> Iterator[Finding]:
     """T3-05: blank or placeholder cells, one finding per row."""
     for row_where, cells in blank_cells(record, "requests").items():
         row = row_where.split(".")[1]
-        yield fail(f"第三部分“{request_row_label(row)}”行有{len(cells)}个单元格空白或为占位符"
-                   f"（{describe_blanks(cells, REQUEST_COLUMN_LABELS)}）；空白不等于0，没有申请请填0",
-                   row_where)
+        yield fail(
+            f"第三部分“{request_row_label(row)}”行有{len(cells)}个单元格空白或为占位符"
+            f"（{describe_blanks(cells, REQUEST_COLUMN_LABELS)}）；空白不等于0，没有申请请填0",
+            row_where,
+        )
 
 
 def other_rows_shape(record: Record) -> Iterator[Finding]:
@@ -162,8 +187,10 @@ def other_rows_shape(record: Record) -> Iterator[Finding]:
     if edition == "2021":
         absent = [request_row_label(r) for r in subrows if r not in requests]
         if absent:
-            yield fail(f"2021年版“（六）其他处理”应有3个子项，缺少：{listing(absent)}",
-                       "requests.other_misc")
+            yield fail(
+                f"2021年版“（六）其他处理”应有3个子项，缺少：{listing(absent)}",
+                "requests.other_misc",
+            )
         if "other" in requests:
             yield fail("2021年版“（六）其他处理”应分3个子项填报，不应为单行", "requests.other")
     else:
@@ -171,8 +198,9 @@ def other_rows_shape(record: Record) -> Iterator[Finding]:
             yield fail("2019年版“（六）其他处理”应为单行，表中未找到该行", "requests.other")
         extra = [request_row_label(r) for r in subrows if r in requests]
         if extra:
-            yield fail(f"2019年版“（六）其他处理”不分子项，表中有：{listing(extra)}",
-                       "requests.other_misc")
+            yield fail(
+                f"2019年版“（六）其他处理”不分子项，表中有：{listing(extra)}", "requests.other_misc"
+            )
 
 
 def unpaid_fee_explained(record: Record) -> Iterator[Finding]:
@@ -182,5 +210,8 @@ def unpaid_fee_explained(record: Record) -> Iterator[Finding]:
     if not count or count <= 0:
         return
     if not FEE_MENTION.search(section_text(record, "other") or ""):
-        yield fail(f"第三部分“{request_row_label('other_unpaid_fee')}”为{count}件，"
-                   "但第六部分未说明信息处理费的收取情况", "sections.other")
+        yield fail(
+            f"第三部分“{request_row_label('other_unpaid_fee')}”为{count}件，"
+            "但第六部分未说明信息处理费的收取情况",
+            "sections.other",
+        )

@@ -26,8 +26,8 @@ def comparable_text(record: Record) -> str:
 
 def similarity(a: str, b: str) -> float:
     """Jaccard index of the 5-character shingle sets of two texts (1.0 = same shingles)."""
-    left = {a[i: i + SHINGLE] for i in range(max(1, len(a) - SHINGLE + 1))}
-    right = {b[i: i + SHINGLE] for i in range(max(1, len(b) - SHINGLE + 1))}
+    left = {a[i : i + SHINGLE] for i in range(max(1, len(a) - SHINGLE + 1))}
+    right = {b[i : i + SHINGLE] for i in range(max(1, len(b) - SHINGLE + 1))}
     return len(left & right) / len(left | right) if left | right else 0.0
 
 
@@ -39,6 +39,12 @@ def not_copied(group: Sequence[Record]) -> Iterator[tuple[Record, Finding]]:
             continue
         score = similarity(now, then)
         if score >= SIMILARITY_THRESHOLD:
-            yield record, fail(f"正文与{year_of(previous)}年报告（{previous.get('id')}）高度相似"
-                               f"（去除数字后相似度 {score:.2f} ≥ {SIMILARITY_THRESHOLD}），"
-                               "疑似照搬上年报告", "sections")
+            yield (
+                record,
+                fail(
+                    f"正文与{year_of(previous)}年报告（{previous.get('id')}）高度相似"
+                    f"（去除数字后相似度 {score:.2f} ≥ {SIMILARITY_THRESHOLD}），"
+                    "疑似照搬上年报告",
+                    "sections",
+                ),
+            )

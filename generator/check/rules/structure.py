@@ -26,8 +26,10 @@ TITLE_PATTERN = re.compile(r"(\d{4})\s*年(度)?\s*政府信息公开工作年�
 def heading_found(record: Record, key: str) -> bool:
     """The parser saw this section's heading (parse.headings); without that list, its text."""
     where = f"sections.{key}"
-    if any(w.get("where") == where
-           for w in parse_warnings(record, "section-by-content", "missing-section")):
+    if any(
+        w.get("where") == where
+        for w in parse_warnings(record, "section-by-content", "missing-section")
+    ):
         return False
     found = headings(record)
     if found is None:
@@ -46,8 +48,11 @@ def sections_present(record: Record) -> Iterator[Finding]:
             continue
         where = f"sections.{key}"
         if content_found(record, key):
-            yield fail(f"{section_name(key)}的标题未能识别（内容按正文或表格定位），"
-                       "请使用标准标题", where, level="warning")
+            yield fail(
+                f"{section_name(key)}的标题未能识别（内容按正文或表格定位），请使用标准标题",
+                where,
+                level="warning",
+            )
         elif key not in TABLE_KEYS:
             yield fail(f"缺少{section_name(key)}：标题和内容均未找到", where)
 
@@ -62,9 +67,12 @@ def sections_in_order(record: Record) -> Iterator[Finding]:
         index = SECTION_KEYS.index(key)
         if index < highest:
             text = heading.get("text") or section_name(key)
-            yield fail(f"{section_name(key)}的标题“{text}”出现在{section_name(SECTION_KEYS[highest])}"
-                       "之后，六个部分应按一至六的顺序排列", f"sections.{key}",
-                       line=heading.get("line") if isinstance(heading.get("line"), int) else None)
+            yield fail(
+                f"{section_name(key)}的标题“{text}”出现在{section_name(SECTION_KEYS[highest])}"
+                "之后，六个部分应按一至六的顺序排列",
+                f"sections.{key}",
+                line=heading.get("line") if isinstance(heading.get("line"), int) else None,
+            )
         highest = max(highest, index)
 
 
@@ -73,8 +81,11 @@ def tables_present(record: Record) -> Iterator[Finding]:
     for key in TABLE_KEYS:
         if record.get(key) is None:
             missing_heading = "" if content_found(record, key) else "，标题也未找到"
-            yield fail(f"{section_name(key)}缺少表格（未找到可提取的数字{missing_heading}），"
-                       "请按统一格式填报该表", key)
+            yield fail(
+                f"{section_name(key)}缺少表格（未找到可提取的数字{missing_heading}），"
+                "请按统一格式填报该表",
+                key,
+            )
         elif all(value is None for _, _, value in iter_cells(record, key)):
             yield fail(f"{TABLE_NAMES[key]}没有任何可读取的数字（空白模板），请填写数字", key)
 
@@ -87,7 +98,8 @@ def title_standard(record: Record) -> Iterator[Finding]:
         return
     match = TITLE_PATTERN.search(title)
     if match is None:
-        yield fail(f"标题“{title.strip()}”不符合“机关名称+XXXX年政府信息公开工作年度报告”的格式",
-                   "title")
+        yield fail(
+            f"标题“{title.strip()}”不符合“机关名称+XXXX年政府信息公开工作年度报告”的格式", "title"
+        )
     elif not re.sub(r"[\s#　]+", "", title[: match.start()]):
         yield fail(f"标题“{title.strip()}”未写明发布机关名称", "title")
