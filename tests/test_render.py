@@ -237,7 +237,10 @@ def test_indexes(site: Path) -> None:
     assert regions.index("## 北京市") < regions.index("## 黑龙江省") < regions.index("## 地区未知")
     assert "### 伊春市" in regions
     years = _read(site, "years.md")
-    assert years.index("## 2022年（1 份）") < years.index("## 2021年（2 份）")
+    assert years.index("| [2022年](years/2022.md) | 1 |") < years.index(
+        "| [2021年](years/2021.md) | 2 |"
+    )
+    assert "reports/" not in years  # the reports are listed on the year pages, not here
     home = _read(site, "index.md")
     assert "| 机关 | 3 |" in home and "| 年度报告 | 4 |" in home
     assert "| 无法读取的文件 | [1](unreadable.md) |" in home

@@ -360,13 +360,14 @@ def test_per_record_downloads_join_to_the_whole_files():
     records = with_checks(make_records(), make_findings())
     records[0]["sections"]["other"] = HOSTILE_LINES  # newlines inside JSON strings
     for subset in (records, records[:1], []):
-        json_out, yaml_out, cells_out = io.StringIO(), io.StringIO(), io.StringIO()
-        files = downloads.CorpusFiles(json_out, yaml_out, cells_out)
+        json_out, yaml_out, cells_out, findings_out = (io.StringIO() for _ in range(4))
+        files = downloads.CorpusFiles(json_out, yaml_out, cells_out, findings_out)
         for record in subset:
             files.add(
                 downloads.record_json_item(record),
                 record_to_yaml(record),
                 downloads.record_cells_rows(record),
+                downloads.record_findings_rows(record, record["checks"]),
             )
         files.finish()
         assert json_out.getvalue() == record_to_json(subset) + "\n"
@@ -375,3 +376,5 @@ def test_per_record_downloads_join_to_the_whole_files():
         assert cells_out.getvalue().count("\r\n") == 1 + sum(
             len(downloads.record_cells_rows(r).splitlines()) for r in subset
         )
+        assert findings_out.getvalue().startswith(downloads.CSV_BOM + "id,agency,year,rule,level,")
+        assert findings_out.getvalue().count("\r\n") == 1 + sum(len(r["checks"]) for r in subset)

@@ -230,7 +230,7 @@ def test_year_page_outcomes_and_rankings(site: Path) -> None:
     corrections = year.split("### 复议、诉讼被纠正最多")[1].split("##")[0]
     assert "| 1 | [测试局](../reports/ceshi-ju/2021.md) | 2 |" in corrections
     assert "[小局](../reports/xiao-ju/2021.md)（样本小）" in year
-    assert "[2021年合计、办理结果分布与排名](years/2021.md)" in _read(site, "years.md")
+    assert "| [2021年](years/2021.md) | 3 | 2 | 2 | 1 | 0 |" in _read(site, "years.md")
 
 
 def test_home_headlines_problems_and_links(site: Path) -> None:
@@ -316,3 +316,44 @@ def test_portal_is_deterministic(tmp_path: Path) -> None:
     files_a = {p.relative_to(first): p.read_bytes() for p in first.rglob("*") if p.is_file()}
     files_b = {p.relative_to(second): p.read_bytes() for p in second.rglob("*") if p.is_file()}
     assert files_a == files_b
+
+
+def test_long_lists_are_cut_and_findings_csv_has_them_all(tmp_path: Path, monkeypatch) -> None:
+    """At portal scale a rule page or the overview lists at most LIST_LIMIT reports (here 1)
+    and says where the rest are; findings.csv has every finding."""
+    from generator.render import compliance
+
+    monkeypatch.setattr(compliance, "LIST_LIMIT", 1)
+    site = _render(tmp_path)
+    rule = _read(site, "compliance/rules/T3-01.md")
+    failed = rule.split("{#failed}")[1].split("{#not-assessable}")[0]
+    assert "## 未通过的报告（2）" in rule
+    assert "以下列出前 1 份；全部 2 份见 [findings.csv](../../data/findings.csv)" in failed
+    assert len(re.findall(r"^- \[", failed, re.M)) == 1
+    overview = _read(site, "compliance/index.md")
+    by_report = overview.split("{#by-report}")[1].split("{#by-agency}")[0]
+    assert "共 6 份报告，以下是错误最多的 1 份" in by_report
+    assert len(re.findall(r"^\| \[", by_report, re.M)) == 1
+    assert "| 错误 " in by_report and "| 2021 | 1 |" in by_report  # an error report comes first
+    assert "共 3 个机关，以下是错误最多的 1 个" in overview
+    rows = list(csv.DictReader(io.StringIO((site / "data/findings.csv").read_text("utf-8-sig"))))
+    assert list(rows[0]) == [
+        "id",
+        "agency",
+        "year",
+        "rule",
+        "level",
+        "status",
+        "where",
+        "line",
+        "message",
+    ]
+    assert sorted(r["rule"] for r in rows) == ["T3-01", "T3-01", "T3-05"]
+    assert {r["id"] for r in rows} == set(FINDINGS)
+    assert "[findings.csv](findings.csv)" in _read(site, "data/index.md")
+
+
+def test_short_lists_are_whole(site: Path) -> None:
+    overview = _read(site, "compliance/index.md")
+    assert "以下是错误最多" not in overview
+    assert "以下列出前" not in _read(site, "compliance/rules/T3-01.md")

@@ -80,8 +80,9 @@ def render_site(
         writer.stream(pages.RECORDS_JSON) as json_out,
         writer.stream(pages.RECORDS_YAML) as yaml_out,
         writer.stream(pages.CELLS_CSV) as cells_out,
+        writer.stream(pages.FINDINGS_CSV) as findings_out,
     ):
-        corpus_files = downloads.CorpusFiles(json_out, yaml_out, cells_out)
+        corpus_files = downloads.CorpusFiles(json_out, yaml_out, cells_out, findings_out)
         for record in catalog.records:
             rid = record["id"]
             source = sources.get(rid)
@@ -96,7 +97,8 @@ def render_site(
             )
             reports.add_report_files(writer, record, source, suffix, made["yaml"])
             writer.add(pages.report_page(rid), made["page"])
-            corpus_files.add(made["json"], made["yaml"], made["cells"])
+            findings_rows = downloads.record_findings_rows(record, catalog.findings_of(rid))
+            corpus_files.add(made["json"], made["yaml"], made["cells"], findings_rows)
             csv_rows[rid] = made["csv"]
         corpus_files.finish()
     for agency in catalog.agencies:
@@ -110,8 +112,9 @@ def render_site(
     regions.render_regions(env, writer, catalog, region_roots)
     indexes.render_years(env, writer, catalog)
     indexes.render_unreadable(env, writer, failures)
-    compliance.render_compliance(env, writer, catalog, rules)
-    compliance.render_rules(env, writer, catalog, rules)
+    results = compliance.rule_results(catalog)
+    compliance.render_compliance(env, writer, catalog, rules, results)
+    compliance.render_rules(env, writer, catalog, rules, results)
     _render_downloads(env, writer, catalog, csv_rows)
     feeds.render_feeds(writer, catalog)
     written = writer.commit()

@@ -125,6 +125,16 @@ class Catalog:
     def total_counts(self) -> dict[str, int]:
         return count_levels(f for r in self.records for f in self.findings_of(r["id"]))
 
+    def year_summary(self, year: int) -> dict[str, Any]:
+        """{year, reports, with_errors, counts} of one year's reports."""
+        records = [r for r in self.records if int(r["year"]) == year]
+        return {
+            "year": year,
+            "reports": len(records),
+            "with_errors": sum(1 for r in records if self.counts_of(r["id"])["error"]),
+            "counts": count_levels(f for r in records for f in self.findings_of(r["id"])),
+        }
+
 
 def agency_name(record: dict[str, Any]) -> str:
     return str((record.get("agency") or {}).get("name") or record["id"].split("/")[0])

@@ -56,51 +56,85 @@ def _family_text(family: Any) -> str:
     return f"{name}（{family}）" if name else str(family)
 
 
-def _rule_results(catalog: Catalog, rule_id: str, from_page: str) -> tuple[list, list]:
-    """(reports failing the rule, reports where it was not assessable), each with messages."""
-    failed, not_assessable = [], []
+LIST_LIMIT = 200
+"""The most reports one list on a page shows. At 10,000 reports a rule page listing every
+failing report was 4.3 MB and the overview 3.4 MB; the complete lists are downloads
+(data/findings.csv, data/records.csv) and each report's own page."""
+
+
+def rule_results(catalog: Catalog) -> dict[str, tuple[list, list]]:
+    """rule id -> (records failing it, records where it was not assessable), each as
+    (record, messages) in catalog order; one pass over all findings."""
+    results: dict[str, tuple[list, list]] = {}
     for record in catalog.records:
-        hits = [f for f in catalog.findings_of(record["id"]) if f.get("rule") == rule_id]
-        if not hits:
-            continue
-        for bucket, status in ((failed, "fail"), (not_assessable, "not-assessable")):
-            messages = [
-                str(f.get("message") or "") for f in hits if (f.get("status") or "fail") == status
-            ]
-            if messages:
-                bucket.append(
-                    {
-                        "record": record,
-                        "name": agency_name(record),
-                        "messages": messages,
-                        "href": pages.href(from_page, pages.report_page(record["id"])),
-                    }
-                )
-    return failed, not_assessable
+        by_rule: dict[str, dict[str, list[str]]] = {}
+        for finding in catalog.findings_of(record["id"]):
+            status = finding.get("status") or "fail"
+            messages = by_rule.setdefault(str(finding.get("rule")), {})
+            messages.setdefault(status, []).append(str(finding.get("message") or ""))
+        for rule_id, by_status in by_rule.items():
+            failed, not_assessable = results.setdefault(rule_id, ([], []))
+            if "fail" in by_status:
+                failed.append((record, by_status["fail"]))
+            if "not-assessable" in by_status:
+                not_assessable.append((record, by_status["not-assessable"]))
+    return results
 
 
-def _rule_items(catalog: Catalog, rules: Sequence[Any], from_page: str) -> list[dict[str, Any]]:
+def _listed(hits: list, from_page: str) -> list[dict[str, Any]]:
+    """The first LIST_LIMIT hits as template items with links from from_page."""
+    return [
+        {
+            "record": record,
+            "name": agency_name(record),
+            "messages": messages,
+            "href": pages.href(from_page, pages.report_page(record["id"])),
+        }
+        for record, messages in hits[:LIST_LIMIT]
+    ]
+
+
+def _rule_items(
+    catalog: Catalog, rules: Sequence[Any], from_page: str, results: dict[str, tuple[list, list]]
+) -> list[dict[str, Any]]:
     items = []
     for rule in rules:
-        failed, not_assessable = _rule_results(catalog, rule.id, from_page)
+        failed, not_assessable = results.get(rule.id, ([], []))
         code = str(rule.certainty)
         items.append(
             {
                 "rule": rule,
                 "href": pages.href(from_page, pages.rule_page(rule.id)),
                 "level": _level_label(rule.level),
-                "failed": failed,
-                "not_assessable": not_assessable,
+                "failed": len(failed),
+                "not_assessable": len(not_assessable),
                 "certainty_label": f"{code}（{CERTAINTY[code][0]}）" if code in CERTAINTY else code,
             }
         )
     return items
 
 
+def _most_findings(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """All items when there are at most LIST_LIMIT, else the LIST_LIMIT with the most errors
+    (then warnings, then notes; ties in the given order)."""
+    if len(items) <= LIST_LIMIT:
+        return items
+    ranked = sorted(
+        items,
+        key=lambda i: (-i["counts"]["error"], -i["counts"]["warning"], -i["counts"]["info"]),
+    )
+    return ranked[:LIST_LIMIT]
+
+
 def render_compliance(
-    env: jinja2.Environment, writer: ContentWriter, catalog: Catalog, rules: Sequence[Any]
+    env: jinja2.Environment,
+    writer: ContentWriter,
+    catalog: Catalog,
+    rules: Sequence[Any],
+    results: dict[str, tuple[list, list]] | None = None,
 ) -> None:
     page = pages.COMPLIANCE
+    results = rule_results(catalog) if results is None else results
     reports = [
         {
             "record": r,
@@ -119,35 +153,35 @@ def render_compliance(
         }
         for a in catalog.agencies
     ]
-    years = []
-    for year in catalog.years:
-        records = catalog.by_year(year)
-        years.append(
-            {
-                "year": year,
-                "reports": len(records),
-                "with_errors": sum(1 for r in records if catalog.counts_of(r["id"])["error"]),
-                "counts": count_levels(f for r in records for f in catalog.findings_of(r["id"])),
-            }
-        )
+    years = [catalog.year_summary(year) for year in catalog.years]
     body = env.get_template("compliance.md.j2").render(
         report_count=len(catalog.records),
         counts=catalog.total_counts(),
         years=years,
-        reports=reports,
-        agencies=agencies,
-        rules=_rule_items(catalog, rules, page),
+        reports=_most_findings(reports),
+        reports_total=len(reports),
+        agencies=_most_findings(agencies),
+        agencies_total=len(agencies),
+        limit=LIST_LIMIT,
+        records_csv=pages.href(page, pages.RECORDS_CSV),
+        findings_csv=pages.href(page, pages.FINDINGS_CSV),
+        rules=_rule_items(catalog, rules, page, results),
     )
     writer.add(page, pages.page_text(body))
 
 
 def render_rules(
-    env: jinja2.Environment, writer: ContentWriter, catalog: Catalog, rules: Sequence[Any]
+    env: jinja2.Environment,
+    writer: ContentWriter,
+    catalog: Catalog,
+    rules: Sequence[Any],
+    results: dict[str, tuple[list, list]] | None = None,
 ) -> None:
     for rule in rules:
         validate_rule_id(rule.id)
+    results = rule_results(catalog) if results is None else results
     families: dict[str, list[dict[str, Any]]] = {}
-    for item in _rule_items(catalog, rules, pages.RULES):
+    for item in _rule_items(catalog, rules, pages.RULES, results):
         families.setdefault(_family_text(item["rule"].family), []).append(item)
     body = env.get_template("rules_index.md.j2").render(
         families=list(families.items()),  # catalogue order: RULES is the table of contents
@@ -156,7 +190,7 @@ def render_rules(
     writer.add(pages.RULES, pages.page_text(body))
     for rule in rules:
         page = pages.rule_page(rule.id)
-        failed, not_assessable = _rule_results(catalog, rule.id, page)
+        failed, not_assessable = results.get(rule.id, ([], []))
         code = str(rule.certainty)
         label, text = CERTAINTY.get(code, ("未知", "规则没有标明依据的可信度。"))
         body = env.get_template("rule.md.j2").render(
@@ -168,7 +202,11 @@ def render_rules(
             certainty_text=f"{code}（{label}）：{text}",
             weak=WEAK_BASIS.get(code, ""),
             basis_lines=[line for line in str(rule.basis or "").splitlines() if line.strip()],
-            failed=failed,
-            not_assessable=not_assessable,
+            failed=_listed(failed, page),
+            failed_total=len(failed),
+            not_assessable=_listed(not_assessable, page),
+            not_assessable_total=len(not_assessable),
+            limit=LIST_LIMIT,
+            findings_csv=pages.href(page, pages.FINDINGS_CSV),
         )
         writer.add(page, pages.page_text(body, title=f"{rule.id} {rule.title}"))

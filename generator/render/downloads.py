@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Any, TextIO
 
@@ -191,23 +191,45 @@ def record_cells_rows(record: dict[str, Any]) -> str:
     )
 
 
+FINDING_COLUMNS = ("id", "agency", "year", "rule", "level", "status", "where", "line", "message")
+
+
+def record_findings_rows(record: dict[str, Any], findings: Sequence[dict[str, Any]]) -> str:
+    """One record's findings.csv lines (one per compliance finding, in the record's order)."""
+    head = [
+        _csv_text(record["id"]),
+        _csv_text((record.get("agency") or {}).get("name")),
+        _csv_text(record.get("year")),
+    ]
+    return _csv_lines(
+        [*head, *(_csv_text(f.get(key)) for key in FINDING_COLUMNS[3:])] for f in findings
+    )
+
+
 class CorpusFiles:
-    """records.json, records.yaml and cells.csv written record by record, in record order, into
-    open text handles (at 10,000 reports the three are 360 MB: never held in memory whole).
+    """records.json, records.yaml, cells.csv and findings.csv written record by record, in
+    record order, into open text handles (at 10,000 reports they are 400 MB: never held in
+    memory whole).
 
     records.json is byte for byte what record_to_json(list) gives; records.yaml is one YAML
-    document per record; cells.csv has one line per statistical cell."""
+    document per record; cells.csv has one line per statistical cell, findings.csv one per
+    compliance finding."""
 
-    def __init__(self, json_out: TextIO, yaml_out: TextIO, cells_out: TextIO) -> None:
-        self.json_out, self.yaml_out, self.cells_out = json_out, yaml_out, cells_out
+    def __init__(
+        self, json_out: TextIO, yaml_out: TextIO, cells_out: TextIO, findings_out: TextIO
+    ) -> None:
+        self.json_out, self.yaml_out = json_out, yaml_out
+        self.cells_out, self.findings_out = cells_out, findings_out
         self.count = 0
         cells_out.write(CSV_BOM + _csv_lines([CELL_COLUMNS]))
+        findings_out.write(CSV_BOM + _csv_lines([FINDING_COLUMNS]))
 
-    def add(self, json_item: str, yaml_text: str, cells_rows: str) -> None:
-        """One record: its record_json_item, record YAML and record_cells_rows."""
+    def add(self, json_item: str, yaml_text: str, cells_rows: str, findings_rows: str) -> None:
+        """One record: its record_json_item, YAML, record_cells_rows, record_findings_rows."""
         self.json_out.write(("[\n  " if self.count == 0 else ",\n  ") + json_item)
         self.yaml_out.write("---\n" + yaml_text)
         self.cells_out.write(cells_rows)
+        self.findings_out.write(findings_rows)
         self.count += 1
 
     def finish(self) -> None:

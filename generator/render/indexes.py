@@ -171,15 +171,12 @@ def render_regions(
 
 
 def render_years(env: jinja2.Environment, writer: ContentWriter, catalog: Catalog) -> None:
-    groups = [
-        (
-            year,
-            [_report_item(catalog, r, pages.YEARS) for r in catalog.by_year(year)],
-            pages.href(pages.YEARS, pages.year_page(year)),
-        )
+    """The years index (one row a year: the year pages list the reports) and the year pages."""
+    rows = [
+        {**catalog.year_summary(year), "href": pages.href(pages.YEARS, pages.year_page(year))}
         for year in catalog.years
     ]
-    body = env.get_template("years.md.j2").render(groups=groups)
+    body = env.get_template("years.md.j2").render(rows=rows)
     writer.add(pages.YEARS, pages.page_text(body))
     for year in catalog.years:
         render_year(env, writer, catalog, year)

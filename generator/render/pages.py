@@ -49,6 +49,7 @@ CELLS_CSV = "data/cells.csv"
 RECORDS_JSON = "data/records.json"
 RECORDS_YAML = "data/records.yaml"
 RECORDS_CSV = "data/records.csv"
+FINDINGS_CSV = "data/findings.csv"
 
 
 def rule_page(rule_id: str) -> str:
