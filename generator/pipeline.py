@@ -280,6 +280,8 @@ def build_site(settings: Settings, progress: Callable | None = None) -> BuildSum
     site_dir = settings.site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-build-", dir=site_dir.parent))
+    # mkdtemp makes a private (0700) folder; it becomes site/, which a web server must read.
+    staging.chmod(0o755)
     try:
         build_mkdocs(settings.project_dir, staging)
         _swap(staging, site_dir)

@@ -155,3 +155,15 @@ def test_failed_build_keeps_previous_site(built):
         config.write_text(original, "utf-8")
     assert _tree_digest(project / "site") == before
     assert not list(project.glob(".site-build-*"))
+
+
+def test_the_site_is_readable_by_a_web_server(built):
+    """site/ is built in a temporary folder (private by default) and swapped in: the folder,
+    its subfolders and its files must be readable by others (a web server's user)."""
+    project, _, _ = built
+    site = project / "site"
+    for path in [site, *site.rglob("*")]:
+        mode = path.stat().st_mode
+        assert mode & 0o004, f"{path} is not readable by others ({oct(mode & 0o777)})"
+        if path.is_dir():
+            assert mode & 0o001, f"{path} cannot be entered by others ({oct(mode & 0o777)})"

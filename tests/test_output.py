@@ -69,3 +69,15 @@ def test_the_same_path_twice_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(NianbaoError, match="two generated files"):
         writer.add("a.md", "2")
     assert (tmp_path / "a.md").read_text("utf-8") == "1"
+
+
+def test_streamed_files_are_as_readable_as_written_ones(tmp_path: Path) -> None:
+    """A site's files must be readable by the web server: a streamed file gets the same
+    permissions as one written directly (not a temporary file's private 0600)."""
+    writer = ContentWriter(tmp_path)
+    writer.add("plain.csv", "x")
+    with writer.stream("streamed.csv") as out:
+        out.write("x")
+    mode = (tmp_path / "plain.csv").stat().st_mode & 0o777
+    assert (tmp_path / "streamed.csv").stat().st_mode & 0o777 == mode
+    assert mode & 0o044  # group/other can read with the usual umask

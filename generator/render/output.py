@@ -16,7 +16,7 @@ import contextlib
 import filecmp
 import os
 import re
-import tempfile
+import secrets
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import TextIO
@@ -86,9 +86,10 @@ class ContentWriter:
         as given). The file replaces the old one when the block ends, unless the bytes are the
         same; if the block raises, the old file stays."""
         target = self._claim(rel)
-        fd, temp = tempfile.mkstemp(prefix=".nianbao-", dir=target.parent)
+        # Not tempfile.mkstemp: its files are private (0600) and a web server must read these.
+        temp = target.with_name(f".nianbao-{secrets.token_hex(8)}-{target.name}")
         try:
-            with open(fd, "w", encoding="utf-8", newline="") as handle:
+            with open(temp, "x", encoding="utf-8", newline="") as handle:
                 yield handle
             if target.is_file() and filecmp.cmp(temp, target, shallow=False):
                 os.unlink(temp)
