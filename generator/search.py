@@ -31,10 +31,11 @@ from generator.errors import NianbaoError
 
 SEARCH_DIR = "pagefind"
 PARTS_FILE = "parts.json"
-BATCH_CHARACTERS = 6_000_000
-"""Indexed Chinese characters (page body outside tables) per Pagefind process: about 1.5 GB
-of memory each (measured 242 bytes a character). A synthetic report page has about 1,800, a
-real one with a long text several thousand."""
+BATCH_CHARACTERS = 4_000_000
+"""Indexed Chinese characters (page body outside tables) per Pagefind process: about 1 GB of
+memory each (measured 242 bytes a character), leaving room below 2 GB for pages denser than
+the benchmark's. A synthetic report page has about 1,800, a real one with a long text
+several thousand. Smaller batches also answer broad queries faster (bench/README.md)."""
 EXCLUDED = ".headerlink, table, .nb-diff"
 """Not indexed: heading permalinks, tables (row labels every report shares, and numbers) and
 version diffs. They were half of a report page's words and most of a broad query's work; the
@@ -70,6 +71,7 @@ def build_search_index(site_dir: Path, batch_characters: int = BATCH_CHARACTERS)
         extra = {VOCABULARY_PAGE: vocabulary_page(vocabulary)}
     for batch, target in zip(batches, targets, strict=True):
         _run_pagefind(site_dir, batch, target, extra)
+        widen_chunk_starts(target)
     parts = [target.relative_to(output).as_posix() + "/" for target in targets[1:]]
     (output / PARTS_FILE).write_text(json.dumps(parts) + "\n", "utf-8")
 
@@ -112,6 +114,30 @@ def bundle_words(bundle: Path) -> set[str]:
             words.add(packed[0])
             words.update(variant[0] for variant in packed[2])
     return words
+
+
+def widen_chunk_starts(bundle: Path) -> None:
+    """Make every word chunk of a bundle start at its first word's first character.
+
+    Pagefind 1.5.2 loads, for a query word, only the chunks whose [from, to] range holds the
+    word itself, so words that merely start with it but sit in the next chunk are not
+    searched: 伊美区 (伊美|区) missed the region page of 伊美龙泉乡 when a chunk ended at
+    伊美长青镇. A chunk holds no word below its first word, so starting its range at that
+    word's first character loads it for every prefix of its words (and at worst for a few
+    queries that find nothing in it)."""
+    import cbor2
+
+    for meta_file in sorted(bundle.glob("pagefind.*.pf_meta")):
+        data = gzip.decompress(meta_file.read_bytes())
+        if not data.startswith(CHUNK_SIGNATURE):
+            raise NianbaoError(
+                f"search index failed: {meta_file.name} is not Pagefind 1.5 "
+                "metadata; the chunk fix needs pagefind==1.5.2"
+            )
+        # [version, pages, chunks [[from, to, hash]], filters, sorts, meta fields]
+        meta = cbor2.loads(data[len(CHUNK_SIGNATURE) :])
+        meta[2] = [[start[:1], end, name] for start, end, name in meta[2]]
+        meta_file.write_bytes(gzip.compress(CHUNK_SIGNATURE + cbor2.dumps(meta), mtime=0))
 
 
 def vocabulary_page(words: set[str]) -> str:

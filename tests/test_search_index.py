@@ -12,11 +12,13 @@ import pytest
 
 from generator.errors import NianbaoError
 from generator.search import (
+    CHUNK_SIGNATURE,
     PARTS_FILE,
     build_search_index,
     bundle_words,
     search_batches,
     vocabulary_page,
+    widen_chunk_starts,
 )
 
 
@@ -109,3 +111,36 @@ def test_a_small_site_is_one_bundle_without_a_vocabulary_page(tmp_path: Path) ->
     entry = json.loads((tmp_path / "pagefind/pagefind-entry.json").read_text("utf-8"))
     assert entry["languages"]["zh"]["page_count"] == 1
     assert "vocabulary" not in bundle_words(tmp_path / "pagefind")
+
+
+def _meta(chunks: list) -> list:
+    return ["1.5.2", [["zh_p1", 10]], chunks, [["portal", "zh_f1"]], [], ["title"]]
+
+
+def test_word_chunks_start_at_their_first_character(tmp_path: Path) -> None:
+    """Pagefind loads a chunk for a query word only if the word is inside the chunk's range:
+    a chunk starting at 伊美长青镇人 was not loaded for 伊美, though it holds 伊美龙泉乡."""
+    import cbor2
+
+    chunks = [
+        ["以免", "伊美长青镇", "zh_a"],
+        ["伊美长青镇人", "位", "zh_b"],
+        ["2019年", "2021", "zh_c"],
+    ]
+    meta_file = tmp_path / "pagefind.zh_123.pf_meta"
+    meta_file.write_bytes(gzip.compress(CHUNK_SIGNATURE + cbor2.dumps(_meta(chunks))))
+    widen_chunk_starts(tmp_path)
+    data = gzip.decompress(meta_file.read_bytes())
+    assert data.startswith(CHUNK_SIGNATURE)
+    widened = [["以", "伊美长青镇", "zh_a"], ["伊", "位", "zh_b"], ["2", "2021", "zh_c"]]
+    assert cbor2.loads(data[len(CHUNK_SIGNATURE) :]) == _meta(widened)
+    assert [c for c in widened if c[0] <= "伊美" <= c[1]] == widened[:2]  # both chunks load
+
+
+def test_a_real_bundle_keeps_its_metadata_apart_from_chunk_starts(batched_site: Path) -> None:
+    import cbor2
+
+    meta_file = next((batched_site / "pagefind").glob("pagefind.*.pf_meta"))
+    meta = cbor2.loads(gzip.decompress(meta_file.read_bytes())[len(CHUNK_SIGNATURE) :])
+    assert meta[0] == "1.5.2" and meta[3][0][0] == "portal" and "vocabulary" in meta[5]
+    assert all(len(start) == 1 and start <= end for start, end, _name in meta[2])
