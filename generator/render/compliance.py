@@ -95,7 +95,7 @@ def _listed(hits: list, from_page: str) -> list[dict[str, Any]]:
 
 
 def _rule_items(
-    catalog: Catalog, rules: Sequence[Any], from_page: str, results: dict[str, tuple[list, list]]
+    rules: Sequence[Any], from_page: str, results: dict[str, tuple[list, list]]
 ) -> list[dict[str, Any]]:
     items = []
     for rule in rules:
@@ -165,7 +165,7 @@ def render_compliance(
         limit=LIST_LIMIT,
         records_csv=pages.href(page, pages.RECORDS_CSV),
         findings_csv=pages.href(page, pages.FINDINGS_CSV),
-        rules=_rule_items(catalog, rules, page, results),
+        rules=_rule_items(rules, page, results),
     )
     writer.add(page, pages.page_text(body))
 
@@ -181,7 +181,7 @@ def render_rules(
         validate_rule_id(rule.id)
     results = rule_results(catalog) if results is None else results
     families: dict[str, list[dict[str, Any]]] = {}
-    for item in _rule_items(catalog, rules, pages.RULES, results):
+    for item in _rule_items(rules, pages.RULES, results):
         families.setdefault(_family_text(item["rule"].family), []).append(item)
     body = env.get_template("rules_index.md.j2").render(
         families=list(families.items()),  # catalogue order: RULES is the table of contents
