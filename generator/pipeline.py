@@ -64,16 +64,13 @@ class Corpus:
     inputs: int = 0
 
 
-def find_reports(reports_dir: Path) -> list[Path]:
-    """Every candidate report file under reports_dir, in a stable order."""
+def _input_files(reports_dir: Path) -> list[Path]:
+    """Every file under reports_dir, in a stable order (one walk for reports and sidecars)."""
     if not reports_dir.is_dir():
         raise NianbaoError(
             f"reports folder '{reports_dir}' does not exist: create it and put report files in it"
         )
-    return sorted(
-        (p for p in reports_dir.rglob("*") if p.is_file() and is_report_file(p)),
-        key=lambda p: p.as_posix(),
-    )
+    return sorted((p for p in reports_dir.rglob("*") if p.is_file()), key=lambda p: p.as_posix())
 
 
 def load_corpus(
@@ -91,7 +88,8 @@ def load_corpus(
     previous_versions (and counted in corpus.superseded).
     """
     corpus = Corpus()
-    paths = find_reports(reports_dir)
+    files = _input_files(reports_dir)
+    paths = [p for p in files if is_report_file(p)]
     corpus.inputs = len(paths)
     relatives = [path.relative_to(reports_dir).as_posix() for path in paths]
     cache = RecordCache(cache_dir) if cache_dir is not None else None
@@ -137,7 +135,7 @@ def load_corpus(
                     "format": fmt,
                 }
             )
-    for sidecar, report in orphan_sidecars(reports_dir):
+    for sidecar, report in orphan_sidecars(files):
         # Its report was renamed or removed: the corrections would silently stop applying.
         corpus.inputs += 1
         corpus.failures.append(
@@ -157,13 +155,10 @@ def load_corpus(
     return corpus
 
 
-def orphan_sidecars(reports_dir: Path) -> list[tuple[Path, Path]]:
-    """(sidecar, its missing report) for each corrections sidecar whose report is not there."""
-    pairs = (
-        (p, report_of(p))
-        for p in sorted(reports_dir.rglob("*"), key=lambda p: p.as_posix())
-        if p.is_file()
-    )
+def orphan_sidecars(files: list[Path]) -> list[tuple[Path, Path]]:
+    """(sidecar, its missing report) for each corrections sidecar among files whose report
+    is not there."""
+    pairs = ((p, report_of(p)) for p in files)
     return [
         (sidecar, report)
         for sidecar, report in pairs

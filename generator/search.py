@@ -97,20 +97,25 @@ def search_batches(site_dir: Path, batch_characters: int) -> list[list[str]]:
     return batches
 
 
-def bundle_words(bundle: Path) -> set[str]:
-    """Every word (and diacritic variant) in a Pagefind bundle's word chunks."""
+def _read_pagefind(path: Path, what: str) -> object:
+    """A Pagefind 1.5 data file (gzip of CHUNK_SIGNATURE + CBOR), decoded."""
     import cbor2
 
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(CHUNK_SIGNATURE):
+        raise NianbaoError(
+            f"search index failed: {path.name} is not a Pagefind 1.5 {what}; "
+            "nianbao reads it with pagefind==1.5.2"
+        )
+    return cbor2.loads(data[len(CHUNK_SIGNATURE) :])
+
+
+def bundle_words(bundle: Path) -> set[str]:
+    """Every word (and diacritic variant) in a Pagefind bundle's word chunks."""
     words: set[str] = set()
     for chunk_file in sorted((bundle / "index").glob("*.pf_index")):
-        data = gzip.decompress(chunk_file.read_bytes())
-        if not data.startswith(CHUNK_SIGNATURE):
-            raise NianbaoError(
-                f"search index failed: {chunk_file.name} is not a Pagefind 1.5 word "
-                "chunk; the vocabulary pass needs pagefind==1.5.2"
-            )
         # WordIndex [words: [PackedWord [word, pages, additional_variants [[form, pages]]]]]
-        for packed in cbor2.loads(data[len(CHUNK_SIGNATURE) :])[0]:
+        for packed in _read_pagefind(chunk_file, "word chunk")[0]:
             words.add(packed[0])
             words.update(variant[0] for variant in packed[2])
     return words
@@ -128,14 +133,8 @@ def widen_chunk_starts(bundle: Path) -> None:
     import cbor2
 
     for meta_file in sorted(bundle.glob("pagefind.*.pf_meta")):
-        data = gzip.decompress(meta_file.read_bytes())
-        if not data.startswith(CHUNK_SIGNATURE):
-            raise NianbaoError(
-                f"search index failed: {meta_file.name} is not Pagefind 1.5 "
-                "metadata; the chunk fix needs pagefind==1.5.2"
-            )
         # [version, pages, chunks [[from, to, hash]], filters, sorts, meta fields]
-        meta = cbor2.loads(data[len(CHUNK_SIGNATURE) :])
+        meta = _read_pagefind(meta_file, "metadata file")
         meta[2] = [[start[:1], end, name] for start, end, name in meta[2]]
         meta_file.write_bytes(gzip.compress(CHUNK_SIGNATURE + cbor2.dumps(meta), mtime=0))
 

@@ -131,10 +131,9 @@ def render_compliance(
     writer: ContentWriter,
     catalog: Catalog,
     rules: Sequence[Any],
-    results: dict[str, tuple[list, list]] | None = None,
+    results: dict[str, tuple[list, list]],
 ) -> None:
     page = pages.COMPLIANCE
-    results = rule_results(catalog) if results is None else results
     reports = [
         {
             "record": r,
@@ -175,11 +174,10 @@ def render_rules(
     writer: ContentWriter,
     catalog: Catalog,
     rules: Sequence[Any],
-    results: dict[str, tuple[list, list]] | None = None,
+    results: dict[str, tuple[list, list]],
 ) -> None:
     for rule in rules:
         validate_rule_id(rule.id)
-    results = rule_results(catalog) if results is None else results
     families: dict[str, list[dict[str, Any]]] = {}
     for item in _rule_items(rules, pages.RULES, results):
         families.setdefault(_family_text(item["rule"].family), []).append(item)
