@@ -22,12 +22,17 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return 2
+    from generator.pipeline import BuildInterrupted
+
     try:
         return args.run(args)
+    except BuildInterrupted as error:
+        print(f"nianbao: {error}", file=sys.stderr)
+        return 143  # 128 + SIGTERM, as if the signal had ended the process
     except (NianbaoError, OSError) as error:
         if args.debug:
             raise
-        print(f"nianbao: error: {error}", file=sys.stderr)
+        print(f"nianbao: 错误：{error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -107,17 +112,19 @@ def _parser() -> argparse.ArgumentParser:
 
 def _parse(args: argparse.Namespace) -> int:
     from generator.check import check_record
-    from generator.corrections import correct_record
-    from generator.parse import parse_file
+    from generator.model import Failure
+    from generator.pipeline import process_report
     from generator.record import record_to_json, record_to_yaml
 
     records = []
     for path in args.files:
         if not path.is_file():
-            raise SourceError(path, "no such file")
-        record = correct_record(parse_file(path, str(path)), path, str(path))
-        record["checks"] = check_record(record)
-        records.append(record)
+            raise SourceError(path, "文件不存在")
+        result = process_report(path, str(path))
+        if isinstance(result, Failure):
+            raise SourceError(path, result.reason)
+        result["checks"] = check_record(result)
+        records.append(result)
     if args.format == "yaml":
         sys.stdout.write("---\n".join(record_to_yaml(r) for r in records))
     else:
@@ -137,30 +144,62 @@ def _cache_dir(args: argparse.Namespace) -> Path | None:
     return None if args.no_cache else CACHE_DIR
 
 
+INPUT_FINDINGS = {
+    # code: (level, label) for what is wrong with the inputs themselves (not a format rule)
+    "IN-01": ("error", "无法读取"),
+    "IN-02": ("error", "更正未应用"),
+    "IN-03": ("info", "已忽略"),
+}
+LEVEL_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+def input_findings(corpus) -> list[tuple[str, str, str, str]]:
+    """(file or record, code, level, message) for every input problem: unreadable files,
+    corrections that were not applied, files ignored on purpose."""
+    rows = []
+    for failure in corpus.failures:
+        code = "IN-01" if failure.kind == "unreadable" else "IN-03"
+        rows.append((failure.file, code, INPUT_FINDINGS[code][0], failure.reason))
+    for record in corpus.records:
+        for rejected in record.get("corrections_rejected") or ():
+            entry = f"第 {rejected['entry']} 条" if rejected.get("entry") else "整个文件"
+            rows.append(
+                (
+                    rejected["sidecar"],
+                    "IN-02",
+                    INPUT_FINDINGS["IN-02"][0],
+                    f"{entry}未应用：{rejected['problem']}",
+                )
+            )
+    return sorted(rows)
+
+
 def _check(args: argparse.Namespace) -> int:
     from generator.pipeline import check_corpus_records, load_corpus
 
     corpus = load_corpus(args.reports, _progress, cache_dir=_cache_dir(args))
     findings = check_corpus_records(corpus, args.levels)
     rows = [
-        (rid, f)
+        (rid, f["rule"], f["level"], f["message"])
         for rid in sorted(findings)
         for f in findings[rid]
         if f.get("status", "fail") == "fail"
     ]
-    print(f"{'report':<44} {'rule':<7} {'level':<8} message")
-    for rid, f in rows:
-        print(f"{rid:<44} {f['rule']:<7} {f['level']:<8} {f['message']}")
-    for failure in corpus.failures:
-        print(f"{failure['file']:<44} {'-':<7} {'unread':<8} {failure['reason']}")
-    counts = {level: sum(1 for _, f in rows if f["level"] == level) for level in LEVEL_ORDER}
+    inputs = input_findings(corpus)
+    print(f"{'报告或文件':<40} {'规则':<6} {'级别':<4} 说明")
+    for where, rule, level, message in rows + inputs:
+        print(f"{where:<44} {rule:<7} {LEVEL_LABELS[level]:<5} {message}")
+    counts = {level: sum(1 for row in rows if row[2] == level) for level in LEVEL_ORDER}
+    rejected = sum(1 for row in inputs if row[1] == "IN-02")
     print(
-        f"\n{len(corpus.records)} reports checked: {counts['error']} errors, {counts['warning']} warnings, "
-        f"{counts['info']} info; {len(corpus.failures)} unreadable inputs, {len(corpus.superseded)} superseded"
+        f"\n检查了 {len(corpus.records)} 份报告：错误 {counts['error']}、警告 {counts['warning']}、"
+        f"提示 {counts['info']}；{len(corpus.unreadable)} 个输入文件无法读取，"
+        f"{rejected} 条更正未应用，{len(corpus.ignored)} 个文件已忽略，"
+        f"{len(corpus.superseded)} 份报告被新版本取代"
     )
     if args.fail_on:
         threshold = LEVEL_ORDER.index(args.fail_on)
-        if any(LEVEL_ORDER.index(f["level"]) >= threshold for _, f in rows):
+        if any(LEVEL_ORDER.index(row[2]) >= threshold for row in rows + inputs):
             return 1
     return 0
 
@@ -178,9 +217,10 @@ def _build(args: argparse.Namespace) -> int:
     summary = build_site(settings, _progress)
     f = summary.findings
     print(
-        f"nianbao: {summary.inputs} input files read, {summary.records} records written, "
-        f"{summary.unreadable} unreadable inputs, {summary.superseded} superseded by a newer version, compliance findings: {f.get('error', 0)} errors, "
-        f"{f.get('warning', 0)} warnings, {f.get('info', 0)} info; site in {args.out}/",
+        f"nianbao: 读取 {summary.inputs} 个输入文件：发布 {summary.records} 份报告，"
+        f"{summary.superseded} 份被新版本取代，{summary.unreadable} 个无法读取，"
+        f"{summary.ignored} 个已忽略；合规检查：错误 {f.get('error', 0)}、"
+        f"警告 {f.get('warning', 0)}、提示 {f.get('info', 0)}；网站在 {args.out}/",
         file=sys.stderr,
     )
     return 0

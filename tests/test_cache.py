@@ -136,7 +136,9 @@ def test_parallel_equals_serial(reports, tmp_path, monkeypatch):
     import generator.pipeline
 
     for n in range(3):  # more files than workers, and duplicate pairs
-        shutil.copy(SAMPLES[n], reports / f"copy-{n}.txt")
+        # next to the original: a republished report of the same agency at the same place
+        original = next(reports.rglob(SAMPLES[n].name))
+        shutil.copy(SAMPLES[n], original.with_name(f"copy-{n}.txt"))
     serial = load_corpus(reports)
     pools = []
     real_pool = generator.pipeline.ProcessPoolExecutor
@@ -187,4 +189,4 @@ def test_cli_no_cache_flag(tmp_path, monkeypatch, capsys):
     assert not (tmp_path / ".cache").exists()
     assert main(["check"]) == 0
     assert len(list((tmp_path / ".cache" / "nianbao" / "records").glob("*.json"))) == 5
-    assert "0 superseded" in capsys.readouterr().out
+    assert "0 份报告被新版本取代" in capsys.readouterr().out

@@ -38,7 +38,7 @@ def test_parse_missing_file_is_one_line_error(capsys, tmp_path):
     missing = tmp_path / "nope.txt"
     assert main(["parse", str(missing)]) == 1
     err = capsys.readouterr().err.strip()
-    assert err == f"nianbao: error: {missing}: no such file"
+    assert err == f"nianbao: 错误：{missing}: 文件不存在"
 
 
 def test_parse_unreadable_file_names_file_and_reason(capsys, tmp_path):
@@ -46,14 +46,14 @@ def test_parse_unreadable_file_names_file_and_reason(capsys, tmp_path):
     empty.write_bytes(b"")
     assert main(["parse", str(empty)]) == 1
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == [f"nianbao: error: {empty}: empty file (0 bytes)"]
+    assert err == [f"nianbao: 错误：{empty}: 空文件（0 字节）：请放入报告的完整文件"]
 
 
 def test_parse_unknown_suffix(capsys, tmp_path):
     odd = tmp_path / "report.xls"
     odd.write_bytes(b"x")
     assert main(["parse", str(odd)]) == 1
-    assert "unsupported file type '.xls'" in capsys.readouterr().err
+    assert "暂不能读取 .xls 格式的文件" in capsys.readouterr().err
 
 
 def test_debug_shows_traceback(tmp_path):
@@ -69,7 +69,7 @@ def test_check_fail_on_error_exits_1_on_samples(capsys):
     # Seed 004 fails T3-01 (error level): a maintainer gate must stop.
     assert main(["check", "--reports", str(ROOT / "reports"), "--fail-on", "error"]) == 1
     out = capsys.readouterr().out
-    assert "T3-01" in out and "5 reports checked" in out
+    assert "T3-01" in out and "检查了 5 份报告" in out
 
 
 def test_check_without_fail_on_exits_0(capsys, tmp_path):
@@ -93,12 +93,12 @@ def test_check_lists_unreadable_inputs(tmp_path, capsys):
     (reports / "garbage.txt").write_bytes(bytes(range(256)) * 20)
     assert main(["check", "--reports", str(reports)]) == 0
     out = capsys.readouterr().out
-    assert "garbage.txt" in out and "1 unreadable inputs" in out
+    assert "garbage.txt" in out and "1 个输入文件无法读取" in out
 
 
 def test_missing_reports_folder_is_actionable(capsys, tmp_path):
     assert main(["check", "--reports", str(tmp_path / "none")]) == 1
-    assert "does not exist" in capsys.readouterr().err
+    assert "不存在" in capsys.readouterr().err
 
 
 def test_every_command_has_help(capsys):

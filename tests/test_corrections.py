@@ -1,5 +1,6 @@
 """Corrections sidecars: applied after parsing with the parsed value kept as `original`; an
-invalid sidecar makes its report a failure that names the sidecar and the entry."""
+invalid entry is skipped and listed (sidecar, entry, what was expected), the report is still
+published with its valid corrections."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.corrections import CorrectionError, apply_corrections, load_sidecar
+from generator.corrections import apply_corrections, load_sidecar
 from generator.parse import parse_file
 from generator.pipeline import check_corpus_records, load_corpus
 
@@ -143,121 +144,129 @@ BAD = [
     (
         "- {path: requests.granted.everything, value: 1, reason: r, by: b, date: 2022-01-01}\n",
         1,
-        "unknown column 'everything'",
+        "不认识的列“everything”",
     ),
     (
         "- {path: requests.granted.total, value: 1, reason: r, by: b, date: 2022-01-01}\n"
         "- {path: requests.other_misc.total, value: 1, reason: r, by: b, date: 2022-01-01}\n",
         2,
-        "no requests row 'other_misc'",
+        "没有“other_misc”行",
     ),
     (
         "- {path: requests.granted.total, value: '3', reason: r, by: b, date: 2022-01-01}\n",
         1,
-        "expected a count (integer >= 0) or null, found '3'",
+        "requests.granted.total 应为非负整数或 null，实为 '3'",
     ),
     (
         "- {path: requests.granted.total, value: -1, reason: r, by: b, date: 2022-01-01}\n",
         1,
-        "expected a count (integer >= 0) or null, found -1",
+        "应为非负整数或 null，实为 -1",
     ),
     (
         "- {path: requests.granted.total, value: 1.5, reason: r, by: b, date: 2022-01-01}\n",
         1,
-        "expected a count",
+        "应为非负整数",
     ),
     (
         "- {path: proactive.procurement.amount, value: many, reason: r, by: b, date: 2022-01-01}\n",
         1,
-        "expected an amount (a number)",
+        "应为金额（数字）",
     ),
     (
         "- {path: proactive.rules.issued, value: 1, reason: r, by: b, date: 2022-01-01}\n",
         1,
-        "has no field 'issued'",
+        "没有“issued”项",
     ),
     (
         "- {path: appeals.appeal.total, value: 1, reason: r, by: b, date: 2022-01-01}\n",
         1,
-        "no appeals row 'appeal'",
+        "没有“appeal”行",
     ),
     (
-        "- {path: published, value: 2021年1月8日, reason: r, by: b, date: 2022-01-01}\n",
+        "- {path: published, value: 2021年13月8日, reason: r, by: b, date: 2022-01-01}\n",
         1,
-        "expected an ISO date (YYYY-MM-DD)",
+        "应为日期（YYYY-MM-DD）",
     ),
     (
         "- {path: published, value: '2021-02-30', reason: r, by: b, date: 2022-01-01}\n",
         1,
-        "expected an ISO date (YYYY-MM-DD)",
+        "应为日期（YYYY-MM-DD）",
     ),
     (
         "- {path: agency.region, value: x, reason: r, by: b, date: 2022-01-01}\n",
         1,
-        "unknown key path",
+        "不认识的位置",
     ),
-    ("- {path: checks, value: 1, reason: r, by: b, date: 2022-01-01}\n", 1, "unknown key path"),
-    ("- {path: year, value: 20, reason: r, by: b, date: 2022-01-01}\n", 1, "expected a year"),
-    (
-        "- {path: title, value: 1, reason: r, by: b, date: 2022-01-01}\n",
-        1,
-        "expected a non-empty text",
-    ),
-    (
-        "- {path: title, value: null, reason: r, by: b, date: 2022-01-01}\n",
-        1,
-        "expected a non-empty text",
-    ),
+    ("- {path: checks, value: 1, reason: r, by: b, date: 2022-01-01}\n", 1, "不认识的位置"),
+    ("- {path: year, value: 20, reason: r, by: b, date: 2022-01-01}\n", 1, "应为年份"),
+    ("- {path: title, value: 1, reason: r, by: b, date: 2022-01-01}\n", 1, "应为非空文字"),
+    ("- {path: title, value: null, reason: r, by: b, date: 2022-01-01}\n", 1, "应为非空文字"),
     (
         "- {path: agency.name, value: null, reason: r, by: b, date: 2022-01-01}\n",
         1,
-        "expected a non-empty text",
+        "应为非空文字",
     ),
-    ("- {path: year, value: null, reason: r, by: b, date: 2022-01-01}\n", 1, "expected a year"),
-    ("- {path: title, value: x, by: b, date: 2022-01-01}\n", 1, "missing key(s) reason"),
+    ("- {path: year, value: null, reason: r, by: b, date: 2022-01-01}\n", 1, "应为年份"),
+    ("- {path: title, value: x, by: b, date: 2022-01-01}\n", 1, "缺少 reason"),
     (
         "- {path: title, value: x, reason: r, by: b, date: 2022-01-01, note: n}\n",
         1,
-        "unknown key(s) note",
+        "有未知的项 note",
     ),
-    ("- {path: title, value: x, reason: r, by: b, date: soon}\n", 1, "'date' must be an ISO date"),
-    ("- just a string\n", 1, "expected a mapping"),
+    ("- {path: title, value: x, reason: r, by: b, date: soon}\n", 1, "“date”应为日期"),
+    ("- just a string\n", 1, "应为由 path、value、reason、by、date 五项组成的条目"),
 ]
 
 
 @pytest.mark.parametrize(("text", "entry", "expected"), BAD)
-def test_invalid_sidecar_makes_the_report_a_failure(tmp_path, text, entry, expected):
+def test_an_invalid_entry_is_skipped_and_listed_the_report_published(
+    tmp_path, text, entry, expected
+):
+    parsed = parse_file(SAMPLE, RELATIVE)
     corpus = load_corpus(make_reports(tmp_path, text))
-    assert corpus.records == []
-    assert len(corpus.failures) == 1
-    failure = corpus.failures[0]
-    assert failure["file"] == RELATIVE and failure["format"] == "txt"
-    assert failure["reason"].startswith(f"corrections not applied: {SIDECAR}: entry {entry}: "), (
-        failure["reason"]
-    )
-    assert expected in failure["reason"], failure["reason"]
+    assert corpus.failures == [] and len(corpus.records) == 1
+    record = corpus.records[0]
+    [rejected] = record["corrections_rejected"]
+    assert rejected["sidecar"] == SIDECAR and rejected["entry"] == entry
+    assert expected in rejected["problem"], rejected["problem"]
+    applied = record.get("corrections", [])
+    assert len(applied) == entry - 1  # the valid entries before it are applied
+    if not applied:
+        assert record["requests"] == parsed["requests"] and record["title"] == parsed["title"]
     assert corpus.inputs == len(corpus.records) + len(corpus.failures) + len(corpus.superseded)
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("path: title\n", "expected a list"),
-        ("- [unclosed\n", "not valid YAML at line"),
+        ("path: title\n", "应为由 path、value、reason、by、date 五项组成的条目的列表"),
+        ("- [unclosed\n", "不是有效的 YAML（第 2 行有语法错误）"),
     ],
 )
-def test_malformed_sidecar_names_the_file(tmp_path, text, expected):
+def test_malformed_sidecar_publishes_the_report_uncorrected_with_a_note(tmp_path, text, expected):
     corpus = load_corpus(make_reports(tmp_path, text))
-    reason = corpus.failures[0]["reason"]
-    assert reason.startswith(f"corrections not applied: {SIDECAR}: ") and expected in reason
+    assert corpus.failures == []
+    record = corpus.records[0]
+    assert "corrections" not in record
+    [rejected] = record["corrections_rejected"]
+    assert rejected["sidecar"] == SIDECAR and rejected["entry"] is None
+    assert expected in rejected["problem"], rejected["problem"]
+
+
+def test_a_chinese_date_is_read_as_a_date(tmp_path):
+    text = "- {path: published, value: 2021年1月9日, reason: r, by: b, date: 2022年3月1日}\n"
+    record = load_corpus(make_reports(tmp_path, text)).records[0]
+    assert "corrections_rejected" not in record
+    assert record["published"] == "2021-01-09"
+    assert record["corrections"][0]["date"] == "2022-03-01"
 
 
 def test_empty_sidecar_changes_nothing(tmp_path):
     record = load_corpus(make_reports(tmp_path, "")).records[0]
-    assert "corrections" not in record
+    assert "corrections" not in record and "corrections_rejected" not in record
 
 
-def test_one_bad_entry_rejects_the_whole_sidecar_and_leaves_the_record_alone():
+def test_one_bad_entry_is_skipped_the_others_applied():
     record = parse_file(SAMPLE, RELATIVE)
     entries = [
         {
@@ -275,11 +284,18 @@ def test_one_bad_entry_rejects_the_whole_sidecar_and_leaves_the_record_alone():
             "date": "2022-01-01",
         },
     ]
-    with pytest.raises(
-        CorrectionError, match=r"^side\.yml: entry 2: requests\.granted\.total: expected a count"
-    ):
-        apply_corrections(record, entries, "side.yml")
-    assert record["requests"]["granted"][6] == 0 and "corrections" not in record
+    corrected = apply_corrections(record, entries, "side.yml")
+    assert corrected["requests"]["granted"][6] == 3
+    assert [c["value"] for c in corrected["corrections"]] == [3]
+    assert corrected["corrections_rejected"] == [
+        {
+            "sidecar": "side.yml",
+            "entry": 2,
+            "path": "requests.granted.total",
+            "problem": "requests.granted.total 应为非负整数或 null，实为 'x'",
+        }
+    ]
+    assert record["requests"]["granted"][6] == 0 and "corrections" not in record  # a copy
 
 
 def test_repeated_path_keeps_the_parsed_original(tmp_path):
@@ -325,9 +341,10 @@ def test_cli_parse_applies_corrections(tmp_path, capsys):
     record = json.loads(capsys.readouterr().out)
     assert record["requests"]["granted"][6] == 3 and len(record["corrections"]) == 5
     (reports / SIDECAR).write_text(BAD[0][0], "utf-8")
-    assert main(["parse", str(reports / RELATIVE)]) == 1
-    err = capsys.readouterr().err.strip()
-    assert err.startswith(f"nianbao: error: {reports / SIDECAR}: entry 1: ")
+    assert main(["parse", str(reports / RELATIVE)]) == 0
+    record = json.loads(capsys.readouterr().out)
+    [rejected] = record["corrections_rejected"]
+    assert rejected["sidecar"] == str(reports / SIDECAR) and rejected["entry"] == 1
 
 
 def test_a_sidecar_without_its_report_is_listed_not_ignored(tmp_path):
@@ -336,11 +353,11 @@ def test_a_sidecar_without_its_report_is_listed_not_ignored(tmp_path):
         "- {path: requests.granted.total, value: 1, reason: x, by: y, date: 2022-01-01}\n", "utf-8"
     )
     corpus = load_corpus(reports)
-    assert [f["file"] for f in corpus.failures] == ["改名前-2021年报.txt.corrections.yml"]
+    assert [f.file for f in corpus.failures] == ["改名前-2021年报.txt.corrections.yml"]
     failure = corpus.failures[0]
-    assert failure["format"] == "corrections"
-    assert "改名前-2021年报.txt does not exist" in failure["reason"]
-    assert "rename the corrections file with its report" in failure["reason"]
+    assert failure.format == "corrections" and failure.kind == "unreadable"
+    assert "改名前-2021年报.txt 不存在" in failure.reason
+    assert "请把更正文件与报告一起改名，或删除它" in failure.reason
     assert corpus.inputs == len(corpus.records) + len(corpus.failures) + len(corpus.superseded)
 
 

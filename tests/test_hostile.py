@@ -60,8 +60,8 @@ def _record_from(corpus, role: str) -> dict:
     return found[0]
 
 
-def _failure_of(corpus, role: str) -> dict:
-    found = [f for f in corpus.failures if f["file"] == CASES[role]]
+def _failure_of(corpus, role: str):
+    found = [f for f in corpus.failures if f.file == CASES[role]]
     assert len(found) == 1, f"{CASES[role]} is not listed as a failure"
     return found[0]
 
@@ -79,42 +79,43 @@ def test_every_input_is_a_record_or_a_failure(corpus):
     assert corpus.inputs == len(corpus.records) + len(corpus.failures) + len(corpus.superseded)
     seen = (
         [r["source"]["file"] for r in corpus.records]
-        + [f["file"] for f in corpus.failures]
+        + [f.file for f in corpus.failures]
         + [s["file"] for s in corpus.superseded]
     )
     assert sorted(seen) == sorted(CASES.values())
 
 
 EXPECTED_FAILURES = {
-    "empty": "empty file (0 bytes)",
-    "binary": "not a text file (binary content); save the report as .txt, .docx, .pdf or .html",
-    "binary_hostile_name": "not a text file (binary content); save the report as .txt, .docx, .pdf or .html",
-    "truncated_pdf": "corrupt PDF: ",
-    "encrypted_pdf": "encrypted PDF: ask the agency for an unprotected copy or remove the password",
-    "scanned_pdf": "scanned PDF, no text layer (OCR is not supported yet)",
-    "zip_docx": "not a Word document (.docx is a zip without word/document.xml)",
-    "huge": "file is 50 MB; reports over 20 MB are not read",
+    "empty": "空文件（0 字节）：请放入报告的完整文件",
+    "binary": "不是文本文件（内容为二进制）：请把报告保存为 .txt、.docx、.pdf 或 .html",
+    "binary_hostile_name": "不是文本文件（内容为二进制）：请把报告保存为 .txt、.docx、.pdf 或 .html",
+    "truncated_pdf": "PDF 文件已损坏（",
+    "encrypted_pdf": "PDF 已加密：请向发布机关索取未加密的版本，或去除密码后重新放入",
+    "scanned_pdf": "扫描版 PDF，没有文字层",
+    "zip_docx": "不是 Word 文档（.docx 压缩包中没有 word/document.xml）",
+    "huge": "文件有 50 MB，超过 20 MB 的文件不读取",
 }
 
 
 @pytest.mark.parametrize("role", sorted(EXPECTED_FAILURES))
 def test_failure_reason(corpus, role):
     failure = _failure_of(corpus, role)
-    assert failure["reason"].startswith(EXPECTED_FAILURES[role])
-    assert failure["format"] == Path(CASES[role]).suffix.lstrip(".")
+    assert failure.reason.startswith(EXPECTED_FAILURES[role])
+    assert failure.format == Path(CASES[role]).suffix.lstrip(".")
+    assert failure.kind == "unreadable"
 
 
 def test_only_the_expected_inputs_fail(corpus):
-    assert sorted(f["file"] for f in corpus.failures) == sorted(CASES[r] for r in EXPECTED_FAILURES)
+    assert sorted(f.file for f in corpus.failures) == sorted(CASES[r] for r in EXPECTED_FAILURES)
     for failure in corpus.failures:
-        reason = failure["reason"]
-        assert len(reason) > 15 and reason.strip() == reason, failure
-        assert "parser error" not in reason and "Traceback" not in reason, failure
+        reason = failure.reason
+        assert len(reason) > 10 and reason.strip() == reason, failure
+        assert "程序出错" not in reason and "Traceback" not in reason, failure
 
 
 def test_truncated_pdf_reason_names_the_problem(corpus):
-    reason = _failure_of(corpus, "truncated_pdf")["reason"]
-    assert len(reason) > len("corrupt PDF: ") + 3
+    reason = _failure_of(corpus, "truncated_pdf").reason
+    assert len(reason) > len("PDF 文件已损坏（）：请重新下载") + 3
 
 
 def test_superseded_keeps_the_newer_by_date(corpus):
@@ -136,7 +137,7 @@ def test_superseded_is_a_previous_version_not_a_failure(corpus):
         }
     ]
     assert [v["file"] for v in kept["previous_versions"]] == [CASES["dup_older"]]
-    assert CASES["dup_older"] not in [f["file"] for f in corpus.failures]
+    assert CASES["dup_older"] not in [f.file for f in corpus.failures]
 
 
 # ---- 2. no input crashes a reader or the parser ------------------------------------------------
@@ -144,7 +145,7 @@ def test_superseded_is_a_previous_version_not_a_failure(corpus):
 
 @pytest.mark.parametrize("role", sorted(CASES))
 def test_no_crash(corpus_dir, role):
-    """The pipeline turns unexpected exceptions into 'parser error' failures; call the parser
+    """The pipeline turns unexpected exceptions into 程序出错 failures; call the parser
     directly so any exception other than SourceError fails here."""
     path = corpus_dir / CASES[role]
     try:
@@ -173,7 +174,10 @@ def test_huge_file_is_refused_without_reading_it(corpus_dir, monkeypatch):
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert info.value.reason == "file is 50 MB; reports over 20 MB are not read"
+    assert (
+        info.value.reason
+        == "文件有 50 MB，超过 20 MB 的文件不读取：年度报告不会这么大，请检查是否放错了文件"
+    )
     assert peak < 2 * 1024 * 1024
     assert elapsed < 1.0
 
@@ -305,8 +309,9 @@ def test_record_yaml_round_trips_exactly(corpus):
 
 
 def test_failures_round_trip_as_yaml(corpus):
-    text = yaml.safe_dump(corpus.failures, allow_unicode=True)
-    assert yaml.safe_load(text) == corpus.failures
+    listed = [f.to_dict() for f in corpus.failures]
+    text = yaml.safe_dump(listed, allow_unicode=True)
+    assert yaml.safe_load(text) == listed
 
 
 # ---- 5. determinism -----------------------------------------------------------------------------------

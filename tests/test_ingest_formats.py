@@ -281,14 +281,11 @@ def test_join_wrapped(parts, joined):
 @pytest.mark.parametrize(
     ("name", "reason"),
     [
-        ("scanned.pdf", "scanned PDF, no text layer (OCR is not supported yet)"),
-        (
-            "encrypted.pdf",
-            "encrypted PDF: ask the agency for an unprotected copy or remove the password",
-        ),
-        ("truncated.pdf", "corrupt PDF: "),
-        ("not-a-word.docx", "not a Word document (.docx is a zip without word/document.xml)"),
-        ("garbage.docx", "not a Word document (not a zip file)"),
+        ("scanned.pdf", "扫描版 PDF，没有文字层"),
+        ("encrypted.pdf", "PDF 已加密：请向发布机关索取未加密的版本"),
+        ("truncated.pdf", "PDF 文件已损坏（"),
+        ("not-a-word.docx", "不是 Word 文档（.docx 压缩包中没有 word/document.xml）"),
+        ("garbage.docx", "不是 Word 文档（不是 zip 文件）"),
     ],
 )
 def test_unreadable_files(built, name, reason):
@@ -299,7 +296,7 @@ def test_unreadable_files(built, name, reason):
 
 
 def test_not_a_pdf():
-    with pytest.raises(SourceError, match="not a PDF"):
+    with pytest.raises(SourceError, match="不是 PDF 文件"):
         pdf_reader.read(b"<html>saved error page</html>", "x.pdf")
 
 
@@ -307,9 +304,8 @@ def test_doc_without_libreoffice(monkeypatch):
     monkeypatch.setattr(doc_reader, "soffice", lambda: None)
     with pytest.raises(SourceError) as info:
         doc_reader.read(doc_reader.OLE_MAGIC + b"\x00" * 600, "old.doc")
-    assert (
-        info.value.reason
-        == "legacy .doc: install LibreOffice to read .doc files (or save it as .docx)"
+    assert info.value.reason.startswith(
+        "旧版 .doc 文件需要 LibreOffice 才能读取：请安装 LibreOffice"
     )
 
 
@@ -376,15 +372,15 @@ def test_build_lists_scanned_and_corrupt_pdfs_as_unreadable(built, tmp_path):
     )
     assert (summary.inputs, summary.records, summary.unreadable) == (5, 3, 2)
     page = (project / "site" / "unreadable" / "index.html").read_text("utf-8")
-    assert "scanned.pdf" in page and "no text layer" in page
-    assert "truncated.pdf" in page and "corrupt PDF" in page
+    assert "scanned.pdf" in page and "没有文字层" in page
+    assert "truncated.pdf" in page and "PDF 文件已损坏" in page
     copied = {p.suffix for p in (project / "site" / "reports").rglob("20*.*") if p.suffix != ".yml"}
     assert {".pdf", ".docx"} <= copied  # the original files are published next to their pages
 
 
-def test_files_of_unknown_formats_are_listed_as_unreadable(tmp_path):
-    """A report saved as .wps, .ofd or without an extension is an input that did not become
-    a record: it is listed with the formats we read, never skipped in silence."""
+def test_files_of_unknown_formats_are_listed_never_skipped(tmp_path):
+    """A report saved as .wps or .ofd did not become a record: it is unreadable, with the
+    formats we read. A file without an extension or a hidden file is listed as ignored."""
     from generator.pipeline import load_corpus
 
     reports = tmp_path / "reports"
@@ -392,13 +388,16 @@ def test_files_of_unknown_formats_are_listed_as_unreadable(tmp_path):
     (reports / "某局-2021年报.wps").write_bytes(b"\xd0\xcf\x11\xe0 not read")
     (reports / "某局-2022年报.ofd").write_bytes(b"PK\x03\x04 not read")
     (reports / "某局-2023年报").write_text("no extension", "utf-8")
-    (reports / ".DS_Store").write_bytes(b"hidden files are not inputs")
+    (reports / ".DS_Store").write_bytes(b"hidden files are listed as ignored")
     corpus = load_corpus(reports)
-    assert corpus.inputs == 3 and not corpus.records
-    reasons = {f["file"]: f["reason"] for f in corpus.failures}
-    assert set(reasons) == {"某局-2021年报.wps", "某局-2022年报.ofd", "某局-2023年报"}
-    assert reasons["某局-2021年报.wps"].startswith(
-        "unsupported file type '.wps' (readable: .doc, .docx"
+    assert corpus.inputs == 4 and not corpus.records
+    unreadable = {f.file: f.reason for f in corpus.unreadable}
+    assert set(unreadable) == {"某局-2021年报.wps", "某局-2022年报.ofd"}
+    assert unreadable["某局-2021年报.wps"].startswith(
+        "暂不能读取 .wps 格式的文件（可读取：.doc、.docx"
     )
-    assert reasons["某局-2023年报"].startswith("no file extension")
-    assert all("save the report in one of these formats" in r for r in reasons.values())
+    assert all("请把报告另存为其中一种格式" in r for r in unreadable.values())
+    ignored = {f.file: f.reason for f in corpus.ignored}
+    assert set(ignored) == {"某局-2023年报", ".DS_Store"}
+    assert ignored["某局-2023年报"].startswith("文件没有扩展名")
+    assert ignored[".DS_Store"].startswith("隐藏文件")

@@ -35,7 +35,7 @@ HOSTILE_PAGE = "reports/eyi-ju/2022.md"
 def _render(
     tmp: Path,
     records: list[dict] | None = None,
-    failures: list[dict] | None = None,
+    failures: list | None = None,
     content: Path | None = None,
 ) -> Path:
     return render_content(
@@ -246,7 +246,7 @@ def test_indexes(site: Path) -> None:
     assert "| 无法读取的文件 | [1](unreadable.md) |" in home
     assert "| 合规检查：错误 | 1 |" in home
     unreadable = _read(site, "unreadable.md")
-    assert "Cannot read .doc files; convert to .docx" in unreadable
+    assert "旧版 .doc 文件需要 LibreOffice 才能读取" in unreadable
     assert "<script>" not in unreadable
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator import record as spec
+from generator.model import Failure
 
 HOSTILE = (
     "<script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1)) "
@@ -265,7 +266,7 @@ def render_content(
     tmp: Path,
     records: list[dict],
     findings: dict[str, list[dict]],
-    failures: list[dict],
+    failures: list[Failure],
     content: Path | None = None,
 ) -> Path:
     """Render records (with their findings as `checks`) into tmp/content, as a build does."""
@@ -288,10 +289,4 @@ def make_sources(tmp: Path, records: list[dict]) -> dict[str, Path]:
     return sources
 
 
-FAILURES = [
-    {
-        "file": "reports/broken<script>.doc",
-        "reason": "Cannot read .doc files; convert to .docx",
-        "format": "doc",
-    }
-]
+FAILURES = [Failure("reports/broken<script>.doc", "doc", "旧版 .doc 文件需要 LibreOffice 才能读取")]

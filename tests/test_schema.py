@@ -70,3 +70,20 @@ def test_region_from_folders(records):
         "township": "伊家乡",
     }
     assert by_name["伊家乡人民政府"]["agency"]["region_source"] == "folders"
+
+
+def test_the_schema_id_pattern_is_the_model_constant():
+    from generator.model import RECORD_ID_PATTERN
+    from generator.record import json_schema
+
+    assert json_schema()["properties"]["id"]["pattern"] == RECORD_ID_PATTERN
+
+
+def test_a_record_without_a_year_has_no_id():
+    from generator.parse.identity import record_id
+
+    assert record_id("伊家乡人民政府", None, "a.txt") is None
+    assert (
+        record_id(None, 2021, "河南省/新华区/2021年报.txt")
+        == "henansheng-xinhuaqu-2021-nianbao/2021"
+    )

@@ -9,7 +9,7 @@ adds the id, the level from levels.yml and the source line. A finding is
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ import yaml
 from generator.check.access import Finding, Record, line_for
 from generator.check.catalogue import RULES, Rule
 from generator.errors import ConfigError
+from generator.model.identity import place_key
 
 LEVELS = ("error", "warning", "info", "ignore")
 LEVELS_FILE = Path(__file__).with_name("levels.yml")
@@ -123,10 +124,35 @@ def check_record(record: Record, levels: dict[str, str] | None = None) -> list[F
     return _sort(findings)
 
 
+OnFault = Callable[[Record, str, BaseException], None]
+"""Called with (record, rule id, exception) when a rule raises on a record (a rule bug)."""
+
+
+def _report_findings(record: Record, settings: dict[str, str], on_fault: OnFault | None):
+    if on_fault is None:
+        return check_record(record, settings)
+    findings = []
+    for rule in RULES:
+        if rule.scope != "report" or settings[rule.id] == "ignore":
+            continue
+        try:
+            partials = list(rule.check(record))
+        except Exception as error:
+            on_fault(record, rule.id, error)
+            continue
+        for partial in partials:
+            finding = _finish(rule, partial, record, settings[rule.id])
+            if finding is not None:
+                findings.append(finding)
+    return _sort(findings)
+
+
 def agency_key(record: Record) -> tuple[str, str]:
-    """(agency name, id prefix before '/'): records sharing either belong to one agency."""
+    """(agency name at its place, id prefix before '/'): records sharing either belong to one
+    agency. The place is part of the name key: namesakes in two regions are two agencies."""
     name = str((record.get("agency") or {}).get("name") or "")
-    return name, str(record.get("id") or "").split("/")[0]
+    place = "/".join(place_key(record)) if record.get("source") else ""
+    return (f"{name}@{place}" if name else ""), str(record.get("id") or "").split("/")[0]
 
 
 def group_by_agency(records: Sequence[Record]) -> list[list[Record]]:
@@ -156,19 +182,35 @@ def group_by_agency(records: Sequence[Record]) -> list[list[Record]]:
 
 
 def check_corpus(
-    records: Sequence[Record], levels: dict[str, str] | None = None
+    records: Sequence[Record],
+    levels: dict[str, str] | None = None,
+    *,
+    on_fault: OnFault | None = None,
 ) -> dict[str, list[Finding]]:
-    """Record id -> all findings (report rules, then corpus rules per agency), keys sorted."""
+    """Record id -> all findings (report rules, then corpus rules per agency), keys sorted.
+
+    With on_fault, a rule that raises is reported through it (for each record it was
+    checking) and the other rules and records go on; without, the exception propagates."""
     settings = _levels(levels)
     found: dict[str, list[Finding]] = {}
     for index, record in enumerate(records):
-        found.setdefault(_record_id(record, index), []).extend(check_record(record, settings))
+        found.setdefault(_record_id(record, index), []).extend(
+            _report_findings(record, settings, on_fault)
+        )
     ids = {id(record): _record_id(record, index) for index, record in enumerate(records)}
     for rule in RULES:
         if rule.scope != "corpus" or settings[rule.id] == "ignore":
             continue
         for group in group_by_agency(records):
-            for record, partial in rule.check(group):
+            try:
+                results = list(rule.check(group))
+            except Exception as error:
+                if on_fault is None:
+                    raise
+                for record in group:
+                    on_fault(record, rule.id, error)
+                continue
+            for record, partial in results:
                 finding = _finish(rule, partial, record, settings[rule.id])
                 if finding is not None:
                     found[ids[id(record)]].append(finding)

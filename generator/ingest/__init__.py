@@ -30,20 +30,13 @@ MAX_BYTES = 20 * 1024 * 1024
 """Larger inputs are refused with a message: no annual report is anywhere near this size."""
 
 
-def is_report_file(path: Path) -> bool:
-    """True for the files a build takes as reports: every file but dotfiles and corrections
-    sidecars. A format no reader knows is not skipped: its report is listed as unreadable."""
-    name = path.name
-    return not (name.startswith(".") or name.endswith((".corrections.yml", ".corrections.yaml")))
-
-
 def reader_for(path: Path) -> tuple[Callable[[bytes, str], Document], str]:
     suffix = path.suffix.lower()
     if suffix not in READERS:
-        known = ", ".join(sorted(READERS))
-        kind = f"unsupported file type '{suffix}'" if suffix else "no file extension"
+        known = "、".join(sorted(READERS))
+        kind = f"暂不能读取 {suffix} 格式的文件" if suffix else "文件没有扩展名"
         raise UnsupportedFormat(
-            path, f"{kind} (readable: {known}); save the report in one of these formats"
+            path, f"{kind}（可读取：{known}）：请把报告另存为其中一种格式后放入"
         )
     module_name, _ = READERS[suffix]
     module = import_module(f"generator.ingest.{module_name}")
@@ -57,13 +50,15 @@ def read_document(path: Path, display_path: str | None = None) -> Document:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise SourceError(shown, f"cannot open file ({exc.strerror})") from exc
+        raise SourceError(
+            shown, f"无法打开文件（{exc.strerror}）：请检查文件权限后重新放入"
+        ) from exc
     if size == 0:
-        raise SourceError(shown, "empty file (0 bytes)")
+        raise SourceError(shown, "空文件（0 字节）：请放入报告的完整文件")
     if size > MAX_BYTES:
         raise SourceError(
             shown,
-            f"file is {size // (1024 * 1024)} MB; reports over {MAX_BYTES // (1024 * 1024)} MB are not read",
+            f"文件有 {size // (1024 * 1024)} MB，超过 {MAX_BYTES // (1024 * 1024)} MB 的文件不读取：年度报告不会这么大，请检查是否放错了文件",
         )
     data = path.read_bytes()
     return read(data, shown)

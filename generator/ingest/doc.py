@@ -31,13 +31,17 @@ def read(data: bytes, path: str) -> Document:
         if data.lstrip()[:5].lower() in (b"<html", b"<!doc", b"<?xml"):
             raise SourceError(
                 path,
-                "this .doc is a web page or Word XML, not a Word 97-2003 file: save it as .docx",
+                "这个 .doc 文件其实是网页或 Word XML，不是 Word 97-2003 文档：请在 Word 或 WPS 中另存为 .docx",
             )
-        raise SourceError(path, "not a Word document (.doc without the Word 97-2003 file header)")
+        raise SourceError(
+            path,
+            "不是 Word 文档（.doc 文件缺少 Word 97-2003 文件头）：请检查文件类型，或另存为 .docx",
+        )
     binary = soffice()
     if binary is None:
         raise SourceError(
-            path, "legacy .doc: install LibreOffice to read .doc files (or save it as .docx)"
+            path,
+            "旧版 .doc 文件需要 LibreOffice 才能读取：请安装 LibreOffice（apt-get install libreoffice-writer-nogui），或把报告另存为 .docx",
         )
     with tempfile.TemporaryDirectory(prefix="nianbao-doc-") as tmp:
         source = Path(tmp) / "report.doc"
@@ -58,14 +62,15 @@ def read(data: bytes, path: str) -> Document:
             result = subprocess.run(command, capture_output=True, timeout=TIMEOUT, check=False)
         except subprocess.TimeoutExpired as exc:
             raise SourceError(
-                path, f"legacy .doc: LibreOffice did not finish converting in {TIMEOUT} s"
+                path,
+                f"旧版 .doc 文件：LibreOffice 在 {TIMEOUT} 秒内未完成转换，请把报告另存为 .docx",
             ) from exc
         converted = Path(tmp) / "report.docx"
         if result.returncode != 0 or not converted.exists():
             detail = (result.stderr or result.stdout).decode("utf-8", errors="replace").strip()
             raise SourceError(
                 path,
-                f"legacy .doc: LibreOffice could not convert it ({detail[:120] or 'no output'})",
+                f"旧版 .doc 文件：LibreOffice 无法转换（{detail[:120] or '没有输出'}），请把报告另存为 .docx",
             )
         document = docx.read(converted.read_bytes(), path)
     return replace(document, format="docx", sha256=sha256_of(data))

@@ -25,30 +25,36 @@ def read(data: bytes, path: str) -> Document:
     try:
         import docx
     except ImportError as exc:  # pragma: no cover - a declared dependency
-        raise SourceError(path, "reading .docx needs python-docx: pip install python-docx") from exc
+        raise SourceError(path, "读取 .docx 需要 python-docx：pip install python-docx") from exc
 
     if not zipfile.is_zipfile(io.BytesIO(data)):
         if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
             raise SourceError(
                 path,
-                "this is a legacy .doc (Word 97-2003) file named .docx: rename it to .doc or save it as .docx",
+                "这是旧版 .doc（Word 97-2003）文件，却以 .docx 命名：请改名为 .doc，或重新另存为 .docx",
             )
         raise SourceError(
             path,
-            "not a Word document (not a zip file): check the file type or save it again as .docx",
+            "不是 Word 文档（不是 zip 文件）：请检查文件类型，或重新另存为 .docx",
         )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
             pages = _page_count(archive)
     except zipfile.BadZipFile as exc:
-        raise SourceError(path, f"corrupt .docx: {exc}") from exc
+        raise SourceError(path, f".docx 文件已损坏（{exc}）：请重新下载或重新另存") from exc
     if "word/document.xml" not in names:
-        raise SourceError(path, "not a Word document (.docx is a zip without word/document.xml)")
+        raise SourceError(
+            path,
+            "不是 Word 文档（.docx 压缩包中没有 word/document.xml）：请检查文件类型，或重新另存为 .docx",
+        )
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx / lxml raise KeyError, XMLSyntaxError, ValueError ...
-        raise SourceError(path, f"corrupt .docx: {type(exc).__name__}: {str(exc)[:100]}") from exc
+        raise SourceError(
+            path,
+            f".docx 文件已损坏（{type(exc).__name__}: {str(exc)[:100]}）：请重新下载或重新另存",
+        ) from exc
 
     styles = _style_levels(document)
     blocks: list[Paragraph | Table] = []

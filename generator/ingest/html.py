@@ -82,12 +82,12 @@ def read(data: bytes, path: str) -> Document:
         from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, ProcessingInstruction
     except ImportError as exc:  # pragma: no cover - a declared dependency
         raise SourceError(
-            path, "reading HTML needs beautifulsoup4: pip install beautifulsoup4"
+            path, "读取 HTML 需要 beautifulsoup4：pip install beautifulsoup4"
         ) from exc
 
     text, warning = decode_html(data)
     if not text.strip():
-        raise SourceError(path, "empty HTML page (no text)")
+        raise SourceError(path, "空网页（没有文字）：请保存包含报告正文的网页")
     try:
         soup = BeautifulSoup(text, "lxml")
     except Exception:  # lxml missing: the standard library parser is slower but fine
@@ -103,12 +103,12 @@ def read(data: bytes, path: str) -> Document:
 
     root = find_body(soup)
     if root is None:
-        raise SourceError(path, "HTML page has no body text")
+        raise SourceError(path, "网页没有正文（body）：请保存包含报告正文的网页")
     events: list[tuple] = []
     _walk(root, events, None, NavigableString)
     blocks = _assemble(events)
     if not blocks:
-        raise SourceError(path, "HTML page has no text in its body")
+        raise SourceError(path, "网页正文中没有文字：请保存包含报告正文的网页")
     warnings = (
         () if warning is None else ({"code": "encoding-guessed", "message": warning, "line": 1},)
     )

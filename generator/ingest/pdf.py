@@ -64,10 +64,10 @@ def read(data: bytes, path: str) -> Document:
         import pdfplumber
         from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     except ImportError as exc:  # pragma: no cover - a declared dependency
-        raise SourceError(path, "reading PDF needs pdfplumber: pip install pdfplumber") from exc
+        raise SourceError(path, "读取 PDF 需要 pdfplumber：pip install pdfplumber") from exc
 
     if b"%PDF-" not in data[:1024]:
-        raise SourceError(path, "not a PDF (no %PDF- header): check the file type")
+        raise SourceError(path, "不是 PDF 文件（缺少 %PDF- 文件头）：请检查文件类型")
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             page_count = len(pdf.pages)
@@ -78,13 +78,16 @@ def read(data: bytes, path: str) -> Document:
         cause = _unwrap(exc)
         if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
             raise SourceError(
-                path, "encrypted PDF: ask the agency for an unprotected copy or remove the password"
+                path, "PDF 已加密：请向发布机关索取未加密的版本，或去除密码后重新放入"
             ) from exc
-        raise SourceError(path, f"corrupt PDF: {_short_reason(cause)}") from exc
+        raise SourceError(path, f"PDF 文件已损坏（{_short_reason(cause)}）：请重新下载") from exc
     if page_count == 0:
-        raise SourceError(path, "corrupt PDF: it has no pages")
+        raise SourceError(path, "PDF 文件已损坏（没有页面）：请重新下载")
     if not any(has_text for _, _, has_text in items):
-        raise SourceError(path, "scanned PDF, no text layer (OCR is not supported yet)")
+        raise SourceError(
+            path,
+            "扫描版 PDF，没有文字层（暂不支持文字识别 OCR）：请向发布机关索取可复制文字的版本，或另存为 .docx / .txt",
+        )
 
     warnings: list[dict] = []
     if b"%%EOF" not in data[-2048:] and b"%%EOF" not in data:

@@ -52,7 +52,7 @@ def read(data: bytes, path: str) -> Document:
         from generator.errors import SourceError
 
         raise SourceError(
-            path, "not a text file (binary content); save the report as .txt, .docx, .pdf or .html"
+            path, "不是文本文件（内容为二进制）：请把报告保存为 .txt、.docx、.pdf 或 .html"
         )
     lines = [
         _clean_line(line, number, warnings) for number, line in enumerate(text.splitlines(), 1)

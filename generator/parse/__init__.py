@@ -26,7 +26,7 @@ from generator.parse.tables import classify_rows
 from generator.parse.warnings import warning
 from generator.record import SCHEMA, SECTION_KEYS
 
-PARSER_VERSION = "1.0"
+PARSER_VERSION = "1.1"
 """Bump when a change can alter any record: it invalidates cached parses."""
 
 TABLE_SECTIONS = ("proactive", "requests", "appeals")
@@ -92,13 +92,24 @@ def parse_document(doc: Document) -> dict:
                 "year taken from the statistical period (no year in the title)",
             )
         )
+    if year is None:
+        year = facts.year_from_file_name(doc.path)
+        if year is not None:
+            warnings.append(
+                warning(
+                    "year-source",
+                    None,
+                    "year",
+                    "year taken from the file name (no year in the title or statistical period)",
+                )
+            )
     contact = facts.find_contact(
         [p.text for p in preamble] + [sections.get("other") or ""] + all_text
     )
 
     record = {
         "schema": SCHEMA,
-        "id": record_id(agency["name"], year),
+        "id": record_id(agency["name"], year, doc.path),
         "agency": agency,
         "year": year,
         "edition": edition,
@@ -260,6 +271,18 @@ def _agency(title, title_simplified, signer, texts, path, warnings) -> dict:
             name = fuller
     if not name and signer:
         name, source = signer, "signature"
+    if not name:
+        found = facts.agency_from_path(path)
+        if found:
+            name, source = found
+            warnings.append(
+                warning(
+                    "agency-name-source",
+                    None,
+                    "agency.name",
+                    f"the report does not name its agency; '{name}' taken from the {source} name",
+                )
+            )
     region = region_from_path(path)
     return {
         "name": name,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import PurePosixPath
 
 from generator.document import Paragraph
 from generator.parse.normalize import FULLWIDTH, norm
@@ -133,6 +134,37 @@ def year_from_title(title: str | None) -> int | None:
         return int(match.group(1))
     found = find_date(title + "1月1日") if CN_DATE.search(title + "一月一日") else None
     return found.year if found else None
+
+
+FILE_NAME_NOISE = (
+    re.compile(r"政府信息公开工作年度报告|政府信息公开|年度报告|工作报告|年报|报告"),
+    re.compile(r"\d{4}\s*年?度?|[-_—·\s.()（）]+"),
+)
+"""Report words first (2021年报 -> 2021), then years and separators."""
+
+
+def year_from_file_name(path: str) -> int | None:
+    """A four-digit year 1990-2100 in the file name (伊家乡人民政府-2020年报.txt -> 2020)."""
+    stem = PurePosixPath(path).name.split(".")[0]
+    for match in re.finditer(r"(?<!\d)(\d{4})(?!\d)", stem):
+        if 1990 <= int(match.group(1)) <= 2100:
+            return int(match.group(1))
+    return None
+
+
+def agency_from_path(path: str) -> tuple[str, str] | None:
+    """(name, "file" | "folder") when the report never names its agency: the file name without
+    the year and report words (卫东区政府办-2021年报.txt -> 卫东区政府办), else the folder."""
+    pure = PurePosixPath(path)
+    stem = norm(pure.name.split(".")[0])
+    name = stem
+    for noise in FILE_NAME_NOISE:
+        name = noise.sub("", name)
+    if len(name) >= 2 and re.search(r"[\u4e00-\u9fff]", name):
+        return name, "file"
+    if len(pure.parts) > 1:
+        return norm(pure.parts[-2]), "folder"
+    return None
 
 
 def split_signature(paragraphs: list[Paragraph]) -> tuple[int, str | None, date | None, int | None]:

@@ -10,8 +10,9 @@ import re
 from functools import lru_cache
 from pathlib import PurePosixPath
 
+from generator.model import format_record_id
+
 SLUG_SAFE = re.compile(r"[^a-z0-9]+")
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*/(?:\d{4}|unknown-year)$")
 REGION_LEVELS = (
     ("province", re.compile(r"(省|自治区|(北京|天津|上海|重庆)市?)$")),
     ("city", re.compile(r"(市|自治州|地区|盟)$")),
@@ -34,9 +35,18 @@ def slugify(name: str) -> str:
     return "-".join(words)[:80].strip("-") or "agency"
 
 
-def record_id(agency_name: str | None, year: int | None) -> str:
-    slug = slugify(agency_name) if agency_name else "unknown-agency"
-    return f"{slug}/{year if year else 'unknown-year'}"
+def record_id(agency_name: str | None, year: int | None, source_file: str) -> str | None:
+    """`<agency-slug>/<year>` (generator.model.identity), or None without a year (such a
+    report is listed as unreadable, never published). Without an agency name, the slug comes
+    from the file's path, so two reports that do not name their agency never share an id."""
+    if year is None:
+        return None
+    if agency_name:
+        slug = slugify(agency_name)
+    else:
+        pure = PurePosixPath(source_file)
+        slug = slugify("".join((*pure.parts[:-1], pure.name.split(".")[0])))
+    return format_record_id(slug, year)
 
 
 def region_from_path(relative_path: str) -> dict | None:

@@ -14,7 +14,9 @@ every time from those pieces.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from markupsafe import Markup
 
 from generator import record as spec
 from generator.errors import NianbaoError
+from generator.model import Failure, bug_failure
 from generator.render import (
     compliance,
     downloads,
@@ -41,18 +44,36 @@ from generator.render.output import ContentWriter, validate_record_id, validate_
 __all__ = ["render_site"]
 
 
+@dataclass(frozen=True, slots=True)
+class RenderFault:
+    """A record whose pages could not be made: nothing of it is published, it is listed."""
+
+    record_id: str
+    failure: Failure
+
+
+@dataclass(frozen=True, slots=True)
+class RenderResult:
+    paths: list[Path]
+    """Every generated file, sorted."""
+    faults: list[RenderFault]
+
+
 def render_site(
     records: list[dict],
     findings: dict[str, list[dict]],
-    failures: list[dict],
+    failures: Sequence[Failure],
     rules: Sequence,
     content_dir: Path,
     sources: dict[str, Path],
     cache_dir: Path | None = None,
-) -> list[Path]:
-    """Write the portal's Markdown pages and downloads into content_dir; return the paths.
+) -> RenderResult:
+    """Write the portal's Markdown pages and downloads into content_dir.
 
-    cache_dir: the render cache's parent folder (the build uses .cache/nianbao); None = none."""
+    A report whose page (or whose agency's page) raises while being made is left out of every
+    page and download and returned as a fault (listed on the unreadable page); only problems
+    of the site itself (templates, the disk) raise. cache_dir: the render cache's parent
+    folder (the build uses .cache/nianbao); None = none."""
     for record in records:
         validate_record_id(record.get("id"))
     ids = [r["id"] for r in records]
@@ -65,7 +86,6 @@ def render_site(
         for finding in findings_list:
             if finding.get("level") not in LEVELS:
                 raise NianbaoError(f"finding of {rid} has level {finding.get('level')!r}")
-    catalog = build_catalog(records, findings)
     rule_titles = {rule.id: str(rule.title) for rule in rules}
     env = make_environment(
         spans=tables.proactive_colspans,
@@ -74,53 +94,148 @@ def render_site(
     )
     writer = ContentWriter(Path(content_dir))
     memo = RenderCache(cache_dir) if cache_dir is not None else None
-    csv_rows: dict[str, str] = {}  # record id -> records.csv line (also the agency CSVs)
-    keys: dict[str, str] = {}  # record id -> artefact key (with a cache)
-    with (
-        writer.stream(pages.RECORDS_JSON) as json_out,
-        writer.stream(pages.RECORDS_YAML) as yaml_out,
-        writer.stream(pages.CELLS_CSV) as cells_out,
-        writer.stream(pages.FINDINGS_CSV) as findings_out,
-    ):
-        corpus_files = downloads.CorpusFiles(json_out, yaml_out, cells_out, findings_out)
+    pages_of = _ReportPages(env, memo, sources, rule_titles)
+    faults: list[RenderFault] = []
+    catalog = build_catalog(records, findings)
+    with _corpus_streams(writer) as corpus_files:
         for record in catalog.records:
-            rid = record["id"]
-            source = sources.get(rid)
-            suffix = reports.source_suffix(source) if source is not None else None
-            if memo is not None:
-                keys[rid] = artefact_key(record, catalog.findings_of(rid), suffix, rule_titles)
-            made = _cached(
-                memo,
-                keys.get(rid),
-                ARTEFACTS,
-                partial(_record_artefacts, env, catalog, record, suffix, rule_titles),
-            )
-            reports.add_report_files(writer, record, source, suffix, made["yaml"])
-            writer.add(pages.report_page(rid), made["page"])
-            findings_rows = downloads.record_findings_rows(record, catalog.findings_of(rid))
-            corpus_files.add(made["json"], made["yaml"], made["cells"], findings_rows)
-            csv_rows[rid] = made["csv"]
-        corpus_files.finish()
+            made = pages_of.write(writer, catalog, record)
+            if isinstance(made, RenderFault):
+                faults.append(made)
+                continue
+            corpus_files.add(*pages_of.corpus_rows(catalog, record, made))
+    if faults:
+        catalog = _without(catalog, records, findings, faults)
+    agency_faults: list[RenderFault] = []
     for agency in catalog.agencies:
-        key = agency_key(agency.slug, [keys[r["id"]] for r in agency.records]) if memo else None
-        made = _cached(memo, key, ("page",), partial(_agency_artefacts, env, catalog, agency))
-        writer.add(pages.agency_page(agency.slug), made["page"])
-    indexes.render_home(env, writer, catalog, failures, rule_titles)
+        key = (
+            agency_key(agency.slug, [pages_of.keys[r["id"]] for r in agency.records])
+            if memo
+            else None
+        )
+        try:
+            made = _cached(memo, key, ("page",), partial(_agency_artefacts, env, catalog, agency))
+            writer.add(pages.agency_page(agency.slug), made["page"])
+        except Exception as error:
+            for record in agency.records:
+                agency_faults.append(_fault(record, "生成机关页面", error))
+                writer.discard(pages_of.paths.get(record["id"], ()))
+    if agency_faults:
+        faults += agency_faults
+        catalog = _without(catalog, records, findings, faults)
+        writer.discard(_CORPUS_STREAMS)  # written with the faulty records: write them again
+        with _corpus_streams(writer) as corpus_files:
+            for record in catalog.records:
+                made = pages_of.made(catalog, record)
+                corpus_files.add(*pages_of.corpus_rows(catalog, record, made))
+    listed = sorted([*failures, *(f.failure for f in faults)], key=lambda f: f.file)
+    indexes.render_home(env, writer, catalog, listed, rule_titles)
     indexes.render_agencies(env, writer, catalog)
     region_roots = regions.build_tree(catalog)
     indexes.render_regions(env, writer, catalog, regions.walk(region_roots))
     regions.render_regions(env, writer, catalog, region_roots)
     indexes.render_years(env, writer, catalog)
-    indexes.render_unreadable(env, writer, failures)
+    indexes.render_unreadable(env, writer, listed)
     results = compliance.rule_results(catalog)
     compliance.render_compliance(env, writer, catalog, rules, results)
     compliance.render_rules(env, writer, catalog, rules, results)
-    _render_downloads(env, writer, catalog, csv_rows)
+    _render_downloads(env, writer, catalog, pages_of.csv_rows)
     feeds.render_feeds(writer, catalog)
     written = writer.commit()
     if memo is not None:
         memo.prune()  # only after a complete build: keep what this build used
-    return written
+    return RenderResult(written, faults)
+
+
+_CORPUS_STREAMS = (pages.RECORDS_JSON, pages.RECORDS_YAML, pages.CELLS_CSV, pages.FINDINGS_CSV)
+
+
+@contextlib.contextmanager
+def _corpus_streams(writer: ContentWriter) -> Iterator[downloads.CorpusFiles]:
+    """The whole-corpus downloads, written record by record."""
+    with contextlib.ExitStack() as stack:
+        handles = [stack.enter_context(writer.stream(rel)) for rel in _CORPUS_STREAMS]
+        corpus_files = downloads.CorpusFiles(*handles)
+        yield corpus_files
+        corpus_files.finish()
+
+
+class _ReportPages:
+    """Each record's page and files (from the render cache when their inputs are unchanged),
+    with what later steps need: artefact keys, CSV rows, and the paths written per record."""
+
+    def __init__(
+        self,
+        env: jinja2.Environment,
+        memo: RenderCache | None,
+        sources: dict[str, Path],
+        rule_titles: dict[str, str],
+    ) -> None:
+        self.env, self.memo, self.sources, self.rule_titles = env, memo, sources, rule_titles
+        self.keys: dict[str, str] = {}  # record id -> artefact key (with a cache)
+        self.csv_rows: dict[str, str] = {}  # record id -> records.csv line (also agency CSVs)
+        self.paths: dict[str, set[str]] = {}  # record id -> files written for it
+
+    def made(self, catalog: Catalog, record: dict) -> dict[str, str]:
+        rid = record["id"]
+        source = self.sources.get(rid)
+        suffix = reports.source_suffix(source) if source is not None else None
+        if self.memo is not None and rid not in self.keys:
+            self.keys[rid] = artefact_key(
+                record, catalog.findings_of(rid), suffix, self.rule_titles
+            )
+        return _cached(
+            self.memo,
+            self.keys.get(rid),
+            ARTEFACTS,
+            partial(_record_artefacts, self.env, catalog, record, suffix, self.rule_titles),
+        )
+
+    def write(
+        self, writer: ContentWriter, catalog: Catalog, record: dict
+    ) -> dict[str, str] | RenderFault:
+        """Write the record's page and files and return its artefacts; on any exception
+        write nothing of it and return the fault."""
+        rid = record["id"]
+        with writer.claims() as claimed:
+            try:
+                made = self.made(catalog, record)
+                source = self.sources.get(rid)
+                suffix = reports.source_suffix(source) if source is not None else None
+                reports.add_report_files(writer, record, source, suffix, made["yaml"])
+                writer.add(pages.report_page(rid), made["page"])
+            except NianbaoError:
+                raise  # the site's own problem (a path refused, two files at one path)
+            except Exception as error:
+                fault = _fault(record, "生成报告页面", error)
+            else:
+                fault = None
+        if fault is not None:
+            writer.discard(claimed)
+            return fault
+        self.paths[rid] = claimed
+        self.csv_rows[rid] = made["csv"]
+        return made
+
+    def corpus_rows(
+        self, catalog: Catalog, record: dict, made: dict[str, str]
+    ) -> tuple[str, str, str, str]:
+        findings_rows = downloads.record_findings_rows(record, catalog.findings_of(record["id"]))
+        return made["json"], made["yaml"], made["cells"], findings_rows
+
+
+def _fault(record: dict, doing: str, error: BaseException) -> RenderFault:
+    return RenderFault(record["id"], bug_failure(record["source"]["file"], "render", doing, error))
+
+
+def _without(
+    catalog: Catalog,
+    records: list[dict],
+    findings: dict[str, list[dict]],
+    faults: Sequence[RenderFault],
+) -> Catalog:
+    faulty = {fault.record_id for fault in faults}
+    return build_catalog([r for r in records if r["id"] not in faulty], findings)
 
 
 def _cached(

@@ -9,6 +9,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from generator.model import Failure
 from generator.render import charts, figures, pages
 from generator.render.catalog import (
     UNKNOWN_REGION,
@@ -42,7 +43,7 @@ def render_home(
     env: jinja2.Environment,
     writer: ContentWriter,
     catalog: Catalog,
-    failures: Sequence[dict[str, Any]],
+    failures: Sequence[Failure],
     rule_titles: dict[str, str] | None = None,
 ) -> None:
     years = catalog.years
@@ -70,7 +71,8 @@ def render_home(
         agency_count=len(catalog.agencies),
         report_count=len(catalog.records),
         year_text=year_text,
-        failure_count=len(failures),
+        failure_count=sum(1 for f in failures if f.kind == "unreadable"),
+        ignored_count=sum(1 for f in failures if f.kind == "ignored"),
         counts=catalog.total_counts(),
         latest_year=latest_year,
         latest_received=received,
@@ -256,14 +258,12 @@ def render_year(
 
 
 def render_unreadable(
-    env: jinja2.Environment, writer: ContentWriter, failures: Sequence[dict[str, Any]]
+    env: jinja2.Environment, writer: ContentWriter, failures: Sequence[Failure]
 ) -> None:
-    ordered = sorted(
-        (
-            {"file": f.get("file"), "format": f.get("format"), "reason": f.get("reason")}
-            for f in failures
-        ),
-        key=lambda f: (str(f["file"]), str(f["reason"])),
+    """Every input that is not on the site: unreadable reports, then ignored files."""
+    ordered = sorted(failures, key=lambda f: (f.file, f.reason))
+    body = env.get_template("unreadable.md.j2").render(
+        failures=[f for f in ordered if f.kind == "unreadable"],
+        ignored=[f for f in ordered if f.kind == "ignored"],
     )
-    body = env.get_template("unreadable.md.j2").render(failures=ordered)
     writer.add(pages.UNREADABLE, pages.page_text(body))

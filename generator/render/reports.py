@@ -152,6 +152,10 @@ def report_page_text(
     for correction in corrections:
         anchor = str(correction["path"] or "").replace(".", "-")
         correction["anchor"] = Markup(anchor) if anchor in cell_anchors else None
+    rejected = _normalise(
+        [c for c in record.get("corrections_rejected") or [] if isinstance(c, dict)],
+        ("sidecar", "entry", "path", "problem"),
+    )
     versions = []
     for version in record.get("previous_versions") or []:
         if not isinstance(version, dict):
@@ -201,6 +205,7 @@ def report_page_text(
         findings=findings,
         warnings=warnings,
         corrections=corrections,
+        rejected_corrections=rejected,
         versions=versions,
         rule_href={r: pages.href(page, pages.rule_page(r)) for r in rule_titles},
         rule_titles=rule_titles,
