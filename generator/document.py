@@ -40,6 +40,11 @@ class Table:
     """True when the reader knows the exact column grid (DOCX, HTML, PDF ruling lines,
     Markdown tables): every row has all columns, merged positions as "". Text layouts (tabs,
     pipes, one cell per line) lose spans, so their rows are not aligned to a grid."""
+    flat: bool = False
+    """True when the layout printed one cell per line with no row boundaries (`规章 |`, `0 |`,
+    a bare `|` for an empty cell): each of `rows` is a run of cells holding several table rows
+    (a run ends where filler pipes `||` mark a row end); the parser finds the rows by their
+    labels, which the official format fixes."""
 
 
 Block = Paragraph | Table

@@ -113,11 +113,31 @@ def _is_tab_row(line: str) -> bool:
 
 
 def _is_cell_line(line: str) -> bool:
-    """One cell on its own line: `<TAB>text` or `text |` or a bare `|`."""
-    if line.startswith("\t") and "\t" not in line[1:]:
-        return True
+    """One tab-started cell on its own line: `<TAB>text` (rows separated by blank lines)."""
+    return line.startswith("\t") and "\t" not in line[1:]
+
+
+class _PipeCell(NamedTuple):
+    text: str | None
+    """The cell this line closes ("" for a bare `|`), None for a filler-only line."""
+    row_end: bool
+    """Filler pipes follow (`0 | ||`, `||||`): colspan remnants, which end a printed row."""
+
+
+def _pipe_cell(line: str) -> _PipeCell | None:
+    """A line of the one-cell-a-line pipe layout, or None: `text |`, a bare `|`, `text | ||`
+    or a filler-only line `||||`. A line with cells after its first pipe is a pipe row."""
     stripped = line.strip()
-    return stripped == "|" or (stripped.endswith("|") and stripped.count("|") == 1)
+    if "|" not in stripped:
+        return None
+    head, _, tail = stripped.partition("|")
+    if tail.replace("|", "").strip():
+        return None
+    fillers = tail.count("|")
+    head = head.strip()
+    if not head and fillers:
+        return _PipeCell(None, True)  # `||`, `| |||`: fillers only
+    return _PipeCell(head, fillers > 0)
 
 
 def _is_pipe_row(line: str) -> bool:
@@ -175,10 +195,91 @@ def _split_pipes(line: str, *, leading: bool = True) -> list[str]:
 
 
 def _cell_line_text(line: str) -> str:
-    if line.startswith("\t"):
-        return line[1:]
-    stripped = line.strip()
-    return "" if stripped == "|" else stripped[:-1]
+    return line[1:]
+
+
+SECTION_TITLE = re.compile(
+    r"^[#\s]*[一二三四五六][、.．]\s*(?:总体情况|.{0,6}主动公开|收到和处理|.{0,12}行政复议|.{0,6}存在的主要问题|其他需要报告)"
+)
+"""A section heading (format-and-rules.md §1): never a table cell, even between cell lines."""
+VALUE_LINE = re.compile(r"^[\d.,+\-]+$")
+
+
+def _starts_flat_run(lines: list[str], i: int) -> bool:
+    return _pipe_cell(lines[i]) is not None or _pipe_less_cell(lines, i)
+
+
+def _next_content(lines: list[str], i: int) -> int | None:
+    for j in range(i + 1, len(lines)):
+        if lines[j].strip():
+            return j
+    return None
+
+
+def _pipe_less_cell(lines: list[str], i: int) -> bool:
+    """A line without a pipe closed by a bare `|` on the next line (the `cell`, `|`, `cell`
+    layout): a cell, unless it is a section heading."""
+    stripped = lines[i].strip()
+    nxt = _next_content(lines, i)
+    return (
+        bool(stripped)
+        and "|" not in stripped
+        and len(stripped) <= 100
+        and not SECTION_TITLE.match(stripped)
+        and nxt is not None
+        and lines[nxt].strip() == "|"
+    )
+
+
+def _flat_run(lines: list[str], i: int) -> tuple[Table, int]:
+    """The one-cell-a-line pipe layouts as one Table(flat=True). Every `|` closes the cell
+    written since the previous one, so `0 |` and `0` + `|` are both a cell "0" and a bare `|`
+    after a closed cell is an empty cell; a short pipe-less line continues the cell it
+    precedes (`商业` + `企业 |`); filler pipes end a printed row. Blank lines inside are
+    ignored. The run ends at a section heading or any other text."""
+    rows: list[tuple[Cell, ...]] = []
+    cells: list[Cell] = []
+    pending: list[str] = []
+    pending_line = 0
+    start = i
+    n = len(lines)
+    while i < n:
+        line = lines[i]
+        stripped = line.strip()
+        if not stripped:
+            i += 1
+            continue
+        cell = _pipe_cell(line)
+        if cell is not None:
+            if cell.text is not None or pending:
+                text = join_wrapped((*pending, cell.text or "")) if pending else cell.text or ""
+                cells.append(Cell(text.strip(), pending_line or i + 1))
+                pending, pending_line = [], 0
+            if cell.row_end and cells:
+                rows.append(tuple(cells))
+                cells = []
+            i += 1
+            continue
+        nxt = _next_content(lines, i)
+        continues = (
+            len(stripped) <= CONTINUATION_MAX
+            and not VALUE_LINE.match(stripped)
+            and not SECTION_TITLE.match(stripped)
+            and not stripped.startswith("#")
+            and nxt is not None
+            and _pipe_cell(lines[nxt]) is not None
+        )
+        if _pipe_less_cell(lines, i) or continues:
+            pending.append(stripped)
+            pending_line = pending_line or i + 1
+            i += 1
+            continue
+        break
+    if pending:
+        cells.append(Cell(join_wrapped(tuple(pending)).strip(), pending_line))
+    if cells:
+        rows.append(tuple(cells))
+    return Table(rows=tuple(rows), line=start + 1, flat=True), i
 
 
 # ---- blocks --------------------------------------------------------------------------------
@@ -230,6 +331,12 @@ def _blocks(lines: list[str], warnings: list[dict]) -> list[Block]:
                 table_line = number
             rows.append(row)
             continue
+        if _starts_flat_run(lines, i):
+            flush_table()
+            table, i = _flat_run(lines, i)
+            if table.rows:
+                blocks.append(table)
+            continue
         if _is_tab_row(line):
             if not rows:
                 table_line = number
@@ -257,11 +364,39 @@ def _blocks(lines: list[str], warnings: list[dict]) -> list[Block]:
 
 
 def _blank_around(lines: list[str], i: int) -> bool:
-    """A bare number is a page number only when it stands alone between blank lines or at
-    the end of the text (a number directly under a cell continues that cell)."""
+    """A bare number is a page number only when it stands alone between blank lines and is
+    not one cell among others: it ends the text, or the lines around it are table rows or
+    running text. In the layout that prints every cell as a line of its own between blank
+    lines (`规章`, `0`, `0`, …) a bare number is a cell, never debris."""
     before = i == 0 or (not lines[i - 1].strip() and not _is_cell_line(lines[i - 1]))
     after = i + 1 >= len(lines) or (not lines[i + 1].strip() and not _is_cell_line(lines[i + 1]))
-    return before and after
+    if not (before and after):
+        return False
+    stripped = lines[i].strip()
+    if not re.fullmatch(r"\d{1,3}", stripped):
+        return True  # "- 3 -", "第 3 页": page furniture whatever surrounds it
+    neighbours = [_content_near(lines, i, step) for step in (-1, 1)]
+    return all(n is None or not _is_cell_paragraph(n) for n in neighbours)
+
+
+def _content_near(lines: list[str], i: int, step: int) -> str | None:
+    j = i + step
+    while 0 <= j < len(lines):
+        if lines[j].strip():
+            return lines[j]
+        j += step
+    return None
+
+
+def _is_cell_paragraph(line: str) -> bool:
+    """A short line without tabs or pipes: a cell of a table printed one cell a line."""
+    stripped = line.strip()
+    return (
+        len(stripped) <= 40
+        and "\t" not in line
+        and "|" not in stripped
+        and not stripped.endswith("。")
+    )
 
 
 def _cell_per_line_row(lines: list[str], i: int) -> tuple[tuple[Cell, ...], int]:

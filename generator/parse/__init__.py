@@ -21,7 +21,12 @@ from generator.parse.proactive import complete_rows as complete_proactive
 from generator.parse.proactive import read_proactive
 from generator.parse.requests import complete_rows as complete_requests
 from generator.parse.requests import read_requests
-from generator.parse.sections import find_headings, section_markdown, split_sections
+from generator.parse.sections import (
+    find_headings,
+    section_markdown,
+    split_run_in_titles,
+    split_sections,
+)
 from generator.parse.tables import classify_rows
 from generator.parse.warnings import warning
 from generator.record import SCHEMA, SECTION_KEYS
@@ -39,6 +44,7 @@ def parse_file(path: Path, display_path: str | None = None) -> dict:
 
 def parse_document(doc: Document) -> dict:
     warnings: list[dict] = [dict(w, where=w.get("where")) for w in doc.warnings]
+    doc = split_run_in_titles(doc)
     matching = _simplified(doc, warnings)
     texts = [norm(b.text) if isinstance(b, Paragraph) else None for b in matching.blocks]
 
@@ -48,7 +54,7 @@ def parse_document(doc: Document) -> dict:
     )
     end = len(doc.blocks) - signature_used
     section_at = _section_of_each_block(len(doc.blocks), headings)
-    rows = classify_rows(matching.blocks, section_at)
+    rows, table_paragraphs = classify_rows(matching.blocks, section_at)
 
     proactive = read_proactive(rows["proactive"])
     requests = read_requests(rows["requests"])
@@ -75,7 +81,7 @@ def parse_document(doc: Document) -> dict:
     warnings += proactive.warnings + requests.warnings + appeals.warnings
     _note_truncation(doc, rows, warnings)
 
-    preamble, by_section = split_sections(doc.blocks, headings, end)
+    preamble, by_section = split_sections(doc.blocks, headings, end, skip=table_paragraphs)
     sections = _sections(by_section, rows, warnings)
     title = _title(doc, matching)
     all_text = [b.text for b in matching.blocks if isinstance(b, Paragraph)]

@@ -61,10 +61,13 @@ class ProactiveTable:
 
 
 def match_row(row: Row) -> str | None:
-    text = norm(row.labels[-1]) if row.labels else ""
-    for key, pattern in COMPILED_ROWS:
-        if pattern.search(text):
-            return key
+    """Row key of a labelled row: the last label cell first (the most specific), then the
+    label cells joined (a label split over cells: `规` + `章`)."""
+    candidates = [norm(row.labels[-1]), norm("".join(row.labels))] if row.labels else []
+    for text in candidates:
+        for key, pattern in COMPILED_ROWS:
+            if pattern.search(text):
+                return key
     return None
 
 
@@ -75,6 +78,8 @@ class Header:
     """Cell index of each field in the header row: data rows with the same number of cells
     are read by position (a blank cell stays in its column)."""
     width: int
+    segmented: bool = False
+    """The header came from a run of cells (segment()): no positions to map by."""
 
 
 def read_header(row: Row, table: ProactiveTable) -> Header | None:
@@ -93,7 +98,7 @@ def read_header(row: Row, table: ProactiveTable) -> Header | None:
                 break
     if not fields:
         return None
-    return Header(tuple(fields), tuple(positions), len(row.cells))
+    return Header(tuple(fields), tuple(positions), len(row.cells), row.segmented)
 
 
 def read_proactive(rows: list[Row]) -> ProactiveTable:
@@ -138,7 +143,7 @@ def _read_row(row: Row, key: str, header: Header | None, table: ProactiveTable) 
         )
         return
     names = header.fields if header else DEFAULT_FIELDS[key]
-    if header and len(row.cells) == header.width:
+    if header and not row.segmented and not header.segmented and len(row.cells) == header.width:
         placed = tuple(row.cells[i] for i in header.positions)
     else:
         placed = place_values(row.values, len(names), grid=row.grid)

@@ -10,6 +10,7 @@ expected width outside which every cell is empty. If two windows fit with differ
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from generator.document import Cell, Table
@@ -28,6 +29,8 @@ class Row:
     """From a reader that knows the column grid: values are right-aligned."""
     cells: tuple[Cell, ...] = ()
     """All cells of the row as read, for positional mapping under a header row."""
+    segmented: bool = False
+    """Found by segment() in a run of cells: its cells are not positions of a printed row."""
 
     @property
     def label(self) -> str:
@@ -43,7 +46,11 @@ class Row:
         return any(c.text.strip() for c in self.values)
 
 
-def table_rows(table: Table) -> list[Row]:
+def table_rows(table: Table, is_row_label: Callable[[str], bool] | None = None) -> list[Row]:
+    """The rows of a table: one per printed row, or, for a flat table (one cell a line, no
+    row boundaries), the rows found by segment()."""
+    if table.flat:
+        return [row for cells in table.rows for row in segment(cells, is_row_label)]
     rows = []
     for cells in table.rows:
         if not any(c.text.strip() for c in cells):
@@ -102,3 +109,52 @@ def merge_value_rows(rows: list[Row], is_header) -> list[Row]:
 def label_row(text: str, line: int) -> Row:
     """A label printed as a line of its own (a paragraph) directly above its values."""
     return Row((text,), (), line, False)
+
+
+def segment(cells: Sequence[Cell], is_row_label: Callable[[str], bool] | None = None) -> list[Row]:
+    """A run of cells without row boundaries -> rows, by the one rule the official format
+    allows: a row is its label cells followed by its value cells (numbers, placeholders and
+    empty cells), so every maximal run of label cells and the value cells after it is a row.
+
+    A label run followed by values may hold a header before the row's own label
+    (`信息内容`, `本年制发件数`, …, `规章`): it is cut before the shortest tail of label
+    cells that is_row_label accepts, and the head becomes a header row of its own."""
+    rows: list[Row] = []
+    labels: list[Cell] = []
+    values: list[Cell] = []
+
+    def flush() -> None:
+        if not labels and not values:
+            return
+        head, own = _split_header(labels, is_row_label) if values else ([], labels)
+        if head:
+            rows.append(_row(head, []))
+        rows.append(_row(own, values))
+
+    for cell in cells:
+        if is_value_text(cell.text):
+            values.append(cell)
+            continue
+        if values:
+            flush()
+            labels, values = [], []
+        labels.append(cell)
+    flush()
+    return rows
+
+
+def _split_header(
+    labels: list[Cell], is_row_label: Callable[[str], bool] | None
+) -> tuple[list[Cell], list[Cell]]:
+    if is_row_label is None or len(labels) < 2:
+        return [], labels
+    for start in range(len(labels) - 1, -1, -1):
+        if is_row_label("".join(c.text for c in labels[start:])):
+            return labels[:start], labels[start:]
+    return [], labels
+
+
+def _row(labels: Sequence[Cell], values: Sequence[Cell]) -> Row:
+    texts = tuple(c.text.strip() for c in labels if c.text.strip())
+    first = labels[0] if labels else values[0]
+    return Row(texts, tuple(values), first.line, False, (*labels, *values), segmented=True)

@@ -6,9 +6,9 @@ line is the section's full official title."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from generator.document import Block, Paragraph
+from generator.document import Block, Document, Paragraph
 from generator.parse.normalize import norm
 from generator.record import SECTION_KEYS
 
@@ -87,10 +87,12 @@ def classify_heading(text: str) -> str | None:
 
 
 def split_sections(
-    blocks: tuple[Block, ...], headings: list[Heading], end: int
+    blocks: tuple[Block, ...], headings: list[Heading], end: int, skip: set[int] | None = None
 ) -> tuple[list[Paragraph], dict[str, list[Paragraph]]]:
-    """Paragraphs before the first heading (preamble) and per section; tables are skipped.
-    `end` is the index where the signature block starts (excluded)."""
+    """Paragraphs before the first heading (preamble) and per section; tables and the
+    paragraphs that were table cells (`skip`) are left out. `end` is the index where the
+    signature block starts (excluded)."""
+    skip = skip or set()
     preamble: list[Paragraph] = []
     sections: dict[str, list[Paragraph]] = {}
     starts = {h.index: h.section for h in headings}
@@ -102,7 +104,7 @@ def split_sections(
             sections[current] = []
             previous_heading_text = norm(block.text) if isinstance(block, Paragraph) else None
             continue
-        if not isinstance(block, Paragraph):
+        if not isinstance(block, Paragraph) or index in skip:
             continue
         if previous_heading_text and norm(block.text) == previous_heading_text:
             continue  # the same heading printed twice (seed 001)
@@ -115,3 +117,36 @@ def section_markdown(paragraphs: list[Paragraph]) -> str:
     """Narrative of a section: one paragraph per source paragraph, text as printed (the
     source's Markdown heading levels are too inconsistent to keep)."""
     return "\n\n".join(p.text for p in paragraphs)
+
+
+RUN_IN_TITLE = re.compile(
+    r"(?:^|(?<=\s))([一二三四五六][、.．]\s*(?:主动公开政府信息情况|收到和处理政府信息公开申请情况"
+    r"|政府信息公开行政复议[、,，]\s*行政诉讼情况|存在的主要问题及改进情况|其他需要报告的事项))(?=\s|$)"
+)
+"""An official section title inside a longer line (a whole table flattened onto one line
+with its heading: `二、主动公开政府信息情况 第二十条第(一)项 信息内容 …`)."""
+
+
+def split_run_in_titles(doc: Document) -> Document:
+    """A copy of doc where every line holding an official section title among other text
+    is cut into the text before, the title, and the text after (same line number), so the
+    title is found as a heading and the table text as table cells."""
+    blocks: list[Block] = []
+    changed = False
+    for block in doc.blocks:
+        if not isinstance(block, Paragraph) or len(block.text) <= HEADING_MAX:
+            blocks.append(block)
+            continue
+        parts, position = [], 0
+        for match in RUN_IN_TITLE.finditer(block.text):
+            parts += [block.text[position : match.start(1)], match.group(1)]
+            position = match.end(1)
+        if not parts:
+            blocks.append(block)
+            continue
+        parts.append(block.text[position:])
+        for part in parts:
+            if part.strip():
+                blocks.append(replace(block, text=part.strip(), heading=None))
+        changed = True
+    return replace(doc, blocks=tuple(blocks)) if changed else doc

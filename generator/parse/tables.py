@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 
-from generator.document import Block, Paragraph, Table
+from generator.document import Block, Cell, Paragraph, Table
 from generator.parse.normalize import norm
-from generator.parse.rows import Row, label_row, table_rows
+from generator.parse.numbers import is_value_text
+from generator.parse.rows import Row, label_row, segment, table_rows
 
 KIND_MARKERS = (
     ("appeals", re.compile(r"行政复议|行政诉讼|结果维持|结果纠正|复议后起诉|直接起诉|尚未审结")),
@@ -35,6 +36,31 @@ KIND_MARKERS = (
 LABEL_LINE_MAX = 60
 """A paragraph directly above a row of bare numbers is that row's label if it is this short."""
 SECTION_TABLE = {"proactive": "proactive", "requests": "requests", "appeals": "appeals"}
+CELL_PARAGRAPH_MAX = 60
+"""A paragraph this short without sentence punctuation may be one table cell (the layouts
+that print every cell as a line of its own, separated by blank lines)."""
+SENTENCE = re.compile(r"[。；;！？]")
+GLUED = re.compile(r"^(?P<label>.*[\u4e00-\u9fff)）])(?P<digits>0+)$")
+"""A label with its cells glued on (`规章000`, separators lost): only a run of zeros splits
+without guessing (a count has no leading zero, so `000` is 0, 0, 0)."""
+
+
+COLUMN_WORDS = {"总计", "合计", "其他", "小计"}
+
+
+def is_row_label(text: str) -> bool:
+    """True if the text is (the tail of) a data row's label in any of the three tables."""
+    from generator.parse import appeals, proactive, requests
+
+    key = norm(text)
+    if key in COLUMN_WORDS:
+        return False  # 总计, 其他 alone are column headers in all three tables
+    return (
+        any(p.search(key) for _, p in proactive.COMPILED_ROWS)
+        or any(p.search(key) for _, p in requests.COMPILED)
+        or bool(requests.ITEM_OTHER.match(key))
+        or any(p.search(key) for _, p in appeals.GROUP_PATTERNS)
+    )
 
 
 def row_kind(row: Row) -> str | None:
@@ -45,34 +71,103 @@ def row_kind(row: Row) -> str | None:
     return None
 
 
-def classify_rows(blocks: tuple[Block, ...], section_at: list[str | None]) -> dict[str, list[Row]]:
-    """Rows of each statistical table in document order.
+def paragraph_cells(paragraph: Paragraph) -> list[Cell] | None:
+    """The table cells a paragraph holds when it is part of a table printed as lines, or
+    None when it reads as running text. A line may hold one cell, several space-separated
+    cells (`规 章 0 0 0 行政规范性文件 0 0 0`), or a label with glued zeros (`规章000`)."""
+    text = paragraph.text.strip()
+    line = paragraph.line
+    words = text.split()
+    if (
+        len(words) > 1
+        and sum(1 for w in words if is_value_text(w)) >= 2
+        and (any(is_row_label(w) for w in words) or all(is_value_text(w) for w in words))
+    ):
+        return [Cell(w, line) for w in words]
+    if len(text) > CELL_PARAGRAPH_MAX or SENTENCE.search(text):
+        return None
+    glued = GLUED.match(norm(text))
+    if glued and is_row_label(glued.group("label")):
+        return [Cell(glued.group("label"), line)] + [Cell("0", line)] * len(glued.group("digits"))
+    return [Cell(text, line)]
+
+
+def classify_rows(
+    blocks: tuple[Block, ...], section_at: list[str | None]
+) -> tuple[dict[str, list[Row]], set[int]]:
+    """Rows of each statistical table in document order, and the positions of the paragraphs
+    that were table cells (they are not narrative).
 
     section_at: the section each block lies in (from the headings), used for rows that have
-    no telling label of their own.
+    no telling label of their own. Paragraphs are read as cells (layouts that print one cell
+    a line) while a table section is open; a run of them counts only if it holds at least
+    one labelled row with values.
     """
     tables: dict[str, list[Row]] = {"proactive": [], "requests": [], "appeals": []}
+    consumed: set[int] = set()
     current: str | None = None
+    open_table: str | None = None  # the table whose section we are in (for paragraph cells)
     last_section: str | None = None
+    pending: list[tuple[int, list[Cell]]] = []
+
+    def add(rows: list[Row]) -> None:
+        nonlocal current
+        for row in rows:
+            kind = row_kind(row) if row.labels else None
+            current = kind or current
+            if current:
+                tables[current].append(row)
+
+    def flush() -> None:
+        nonlocal pending
+        if pending:
+            cells = [cell for _, found in pending for cell in found]
+            rows = segment(cells, is_row_label)
+            if any(r.labels and r.has_values and is_row_label(r.label) for r in rows):
+                add(rows)
+                consumed.update(index for index, _ in pending)
+        pending = []
+
     for index, block in enumerate(blocks):
         section = section_at[index]
         if section != last_section:
+            flush()
             current = SECTION_TABLE.get(section or "", current)
+            open_table = SECTION_TABLE.get(section or "")
             last_section = section
+        if isinstance(block, Paragraph):
+            found = paragraph_cells(block) if open_table or pending else None
+            if found is None and not pending:
+                found = _space_row_cells(block)
+            if found is not None:
+                pending.append((index, found))
+            else:
+                flush()
+            continue
         if not isinstance(block, Table):
             continue
-        rows = table_rows(block)
+        flush()
+        rows = table_rows(block, is_row_label)
         previous = blocks[index - 1] if index else None
         if (
             rows
             and not rows[0].labels
             and isinstance(previous, Paragraph)
             and len(previous.text) <= LABEL_LINE_MAX
+            and index - 1 not in consumed
         ):
             rows.insert(0, label_row(previous.text, previous.line))
-        for row in rows:
-            kind = row_kind(row) if row.labels else None
-            current = kind or current
-            if current:
-                tables[current].append(row)
-    return tables
+        add(rows)
+    flush()
+    return tables, consumed
+
+
+def _space_row_cells(paragraph: Paragraph) -> list[Cell] | None:
+    """A whole table flattened onto one line, outside any table section (its section
+    heading is inside the same line)."""
+    words = paragraph.text.split()
+    values = sum(1 for w in words if is_value_text(w))
+    labels = sum(1 for w in words if is_row_label(w))
+    if values >= 6 and labels >= 2 and values >= 0.4 * len(words):
+        return [Cell(w, paragraph.line) for w in words]
+    return None
