@@ -83,34 +83,61 @@ class Header:
 
 
 def read_header(row: Row, table: ProactiveTable) -> Header | None:
-    """The fields named by a header row (信息内容 | 本年制发件数 | …), or None if not a header."""
+    """The fields named by a header row (信息内容 | 本年制发件数 | …), or None if not a header.
+
+    Fields are found in each cell and, for a header split into fragments (`本年新` +
+    `制作数量`, from a layout printing one cell a line), in the cells joined."""
+    cells = row.cells or tuple(row.values)
     fields, positions = [], []
-    for index, cell in enumerate(row.cells or tuple(row.values)):
-        text = norm(cell.text)
-        if not text:
-            continue
-        for name, edition, pattern in COMPILED_FIELDS:
-            if pattern.search(text):
-                fields.append(name)
-                positions.append(index)
-                if edition and text not in table.fingerprint[edition]:
-                    table.fingerprint[edition].append(text)
-                break
+    for index, cell in enumerate(cells):
+        for name in _fields_in(norm(cell.text), table):
+            fields.append(name)
+            positions.append(index)
+    joined = _fields_in(norm("".join(c.text for c in cells)), table)
+    if len(joined) > len(fields):  # fragments: no positions to map by
+        return Header(tuple(joined), (), len(cells), True)
     if not fields:
         return None
-    return Header(tuple(fields), tuple(positions), len(row.cells), row.segmented)
+    return Header(tuple(fields), tuple(positions), len(cells), row.segmented)
+
+
+def _fields_in(text: str, table: ProactiveTable) -> list[str]:
+    """The fields a header text names, in order (one text may name several when the
+    separators were lost: `本年新制作数量本年新公开数量对外公开总数量`)."""
+    found: list[tuple[int, str, str | None, str]] = []
+    taken: list[tuple[int, int]] = []
+    for name, edition, pattern in COMPILED_FIELDS:
+        for match in pattern.finditer(text):
+            span = match.span()
+            if any(span[0] < end and start < span[1] for start, end in taken):
+                continue
+            taken.append(span)
+            found.append((span[0], name, edition, match.group(0)))
+    found.sort()
+    for _, _, edition, token in found:
+        if edition and token not in table.fingerprint[edition]:
+            table.fingerprint[edition].append(token)
+    return [name for _, name, _, _ in found]
 
 
 def read_proactive(rows: list[Row]) -> ProactiveTable:
     table = ProactiveTable()
+    rows = merge_value_rows(rows, lambda r: read_header(r, ProactiveTable()) is not None)
+    # The edition the headers speak for, so a row under a header that cannot be read (a
+    # typo, a truncation) still gets its edition's fields.
+    probe = ProactiveTable()
+    for row in rows:
+        if not row.has_values:
+            read_header(row, probe)
+    majority = "2019" if len(probe.fingerprint["2019"]) > len(probe.fingerprint["2021"]) else "2021"
     header: Header | None = None
-    for row in merge_value_rows(rows, lambda r: read_header(r, ProactiveTable()) is not None):
+    for row in rows:
         if not row.has_values:
             found = read_header(row, table)
             if found:
                 header = found
             elif match_row(row) and row.labels:
-                _read_row(row, match_row(row), header, table)  # a data row left all blank
+                _read_row(row, match_row(row), header, table, majority)  # a row left blank
             continue
         key = match_row(row)
         if key is None:
@@ -124,11 +151,39 @@ def read_proactive(rows: list[Row]) -> ProactiveTable:
                 )
             )
             continue
-        _read_row(row, key, header, table)
+        _read_row(row, key, header, table, majority)
     return table
 
 
-def _read_row(row: Row, key: str, header: Header | None, table: ProactiveTable) -> None:
+TEMPLATE = {
+    "2019": {key: fields for key, _, fields in PROACTIVE_2019},
+    "2021": {key: fields for key, _, fields in PROACTIVE_2021},
+}
+FIELD_EDITION = {name: edition for name, edition, _ in FIELD_PATTERNS if edition}
+
+
+def row_fields(key: str, header: Header | None, majority: str) -> tuple[str, ...]:
+    """The fields of a row: the header's when they are the row's fields in either edition;
+    else the fields of the edition the header (or, without one, the whole table) speaks for.
+    The official format fixes each row's fields, so a header typo (`本年数量`) or a header
+    split into fragments does not lose the row."""
+    if header is not None:
+        for edition in ("2021", "2019"):
+            if TEMPLATE[edition].get(key) == header.fields:
+                return header.fields
+        editions = {FIELD_EDITION[f] for f in header.fields if f in FIELD_EDITION}
+        if len(editions) == 1:
+            (edition,) = editions
+            if key in TEMPLATE[edition]:
+                return TEMPLATE[edition][key]
+    if key in TEMPLATE[majority]:
+        return TEMPLATE[majority][key]
+    return DEFAULT_FIELDS[key]
+
+
+def _read_row(
+    row: Row, key: str, header: Header | None, table: ProactiveTable, majority: str
+) -> None:
     if key in EDITION_ONLY_ROWS:
         table.fingerprint[EDITION_ONLY_ROWS[key]].append(LABELS[key])
     if key in table.rows:
@@ -142,8 +197,14 @@ def _read_row(row: Row, key: str, header: Header | None, table: ProactiveTable) 
             )
         )
         return
-    names = header.fields if header else DEFAULT_FIELDS[key]
-    if header and not row.segmented and not header.segmented and len(row.cells) == header.width:
+    names = row_fields(key, header, majority)
+    if (
+        header
+        and names == header.fields
+        and not row.segmented
+        and not header.segmented
+        and len(row.cells) == header.width
+    ):
         placed = tuple(row.cells[i] for i in header.positions)
     else:
         placed = place_values(row.values, len(names), grid=row.grid)
