@@ -269,7 +269,9 @@ def _flat_run(lines: list[str], i: int) -> tuple[Table, int]:
             and nxt is not None
             and _pipe_cell(lines[nxt]) is not None
         )
-        if _pipe_less_cell(lines, i) or continues:
+        # the text ends with a value the cut left without its pipe: it is still a cell
+        last_value = nxt is None and bool(cells) and bool(VALUE_LINE.match(stripped))
+        if _pipe_less_cell(lines, i) or continues or last_value:
             pending.append(stripped)
             pending_line = pending_line or i + 1
             i += 1

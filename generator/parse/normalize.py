@@ -18,6 +18,8 @@ QUOTES = str.maketrans(
     {"“": '"', "”": '"', "‘": "'", "’": "'", "「": '"', "」": '"', "〝": '"', "〞": '"'}
 )
 SPACES = re.compile(r"\s+")
+PINYIN_GLOSS = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüń]+\)")
+"""Pinyin a mirror site put after characters (`區(qū)`, `規(guī)章`): not the report's text."""
 MARKUP = re.compile(r"[*#`>]+")
 
 # Characters that exist only in traditional script and are common in these reports; a text
@@ -44,6 +46,38 @@ def to_simplified(text: str) -> str:
 @lru_cache(maxsize=4096)
 def norm(text: str) -> str:
     """Matching form: half-width digits/brackets, ASCII quotes, no spaces or Markdown markers."""
-    text = text.translate(FULLWIDTH).translate(QUOTES)
+    text = PINYIN_GLOSS.sub("", text.translate(FULLWIDTH).translate(QUOTES))
     text = MARKUP.sub("", text)
     return SPACES.sub("", text)
+
+
+def edit_distance_at_most_one(a: str, b: str) -> bool:
+    """True when a and b differ by at most one inserted, deleted or changed character."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = j = 0
+    edits = 0
+    while i < len(a) and j < len(b):
+        if a[i] == b[j]:
+            i += 1
+            j += 1
+            continue
+        edits += 1
+        if edits > 1:
+            return False
+        if len(a) == len(b):
+            i += 1
+        j += 1
+    return edits + (len(b) - j) + (len(a) - i) <= 1
+
+
+def near_label(text: str, labels: dict[str, str], *, min_length: int = 3) -> str | None:
+    """The id whose official label `text` is one character off (a typo `行政事业型收费`, a
+    character a mirror dropped `政许可`), when exactly one label is; labels shorter than
+    min_length never match this way (规章 vs 规范 would)."""
+    if len(text) < min_length:
+        return None
+    found = {key for key, label in labels.items() if len(label) >= min_length and edit_distance_at_most_one(text, label)}
+    return found.pop() if len(found) == 1 else None

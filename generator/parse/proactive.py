@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from generator.parse.normalize import norm
+from generator.parse.normalize import near_label, norm
 from generator.parse.numbers import parse_cell
 from generator.parse.rows import Row, merge_value_rows, place_values
 from generator.parse.warnings import cell_warning, warning
@@ -19,7 +19,7 @@ from generator.record import MONEY_FIELDS, PROACTIVE_2019, PROACTIVE_2021, PROAC
 
 ROW_PATTERNS = (
     ("other_services", r"其他对外管理服务"),
-    ("normative_docs", r"规范性文件"),
+    ("normative_docs", r"规范性(?:文件|档案)"),  # 檔案: a 繁體 conversion of 文件
     ("rules", r"^规章|^\(?[一二三四五六七八九十\d]+[)、.]?规章"),
     ("licensing", r"行政许可"),
     ("penalty", r"行政处罚"),
@@ -68,7 +68,16 @@ def match_row(row: Row) -> str | None:
         for key, pattern in COMPILED_ROWS:
             if pattern.search(text):
                 return key
+    for text in candidates:
+        key = near_label(NUMBERING.sub("", text), NEAR_LABELS)
+        if key:
+            return key
     return None
+
+
+NUMBERING = re.compile(r"^\(?[一二三四五六七八九十\d]+[)、.]")
+NEAR_LABELS = {key: norm(label) for key, label, _ in (*PROACTIVE_2021, *PROACTIVE_2019)}
+NEAR_LABELS["normative_docs"] = "规范性文件"  # both 规范性文件 and 行政规范性文件 are official
 
 
 @dataclass(frozen=True)
@@ -131,15 +140,26 @@ def read_proactive(rows: list[Row]) -> ProactiveTable:
             read_header(row, probe)
     majority = "2019" if len(probe.fingerprint["2019"]) > len(probe.fingerprint["2021"]) else "2021"
     header: Header | None = None
+    unlabelled: Row | None = None  # values printed without their label, under a header
     for row in rows:
         if not row.has_values:
             found = read_header(row, table)
             if found:
-                header = found
+                header, unlabelled = found, None
             elif match_row(row) and row.labels:
                 _read_row(row, match_row(row), header, table, majority)  # a row left blank
             continue
         key = match_row(row)
+        if key is None and (not row.labels or read_header(row, ProactiveTable())):
+            # a header whose first row lost its label (a blank or cut label cell): the
+            # values wait for the next row to tell, by the template's order, whose they are
+            if row.labels:
+                header = read_header(row, table)
+            unlabelled = Row((), row.values, row.line, row.grid, segmented=True)
+            continue
+        if key is not None and unlabelled is not None:
+            _read_unlabelled(unlabelled, key, header, table, majority)
+        unlabelled = None
         if key is None:
             table.warnings.append(
                 warning(
@@ -153,6 +173,47 @@ def read_proactive(rows: list[Row]) -> ProactiveTable:
             continue
         _read_row(row, key, header, table, majority)
     return table
+
+
+BLOCKS = (
+    ("rules", "normative_docs"),
+    ("licensing", "other_services"),
+    ("penalty", "coercion"),
+    ("fees",),
+    ("procurement",),
+)
+"""The rows of each block (第二十条第（一）（五）（六）（八）（九）项), in the official order."""
+
+
+def _read_unlabelled(
+    values: Row, following: str, header: Header | None, table: ProactiveTable, majority: str
+) -> None:
+    """Values printed under a block's header without their row label: they are the block's
+    row before `following` when the template has exactly that row there and it is not read
+    yet (`   ` / `0 0 0` / `行政规范性文件 …` -> 规章); else they are not used."""
+    block = next((b for b in BLOCKS if following in b), ())
+    position = block.index(following) if block else 0
+    key = block[position - 1] if position > 0 else None
+    if key is None or key in table.rows:
+        table.warnings.append(
+            warning(
+                "ambiguous-row",
+                values.line,
+                "proactive",
+                f"values {[c.text for c in values.values if c.text.strip()]} without a row label; not used",
+            )
+        )
+        return
+    table.warnings.append(
+        warning(
+            "label-missing",
+            values.line,
+            f"proactive.{key}",
+            f"a row without its label before '{LABELS[following]}': read as '{LABELS[key]}', the row the official table has there",
+        )
+    )
+    labelled = Row((LABELS[key],), values.values, values.line, values.grid, segmented=True)
+    _read_row(labelled, key, header, table, majority)
 
 
 TEMPLATE = {

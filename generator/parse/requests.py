@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from generator.parse.normalize import norm
+from generator.parse.normalize import near_label, norm
 from generator.parse.numbers import parse_cell
 from generator.parse.rows import Row, merge_value_rows, place_values
 from generator.parse.warnings import cell_warning, warning
@@ -90,6 +90,10 @@ def match_row(row: Row, in_other_group: bool) -> str | None:
                 return row_id
     if any(GROUP_OTHER.search(norm(label)) for label in row.labels):
         return "other"  # （六）其他处理 carrying its own values: the 2019 single row
+    for text in candidates:
+        row_id = near_label(NUMBERING.sub("", text), CANONICAL_CORES, min_length=4)
+        if row_id:
+            return row_id
     return None
 
 
