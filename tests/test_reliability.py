@@ -29,10 +29,12 @@ SAMPLES = ROOT / "reports"
 WEIDONG = SAMPLES / "河南省/平顶山市/卫东区/卫东区政府办-2021年报.txt"
 YIJIA = "福建省/三明市/建宁县/伊家乡/伊家乡人民政府-2020年报.txt"
 
-NAMELESS = WEIDONG.read_text("utf-8").replace(
-    "# 卫东区政府办2021年政府信息公开工作年度报告", "# 2021年政府信息公开工作年度报告"
+NAMELESS = (
+    WEIDONG.read_text("utf-8")
+    .replace("# 卫东区政府办2021年政府信息公开工作年度报告", "# 2021年政府信息公开工作年度报告")
+    .replace("区政府办公室", "本机关")
 )
-"""A real report whose title does not name the agency (and which has no 落款)."""
+"""A real report that never names its agency: not in the title, the text, or a 落款."""
 
 YEARLESS = "说明\n\n本文件夹存放各机关的政府信息公开工作年度报告，请勿删除。\n"
 DOTFILE = "..%2F..%2Fescape.txt"

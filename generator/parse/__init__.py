@@ -13,7 +13,7 @@ from pathlib import Path
 
 from generator.document import Document, Paragraph, Table
 from generator.ingest import read_document
-from generator.parse import facts
+from generator.parse import agency, facts
 from generator.parse.appeals import read_appeals
 from generator.parse.identity import record_id, region_from_path
 from generator.parse.normalize import looks_traditional, norm, to_simplified
@@ -83,32 +83,12 @@ def parse_document(doc: Document) -> dict:
 
     preamble, by_section = split_sections(doc.blocks, headings, end, skip=table_paragraphs)
     sections = _sections(by_section, rows, warnings)
-    title = _title(doc, matching)
+    title_positions = _title_positions(matching)
+    title = _title_text(doc, title_positions)
     all_text = [b.text for b in matching.blocks if isinstance(b, Paragraph)]
-    agency = _agency(title, _title(matching, matching), signer, all_text, doc.path, warnings)
+    agency = _agency(doc, matching, title_positions, signer, headings, warnings)
     period = facts.find_period([p.text for p in preamble] + all_text)
-    year = facts.year_from_title(title)
-    if year is None and period:
-        year = int(period["end"][:4])
-        warnings.append(
-            warning(
-                "year-source",
-                None,
-                "year",
-                "year taken from the statistical period (no year in the title)",
-            )
-        )
-    if year is None:
-        year = facts.year_from_file_name(doc.path)
-        if year is not None:
-            warnings.append(
-                warning(
-                    "year-source",
-                    None,
-                    "year",
-                    "year taken from the file name (no year in the title or statistical period)",
-                )
-            )
+    year = _year(title, period, matching, doc.path, warnings)
     contact = facts.find_contact(
         [p.text for p in preamble] + [sections.get("other") or ""] + all_text
     )
@@ -170,12 +150,20 @@ def _simplified(doc: Document, warnings: list[dict]) -> Document:
     return replace(doc, blocks=tuple(blocks))
 
 
-def _title(doc: Document, matching: Document) -> str | None:
-    """The title as printed, found in the matching form (same block positions)."""
-    found = [b for b in matching.blocks[:12] if isinstance(b, Paragraph)]
-    printed = [b for b in doc.blocks[:12] if isinstance(b, Paragraph)]
-    positions = facts.find_title(found)
-    return "".join(printed[i].text for i in positions) or None
+TITLE_SEARCH = 12
+"""The title is among the first paragraphs (after any page chrome)."""
+
+
+def _title_positions(matching: Document) -> list[int]:
+    """Block positions of the title lines, found in the matching form."""
+    indexed = [(i, b) for i, b in enumerate(matching.blocks) if isinstance(b, Paragraph)]
+    found = facts.find_title([b for _, b in indexed[:TITLE_SEARCH]])
+    return [indexed[i][0] for i in found]
+
+
+def _title_text(doc: Document, positions: list[int]) -> str | None:
+    """The title as printed (same block positions in the printed form)."""
+    return "".join(doc.blocks[i].text for i in positions) or None  # type: ignore[union-attr]
 
 
 def _trailing_paragraphs(doc: Document) -> list[Paragraph]:
@@ -256,29 +244,76 @@ def _sections(by_section: dict, rows: dict, warnings: list[dict]) -> dict[str, s
     return sections
 
 
-def _agency(title, title_simplified, signer, texts, path, warnings) -> dict:
-    """The reporting body as the report names itself (printed script), with its source."""
-    name = facts.agency_from_title(title)
-    source = "title" if name else None
-    if name and facts.is_place_only(facts.agency_from_title(title_simplified) or name):
+def _agency(
+    doc: Document,
+    matching: Document,
+    title_positions: list[int],
+    signer: str | None,
+    headings: list,
+    warnings: list[dict],
+) -> dict:
+    """The reporting body as the report names itself (generator/parse/agency.py lists the
+    sources in order), in the printed script; the folders or file name when it never does."""
+    paragraphs = [(i, b) for i, b in enumerate(matching.blocks) if isinstance(b, Paragraph)]
+    first_heading = headings[0].index if headings else len(matching.blocks)
+    early = [b for i, b in paragraphs if i < first_heading][:TITLE_SEARCH]
+    title = "".join(matching.blocks[i].text for i in title_positions)  # type: ignore[union-attr]
+    around: list[Paragraph] = []
+    if title_positions:
+        for i in (title_positions[0] - 1, title_positions[-1] + 1):
+            block = matching.blocks[i] if 0 <= i < len(matching.blocks) else None
+            if isinstance(block, Paragraph):
+                around.append(block)
+    candidates = (
+        ("title", lambda: agency.name_in_title(title)),
+        ("title-line", lambda: next(filter(None, map(agency.name_on_a_line, around)), None)),
+        (
+            "signature",
+            lambda: (
+                agency.clean(signer) if agency.is_agency_name(agency.clean(signer or "")) else None
+            ),
+        ),
+        ("text", lambda: agency.name_in_text([b for _, b in paragraphs[:40]])),
+        ("preamble", lambda: next(filter(None, map(agency.name_on_a_line, early)), None)),
+        ("page", lambda: agency.name_in_page_meta(_page_lines(matching))),
+    )
+    name, source = None, None
+    for candidate_source, find in candidates:
+        name = find()
+        if name:
+            source = candidate_source
+            break
+    texts = [b.text for _, b in paragraphs]
+    if name and facts.is_place_only(name):
         fuller = (
-            signer if signer and signer.startswith(name) else facts.full_name_in_text(name, texts)
+            agency.clean(signer)
+            if signer and agency.clean(signer).startswith(name)
+            else facts.full_name_in_text(name, texts)
         )
         if fuller:
-            source = "signature" if fuller == signer else "text"
             warnings.append(
                 warning(
                     "agency-name-source",
                     None,
                     "agency.name",
-                    f"title names only the place '{name}'; full name '{fuller}' taken from the {source}",
+                    f"the {source} names only the place '{name}'; full name '{fuller}' taken from the {'signature' if signer and fuller == agency.clean(signer) else 'text'}",
                 )
             )
+            source = "signature" if signer and fuller == agency.clean(signer) else "text"
             name = fuller
-    if not name and signer:
-        name, source = signer, "signature"
+    if name and source not in ("title", "signature"):
+        warnings.append(
+            warning(
+                "agency-name-source",
+                None,
+                "agency.name",
+                f"agency name '{name}' taken from the {source} (the title does not name it)",
+            )
+        )
+    if name and matching is not doc:
+        name = _printed(name, doc)
     if not name:
-        found = facts.agency_from_path(path)
+        found = facts.agency_from_path(doc.path)
         if found:
             name, source = found
             warnings.append(
@@ -289,13 +324,71 @@ def _agency(title, title_simplified, signer, texts, path, warnings) -> dict:
                     f"the report does not name its agency; '{name}' taken from the {source} name",
                 )
             )
-    region = region_from_path(path)
+    region = region_from_path(doc.path)
     return {
         "name": name,
         "region": region,
         "name_source": source,
         "region_source": "folders" if region else None,
     }
+
+
+def _page_lines(matching: Document) -> list[Paragraph]:
+    """The first lines of the page, table rows joined (a page's metadata table: 发布机构: | 县民政局 |)."""
+    lines: list[Paragraph] = []
+    for block in matching.blocks[:TITLE_SEARCH]:
+        if isinstance(block, Paragraph):
+            lines.append(block)
+        else:
+            lines += [
+                Paragraph("|".join(c.text for c in row), block.line) for row in block.rows if row
+            ]
+    return lines
+
+
+def _printed(simplified: str, doc: Document) -> str:
+    """The name in the report's own (traditional) script: the same characters where the
+    printed text, converted, reads the simplified name."""
+    for block in doc.blocks:
+        if not isinstance(block, Paragraph):
+            continue
+        text = norm(block.text)
+        converted = to_simplified(text)
+        if len(converted) != len(text):
+            continue
+        at = converted.find(simplified)
+        if at >= 0:
+            return text[at : at + len(simplified)]
+    return simplified
+
+
+def _year(
+    title: str | None,
+    period: dict | None,
+    matching: Document,
+    path: str,
+    warnings: list[dict],
+) -> int | None:
+    """The year reported on: from the title, else the statistical period, else the text
+    (the report naming its year, or the overview opening with it), else the file name."""
+    year = facts.year_from_title(title)
+    if year is not None:
+        return year
+    paragraphs = [b for b in matching.blocks if isinstance(b, Paragraph)][:40]
+    for source, find in (
+        ("the statistical period", lambda: int(period["end"][:4]) if period else None),
+        ("the text", lambda: facts.year_in_text(paragraphs)),
+        ("the file name", lambda: facts.year_from_file_name(path)),
+    ):
+        year = find()
+        if year is not None:
+            warnings.append(
+                warning(
+                    "year-source", None, "year", f"year taken from {source} (no year in the title)"
+                )
+            )
+            return year
+    return None
 
 
 def _note_truncation(doc: Document, rows: dict, warnings: list[dict]) -> None:

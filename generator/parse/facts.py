@@ -80,11 +80,30 @@ def find_date(text: str) -> date | None:
     return None
 
 
+CHROME = re.compile(
+    r"首页|您当前|当前位置|所在的?位置|当前页面|来源[:：]|发布(?:时间|日期|机构)|时间[:：]|字号|打印|分享"
+    r"|浏览|阅读次数|点击|索引号|发文机关|>|›|»|【|】|www\.|https?:"
+)
+"""Web-page chrome around a report copied from its page (breadcrumbs, metadata): never the title."""
+TITLE = re.compile(
+    r"(?:政府信息公开|政务公开|信息公开).{0,10}?(?:年度报告|工作报告|年报)|年度报告$"
+)
+NOT_TITLE_START = re.compile(r"^(?:根据|按照|现将|本报告|依据|为|我)")
+
+
 def find_title(paragraphs: list[Paragraph]) -> list[int]:
     """Positions of the title lines among the first paragraphs (matching form); a title
-    split over two lines ("伊美区人民政府" / "2021 年…年度报告") gives two positions."""
-    for i, p in enumerate(paragraphs[:4]):
-        if TITLE_WORDS.search(norm(p.text)) and len(p.text) <= 80:
+    split over two lines ("伊美区人民政府" / "2021 年…年度报告") gives two positions.
+    Page chrome (首页 > 政府信息公开 > …, 来源: 时间:) and sentences are skipped."""
+    for i, p in enumerate(paragraphs):
+        text = norm(p.text)
+        if (
+            TITLE.search(text)
+            and len(p.text) <= 80
+            and not CHROME.search(text)
+            and "。" not in text
+            and not NOT_TITLE_START.match(text)
+        ):
             if i >= 1 and _is_title_head(paragraphs[i - 1], p):
                 return [i - 1, i]
             return [i]
@@ -219,3 +238,30 @@ def find_contact(texts: list[str]) -> dict | None:
     if not contact:
         return None
     return {key: contact.get(key) for key in ("address", "postcode", "phone", "email", "website")}
+
+
+YEAR_IN_TEXT = (
+    re.compile(
+        r"(20\d{2})\s*年度?\s*(?:政府信息公开|政务公开)(?:工作)?(?:年度)?(?:情况)?(?:的)?(?:年度)?报告"
+    ),
+    re.compile(r"统计(?:期限|时限|期间|时间段?|区间)[^。]{0,12}?(20\d{2})\s*年"),
+    re.compile(r"现将[^。]{0,30}?(20\d{2})\s*年"),
+    re.compile(r"截[止至]\s*(20\d{2})\s*年\s*12\s*月\s*31\s*日"),
+    re.compile(r"(20\d{2})\s*年度?\s*政府信息公开(?:工作)?(?:的|情况|工作)"),
+    re.compile(
+        r"^(?:(?:\([一二三四五六]\)|\d+[.、])[^。]{0,16}[。.])?(20\d{2})\s*年度?(?:以来)?\s*"
+        r"(?:[,，]|我|本|全|累计|共|主动|收到)"
+    ),
+)
+"""Where a report's text says its year, most telling first: naming the report
+(2022年度政府信息公开工作年度报告), the statistical period, "现将…2022年…", a paragraph that
+opens with the year (2025年,区农业农村局…)."""
+
+
+def year_in_text(paragraphs: list[Paragraph]) -> int | None:
+    for pattern in YEAR_IN_TEXT:
+        for paragraph in paragraphs:
+            match = pattern.search(norm(paragraph.text))
+            if match:
+                return int(match.group(1))
+    return None

@@ -79,5 +79,9 @@ def near_label(text: str, labels: dict[str, str], *, min_length: int = 3) -> str
     min_length never match this way (规章 vs 规范 would)."""
     if len(text) < min_length:
         return None
-    found = {key for key, label in labels.items() if len(label) >= min_length and edit_distance_at_most_one(text, label)}
+    found = {
+        key
+        for key, label in labels.items()
+        if len(label) >= min_length and edit_distance_at_most_one(text, label)
+    }
     return found.pop() if len(found) == 1 else None

@@ -27,7 +27,26 @@ PLACEHOLDERS = {
     "X",
 }
 NUMBER = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?$")
-UNITS = ("万元", "元", "万", "件", "个", "条", "项", "批次", "人次", "次", "批", "笔", "宗", "户", "份", "篇", "人", "家")
+UNITS = (
+    "万元",
+    "元",
+    "万",
+    "件",
+    "个",
+    "条",
+    "项",
+    "批次",
+    "人次",
+    "次",
+    "批",
+    "笔",
+    "宗",
+    "户",
+    "份",
+    "篇",
+    "人",
+    "家",
+)
 """Units printed inside a cell (`31批次`, `2601.953875万`): the number is read, the unit noted."""
 
 
@@ -38,7 +57,9 @@ class CellValue:
     """Parse warning code (docs/contract.md) when the cell was not a clean number."""
 
 
-TEXT_IN_NUMBER_CELL = re.compile(r"^(?:[增减]\s*\d+(?:\.\d+)?|未增未减|无增减|持平|无变化|[?？]\s*[\d.]+)$")
+TEXT_IN_NUMBER_CELL = re.compile(
+    r"^(?:[增减]\s*\d+(?:\.\d+)?|未增未减|无增减|持平|无变化|[?？]\s*[\d.]+)$"
+)
 """Text printed in a number cell (`增1558`, `减4`, `未增未减`, `? 0`): a cell of the row, read
 as null with a bad-number warning, never a label (it must not split the row)."""
 

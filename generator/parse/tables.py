@@ -123,7 +123,7 @@ def classify_rows(
         if pending:
             cells = [cell for _, found in pending for cell in found]
             rows = segment(cells, is_row_label)
-            if any(r.labels and r.has_values and is_row_label(r.label) for r in rows):
+            if _is_table(rows):
                 add(rows)
                 consumed.update(index for index, _ in pending)
         pending = []
@@ -160,6 +160,22 @@ def classify_rows(
         add(rows)
     flush()
     return tables, consumed
+
+
+HEADER_WORDS = re.compile(
+    r"信息内容|本年制发|本年新制作|本年新公开|上一年项目|处理决定数量|申请人情况|勾稽"
+)
+
+
+def _is_table(rows: list[Row]) -> bool:
+    """Paragraphs read as cells are a table when a labelled row has values, or (an empty
+    template: labels, no numbers) when they hold the table's own header and two row labels."""
+    if any(r.labels and r.has_values and is_row_label(r.label) for r in rows):
+        return True
+    labels = [label for r in rows for label in r.labels]
+    return sum(1 for label in labels if is_row_label(label)) >= 2 and any(
+        HEADER_WORDS.search(norm(label)) for label in labels
+    )
 
 
 def _space_row_cells(paragraph: Paragraph) -> list[Cell] | None:
