@@ -131,8 +131,8 @@ def _pipe_cell(line: str) -> _PipeCell | None:
     if "|" not in stripped:
         return None
     head, _, tail = stripped.partition("|")
-    if tail.replace("|", "").strip():
-        return None
+    if tail.replace("|", "").strip() or (head.strip() and re.search(r"\|\s+\|", tail)):
+        return None  # cells after the first pipe, or empty cells `label |  |  |`: a pipe row
     fillers = tail.count("|")
     head = head.strip()
     if not head and fillers:
