@@ -401,3 +401,34 @@ def test_files_of_unknown_formats_are_listed_never_skipped(tmp_path):
     assert set(ignored) == {"某局-2023年报", ".DS_Store"}
     assert ignored["某局-2023年报"].startswith("文件没有扩展名")
     assert ignored[".DS_Store"].startswith("隐藏文件")
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx", "html"])
+def test_print_hazards_give_the_values_of_the_web_page(built, fmt):
+    """Seed 001 printed as agencies print it (labels one character a line, （四）无 | 法提供
+    split over two rows, the （六） sub-rows as one undivided row with stacked values): the
+    same values as the text; stacked values are never glued into one number."""
+    from generator.ingest import read_document
+    from generator.parse import parse_document
+
+    txt = parse_document(read_document(FIXTURES / "seeds" / "001.txt", "001.txt"))
+    record = parse_document(read(built, f"hazards.{fmt}"))
+    for key in ("proactive", "requests", "appeals"):
+        assert record[key] == txt[key], f"hazards.{fmt}: {key}"
+
+
+def test_stacked_values_become_rows_and_are_never_one_number():
+    from generator.ingest.encoding import unstack_rows
+
+    rows = [
+        ["（六）其他处理", "1.逾期不补正\n2.逾期未缴纳\n费用\n3.其他", "0\n1\n0", "2\n0\n0"],
+        ["行政许可", "791\n2"],
+        ["两个格子", "1\n2", "3\n4\n5"],
+    ]
+    assert unstack_rows(rows) == [
+        ["（六）其他处理", "1.逾期不补正", "0", "2"],
+        ["", "2.逾期未缴纳费用", "1", "0"],
+        ["", "3.其他", "0", "0"],
+        ["行政许可", "7912"],  # one number wrapped in a narrow cell
+        ["两个格子", "1 2", "3 4 5"],  # stacked, but not k labelled items: never 12 or 345
+    ]

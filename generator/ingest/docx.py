@@ -13,7 +13,7 @@ import zipfile
 
 from generator.document import Cell, Document, Paragraph, Table
 from generator.errors import SourceError
-from generator.ingest.encoding import join_wrapped
+from generator.ingest.encoding import unstack_rows
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*([1-6])$", re.IGNORECASE)
@@ -68,7 +68,7 @@ def read(data: bytes, path: str) -> Document:
                     counter += 1
                     blocks.append(Paragraph(text, counter, level))
         elif element.tag == W + "tbl":
-            grid = table_grid(element)
+            grid = unstack_rows(table_grid(element))
             if not grid:
                 continue
             rows = []
@@ -207,7 +207,7 @@ def _cell_text(tc) -> str:
     lines = []
     for p in tc.iter(W + "p"):
         lines.extend(_paragraph_text(p).split("\n"))
-    return join_wrapped([line.replace("\t", " ") for line in lines])
+    return "\n".join(line.replace("\t", " ") for line in lines)  # lines: see unstack_rows
 
 
 def _page_count(archive: zipfile.ZipFile) -> int | None:

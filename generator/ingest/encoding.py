@@ -149,3 +149,75 @@ def _needs_space(left: str, right: str) -> bool:
     if is_cjk(left) or is_cjk(right):
         return False
     return not (left.isdigit() and right.isdigit())
+
+
+# ---- cells printed over several lines (PDF, Word and web tables) -------------------------------
+
+LINE_VALUE = re.compile(r"^(?:[+-]?[\d,]+(?:\.\d+)?\s*(?:万元|元|件|个|条|项|次)?|[/／\-－—–]|无)$")
+"""One line of a cell that is a value on its own (a number, a placeholder)."""
+ITEM_START = re.compile(r"^\(?[0-9０-９]+\s*[.．、)）]")
+"""A line that starts a numbered row label (1.属于国家秘密, 2、重复申请)."""
+
+
+def unstack_rows(rows: list[list[str]]) -> list[list[str]]:
+    """Rows of cells whose lines are separated by "\\n" -> rows of one-line cell texts.
+
+    Tables are printed with several table rows in one ruled row (the （六） sub-rows drawn
+    undivided: values "0\\n1\\n0" in every value cell): a row where two or more cells hold the
+    same number k > 1 of lines that are each a value, and whose label cell starts k numbered
+    items, becomes k rows. Otherwise a cell's lines are joined as wrapped text, except that the
+    value lines of a cell are never glued into one number when another value cell of the row
+    is stacked too (`1`+`2` stays "1 2", which no reader takes for 12); a single number
+    wrapped in a narrow cell ("791" / "2") is one number."""
+    out: list[list[str]] = []
+    for row in rows:
+        lines = [[part.strip() for part in cell.split("\n") if part.strip()] for cell in row]
+        stacked = [ls for ls in lines if len(ls) > 1 and all(LINE_VALUE.match(x) for x in ls)]
+        counts = {len(ls) for ls in stacked}
+        if len(stacked) >= 2 and len(counts) == 1:
+            k = counts.pop()
+            split = _split_stacked(lines, k)
+            if split is not None:
+                out.extend(split)
+                continue
+        glue = len(stacked) < 2
+        out.append([_cell_text(ls, glue) for ls in lines])
+    return out
+
+
+def _cell_text(lines: list[str], glue_numbers: bool) -> str:
+    if not glue_numbers and len(lines) > 1 and all(LINE_VALUE.match(x) for x in lines):
+        return " ".join(lines)
+    return join_wrapped(lines)
+
+
+def _split_stacked(lines: list[list[str]], k: int) -> list[list[str]] | None:
+    """k rows from a row of k stacked values, or None when the labels cannot be split
+    into k items (then the row is read as it is, each stacked cell "a b c": not a number)."""
+    rows: list[list[str]] = [[] for _ in range(k)]
+    labelled = False
+    for cell in lines:
+        if len(cell) == k and all(LINE_VALUE.match(x) for x in cell):
+            for i in range(k):
+                rows[i].append(cell[i])
+            continue
+        items = _items(cell)
+        if len(items) == k and cell:
+            labelled = True
+            for i in range(k):
+                rows[i].append(items[i])
+        else:  # a group label or an empty cell: it belongs to the first of the k rows
+            for i in range(k):
+                rows[i].append(join_wrapped(cell) if i == 0 else "")
+    return rows if labelled else None
+
+
+def _items(lines: list[str]) -> list[str]:
+    """Lines of a label cell -> its numbered items, wrapped lines joined."""
+    items: list[list[str]] = []
+    for line in lines:
+        if ITEM_START.match(line) or not items:
+            items.append([line])
+        else:
+            items[-1].append(line)
+    return [join_wrapped(item) for item in items] if items and ITEM_START.match(lines[0]) else []

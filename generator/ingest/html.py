@@ -13,7 +13,13 @@ import re
 
 from generator.document import Cell, Document, Paragraph, Table
 from generator.errors import SourceError
-from generator.ingest.encoding import bom_encoding, decode_text, join_wrapped, normalize_encoding
+from generator.ingest.encoding import (
+    bom_encoding,
+    decode_text,
+    join_wrapped,
+    normalize_encoding,
+    unstack_rows,
+)
 
 CHROME_TAGS = (
     "script",
@@ -250,7 +256,7 @@ def _assemble(events: list[tuple]) -> list[Paragraph | Table]:
             flush()
         else:
             flush()
-            grid = table_grid(event[1])
+            grid = unstack_rows(table_grid(event[1]))
             if not grid:
                 continue
             rows = []
@@ -319,4 +325,4 @@ def _cell_text(td) -> str:
             current = []
         else:  # a table nested in a cell: its cells as lines
             lines.extend(text for row in table_grid(event[1]) for text in row if text)
-    return join_wrapped([line for line in lines if line])
+    return "\n".join(line for line in lines if line)  # lines: see unstack_rows

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from generator.document import Cell, Document, Paragraph, Table
 from generator.errors import SourceError
-from generator.ingest.encoding import join_wrapped
+from generator.ingest.encoding import join_wrapped, unstack_rows
 
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 
@@ -171,10 +171,7 @@ def _is_grid(table) -> bool:
 
 def _grid(table) -> list[list[str]]:
     """pdfplumber table -> rows of cell texts; merged cells hold text once, covered ones ""."""
-    rows = []
-    for row in table.extract():
-        rows.append([join_wrapped((cell or "").split("\n")) for cell in row])
-    return rows
+    return unstack_rows([[cell or "" for cell in row] for row in table.extract()])
 
 
 # --- the whole document --------------------------------------------------------------------------
