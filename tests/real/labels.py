@@ -20,18 +20,11 @@ from typing import Any
 
 import yaml
 
+from generator.record import REQUEST_COLUMNS
+
 HERE = Path(__file__).resolve().parent
 RAW = HERE / "raw"
 TRUTH = HERE / "truth"
-REQUEST_COLUMNS = (
-    "natural_person",
-    "commercial",
-    "research",
-    "nonprofit",
-    "legal_service",
-    "other_org",
-    "total",
-)
 
 # Layout families, from the label's `layout` line (first match wins; checked by eye on the corpus).
 FAMILIES = (
