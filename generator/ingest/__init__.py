@@ -24,6 +24,12 @@ READERS: dict[str, tuple[str, str]] = {
     ".doc": ("doc", "docx"),
     ".html": ("html", "html"),
     ".htm": ("html", "html"),
+    # page images of a scanned report: read by OCR (ocr.py)
+    ".png": ("ocr", "image"),
+    ".jpg": ("ocr", "image"),
+    ".jpeg": ("ocr", "image"),
+    ".tif": ("ocr", "image"),
+    ".tiff": ("ocr", "image"),
 }
 
 MAX_BYTES = 20 * 1024 * 1024

@@ -28,6 +28,10 @@ PLACEHOLDERS = {
 }
 NUMBER = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?$")
 UNITS = ("万元", "元", "件", "个", "条", "项", "次", "人", "家")
+OCR_MIN_CONFIDENCE = 0.9
+"""A cell read by OCR with less confidence than this is null with an `ocr-unconfirmed`
+warning, never a number (bench/README.md: where the wrong readings of the scanned fixtures
+lie, and why this line)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,12 +46,17 @@ def is_value_text(text: str) -> bool:
     return parse_cell(text, money=True).code != "bad-number"
 
 
-def parse_cell(text: str, *, money: bool = False, signed: bool = False) -> CellValue:
+def parse_cell(
+    text: str, *, money: bool = False, signed: bool = False, confidence: float | None = None
+) -> CellValue:
     """Read one cell. money: decimals allowed (万元 amounts); signed: negatives expected
-    (2019 本年增/减). Glued units are read with a `unit-suffix` note."""
+    (2019 本年增/减). Glued units are read with a `unit-suffix` note. confidence: the OCR
+    engine's, for a cell read from a scan (Cell.confidence); None for text."""
     raw = text.strip()
     if not raw:
         return CellValue(None, "blank-cell")
+    if confidence is not None and confidence < OCR_MIN_CONFIDENCE:
+        return CellValue(None, "ocr-unconfirmed")
     if raw in PLACEHOLDERS:
         return CellValue(None, "placeholder-cell")
     compact = raw.translate(FULLWIDTH).replace(" ", "")

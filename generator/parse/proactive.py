@@ -156,7 +156,12 @@ def _read_row(row: Row, key: str, header: Header | None, table: ProactiveTable) 
         return
     values = {}
     for name, cell in zip(names, placed, strict=True):
-        parsed = parse_cell(cell.text, money=(key, name) in MONEY_FIELDS, signed=name == "change")
+        parsed = parse_cell(
+            cell.text,
+            money=(key, name) in MONEY_FIELDS,
+            signed=name == "change",
+            confidence=cell.confidence,
+        )
         if parsed.code:
             table.warnings.append(
                 cell_warning(
@@ -167,6 +172,7 @@ def _read_row(row: Row, key: str, header: Header | None, table: ProactiveTable) 
                     row.label,
                     PROACTIVE_FIELD_LABELS[name],
                     cell.text,
+                    page=cell.page,
                 )
             )
         values[name] = parsed.value
