@@ -111,6 +111,7 @@ def parse_document(doc: Document) -> dict:
             "sha256": doc.sha256,
             "format": doc.format,
             "pages": doc.pages,
+            **({"ocr": doc.ocr} if doc.ocr else {}),  # read from page images (ingest/ocr.py)
         },
         "sections": sections,
         "proactive": proactive_record,
