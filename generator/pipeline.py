@@ -27,11 +27,14 @@ from pathlib import Path
 from generator.cache import RecordCache, file_sha256
 from generator.corrections import CorrectionError, correct_record, report_of
 from generator.errors import NianbaoError, SourceError
-from generator.ingest import MAX_BYTES, is_report_file
+from generator.ingest import MAX_BYTES, is_report_file, needs_ocr
 from generator.versions import merge_versions
 
 PARALLEL_THRESHOLD = 50
 """More uncached reports than this are parsed in a process pool (same records, same order)."""
+OCR_WEIGHT = 30
+"""A scan read by OCR (seconds a page) counts as this many text reports (milliseconds) toward
+PARALLEL_THRESHOLD: two or more scans are read in parallel."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +113,8 @@ def load_corpus(
         progress,
         done=len(outcomes),
         total=len(paths),
-        parallel=len(pending) > parallel_threshold,
+        parallel=sum(OCR_WEIGHT if needs_ocr(paths[i]) else 1 for i in pending)
+        > parallel_threshold,
         workers=workers,
     )
     for index, outcome in zip(pending, parsed, strict=True):
