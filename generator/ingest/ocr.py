@@ -38,8 +38,6 @@ from generator.ingest.ocr_image import (
 )
 from generator.ingest.pdf import PAGE_NUMBER, _Line, _PageTable, _to_blocks, _warning
 
-OCR_VERSION = "1"
-"""Bump with any change that alters what OCR reads (it is part of the parser version)."""
 MAX_PAGES = 60
 """An annual report is a few pages; a 300-page scan is not one and would take an hour."""
 NUMBER_LIKE = re.compile(r"^[0-9０-９.,，．。\-—－]+$")
@@ -52,6 +50,17 @@ LABEL_MARGIN = 0.08
 HEADER_MATCH = 0.8
 """Similarity of two header rows (a split table's repeated header) read twice by OCR."""
 MARGIN = 0.1
+SIZE_TOLERANCE = 1.5
+"""Points: OCR line heights of one font size vary by their glyphs this much."""
+SECTION_TITLES = (
+    "一、总体情况",
+    "二、主动公开政府信息情况",
+    "三、收到和处理政府信息公开申请情况",
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "五、存在的主要问题及改进情况",
+    "六、其他需要报告的事项",
+)
+"""The official section headings: a short line that reads close to one is that heading."""
 
 # The printed wordings of the official forms' tables (国办公开办函〔2019〕60号 and
 # 〔2021〕30号), both editions: labels a scan of the form prints, that OCR may misread.
@@ -165,12 +174,15 @@ def read_scanned_pdf(data: bytes, path: str) -> Document:
     return _read_pages(pdf_pages(data), data, path, "pdf")
 
 
-def engine_or_refusal(path: str) -> ocr_engines.Engine:
+KIND = {"pdf": "scanned PDF, no text layer", "image": "page image"}
+
+
+def engine_or_refusal(path: str, fmt: str) -> ocr_engines.Engine:
     """The OCR engine, or the SourceError that keeps the scan listed as unreadable."""
     try:
         return ocr_engines.engine()
     except ocr_engines.EngineMissing as exc:
-        raise SourceError(path, f"scanned report, no text layer: {exc}") from exc
+        raise SourceError(path, f"{KIND[fmt]}: {exc}") from exc
 
 
 def _read_pages(greys: list, data: bytes, path: str, fmt: str) -> Document:
@@ -182,7 +194,7 @@ def _read_pages(greys: list, data: bytes, path: str, fmt: str) -> Document:
         raise SourceError(
             path, f"{len(greys)} scanned pages; OCR reads at most {MAX_PAGES} (is it one report?)"
         )
-    engine = engine_or_refusal(path)
+    engine = engine_or_refusal(path, fmt)
     lines: list[_Line] = []
     tables: list[_PageTable] = []
     angles: list[float] = []
@@ -197,7 +209,7 @@ def _read_pages(greys: list, data: bytes, path: str, fmt: str) -> Document:
     lines, removed = _remove_furniture(lines, len(greys))
     blocks = _to_blocks(lines, tables, _same_row, grid=True)
     if not blocks:
-        raise SourceError(path, "scanned report, but OCR found no text on any page")
+        raise SourceError(path, f"{KIND[fmt]}, and OCR found no text on any page")
     warnings = [
         _warning(
             "ocr",
@@ -298,6 +310,16 @@ def official_label(text: str) -> str | None:
     return None
 
 
+def _section_title(text: str) -> str | None:
+    """The official section heading a short OCR'd line is ('五存在的主要问题及改进情况，四')."""
+    if len(text) > 30:
+        return None
+    for title in SECTION_TITLES:
+        if difflib.SequenceMatcher(None, _key(text), _key(title)).ratio() >= LABEL_MATCH:
+            return title
+    return None
+
+
 def _same_row(a: list[str], b: list[str]) -> bool:
     """Two readings of one header row: same cells filled, texts alike."""
     if [bool(x) for x in a] != [bool(y) for y in b]:
@@ -317,6 +339,7 @@ def _read_lines(engine: ocr_engines.Engine, page: Page, grids: list[Grid]) -> li
         text = line.text.replace("\n", "")
         if not text.strip():
             continue
+        text = _section_title(text) or text
         box = line.box
         out.append(
             _Line(
@@ -345,6 +368,9 @@ def _remove_furniture(lines: list[_Line], page_count: int) -> tuple[list[_Line],
     needed = max(2, (page_count + 1) // 2)
 
     def similar(a: _Line, b: _Line) -> bool:
+        # the title on page 1 may read as the running header, but it is printed larger
+        if abs(a.size - b.size) > SIZE_TOLERANCE:
+            return False
         return difflib.SequenceMatcher(None, _shape(a), _shape(b)).ratio() >= HEADER_MATCH
 
     kept, removed = [], []

@@ -151,7 +151,10 @@ class Tesseract:
         level = self._t.RIL.TEXTLINE
         lines = []
         for line in self._t.iterate_level(self._page.GetIterator(), level):
-            text = tidy(line.GetUTF8Text(level) or "")
+            try:
+                text = tidy(line.GetUTF8Text(level) or "")
+            except RuntimeError:  # tesserocr's way of saying the page has no text at all
+                break
             box = line.BoundingBox(level)
             if text and box:
                 lines.append(TextLine(text, Box(*box), line.Confidence(level) / 100))

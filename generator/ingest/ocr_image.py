@@ -23,6 +23,12 @@ WORK_DPI = 300
 A4_WIDTH_IN = 8.27
 MAX_SKEW = 3.0
 """Degrees searched either way; scans are off by a degree or so."""
+MIN_COMPONENT = 10
+"""Pixels: ink blobs smaller than this (at WORK_DPI) are dust, wherever they are."""
+DUST = 60
+"""Pixels: a blob smaller than this is kept only next to a stroke (a full stop, a dot)."""
+NEAR = 12
+"""Pixels (~1 mm at WORK_DPI): how close to a stroke a small blob must be."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +125,30 @@ def prepare(number: int, grey: np.ndarray) -> Page:
     if angle:
         clean = rotate(clean, angle)
     _, binary = cv2.threshold(clean, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    return Page(number, clean, binary > 0, angle)
+    ink = binary > 0
+    dust = _dust(ink)
+    clean[dust] = 255
+    ink[dust] = False
+    return Page(number, clean, ink, angle)
+
+
+def _dust(ink: np.ndarray) -> np.ndarray:
+    """Specks: blobs too small to be a stroke that lie away from every stroke (a full stop or
+    the dot of 冫 sits next to one). Dust in a cell would read as a stop or a digit."""
+    import cv2
+
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    area = stats[:, cv2.CC_STAT_AREA]
+    small = area < DUST
+    small[0] = False  # the background
+    strokes = ~small[labels] & ink
+    near = cv2.dilate(strokes.astype(np.uint8), np.ones((2 * NEAR + 1, 2 * NEAR + 1), np.uint8))
+    touching = np.unique(labels[(near > 0) & small[labels] & ink])
+    lonely = small.copy()
+    lonely[touching] = False
+    lonely |= area < MIN_COMPONENT
+    lonely[0] = False
+    return lonely[labels] & ink
 
 
 # --- deskew ------------------------------------------------------------------------------------
@@ -269,12 +298,6 @@ def _cells(ys: list[int], xs: list[int], h_mask: np.ndarray, v_mask: np.ndarray)
 
 # --- cell contents -----------------------------------------------------------------------------
 
-MIN_COMPONENT = 10
-"""Pixels: ink blobs smaller than this (at WORK_DPI) are dust, wherever they are."""
-DUST = 60
-"""Pixels: a blob smaller than this is kept only next to a stroke (a full stop, a dot)."""
-NEAR = 12
-"""Pixels (~1 mm at WORK_DPI): how close to a stroke a small blob must be."""
 CELL_INSET = 7
 """Pixels kept clear of a cell's rulings (a blurred 0.6 pt ruling is ~5 px wide here)."""
 
@@ -291,24 +314,11 @@ def cell_image(page: Page, box: Box) -> np.ndarray | None:
     count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     keep = np.zeros(count, dtype=bool)
     h, w = ink.shape
-    small = []
     for label in range(1, count):
-        x, y, bw, bh, area = stats[label]
+        x, y, bw, bh, _ = stats[label]
         touches = x == 0 or y == 0 or x + bw == w or y + bh == h
         long_line = bw > 0.9 * w or bh > 0.9 * h  # a ruling that strays into the inset
-        if touches and long_line:
-            continue
-        if area >= DUST:
-            keep[label] = True
-        elif area >= MIN_COMPONENT:
-            small.append(label)
-    strokes = [stats[k] for k in np.flatnonzero(keep)]
-    for label in small:  # a full stop or a dot of a character sits by a stroke; dust is alone
-        x, y, bw, bh, _ = stats[label]
-        keep[label] = any(
-            x < sx + sw + NEAR and sx < x + bw + NEAR and y < sy + sh + NEAR and sy < y + bh + NEAR
-            for sx, sy, sw, sh, _ in strokes
-        )
+        keep[label] = not (touches and long_line)
     mask = keep[labels]
     if not mask.any():
         return None
