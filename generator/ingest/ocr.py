@@ -50,8 +50,9 @@ LABEL_MARGIN = 0.08
 HEADER_MATCH = 0.8
 """Similarity of two header rows (a split table's repeated header) read twice by OCR."""
 MARGIN = 0.1
-SIZE_TOLERANCE = 1.5
-"""Points: OCR line heights of one font size vary by their glyphs this much."""
+SIZE_RATIO = 1.3
+"""OCR line heights of one font size vary by their glyphs up to this ratio (a title is ~1.6x
+the running header)."""
 SECTION_TITLES = (
     "一、总体情况",
     "二、主动公开政府信息情况",
@@ -311,10 +312,14 @@ def official_label(text: str) -> str | None:
 
 
 def _section_title(text: str) -> str | None:
-    """The official section heading a short OCR'd line is ('五存在的主要问题及改进情况，四')."""
-    if len(text) > 30:
+    """The official section heading a short OCR'd line is ('五存在的主要问题及改进情况，四',
+    '、收到和处理…'): it starts with the heading's numeral or with a mark OCR left in its
+    place, never with another character ('无其他需要报告的事项。' is running text)."""
+    if len(text) > 30 or text.endswith("。"):
         return None
     for title in SECTION_TITLES:
+        if CJK.match(text) and text[0] != title[0]:
+            continue
         if difflib.SequenceMatcher(None, _key(text), _key(title)).ratio() >= LABEL_MATCH:
             return title
     return None
@@ -369,7 +374,7 @@ def _remove_furniture(lines: list[_Line], page_count: int) -> tuple[list[_Line],
 
     def similar(a: _Line, b: _Line) -> bool:
         # the title on page 1 may read as the running header, but it is printed larger
-        if abs(a.size - b.size) > SIZE_TOLERANCE:
+        if max(a.size, b.size) > SIZE_RATIO * min(a.size, b.size):
             return False
         return difflib.SequenceMatcher(None, _shape(a), _shape(b)).ratio() >= HEADER_MATCH
 
