@@ -46,6 +46,7 @@ CONTACT_LABELS = (
 # Source files are served from the portal's own origin: only formats a browser will not run
 # as a page keep their extension; anything else (html, md, ...) is published as text.
 SOURCE_EXTENSIONS = {"txt", "pdf", "docx", "doc", "wps", "xls", "xlsx", "odt", "rtf"}
+SOURCE_EXTENSIONS |= {"png", "jpg", "jpeg", "tif", "tiff"}  # scanned pages (never SVG: a page)
 _EXT = re.compile(r"^[a-z0-9]{1,8}$")
 
 # Agency page rows: (label, value function). Group rows sum the 总计 of their sub-rows.
