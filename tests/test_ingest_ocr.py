@@ -324,7 +324,7 @@ def test_build_shows_a_scanned_report_marked_as_ocr(corpus, scans, cache_dir, tm
     reports = project / "reports"
     shutil.rmtree(reports)
     reports.mkdir()
-    for seed in ("001", "004"):
+    for seed in ("001", "002", "004"):
         shutil.copy(scans / f"{seed}-scan.pdf", reports / f"{seed}-scan.pdf")
     summary = build_site(
         Settings(
@@ -334,7 +334,7 @@ def test_build_shows_a_scanned_report_marked_as_ocr(corpus, scans, cache_dir, tm
             cache_dir=cache_dir,  # the session's OCR parses: same files, same names
         )
     )
-    assert (summary.inputs, summary.records, summary.unreadable) == (2, 2, 0)
+    assert (summary.inputs, summary.records, summary.unreadable) == (3, 3, 0)
     site = project / "site" / "reports"
     for seed in ("001", "004"):
         rid = corpus[seed]["id"]
@@ -344,5 +344,11 @@ def test_build_shows_a_scanned_report_marked_as_ocr(corpus, scans, cache_dir, tm
         assert (site / f"{rid}.pdf").is_file()  # the scan is published next to its page
     page_004 = (site / corpus["004"]["id"] / "index.html").read_text("utf-8")
     assert "勾稽关系不成立" in page_004  # seed 004's own T3-01 error, not an OCR one
+    unconfirmed = [w for w in corpus["002"]["parse"]["warnings"] if w["code"] == "ocr-unconfirmed"]
+    page_002 = (site / corpus["002"]["id"] / "index.html").read_text("utf-8")
+    if unconfirmed:  # listed by page, table, row and column, linked to the cell
+        assert "OCR 未能确认（显示为“—”）" in page_002
+        anchor = unconfirmed[0]["where"].replace(".", "-")
+        assert f'<a href="#{anchor}">第 ' in page_002
     page_001 = (site / corpus["001"]["id"] / "index.html").read_text("utf-8")
     assert "勾稽关系全部成立" in page_001 or "可核对的勾稽关系全部成立" in page_001

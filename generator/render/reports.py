@@ -232,8 +232,11 @@ def ocr_note(
     for w in warnings:
         if w["code"] == "ocr-unconfirmed":
             anchor = str(w["where"] or "").replace(".", "-")
+            # "page 2: 表三 一、本年新收… / 总计 was read by OCR as …" -> "第 2 页 表三 …/ 总计"
+            place = str(w["message"] or w["where"] or "").split(" was read by OCR")[0]
+            place = re.sub(r"^page (\d+): ", r"第 \1 页 ", place)
             unconfirmed.append(
-                {"where": w["where"], "anchor": Markup(anchor) if anchor in cell_anchors else None}
+                {"where": place, "anchor": Markup(anchor) if anchor in cell_anchors else None}
             )
     identity = [f for f in findings if f.get("rule") in IDENTITY_RULES]
     failed = sorted({str(f["rule"]) for f in identity if f.get("status") == "fail"})
