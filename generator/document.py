@@ -62,5 +62,5 @@ class Document:
     warnings: tuple[dict, ...] = field(default=())
     """Reader-level warnings, each {code, message, line}: e.g. debris removed, encoding guessed."""
     ocr: dict | None = None
-    """How the text was read from page images (ingest/ocr.py): engine, version, dpi, deskew
-    angles, confidence threshold; None when the file had text of its own."""
+    """How the text was read from page images (ingest/ocr.py): engine, version, dpi, pages,
+    deskew angles; None when the file had text of its own."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 
 from generator.document import Document
 from generator.errors import SourceError
@@ -33,6 +34,7 @@ from generator.ingest.ocr_image import (
     find_grids,
     image_pages,
     mask_boxes,
+    pdf_page_count,
     pdf_pages,
     prepare,
 )
@@ -167,12 +169,17 @@ def read(data: bytes, path: str) -> Document:
         raise SourceError(
             path, f"not a readable image ({type(exc).__name__}): check the file"
         ) from exc
-    return _read_pages(pages, data, path, "image")
+    _check_count(len(pages), path)
+    return _read_pages(engine_or_refusal(path, "image"), pages, len(pages), data, path, "image")
 
 
 def read_scanned_pdf(data: bytes, path: str) -> Document:
-    """A PDF whose pages are only images (pdf.read found no text layer)."""
-    return _read_pages(pdf_pages(data), data, path, "pdf")
+    """A PDF whose pages are only images (pdf.read found no text layer). The engine and the
+    page count are checked before any page is rendered (a page is ~9 MB at WORK_DPI)."""
+    engine = engine_or_refusal(path, "pdf")
+    count = pdf_page_count(data)
+    _check_count(count, path)
+    return _read_pages(engine, pdf_pages(data), count, data, path, "pdf")
 
 
 KIND = {"pdf": "scanned PDF, no text layer", "image": "page image"}
@@ -186,16 +193,21 @@ def engine_or_refusal(path: str, fmt: str) -> ocr_engines.Engine:
         raise SourceError(path, f"{KIND[fmt]}: {exc}") from exc
 
 
-def _read_pages(greys: list, data: bytes, path: str, fmt: str) -> Document:
+def _check_count(count: int, path: str) -> None:
+    if count == 0:
+        raise SourceError(path, "no pages to read")
+    if count > MAX_PAGES:
+        raise SourceError(
+            path, f"{count} scanned pages; OCR reads at most {MAX_PAGES} (is it one report?)"
+        )
+
+
+def _read_pages(
+    engine: ocr_engines.Engine, greys: Iterable, count: int, data: bytes, path: str, fmt: str
+) -> Document:
+    """Pages (greyscale arrays, one at a time) -> Document."""
     from generator.ingest import sha256_of
 
-    if not greys:
-        raise SourceError(path, "no pages to read")
-    if len(greys) > MAX_PAGES:
-        raise SourceError(
-            path, f"{len(greys)} scanned pages; OCR reads at most {MAX_PAGES} (is it one report?)"
-        )
-    engine = engine_or_refusal(path, fmt)
     lines: list[_Line] = []
     tables: list[_PageTable] = []
     angles: list[float] = []
@@ -207,14 +219,14 @@ def _read_pages(greys: list, data: bytes, path: str, fmt: str) -> Document:
         for grid in grids:
             tables.append(_read_grid(engine, page, grid, snapped))
         lines += _read_lines(engine, page, grids)
-    lines, removed = _remove_furniture(lines, len(greys))
+    lines, removed = _remove_furniture(lines, count)
     blocks = _to_blocks(lines, tables, _same_row, grid=True)
     if not blocks:
         raise SourceError(path, f"{KIND[fmt]}, and OCR found no text on any page")
     warnings = [
         _warning(
             "ocr",
-            f"read by OCR ({engine.name} {engine.version}) from {len(greys)} page image(s): "
+            f"read by OCR ({engine.name} {engine.version}) from {count} page image(s): "
             "check the values against the scan",
             1,
         )
@@ -237,17 +249,14 @@ def _read_pages(greys: list, data: bytes, path: str, fmt: str) -> Document:
                 1,
             )
         )
-    from generator.parse.numbers import OCR_MIN_CONFIDENCE
-
     ocr = {
         "engine": engine.name,
         "version": engine.version,
         "dpi": WORK_DPI,
-        "pages": len(greys),
+        "pages": count,
         "deskew": angles,
-        "threshold": OCR_MIN_CONFIDENCE,
     }
-    return Document(path, fmt, sha256_of(data), tuple(blocks), len(greys), tuple(warnings), ocr=ocr)
+    return Document(path, fmt, sha256_of(data), tuple(blocks), count, tuple(warnings), ocr=ocr)
 
 
 # --- tables --------------------------------------------------------------------------------------

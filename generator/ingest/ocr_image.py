@@ -14,6 +14,7 @@ whatever the scanner used): greyscale, white paper, black ink. Steps, in order:
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -83,16 +84,26 @@ class Page:
 # --- loading -----------------------------------------------------------------------------------
 
 
-def pdf_pages(data: bytes) -> list[np.ndarray]:
-    """The pages of a PDF rendered in grey at WORK_DPI (pdfium, which pdfplumber also uses)."""
+def pdf_page_count(data: bytes) -> int:
     import pypdfium2
 
     document = pypdfium2.PdfDocument(data)
     try:
-        return [
-            np.asarray(page.render(scale=WORK_DPI / 72, grayscale=True).to_pil().convert("L"))
-            for page in document
-        ]
+        return len(document)
+    finally:
+        document.close()
+
+
+def pdf_pages(data: bytes) -> Iterator[np.ndarray]:
+    """The pages of a PDF rendered in grey at WORK_DPI (pdfium, which pdfplumber also uses),
+    one at a time."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(data)
+    try:
+        for page in document:
+            bitmap = page.render(scale=WORK_DPI / 72, grayscale=True)
+            yield np.asarray(bitmap.to_pil().convert("L"))
     finally:
         document.close()
 
