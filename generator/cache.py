@@ -21,9 +21,11 @@ from typing import Any
 
 
 def parser_version() -> str:
+    """The parser's version and the OCR reader's: a change to either can alter a record."""
+    import generator.ingest
     import generator.parse
 
-    return generator.parse.PARSER_VERSION
+    return f"{generator.parse.PARSER_VERSION}+ocr{generator.ingest.OCR_VERSION}"
 
 
 def file_sha256(path: Path) -> str:

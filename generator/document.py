@@ -29,6 +29,10 @@ class Cell:
     """Cell text as printed, whitespace-trimmed; "" for an empty or covered (merged) cell."""
     line: int
     """1-based source line of the cell (first line if it wraps)."""
+    confidence: float | None = None
+    """The OCR engine's confidence (0..1) in this cell's text; None = not read by OCR."""
+    page: int | None = None
+    """Page the cell is on, when the reader knows it per cell (OCR)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,3 +66,6 @@ class Document:
     """Page count for paged formats (PDF, DOCX when known), else None."""
     warnings: tuple[dict, ...] = field(default=())
     """Reader-level warnings, each {code, message, line}: e.g. debris removed, encoding guessed."""
+    ocr: dict | None = None
+    """How the text was read from page images (ingest/ocr.py): engine, version, dpi, pages,
+    deskew angles; None when the file had text of its own."""

@@ -4,7 +4,7 @@ One walk of the folder. Nothing is skipped in silence: every file is a report (r
 corrections sidecar (applied to its report, or listed when its report is missing), or an
 ignored file listed with the reason (hidden files and folders, editor backups and lock files,
 file types that are not reports, and what `.nianbaoignore` excludes). A file in a document or
-image format no reader handles yet (`.wps`, `.ofd`, `.xlsx`, a scan as `.jpg`) is a report
+format no reader handles yet (`.wps`, `.ofd`, `.xlsx`) is a report
 the portal could not read: it is listed as unreadable, so `nianbao check --fail-on error`
 catches it.
 """
@@ -35,11 +35,6 @@ DOCUMENT_SUFFIXES = {
     ".xlsx": "Excel",
     ".et": "WPS 表格",
     ".caj": "CAJ",
-    ".jpg": "图片",
-    ".jpeg": "图片",
-    ".png": "图片",
-    ".tif": "图片",
-    ".tiff": "图片",
     ".bmp": "图片",
     ".zip": "压缩包",
     ".rar": "压缩包",

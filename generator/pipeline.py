@@ -36,7 +36,7 @@ from typing import Any
 from generator.cache import RecordCache, file_sha256
 from generator.corrections import correct_record
 from generator.errors import NianbaoError, SourceError
-from generator.ingest import MAX_BYTES
+from generator.ingest import MAX_BYTES, needs_ocr
 from generator.inputs import gather_inputs
 from generator.model import Failure
 from generator.model.failure import bug_failure
@@ -45,6 +45,9 @@ from generator.versions import merge_versions
 
 PARALLEL_THRESHOLD = 50
 """More uncached reports than this are parsed in a process pool (same records, same order)."""
+OCR_WEIGHT = 30
+"""A scan read by OCR (seconds a page) counts as this many text reports (milliseconds) toward
+PARALLEL_THRESHOLD: two or more scans are read in parallel."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,7 +206,7 @@ def parse_reports(
         progress,
         done=len(outcomes),
         total=len(paths),
-        parallel=len(pending) > parallel,
+        parallel=sum(OCR_WEIGHT if needs_ocr(paths[i]) else 1 for i in pending) > parallel,
         workers=workers,
     )
     for index, outcome in zip(pending, parsed, strict=True):

@@ -24,10 +24,34 @@ READERS: dict[str, tuple[str, str]] = {
     ".doc": ("doc", "docx"),
     ".html": ("html", "html"),
     ".htm": ("html", "html"),
+    # page images of a scanned report: read by OCR (ocr.py)
+    ".png": ("ocr", "image"),
+    ".jpg": ("ocr", "image"),
+    ".jpeg": ("ocr", "image"),
+    ".tif": ("ocr", "image"),
+    ".tiff": ("ocr", "image"),
 }
+
+OCR_VERSION = "1"
+"""Bump with any change to the OCR reader (ocr*.py) that can alter what it reads: it is part
+of the parse cache key (generator/cache.py), so cached OCR parses are read afresh."""
 
 MAX_BYTES = 20 * 1024 * 1024
 """Larger inputs are refused with a message: no annual report is anywhere near this size."""
+
+
+def needs_ocr(path: Path) -> bool:
+    """A cheap guess that the file will be read by OCR: a page image, or a PDF that names no
+    font anywhere (a scan). Only for planning work: the PDF reader decides for itself."""
+    suffix = path.suffix.lower()
+    if suffix in READERS and READERS[suffix][0] == "ocr":
+        return True
+    if suffix != ".pdf":
+        return False
+    try:
+        return b"/Font" not in path.read_bytes()[:MAX_BYTES]
+    except OSError:
+        return False
 
 
 def reader_for(path: Path) -> tuple[Callable[[bytes, str], Document], str]:

@@ -55,6 +55,8 @@ class _PageTable:
     grid: list[list[str]]
     page: int
     top: float
+    confidence: list[list[float | None]] | None = None
+    """Per cell, the OCR engine's confidence (ingest/ocr.py); None for a text layer."""
 
 
 def read(data: bytes, path: str) -> Document:
@@ -84,10 +86,9 @@ def read(data: bytes, path: str) -> Document:
     if page_count == 0:
         raise SourceError(path, "PDF 文件已损坏（没有页面）：请重新下载")
     if not any(has_text for _, _, has_text in items):
-        raise SourceError(
-            path,
-            "扫描版 PDF，没有文字层（暂不支持文字识别 OCR）：请向发布机关索取可复制文字的版本，或另存为 .docx / .txt",
-        )
+        from generator.ingest import ocr
+
+        return ocr.read_scanned_pdf(data, path)
 
     warnings: list[dict] = []
     if b"%%EOF" not in data[-2048:] and b"%%EOF" not in data:
@@ -210,9 +211,13 @@ def _shape(line: _Line) -> tuple[str, float]:
     return re.sub(r"\d+", "#", re.sub(r"\s+", "", line.text)), round(line.size)
 
 
-def _to_blocks(lines: list[_Line], tables: list[_PageTable]) -> list[Paragraph | Table]:
+def _to_blocks(
+    lines: list[_Line], tables: list[_PageTable], same_row=None, *, grid: bool = False
+) -> list[Paragraph | Table]:
     """Lines and tables in page order -> Paragraphs (wrapped lines joined) and Tables (a table
-    continued at the top of the next page joined to the one above)."""
+    continued at the top of the next page joined to the one above). same_row(a, b) tells a
+    repeated header row (OCR reads the same header twice a little differently); default ==.
+    grid: the tables' rows are full grids (Table.grid)."""
     body_size = _body_size(lines)
     heading_sizes = sorted(
         {round(ln.size, 1) for ln in lines if ln.size >= body_size * HEADING_RATIO}, reverse=True
@@ -257,19 +262,20 @@ def _to_blocks(lines: list[_Line], tables: list[_PageTable]) -> list[Paragraph |
             and last_page_of_table.get(id(previous)) == page - 1
             and len(previous.rows[0]) == len(obj.grid[0])
         ):
-            grid = _drop_repeated_header([[c.text for c in row] for row in previous.rows], obj.grid)
+            above = [[c.text for c in row] for row in previous.rows]
+            dropped = _repeated_header(above, obj.grid, same_row or _equal)
             rows = list(previous.rows)
-            for row in grid:
+            for r in range(dropped, len(obj.grid)):
                 counter += 1
-                rows.append(tuple(Cell(text, counter) for text in row))
-            blocks[-1] = Table(tuple(rows), previous.line, previous.page)
+                rows.append(_cells(obj, r, counter))
+            blocks[-1] = Table(tuple(rows), previous.line, previous.page, grid)
             last_page_of_table[id(blocks[-1])] = page
             continue
         rows = []
-        for row in obj.grid:
+        for r in range(len(obj.grid)):
             counter += 1
-            rows.append(tuple(Cell(text, counter) for text in row))
-        table = Table(tuple(rows), rows[0][0].line if rows and rows[0] else counter, page)
+            rows.append(_cells(obj, r, counter))
+        table = Table(tuple(rows), rows[0][0].line if rows and rows[0] else counter, page, grid)
         blocks.append(table)
         # a table "ends at the bottom" of its page when nothing follows it there
         next_page = items[index + 1][0] if index + 1 < len(items) else None
@@ -302,12 +308,25 @@ def _continues(
     return full and -0.5 * size <= (line.top - prev.bottom) < 0.9 * size
 
 
-def _drop_repeated_header(above: list[list[str]], grid: list[list[str]]) -> list[list[str]]:
-    """Rows at the top of a continuation that repeat the first rows of the table above go."""
+def _cells(table: _PageTable, r: int, line: int) -> tuple[Cell, ...]:
+    if table.confidence is None:
+        return tuple(Cell(text, line) for text in table.grid[r])
+    return tuple(
+        Cell(text, line, confidence, table.page)
+        for text, confidence in zip(table.grid[r], table.confidence[r], strict=True)
+    )
+
+
+def _equal(a: list[str], b: list[str]) -> bool:
+    return a == b
+
+
+def _repeated_header(above: list[list[str]], grid: list[list[str]], same_row) -> int:
+    """How many rows at the top of a continuation repeat the first rows of the table above."""
     k = 0
-    while k < len(grid) and k < len(above) and grid[k] == above[k] and any(grid[k]):
+    while k < len(grid) and k < len(above) and any(grid[k]) and same_row(grid[k], above[k]):
         k += 1
-    return grid[k:]
+    return k
 
 
 def _body_size(lines: list[_Line]) -> float:

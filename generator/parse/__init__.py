@@ -17,6 +17,7 @@ from generator.parse import agency, facts
 from generator.parse.appeals import read_appeals
 from generator.parse.identity import record_id, region_from_path
 from generator.parse.normalize import looks_traditional, norm, to_simplified
+from generator.parse.numbers import OCR_MIN_CONFIDENCE
 from generator.parse.proactive import complete_rows as complete_proactive
 from generator.parse.proactive import read_proactive
 from generator.parse.requests import complete_rows as complete_requests
@@ -108,6 +109,8 @@ def parse_document(doc: Document) -> dict:
             "sha256": doc.sha256,
             "format": doc.format,
             "pages": doc.pages,
+            # read from page images (ingest/ocr.py): how, and the threshold the values passed
+            **({"ocr": {**doc.ocr, "threshold": OCR_MIN_CONFIDENCE}} if doc.ocr else {}),
         },
         "sections": sections,
         "proactive": proactive_record,

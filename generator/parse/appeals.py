@@ -94,7 +94,7 @@ def _cells(row: Row, group: str | None, width: int, result: AppealsTable) -> dic
         return {f"{g}.{f}": None for g, f in slots}
     values = {}
     for (g, f), cell in zip(slots, placed, strict=True):
-        parsed = parse_cell(cell.text)
+        parsed = parse_cell(cell.text, confidence=cell.confidence)
         if parsed.code:
             result.warnings.append(
                 cell_warning(
@@ -105,6 +105,7 @@ def _cells(row: Row, group: str | None, width: int, result: AppealsTable) -> dic
                     GROUP_LABELS[g],
                     APPEAL_FIELD_LABELS[f],
                     cell.text,
+                    page=cell.page,
                 )
             )
         values[f"{g}.{f}"] = parsed.value

@@ -48,6 +48,10 @@ UNITS = (
     "家",
 )
 """Units printed inside a cell (`31批次`, `2601.953875万`): the number is read, the unit noted."""
+OCR_MIN_CONFIDENCE = 0.9
+"""A cell read by OCR with less confidence than this is null with an `ocr-unconfirmed`
+warning, never a number (bench/README.md: where the wrong readings of the scanned fixtures
+lie, and why this line)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,12 +76,17 @@ def is_value_text(text: str) -> bool:
     )
 
 
-def parse_cell(text: str, *, money: bool = False, signed: bool = False) -> CellValue:
+def parse_cell(
+    text: str, *, money: bool = False, signed: bool = False, confidence: float | None = None
+) -> CellValue:
     """Read one cell. money: decimals allowed (万元 amounts); signed: negatives expected
-    (2019 本年增/减). Glued units are read with a `unit-suffix` note."""
+    (2019 本年增/减). Glued units are read with a `unit-suffix` note. confidence: the OCR
+    engine's, for a cell read from a scan (Cell.confidence); None for text."""
     raw = text.strip()
     if not raw:
         return CellValue(None, "blank-cell")
+    if confidence is not None and confidence < OCR_MIN_CONFIDENCE:
+        return CellValue(None, "ocr-unconfirmed")
     if raw in PLACEHOLDERS:
         return CellValue(None, "placeholder-cell")
     compact = raw.translate(FULLWIDTH).replace(" ", "")

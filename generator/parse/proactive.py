@@ -283,7 +283,12 @@ def _read_row(
         return
     values = {}
     for name, cell in zip(names, placed, strict=True):
-        parsed = parse_cell(cell.text, money=(key, name) in MONEY_FIELDS, signed=name == "change")
+        parsed = parse_cell(
+            cell.text,
+            money=(key, name) in MONEY_FIELDS,
+            signed=name == "change",
+            confidence=cell.confidence,
+        )
         if parsed.code:
             table.warnings.append(
                 cell_warning(
@@ -294,6 +299,7 @@ def _read_row(
                     row.label,
                     PROACTIVE_FIELD_LABELS[name],
                     cell.text,
+                    page=cell.page,
                 )
             )
         values[name] = parsed.value

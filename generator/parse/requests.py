@@ -242,7 +242,7 @@ def _values(row: Row, row_id: str, warnings: list[dict]) -> list:
         return [None] * WIDTH
     values = []
     for column, cell in zip(REQUEST_COLUMNS, placed, strict=True):
-        parsed = parse_cell(cell.text)
+        parsed = parse_cell(cell.text, confidence=cell.confidence)
         if parsed.code:
             warnings.append(
                 cell_warning(
@@ -253,6 +253,7 @@ def _values(row: Row, row_id: str, warnings: list[dict]) -> list:
                     row.label,
                     REQUEST_COLUMN_LABELS[column],
                     cell.text,
+                    page=cell.page,
                 )
             )
         values.append(parsed.value)

@@ -10,6 +10,7 @@ CELL_PROBLEMS = {
     "decimal-count": "holds '{text}', a decimal in a count (read as null)",
     "unit-suffix": "holds '{text}' (number read, unit ignored)",
     "negative-number": "holds a negative count '{text}'",
+    "ocr-unconfirmed": "was read by OCR as '{text}' without enough confidence (read as null: OCR 未能确认)",
 }
 
 
@@ -23,8 +24,19 @@ def warning(
 
 
 def cell_warning(
-    code: str, line: int, where: str, table: str, row_label: str, column_label: str, text: str
+    code: str,
+    line: int,
+    where: str,
+    table: str,
+    row_label: str,
+    column_label: str,
+    text: str,
+    page: int | None = None,
 ) -> dict:
-    """A warning for one cell that names the table, row and column as printed."""
+    """A warning for one cell that names the table, row and column as printed (and the page,
+    when the reader knows each cell's page: a scan)."""
     problem = CELL_PROBLEMS[code].format(text=text)
-    return warning(code, line, where, f"{table} {row_label} / {column_label} {problem}", text)
+    place = f"page {page}: " if page else ""
+    return warning(
+        code, line, where, f"{place}{table} {row_label} / {column_label} {problem}", text
+    )

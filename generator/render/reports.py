@@ -46,6 +46,7 @@ CONTACT_LABELS = (
 # Source files are served from the portal's own origin: only formats a browser will not run
 # as a page keep their extension; anything else (html, md, ...) is published as text.
 SOURCE_EXTENSIONS = {"txt", "pdf", "docx", "doc", "wps", "xls", "xlsx", "odt", "rtf"}
+SOURCE_EXTENSIONS |= {"png", "jpg", "jpeg", "tif", "tiff"}  # scanned pages (never SVG: a page)
 _EXT = re.compile(r"^[a-z0-9]{1,8}$")
 
 # Agency page rows: (label, value function). Group rows sum the 总计 of their sub-rows.
@@ -143,6 +144,7 @@ def report_page_text(
         (record.get("parse") or {}).get("warnings") or [],
         ("code", "message", "line", "where", "text"),
     )
+    ocr = ocr_note(record, findings, warnings, cell_anchors)
     name = agency_name(record)
     edition = record.get("edition")
     corrections = _normalise(
@@ -204,6 +206,7 @@ def report_page_text(
         appeal_values=tables.appeal_values(record),
         findings=findings,
         warnings=warnings,
+        ocr=ocr,
         corrections=corrections,
         rejected_corrections=rejected,
         versions=versions,
@@ -213,6 +216,52 @@ def report_page_text(
     title = record.get("title") or f"{name}{record['year']}年政府信息公开工作年度报告"
     tags = [f"{record['year']}年", f"{edition} 版格式" if edition else "格式未识别", name]
     return pages.page_text(body, title=title, tags=tags)
+
+
+IDENTITY_RULES = ("T3-01", "T3-02", "T3-03", "T4-01")
+"""The 勾稽 identities of tables 三 and 四: a second witness for values read by OCR."""
+
+
+def ocr_note(
+    record: dict[str, Any],
+    findings: list[dict[str, Any]],
+    warnings: list[dict[str, Any]],
+    cell_anchors: set[str],
+) -> dict[str, Any] | None:
+    """What the page says about a report read by OCR (None for one with text of its own):
+    the cells OCR could not confirm, linked, and whether the identities hold."""
+    ocr = (record.get("source") or {}).get("ocr")
+    if not isinstance(ocr, dict):
+        return None
+    unconfirmed = []
+    for w in warnings:
+        if w["code"] == "ocr-unconfirmed":
+            anchor = str(w["where"] or "").replace(".", "-")
+            # "page 2: 表三 一、本年新收… / 总计 was read by OCR as …" -> "第 2 页 表三 …/ 总计"
+            place = str(w["message"] or w["where"] or "").split(" was read by OCR")[0]
+            place = re.sub(r"^page (\d+): ", r"第 \1 页 ", place)
+            unconfirmed.append(
+                {"where": place, "anchor": Markup(anchor) if anchor in cell_anchors else None}
+            )
+    identity = [f for f in findings if f.get("rule") in IDENTITY_RULES]
+    failed = sorted({str(f["rule"]) for f in identity if f.get("status") == "fail"})
+    if failed:
+        verdict = f"勾稽关系不成立（{'、'.join(failed)}，见合规检查）：" + (
+            "OCR 确认的数值本身加总不符，问题更可能在报告本身，请对照原始扫描件。"
+            if not unconfirmed
+            else "可能是报告本身有误，也可能是 OCR 误读，请对照原始扫描件。"
+        )
+    elif any(f.get("status") == "not-assessable" for f in identity):
+        verdict = "可核对的勾稽关系全部成立；有空白或 OCR 未能确认的格，其余等式无法核对。"
+    else:
+        verdict = (
+            f"勾稽关系全部成立（{'、'.join(IDENTITY_RULES)}）：OCR 读出的数值与报告自身的合计一致。"
+        )
+    return {
+        "engine": f"{ocr.get('engine')} {ocr.get('version')}",
+        "unconfirmed": unconfirmed,
+        "verdict": verdict,
+    }
 
 
 def _agency_charts(catalog: Catalog, agency: Agency) -> dict[str, Any]:

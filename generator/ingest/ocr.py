@@ -1,0 +1,406 @@
+"""OCR reader: scanned PDFs (no text layer) and page images (.png, .jpg, .tif) -> Document.
+
+Whole-page OCR runs table cells together, so tables are read cell by cell from the ruled grid:
+
+1. each page is rendered (or scaled) to ocr_image.WORK_DPI, levelled and cleaned of dust;
+2. the ruled grids are found from their lines (ocr_image.find_grids), merged cells included;
+3. every inked cell is read as text; a cell that reads as a number is read again in
+   digits-only mode, and its confidence is the lower of the two readings' (0 when they
+   disagree: two readings of one cell that differ are no reading at all);
+4. a label cell whose reading is close to one wording of the official forms takes that
+   wording (OCR confuses 卷 and 耸; the row must still be found by its label);
+5. the rest of the page (tables painted out) is read as lines, which become paragraphs and
+   tables as in the PDF reader, furniture removed and split tables joined.
+
+The cell confidences go into the Document (Cell.confidence); the parser turns a value below
+generator.parse.numbers.OCR_MIN_CONFIDENCE into null with a warning, never into a number.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+
+from generator.document import Document
+from generator.errors import SourceError
+from generator.ingest import ocr_engines
+from generator.ingest.encoding import join_wrapped
+from generator.ingest.ocr_image import (
+    WORK_DPI,
+    Grid,
+    Page,
+    cell_image,
+    find_grids,
+    image_pages,
+    mask_boxes,
+    pdf_page_count,
+    pdf_pages,
+    prepare,
+)
+from generator.ingest.pdf import PAGE_NUMBER, _Line, _PageTable, _to_blocks, _warning
+
+MAX_PAGES = 60
+"""An annual report is a few pages; a 300-page scan is not one and would take an hour."""
+NUMBER_LIKE = re.compile(r"^[0-9０-９.,，．。\-—－]+$")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+DIGIT_MAP = str.maketrans("０１２３４５６７８９，．。－—", "0123456789,..--")
+LABEL_MATCH = 0.75
+"""Similarity (difflib ratio) at which a label reading takes the official wording."""
+LABEL_MARGIN = 0.08
+"""...and by which it must beat the next wording, or it is left as read."""
+HEADER_MATCH = 0.8
+"""Similarity of two header rows (a split table's repeated header) read twice by OCR."""
+MARGIN = 0.1
+SIZE_RATIO = 1.3
+"""OCR line heights of one font size vary by their glyphs up to this ratio (a title is ~1.6x
+the running header)."""
+SECTION_TITLES = (
+    "一、总体情况",
+    "二、主动公开政府信息情况",
+    "三、收到和处理政府信息公开申请情况",
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "五、存在的主要问题及改进情况",
+    "六、其他需要报告的事项",
+)
+"""The official section headings: a short line that reads close to one is that heading."""
+
+# The printed wordings of the official forms' tables (国办公开办函〔2019〕60号 and
+# 〔2021〕30号), both editions: labels a scan of the form prints, that OCR may misread.
+OFFICIAL_LABELS = (
+    "第二十条第（一）项",
+    "第二十条第（五）项",
+    "第二十条第（六）项",
+    "第二十条第（七）项",
+    "第二十条第（八）项",
+    "第二十条第（九）项",
+    "信息内容",
+    "本年制发件数",
+    "本年废止件数",
+    "现行有效件数",
+    "本年新制作数量",
+    "本年新公开数量",
+    "对外公开总数量",
+    "上一年项目数量",
+    "本年增/减",
+    "处理决定数量",
+    "本年处理决定数量",
+    "本年收费金额（单位：万元）",
+    "本年收费金额（单位：万元，保留4位小数）",
+    "采购项目数量",
+    "采购总金额",
+    "规章",
+    "行政规范性文件",
+    "规范性文件",
+    "行政许可",
+    "其他对外管理服务事项",
+    "行政处罚",
+    "行政强制",
+    "行政事业性收费",
+    "政府集中采购",
+    "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
+    "申请人情况",
+    "自然人",
+    "法人或其他组织",
+    "商业企业",
+    "科研机构",
+    "社会公益组织",
+    "法律服务机构",
+    "其他",
+    "总计",
+    "一、本年新收政府信息公开申请数量",
+    "二、上年结转政府信息公开申请数量",
+    "三、本年度办理结果",
+    "（一）予以公开",
+    "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+    "（三）不予公开",
+    "1.属于国家秘密",
+    "2.其他法律行政法规禁止公开",
+    "3.危及“三安全一稳定”",
+    "4.保护第三方合法权益",
+    "5.属于三类内部事务信息",
+    "6.属于四类过程性信息",
+    "7.属于行政执法案卷",
+    "8.属于行政查询事项",
+    "（四）无法提供",
+    "1.本机关不掌握相关政府信息",
+    "2.没有现成信息需要另行制作",
+    "3.补正后申请内容仍不明确",
+    "（五）不予处理",
+    "1.信访举报投诉类申请",
+    "2.重复申请",
+    "3.要求提供公开出版物",
+    "4.无正当理由大量反复申请",
+    "5.要求行政机关确认或重新出具已获取信息",
+    "（六）其他处理",
+    "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+    "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+    "3.其他",
+    "（七）总计",
+    "四、结转下年度继续办理",
+    "行政复议",
+    "行政诉讼",
+    "结果维持",
+    "结果纠正",
+    "其他结果",
+    "尚未审结",
+    "未经复议直接起诉",
+    "复议后起诉",
+)
+_FOLD = str.maketrans("()〈〉《》<>:;,.．、", "（）（）（）（）：；，，，，")
+
+
+def _key(text: str) -> str:
+    """Text for comparing label readings: no spaces, brackets and stops folded together."""
+    return re.sub(r"\s+", "", text).translate(_FOLD)
+
+
+_LEXICON = {_key(label): label for label in OFFICIAL_LABELS}
+
+
+# --- entry points --------------------------------------------------------------------------------
+
+
+def read(data: bytes, path: str) -> Document:
+    """A page image (PNG, JPEG, TIFF; a TIFF may hold every page)."""
+    try:
+        pages = image_pages(data)
+    except Exception as exc:  # PIL raises UnidentifiedImageError, OSError, SyntaxError ...
+        raise SourceError(
+            path, f"无法读取的图片（{type(exc).__name__}）：请检查文件，或重新扫描"
+        ) from exc
+    _check_count(len(pages), path)
+    return _read_pages(engine_or_refusal(path, "image"), pages, len(pages), data, path, "image")
+
+
+def read_scanned_pdf(data: bytes, path: str) -> Document:
+    """A PDF whose pages are only images (pdf.read found no text layer). The engine and the
+    page count are checked before any page is rendered (a page is ~9 MB at WORK_DPI)."""
+    engine = engine_or_refusal(path, "pdf")
+    count = pdf_page_count(data)
+    _check_count(count, path)
+    return _read_pages(engine, pdf_pages(data), count, data, path, "pdf")
+
+
+KIND = {"pdf": "扫描版 PDF，没有文字层", "image": "报告页面图片"}
+
+
+def engine_or_refusal(path: str, fmt: str) -> ocr_engines.Engine:
+    """The OCR engine, or the SourceError that keeps the scan listed as unreadable."""
+    try:
+        return ocr_engines.engine()
+    except ocr_engines.EngineMissing as exc:
+        raise SourceError(path, f"{KIND[fmt]}：{exc}") from exc
+
+
+def _check_count(count: int, path: str) -> None:
+    if count == 0:
+        raise SourceError(path, "没有可读取的页面：请检查文件")
+    if count > MAX_PAGES:
+        raise SourceError(
+            path, f"扫描件有 {count} 页，OCR 最多读取 {MAX_PAGES} 页：请确认它是一份年度报告"
+        )
+
+
+def _read_pages(
+    engine: ocr_engines.Engine, greys: Iterable, count: int, data: bytes, path: str, fmt: str
+) -> Document:
+    """Pages (greyscale arrays, one at a time) -> Document."""
+    from generator.ingest import sha256_of
+
+    lines: list[_Line] = []
+    tables: list[_PageTable] = []
+    angles: list[float] = []
+    snapped: list[tuple[str, str]] = []
+    for number, grey in enumerate(greys, start=1):
+        page = prepare(number, grey)
+        angles.append(page.angle)
+        grids = find_grids(page)
+        for grid in grids:
+            tables.append(_read_grid(engine, page, grid, snapped))
+        lines += _read_lines(engine, page, grids)
+    lines, removed = _remove_furniture(lines, count)
+    blocks = _to_blocks(lines, tables, _same_row, grid=True)
+    if not blocks:
+        raise SourceError(
+            path,
+            f"{KIND[fmt]}，OCR 在各页都没有识别出文字：请向发布机关索取可复制文字的版本，或更清晰的扫描件",
+        )
+    warnings = [
+        _warning(
+            "ocr",
+            f"read by OCR ({engine.name} {engine.version}) from {count} page image(s): "
+            "check the values against the scan",
+            1,
+        )
+    ]
+    if snapped:
+        shown = "; ".join(f"'{a}' -> '{b}'" for a, b in snapped[:3])
+        warnings.append(
+            _warning(
+                "ocr-label-matched",
+                f"{len(snapped)} table label(s) read by OCR taken as the official form's "
+                f"wording (e.g. {shown})",
+                1,
+            )
+        )
+    if removed:
+        warnings.append(
+            _warning(
+                "page-furniture-removed",
+                f"removed {len(removed)} page numbers or running headers/footers",
+                1,
+            )
+        )
+    ocr = {
+        "engine": engine.name,
+        "version": engine.version,
+        "dpi": WORK_DPI,
+        "pages": count,
+        "deskew": angles,
+    }
+    return Document(path, fmt, sha256_of(data), tuple(blocks), count, tuple(warnings), ocr=ocr)
+
+
+# --- tables --------------------------------------------------------------------------------------
+
+
+def _read_grid(
+    engine: ocr_engines.Engine, page: Page, grid: Grid, snapped: list[tuple[str, str]]
+) -> _PageTable:
+    texts = [[""] * grid.cols for _ in range(grid.rows)]
+    confidence: list[list[float | None]] = [[None] * grid.cols for _ in range(grid.rows)]
+    for cell in grid.cells:
+        image = cell_image(page, cell.box)
+        if image is None:
+            continue  # no ink: a blank cell, which the parser reads as null (never 0)
+        text, score = read_cell(engine, image)
+        label = official_label(text)
+        if label and label != text:
+            snapped.append((text, label))
+            text = label
+        texts[cell.row][cell.col] = text
+        confidence[cell.row][cell.col] = score
+    top = grid.box.y0 * page.points_per_pixel
+    return _PageTable(texts, page.number, top, confidence)
+
+
+def read_cell(engine: ocr_engines.Engine, image) -> tuple[str, float]:
+    """(text, confidence) of one cell.
+
+    A cell that reads as a number (or as a stray mark or two, which a digit can look like)
+    is read again digits-only. Its confidence is that digits reading's, if it agrees with the
+    general one; two readings that disagree make no reading: confidence 0, and the parser
+    leaves the cell null (OCR 未能确认)."""
+    general = engine.read_text(image)
+    compact = re.sub(r"\s+", "", general.text)
+    if not (NUMBER_LIKE.match(compact) or (len(compact) <= 2 and not CJK.search(compact))):
+        lines = general.text.splitlines()
+        return join_wrapped(lines) if lines else "", general.confidence
+    expected = compact.translate(DIGIT_MAP).strip(".,")  # a speck by a digit reads as "."
+    first = None
+    for digits in engine.read_digits(image):
+        first = first or digits
+        if digits.text and digits.text == expected:
+            return digits.text, digits.confidence
+    shown = first.text if first and first.text else compact
+    return shown, 0.0
+
+
+def official_label(text: str) -> str | None:
+    """The official wording this label reading is, or None when none is close enough."""
+    key = _key(text)
+    if not key or key.translate(DIGIT_MAP).replace(",", "").isdigit():
+        return None
+    if key in _LEXICON:
+        return _LEXICON[key]
+    scored = sorted(
+        ((difflib.SequenceMatcher(None, key, k).ratio(), k) for k in _LEXICON), reverse=True
+    )
+    best, runner_up = scored[0], scored[1]
+    if best[0] >= LABEL_MATCH and best[0] - runner_up[0] >= LABEL_MARGIN:
+        return _LEXICON[best[1]]
+    return None
+
+
+def _section_title(text: str) -> str | None:
+    """The official section heading a short OCR'd line is ('五存在的主要问题及改进情况，四',
+    '、收到和处理…'): it starts with the heading's numeral or with a mark OCR left in its
+    place, never with another character ('无其他需要报告的事项。' is running text)."""
+    if len(text) > 30 or text.endswith("。"):
+        return None
+    for title in SECTION_TITLES:
+        if CJK.match(text) and text[0] != title[0]:
+            continue
+        if difflib.SequenceMatcher(None, _key(text), _key(title)).ratio() >= LABEL_MATCH:
+            return title
+    return None
+
+
+def _same_row(a: list[str], b: list[str]) -> bool:
+    """Two readings of one header row: same cells filled, texts alike."""
+    if [bool(x) for x in a] != [bool(y) for y in b]:
+        return False
+    return difflib.SequenceMatcher(None, "|".join(a), "|".join(b)).ratio() >= HEADER_MATCH
+
+
+# --- running text --------------------------------------------------------------------------------
+
+
+def _read_lines(engine: ocr_engines.Engine, page: Page, grids: list[Grid]) -> list[_Line]:
+    grey = mask_boxes(page, [g.box for g in grids])
+    scale = page.points_per_pixel
+    height = grey.shape[0] * scale
+    out = []
+    for line in engine.read_lines(grey):
+        text = line.text.replace("\n", "")
+        if not text.strip():
+            continue
+        text = _section_title(text) or text
+        box = line.box
+        out.append(
+            _Line(
+                text,
+                page.number,
+                box.x0 * scale,
+                box.x1 * scale,
+                box.y0 * scale,
+                box.y1 * scale,
+                round(box.height * scale * 2) / 2,  # half points: the size varies by glyphs
+                height,
+            )
+        )
+    return out
+
+
+def _remove_furniture(lines: list[_Line], page_count: int) -> tuple[list[_Line], list[str]]:
+    """Page numbers and running headers/footers in the margins, as pdf._remove_furniture, but
+    a running header need only read alike on most pages (OCR reads it a little differently
+    each time)."""
+    margin = [
+        ln
+        for ln in lines
+        if ln.top < MARGIN * ln.page_height or ln.bottom > (1 - MARGIN) * ln.page_height
+    ]
+    needed = max(2, (page_count + 1) // 2)
+
+    def similar(a: _Line, b: _Line) -> bool:
+        # the title on page 1 may read as the running header, but it is printed larger
+        if max(a.size, b.size) > SIZE_RATIO * min(a.size, b.size):
+            return False
+        return difflib.SequenceMatcher(None, _shape(a), _shape(b)).ratio() >= HEADER_MATCH
+
+    kept, removed = [], []
+    margin_ids = {id(ln) for ln in margin}
+    for ln in lines:
+        if id(ln) in margin_ids:
+            pages = {other.page for other in margin if similar(ln, other)}
+            if PAGE_NUMBER.match(re.sub(r"\s+", " ", ln.text)) or len(pages) >= needed:
+                removed.append(ln.text)
+                continue
+        kept.append(ln)
+    return kept, removed
+
+
+def _shape(line: _Line) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", line.text))
