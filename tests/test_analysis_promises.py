@@ -108,6 +108,9 @@ def test_items_of_a_sentence_broken_across_lines() -> None:
     assert first.kind == "problem" and first.text == "信息公开质量不高"
     assert "追求信息发布数量而忽略公开信息的必要性和实用性" in first.sentence
     assert [i.kind for i in items] == ["problem", "problem", "commitment", "commitment"]
+    # each item's line is the physical line it starts on, inside a joined paragraph too
+    assert [i.line for i in items] == [4, 6, 10, 12]
+    assert section_five(YIMEI).splitlines()[5].startswith("量而忽略")
 
 
 @pytest.mark.parametrize(

@@ -145,10 +145,25 @@ def _is_heading(line: str) -> ItemKind | None:
     return None
 
 
-def _joined_lines(text: str) -> list[tuple[int, str]]:
-    """(first line number, text) of each paragraph: a line that stops mid-sentence continues on
-    the next non-empty line (PDF and web line breaks), unless either is a heading."""
-    paragraphs: list[tuple[int, str]] = []
+@dataclass(frozen=True, slots=True)
+class _Paragraph:
+    text: str
+    breaks: tuple[tuple[int, int], ...]
+    """(offset in `text`, source line) where each joined line starts."""
+
+    def line_at(self, offset: int) -> int:
+        line = self.breaks[0][1]
+        for start, number in self.breaks:
+            if start > offset:
+                break
+            line = number
+        return line
+
+
+def _joined_lines(text: str) -> list[_Paragraph]:
+    """The paragraphs of a text: a line that stops mid-sentence continues on the next non-empty
+    line (PDF and web line breaks), unless either is a heading or the next starts an item."""
+    paragraphs: list[_Paragraph] = []
     open_paragraph = False
     for number, raw in enumerate(text.splitlines(), start=1):
         line = _clean_line(raw)
@@ -157,23 +172,35 @@ def _joined_lines(text: str) -> list[tuple[int, str]]:
         heading = _is_heading(line) is not None
         starts_item = _ENUMERATOR.match(line) is not None
         if open_paragraph and not heading and not starts_item and paragraphs:
-            first, before = paragraphs[-1]
-            paragraphs[-1] = (first, before + line)
+            before = paragraphs[-1]
+            paragraphs[-1] = _Paragraph(
+                before.text + line, (*before.breaks, (len(before.text), number))
+            )
         else:
-            paragraphs.append((number, line))
+            paragraphs.append(_Paragraph(line, ((0, number),)))
         open_paragraph = not heading and not _TERMINAL.search(line)
     return paragraphs
 
 
+def _located_sentences(text: str, offset: int) -> Iterator[tuple[str, int]]:
+    """(sentence, offset of its start in the paragraph) of a segment starting at `offset`."""
+    cursor = 0
+    for sentence in _sentences_of(text):
+        found = text.find(sentence, cursor)
+        start = found if found >= 0 else cursor
+        cursor = start + len(sentence)
+        yield sentence, offset + start
+
+
 def _segments(paragraph: str) -> Iterator[tuple[str, str, int]]:
-    """(marker, text, offset) of the lead text and of each enumerated item of a paragraph."""
+    """(marker, text, offset of the text) of the lead text and of each enumerated item."""
     starts = [(m.start(), m.group("marker"), m.end()) for m in _ENUMERATOR.finditer(paragraph)]
     if not starts or starts[0][0] > 0:
         end = starts[0][0] if starts else len(paragraph)
         yield "", paragraph[:end], 0
-    for index, (start, marker, body) in enumerate(starts):
+    for index, (_, marker, body) in enumerate(starts):
         end = starts[index + 1][0] if index + 1 < len(starts) else len(paragraph)
-        yield marker, paragraph[body:end], start
+        yield marker, paragraph[body:end], body
 
 
 def _short(text: str) -> str:
@@ -191,31 +218,32 @@ def extract_items(problems_text: str | None) -> tuple[Item, ...]:
         return ()
     items: list[Item] = []
     mode: ItemKind | None = None
-    for line, paragraph in _joined_lines(problems_text):
-        heading = _is_heading(paragraph)
+    for paragraph in _joined_lines(problems_text):
+        heading = _is_heading(paragraph.text)
         if heading is not None:
             mode = heading
             continue
-        lead_line = line
-        for marker, segment, _ in _segments(paragraph):
+        for marker, segment, offset in _segments(paragraph.text):
             body = segment.strip().strip("，, ")
             if not body.strip("：: "):
                 continue
             if marker:
-                items.append(_item(_enumerated_kind(body, mode), body, lead_line, marker))
+                kind = _enumerated_kind(body, mode)
+                items.append(_item(kind, body, paragraph.line_at(offset), marker))
                 continue
-            for sentence in _sentences_of(body):
+            for sentence, start in _located_sentences(segment, offset):
+                line = paragraph.line_at(start)
                 cue = _PLAN_CUE.match(sentence)
                 if cue is not None:
                     mode = "commitment"
                     rest = sentence[cue.end() :]
                     if _content_bigrams(rest) and not sentence.rstrip().endswith(("：", ":")):
-                        items.append(_item("commitment", sentence, lead_line, cue.group("cue")))
+                        items.append(_item("commitment", sentence, line, cue.group("cue")))
                 elif _PROBLEM_CUE.search(sentence) or _INTRO.search(sentence):
                     if sentence.rstrip().endswith(("：", ":")) or "存在" in sentence:
                         mode = "problem"
                     if not _INTRO.search(sentence):
-                        items.append(_item("problem", sentence, lead_line, ""))
+                        items.append(_item("problem", sentence, line, ""))
                 elif sentence.rstrip().endswith(("：", ":")) and "问题" in sentence:
                     mode = "problem"
     return tuple(items)
@@ -248,14 +276,14 @@ def report_sentences(section: Section, text: str | None) -> tuple[Sentence, ...]
     if not text:
         return ()
     found: list[Sentence] = []
-    for line, paragraph in _joined_lines(text):
-        if _is_heading(paragraph) is not None:
+    for paragraph in _joined_lines(text):
+        if _is_heading(paragraph.text) is not None:
             continue
-        for _, segment, _ in _segments(paragraph):
-            for sentence in _sentences_of(segment):
+        for _, segment, offset in _segments(paragraph.text):
+            for sentence, start in _located_sentences(segment, offset):
                 cleaned = re.sub(r"\s+", "", sentence).strip("，,：: ")
                 if cleaned:
-                    found.append(Sentence(section, cleaned, line))
+                    found.append(Sentence(section, cleaned, paragraph.line_at(start)))
     return tuple(found)
 
 
