@@ -127,3 +127,20 @@ def agency_kind(name: str) -> Kind:
     if kind != DEPARTMENT:  # pragma: no cover - classify_name returns one of three
         raise ValueError(f"unknown agency type {kind!r}")
     return "office" if _OFFICE.search(cleaned) else "department"
+
+
+@dataclass(frozen=True, slots=True)
+class RuleCandidate:
+    """A rule for the catalogue, in the fields of generator/check/catalogue.py's Rule (id,
+    Chinese title, family, default level, scope, what it checks, basis, certainty) without the
+    function: a later phase wires it. Certainty D: inferred, the portal's own analysis and not
+    a legal requirement; the rule page must say so."""
+
+    id: str
+    title: str
+    family: str
+    level: str
+    scope: str
+    what: str
+    basis: str
+    certainty: str

@@ -32,7 +32,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from generator.analysis.common import KIND_LABELS, AgencyRef, Kind, Region, agency_kind
+from generator.analysis.common import (
+    KIND_LABELS,
+    AgencyRef,
+    Kind,
+    Region,
+    RuleCandidate,
+    agency_kind,
+)
 
 Topic = Literal["requests", "appeals"]
 TOPICS: Final[tuple[Topic, ...]] = ("requests", "appeals")
@@ -56,22 +63,6 @@ REQUEST_COLUMN_KEYS: Final = (
     "total",
 )
 """Section 三's seven columns in the record's order (generator/record.py REQUEST_COLUMNS)."""
-
-
-@dataclass(frozen=True, slots=True)
-class RuleCandidate:
-    """A rule for the catalogue, in the fields of generator/check/catalogue.py's Rule (without
-    the function: the later phase wires it). `certainty` D: inferred, the portal's own
-    analysis, not a legal requirement (the rule page must say so)."""
-
-    id: str
-    title: str
-    family: str
-    level: str
-    scope: str
-    what: str
-    basis: str
-    certainty: str
 
 
 _OWN = "本门户的分析，不是法定要求"

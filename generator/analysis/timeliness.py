@@ -27,7 +27,14 @@ from typing import Any, Final, Literal, cast
 
 import yaml
 
-from generator.analysis.common import AgencyRef, Kind, Region, agency_kind, clean_name
+from generator.analysis.common import (
+    AgencyRef,
+    Kind,
+    Region,
+    RuleCandidate,
+    agency_kind,
+    clean_name,
+)
 
 Level = Literal[
     "national_dept",
@@ -82,20 +89,6 @@ BASIS_TOWNSHIP: Final = (
     "乡镇、街道：《条例》第四十九条未规定发布期限（只规定县级以上人民政府及其部门）；"
     "本门户在次年3月31日后才将未发布的乡镇、街道列为未发布"
 )
-
-
-@dataclass(frozen=True, slots=True)
-class RuleCandidate:
-    """A rule for the catalogue in catalogue.py's fields (see hierarchy.RuleCandidate)."""
-
-    id: str
-    title: str
-    family: str
-    level: str
-    scope: str
-    what: str
-    basis: str
-    certainty: str
 
 
 RULES: Final[tuple[RuleCandidate, ...]] = (
