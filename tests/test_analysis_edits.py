@@ -18,6 +18,7 @@ from generator.analysis.edits import (
     file_history,
     histories,
     silent_edits,
+    version_bytes,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -106,6 +107,9 @@ def test_a_silent_edit_detected_from_git_history(repo: Path) -> None:
     (edit,) = silent_edits([history])
     assert (edit.file, edit.before, edit.after) == (FILE, *history.versions)
     assert edit.date == "2021-03-05T16:45:00+08:00" and not edit.renamed
+    # the earlier content can be read back for a dated diff
+    assert version_bytes(repo / "reports", edit.before) == original
+    assert version_bytes(repo / "reports", edit.after) == corrected
 
 
 def test_the_committer_date_is_first_seen_not_the_author_date(repo: Path) -> None:
@@ -169,6 +173,7 @@ def test_renames_are_followed(repo: Path) -> None:
     ]
     (edit,) = silent_edits([history])
     assert edit.renamed  # the earlier content was published under another name
+    assert version_bytes(repo / "reports", edit.before) == text
 
 
 def test_uncommitted_content_has_no_date(repo: Path) -> None:
@@ -181,6 +186,10 @@ def test_uncommitted_content_has_no_date(repo: Path) -> None:
     assert history.current.first_seen_date is None
     (edit,) = silent_edits([history])
     assert edit.date is None
+    assert version_bytes(repo / "reports", history.current) == b"edited on disk"
+    assert version_bytes(repo / "reports", history.versions[0]) == b"committed"
+    forged = FileVersion("0" * 64, None, None, "a.txt")
+    assert version_bytes(repo / "reports", forged) is None
 
 
 def test_histories_of_a_folder_sorted_and_untracked_left_out(repo: Path) -> None:

@@ -294,6 +294,28 @@ def histories(reports_dir: Path, files: Iterable[str] | None = None) -> dict[str
     return found
 
 
+def version_bytes(reports_dir: Path, version: FileVersion) -> bytes | None:
+    """The content of one version (for a dated diff of an earlier version: parse these bytes
+    like the file itself): from git for a committed version, from disk for the uncommitted one;
+    None when it cannot be read or its sha256 is not the version's."""
+    reports_dir = Path(reports_dir)
+    data: bytes | None = None
+    if version.commit is None:
+        on_disk = reports_dir / version.path
+        data = on_disk.read_bytes() if on_disk.is_file() else None
+    else:
+        repo = _repository(reports_dir)
+        if repo is None:
+            return None
+        for top_path in dict.fromkeys((repo.prefix + version.path, version.path)):
+            data = _git(["cat-file", "blob", f"{version.commit}:{top_path}"], repo.top)
+            if data is not None:
+                break
+    if data is None or hashlib.sha256(data).hexdigest() != version.sha256:
+        return None
+    return data
+
+
 def silent_edits(file_histories: Iterable[FileHistory]) -> tuple[SilentEdit, ...]:
     """Every change of content in the histories, newest first (uncommitted changes first, then
     by date, file and before-sha256): the entries of a portal-wide feed."""
