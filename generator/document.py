@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from generator.model.warning import ParseWarning
+
 
 @dataclass(frozen=True, slots=True)
 class Paragraph:
@@ -55,5 +57,6 @@ class Document:
     blocks: tuple[Block, ...]
     pages: int | None = None
     """Page count for paged formats (PDF, DOCX when known), else None."""
-    warnings: tuple[dict, ...] = field(default=())
-    """Reader-level warnings, each {code, message, line}: e.g. debris removed, encoding guessed."""
+    warnings: tuple[ParseWarning, ...] = field(default=())
+    """Reader-level warnings (debris removed, encoding guessed); a reader knows no key paths,
+    so `where` is None, and `line` is None for what concerns the whole file."""

@@ -24,6 +24,7 @@ from generator.ingest import doc as doc_reader
 from generator.ingest import docx as docx_reader
 from generator.ingest import html as html_reader
 from generator.ingest import pdf as pdf_reader
+from generator.ingest import text as text_reader
 from generator.ingest.encoding import decode_text, join_wrapped
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
@@ -161,7 +162,7 @@ def test_pdf_page_furniture_is_removed(built, seed):
     texts = [p.text for p in paragraphs(doc)]
     assert not [t for t in texts if re.fullmatch(r"-\s*\d+\s*-", t)]
     assert texts.count(built[1][seed].blocks[0][2]) == 1  # the running header is the title
-    codes = [w["code"] for w in doc.warnings]
+    codes = [w.code for w in doc.warnings]
     assert codes == ["page-furniture-removed"]
     assert doc.pages >= 3
     assert all(b.page for b in doc.blocks)
@@ -212,14 +213,14 @@ def test_html_encodings():
     body = "<p>某局2021年政府信息公开工作年度报告</p><p>商业企业</p>"
     no_meta = html_reader.read(f"<html><body>{body}</body></html>".encode("gbk"), "a.html")
     assert paragraphs(no_meta)[1].text == "商业企业"
-    assert [w["code"] for w in no_meta.warnings] == ["encoding-guessed"]
+    assert [w.code for w in no_meta.warnings] == ["encoding-guessed"]
     wrong_meta = f'<html><head><meta charset="utf-8"></head><body>{body}</body></html>'.encode(
         "gbk"
     )
     doc = html_reader.read(wrong_meta, "b.html")
     assert (
         paragraphs(doc)[1].text == "商业企业"
-        and "declares charset utf-8" in doc.warnings[0]["message"]
+        and "declares charset utf-8" in doc.warnings[0].message
     )
     bom_wins = (
         codecs.BOM_UTF8
@@ -401,3 +402,11 @@ def test_files_of_unknown_formats_are_listed_never_skipped(tmp_path):
     assert set(ignored) == {"某局-2023年报", ".DS_Store"}
     assert ignored["某局-2023年报"].startswith("文件没有扩展名")
     assert ignored[".DS_Store"].startswith("隐藏文件")
+
+
+def test_encoding_guessed_has_no_line_in_every_reader():
+    """A guessed encoding is about the whole file: no line, whichever reader (issue 18)."""
+    body = "某局2021年政府信息公开工作年度报告\n商业企业\n"
+    from_text = text_reader.read(body.encode("gbk"), "a.txt").warnings
+    from_html = html_reader.read(f"<p>{body}</p>".encode("gbk"), "a.html").warnings
+    assert [(w.code, w.line) for w in (*from_text, *from_html)] == [("encoding-guessed", None)] * 2

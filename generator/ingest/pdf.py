@@ -14,7 +14,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 
-from generator.document import Cell, Document, Paragraph, Table
+from generator.document import Cell, Document, Paragraph, ParseWarning, Table
 from generator.errors import SourceError
 from generator.ingest.encoding import join_wrapped
 
@@ -89,7 +89,7 @@ def read(data: bytes, path: str) -> Document:
             "扫描版 PDF，没有文字层（暂不支持文字识别 OCR）：请向发布机关索取可复制文字的版本，或另存为 .docx / .txt",
         )
 
-    warnings: list[dict] = []
+    warnings: list[ParseWarning] = []
     if b"%%EOF" not in data[-2048:] and b"%%EOF" not in data:
         warnings.append(
             _warning("pdf-truncated", "no %%EOF end marker: the file may be cut short", 1)
@@ -320,8 +320,8 @@ def _body_size(lines: list[_Line]) -> float:
     return weights.most_common(1)[0][0] if weights else 10.0
 
 
-def _warning(code: str, message: str, line: int) -> dict:
-    return {"code": code, "message": message, "line": line}
+def _warning(code: str, message: str, line: int) -> ParseWarning:
+    return ParseWarning(code, message, line)
 
 
 def _unwrap(exc: BaseException) -> BaseException:

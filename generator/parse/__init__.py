@@ -13,6 +13,7 @@ from pathlib import Path
 
 from generator.document import Document, Paragraph, Table
 from generator.ingest import read_document
+from generator.model import ParseWarning
 from generator.parse import facts
 from generator.parse.appeals import read_appeals
 from generator.parse.identity import record_id, region_from_path
@@ -38,7 +39,7 @@ def parse_file(path: Path, display_path: str | None = None) -> dict:
 
 
 def parse_document(doc: Document) -> dict:
-    warnings: list[dict] = [dict(w, where=w.get("where")) for w in doc.warnings]
+    warnings: list[ParseWarning] = list(doc.warnings)
     matching = _simplified(doc, warnings)
     texts = [norm(b.text) if isinstance(b, Paragraph) else None for b in matching.blocks]
 
@@ -133,13 +134,13 @@ def parse_document(doc: Document) -> dict:
             "headings": [{"section": h.section, "line": h.line, "text": h.text} for h in headings],
             "fingerprint": fingerprint,
             "published_line": signed_line,
-            "warnings": warnings,
+            "warnings": [w.to_dict() for w in warnings],
         },
     }
     return record
 
 
-def _simplified(doc: Document, warnings: list[dict]) -> Document:
+def _simplified(doc: Document, warnings: list[ParseWarning]) -> Document:
     """A copy in simplified characters for matching, when the report is in 繁體."""
     sample = "".join(b.text for b in doc.blocks[:60] if isinstance(b, Paragraph))
     if not looks_traditional(sample):
@@ -192,7 +193,7 @@ def _section_of_each_block(count: int, headings: list) -> list[str | None]:
 
 
 def _edition(
-    proactive_tokens: dict[str, list[str]], requests, warnings: list[dict]
+    proactive_tokens: dict[str, list[str]], requests, warnings: list[ParseWarning]
 ) -> tuple[str | None, dict]:
     """2019 or 2021 by the table fingerprint (format-and-rules.md §1): §二's column headers
     decide; §三's （六） row shape confirms. Both editions' tokens -> recorded with a warning."""
@@ -227,7 +228,7 @@ def _edition(
     return edition, fingerprint
 
 
-def _sections(by_section: dict, rows: dict, warnings: list[dict]) -> dict[str, str | None]:
+def _sections(by_section: dict, rows: dict, warnings: list[ParseWarning]) -> dict[str, str | None]:
     sections: dict[str, str | None] = {}
     for key in SECTION_KEYS:
         if key in by_section:
@@ -292,7 +293,7 @@ def _agency(title, title_simplified, signer, texts, path, warnings) -> dict:
     }
 
 
-def _note_truncation(doc: Document, rows: dict, warnings: list[dict]) -> None:
+def _note_truncation(doc: Document, rows: dict, warnings: list[ParseWarning]) -> None:
     """Text that stops inside a table: say so (the missing rows are already null)."""
     if doc.blocks and isinstance(doc.blocks[-1], Table):
         kind = next((k for k in ("appeals", "requests", "proactive") if rows[k]), None)
