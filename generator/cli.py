@@ -112,7 +112,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _parse(args: argparse.Namespace) -> int:
     from generator.check import check_record
-    from generator.model import Failure
+    from generator.model import Failure, Record
     from generator.pipeline import process_report
     from generator.record import record_to_json, record_to_yaml
 
@@ -123,7 +123,7 @@ def _parse(args: argparse.Namespace) -> int:
         result = process_report(path, str(path))
         if isinstance(result, Failure):
             raise SourceError(path, result.reason)
-        result["checks"] = check_record(result)
+        result["checks"] = [f.to_dict() for f in check_record(Record.from_dict(result))]
         records.append(result)
     if args.format == "yaml":
         sys.stdout.write("---\n".join(record_to_yaml(r) for r in records))

@@ -271,22 +271,25 @@ def check_corpus_records(corpus: Corpus, levels_file: Path | None) -> dict[str, 
     """Findings of every record (attached as record["checks"]). A record on which a rule
     raises is taken off the corpus and listed; the others are checked again without it."""
     from generator.check import check_corpus, load_levels
+    from generator.model import Record
 
     levels = load_levels(levels_file)
     while True:
         faults: dict[str, Failure] = {}
-        findings = check_corpus(corpus.records, levels, on_fault=partial(_check_fault, faults))
+        typed = [Record.from_dict(record) for record in corpus.records]
+        found = check_corpus(typed, levels, on_fault=partial(_check_fault, faults))
         if not faults:
             break
         corpus.drop(faults.items())
+    findings = {rid: [f.to_dict() for f in items] for rid, items in found.items()}
     for record in corpus.records:
         record["checks"] = findings.get(record["id"], [])
     return findings
 
 
-def _check_fault(faults: dict[str, Failure], record: dict, rule_id: str, error: Exception) -> None:
+def _check_fault(faults: dict[str, Failure], record: Any, rule_id: str, error: Exception) -> None:
     faults.setdefault(
-        record["id"], _bug(record["source"]["file"], "check", f"检查合规（规则 {rule_id}）", error)
+        record.key, _bug(record.source.file, "check", f"检查合规（规则 {rule_id}）", error)
     )
 
 

@@ -40,6 +40,15 @@ SECTION_KEYS = ("overview", "proactive", "requests", "appeals", "problems", "oth
 """The six narrative sections 一…六 (format-and-rules.md §1)."""
 
 SECTION_NUMERALS = dict(zip(SECTION_KEYS, "一二三四五六", strict=True))
+SECTION_TITLES = {
+    "overview": "一、总体情况",
+    "proactive": "二、主动公开政府信息情况",
+    "requests": "三、收到和处理政府信息公开申请情况",
+    "appeals": "四、政府信息公开行政复议、行政诉讼情况",
+    "problems": "五、存在的主要问题及改进情况",
+    "other": "六、其他需要报告的事项",
+}
+"""The official section titles (2021 edition, format-and-rules.md §1)."""
 
 # Section 三 columns, in the public order (record.md).
 REQUEST_COLUMNS = (

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from generator.check import check_record
+from generator.check import check_record as check_typed
+from generator.model import Finding, Record
 from generator.record import (
     APPEAL_FIELDS,
     APPEAL_GROUPS,
@@ -79,6 +80,11 @@ def make_record(edition: str = "2021", year: int | None = None) -> dict[str, Any
             "warnings": [],
         },
     }
+
+
+def check_record(record: dict[str, Any], levels: dict[str, str] | None = None) -> list[Finding]:
+    """The findings of a record in its published form (read through the model's boundary)."""
+    return check_typed(Record.from_dict(record), levels)
 
 
 def warn(code: str, where: str | None, text: str | None = None, line: int | None = 7):
@@ -604,7 +610,7 @@ def test_rule_case(
 ) -> None:
     record = make_record(edition)
     mutate(record)
-    found = [(f["status"], f["level"]) for f in check_record(record) if f["rule"] == rule]
+    found = [(f.status, f.level) for f in check_record(record) if f.rule == rule]
     assert sorted(found) == sorted(expected)
 
 
@@ -626,17 +632,17 @@ def test_findings_follow_the_contract() -> None:
     findings = check_record(record)
     assert findings
     for finding in findings:
-        assert set(finding) == {"rule", "level", "message", "where", "line", "status"}
-        assert finding["level"] in ("error", "warning", "info")
-        assert finding["status"] in ("fail", "not-assessable")
-        assert finding["status"] == "fail" or finding["level"] == "info"
-    assert findings == sorted(findings, key=lambda f: (f["rule"], f["where"] or "", f["message"]))
+        assert set(finding.to_dict()) == {"rule", "level", "message", "where", "line", "status"}
+        assert finding.level in ("error", "warning", "info")
+        assert finding.status in ("fail", "not-assessable")
+        assert finding.status == "fail" or finding.level == "info"
+    assert findings == sorted(findings, key=lambda f: (f.rule, f.where or "", f.message))
 
 
 def test_t3_01_message_names_column_and_values() -> None:
     record = make_record("2021")
     both(setp("requests.received.0", 1), setp("requests.received.6", 1))(record)
-    messages = [f["message"] for f in check_record(record) if f["rule"] == "T3-01"]
+    messages = [f.message for f in check_record(record) if f.rule == "T3-01"]
     assert any("自然人列" in m and "=1" in m and "=0" in m for m in messages)
     assert any("总计列" in m for m in messages)
 
@@ -649,9 +655,9 @@ def test_not_assessable_names_the_missing_cell_and_never_uses_zero() -> None:
         setp("requests.received.6", 1),
         setp("requests.handled_total.0", None),
     )(record)
-    t301 = [f for f in check_record(record) if f["rule"] == "T3-01"]
-    assert [f["status"] for f in t301 if "自然人" in f["message"]] == ["not-assessable"]
-    assert "（七）总计" in t301[-1]["message"]
+    t301 = [f for f in check_record(record) if f.rule == "T3-01"]
+    assert [f.status for f in t301 if "自然人" in f.message] == ["not-assessable"]
+    assert "（七）总计" in t301[-1].message
 
 
 def test_line_comes_from_parse_warnings() -> None:
@@ -660,9 +666,9 @@ def test_line_comes_from_parse_warnings() -> None:
         setp("requests.granted.0", None),
         warn("blank-cell", "requests.granted.natural_person", "", line=77),
     )(record)
-    (finding,) = [f for f in check_record(record) if f["rule"] == "T3-05"]
-    assert finding["line"] == 77
-    assert finding["where"] == "requests.granted"
+    (finding,) = [f for f in check_record(record) if f.rule == "T3-05"]
+    assert finding.line == 77
+    assert finding.where == "requests.granted"
 
 
 def test_mutations_do_not_leak_between_cases() -> None:

@@ -21,7 +21,7 @@ import pytest
 
 import generator.parse
 from generator.cli import main
-from generator.model import Failure
+from generator.model import Failure, Record
 from generator.pipeline import Settings, build_site, check_corpus_records, load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,7 +104,11 @@ def test_namesakes_in_two_places_are_checked_as_two_agencies(reports):
     from generator.check import group_by_agency
 
     groups = group_by_agency(
-        [r for r in corpus.records if r["source"]["file"].endswith("新华区/2021年报.txt")]
+        [
+            Record.from_dict(r)
+            for r in corpus.records
+            if r["source"]["file"].endswith("新华区/2021年报.txt")
+        ]
     )
     assert len(groups) == 2  # no cross-year rule ever compares the two
     assert set(findings) == {r["id"] for r in corpus.records}
@@ -237,7 +241,7 @@ def test_a_rule_crash_costs_only_the_reports_it_was_checking(reports, monkeypatc
     real = rule.check
 
     def crashing(record):
-        if record["source"]["file"] == YIJIA:
+        if record.source.file == YIJIA:
             raise KeyError("unexpected")
         return real(record)
 

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.check import RULES, check_record
+from generator.model import Record
 from generator.parse import parse_file
 from generator.render import render_site
 
@@ -74,7 +75,7 @@ def test_arbitrary_report_text_renders_inert(
             "text": warning,
         }
     )
-    record["checks"] = check_record(record)
+    record["checks"] = [f.to_dict() for f in check_record(Record.from_dict(record))]
     content = tmp_path_factory.mktemp("render")
     render_site([record], {record["id"]: record["checks"]}, [], RULES, content, {})
     for path in content.rglob("*.md"):

@@ -2,23 +2,24 @@
 
 The catalogue is format-and-rules.md §5 (ids are public and stable). Each rule is a pure
 function in `generator/check/rules/`: a report rule takes one record, a corpus rule takes the
-records of one agency and yields (record, finding). Rules yield partial findings; `_finish`
-adds the id, the level from levels.yml and the source line. A finding is
-`{rule, level, message, where, line, status}` (docs/contract.md).
+records of one agency and yields (record, observation). Rules yield Observations; `_finish`
+adds the id, the level from levels.yml and the source line and makes the Finding
+(`generator.model.Finding`, docs/contract.md).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from generator.check.access import Finding, Record, line_for
+from generator.check.access import Observation, line_for
 from generator.check.catalogue import RULES, Rule
 from generator.errors import ConfigError
+from generator.model import Finding, Level, Record
 from generator.model.identity import place_key
 
 LEVELS = ("error", "warning", "info", "ignore")
@@ -69,7 +70,7 @@ def _default_levels() -> tuple[tuple[str, str], ...]:
     return tuple(load_levels(None).items())
 
 
-def _levels(levels: dict[str, str] | None) -> dict[str, str]:
+def _levels(levels: Mapping[str, str] | None) -> dict[str, str]:
     base = dict(_default_levels())
     if levels:
         resolve_levels(levels)  # raises ConfigError on an unknown id or level
@@ -80,37 +81,26 @@ def _levels(levels: dict[str, str] | None) -> dict[str, str]:
 # ---- running -------------------------------------------------------------------------------
 
 
-def _finish(rule: Rule, partial: Finding, record: Record, setting: str) -> Finding | None:
-    """Partial finding -> contract finding; None when the rule is set to ignore."""
+def _finish(rule: Rule, seen: Observation, record: Record, setting: str) -> Finding | None:
+    """Observation -> contract finding; None when the rule is set to ignore."""
     if setting == "ignore":
         return None
-    status = partial.get("status", "fail")
-    if status == "not-assessable":
-        level = "info"
-    elif partial.get("level") and setting == rule.level:
-        level = partial["level"]  # the rule's documented secondary level, not overridden
+    if seen.status == "not-assessable":
+        level = Level.INFO
+    elif seen.level is not None and setting == rule.level:
+        level = seen.level  # the rule's documented secondary level, not overridden
     else:
-        level = setting
-    where = partial.get("where")
-    line = partial.get("line")
-    return {
-        "rule": rule.id,
-        "level": level,
-        "message": partial["message"],
-        "where": where,
-        "line": line if line is not None else line_for(record, where),
-        "status": status,
-    }
+        level = Level(setting)
+    line = seen.line if seen.line is not None else line_for(record, seen.where)
+    return Finding(rule.id, level, seen.message, seen.where, line, seen.status)
 
 
 def _sort(findings: Iterable[Finding]) -> list[Finding]:
-    unique = {
-        (f["rule"], f["where"] or "", f["message"], f["level"], f["status"]): f for f in findings
-    }
+    unique = {(f.rule, f.where or "", f.message, f.level, f.status): f for f in findings}
     return [unique[key] for key in sorted(unique)]
 
 
-def check_record(record: Record, levels: dict[str, str] | None = None) -> list[Finding]:
+def check_record(record: Record, levels: Mapping[str, str] | None = None) -> list[Finding]:
     """Findings of every report-scope rule on one record, sorted by (rule, where, message)."""
     settings = _levels(levels)
     findings = []
@@ -128,7 +118,9 @@ OnFault = Callable[[Record, str, BaseException], None]
 """Called with (record, rule id, exception) when a rule raises on a record (a rule bug)."""
 
 
-def _report_findings(record: Record, settings: dict[str, str], on_fault: OnFault | None):
+def _report_findings(
+    record: Record, settings: dict[str, str], on_fault: OnFault | None
+) -> list[Finding]:
     if on_fault is None:
         return check_record(record, settings)
     findings = []
@@ -150,9 +142,9 @@ def _report_findings(record: Record, settings: dict[str, str], on_fault: OnFault
 def agency_key(record: Record) -> tuple[str, str]:
     """(agency name at its place, id prefix before '/'): records sharing either belong to one
     agency. The place is part of the name key: namesakes in two regions are two agencies."""
-    name = str((record.get("agency") or {}).get("name") or "")
-    place = "/".join(place_key(record)) if record.get("source") else ""
-    return (f"{name}@{place}" if name else ""), str(record.get("id") or "").split("/")[0]
+    name = record.agency.name or ""
+    place = "/".join(place_key(record))
+    return (f"{name}@{place}" if name else ""), (record.id or "").split("/")[0]
 
 
 def group_by_agency(records: Sequence[Record]) -> list[list[Record]]:
@@ -183,7 +175,7 @@ def group_by_agency(records: Sequence[Record]) -> list[list[Record]]:
 
 def check_corpus(
     records: Sequence[Record],
-    levels: dict[str, str] | None = None,
+    levels: Mapping[str, str] | None = None,
     *,
     on_fault: OnFault | None = None,
 ) -> dict[str, list[Finding]]:
@@ -217,8 +209,9 @@ def check_corpus(
     return {key: _sort(found[key]) for key in sorted(found)}
 
 
-def count_levels(findings: Iterable[Finding]) -> dict[str, int]:
-    """Failed findings per level; not-assessable ones are reported apart, not counted."""
+def count_levels(findings: Iterable[dict[str, Any]]) -> dict[str, int]:
+    """Failed findings per level, of findings in the published form (render still reads
+    those; generator.model.count_levels counts typed findings)."""
     counts = {"error": 0, "warning": 0, "info": 0}
     for finding in findings:
         if finding.get("status", "fail") == "fail" and finding.get("level") in counts:
@@ -227,7 +220,7 @@ def count_levels(findings: Iterable[Finding]) -> dict[str, int]:
 
 
 def _record_id(record: Record, index: int) -> str:
-    return str(record.get("id") or f"#{index + 1}")
+    return record.id or f"#{index + 1}"
 
 
 __all__ = [

@@ -10,7 +10,10 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from generator.model.record import Record
 
 RECORD_ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*/\d{4}$"
 """The JSON Schema's `id` pattern is this constant (tests/test_schema.py checks it)."""
@@ -42,15 +45,20 @@ def split_record_id(record_id: str) -> tuple[str, int]:
 REGION_KEYS = ("province", "city", "county", "township")
 
 
-def place_key(record: dict[str, Any]) -> tuple[str, ...]:
+def place_key(record: Record | dict[str, Any]) -> tuple[str, ...]:
     """Where a report sits: its region from the folders, else its folder. Reports of one
     agency and year are versions of one report only when their places agree too."""
-    region = (record.get("agency") or {}).get("region") or {}
-    levels = tuple(region.get(key) or "" for key in REGION_KEYS)
+    if isinstance(record, dict):  # until the pipeline holds typed records
+        region = (record.get("agency") or {}).get("region") or {}
+        levels = tuple(region.get(key) or "" for key in REGION_KEYS)
+        file = record["source"]["file"]
+    else:
+        names = record.agency.region.names() if record.agency.region is not None else ()
+        levels = tuple(name or "" for name in names) or ("",) * len(REGION_KEYS)
+        file = record.source.file
     if any(levels):
         return ("region", *levels)
-    folder = PurePosixPath(record["source"]["file"]).parent.as_posix()
-    return ("folder", folder)
+    return ("folder", PurePosixPath(file).parent.as_posix())
 
 
 def disambiguate_ids(records: list[dict[str, Any]]) -> None:

@@ -183,6 +183,13 @@ class Record:
 
     # ---- tables ------------------------------------------------------------------------
 
+    def table(self, key: str) -> ProactiveTable | RequestsTable | AppealsTable | None:
+        """A statistical table by its record key: proactive, requests or appeals."""
+        tables = {"proactive": self.proactive, "requests": self.requests, "appeals": self.appeals}
+        if key not in tables:
+            raise KeyError(key)
+        return tables[key]
+
     @property
     def table_edition(self) -> Edition | None:
         """The edition the tables follow: the record's, else the one its table rows imply

@@ -16,7 +16,7 @@ returns None for a missing table, row or cell, so a caller decides what a null m
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from generator.record import APPEAL_FIELDS, APPEAL_GROUPS, REQUEST_COLUMNS, REQUEST_GROUPS
@@ -81,20 +81,34 @@ class ProactiveRow:
         return any(name == field for name, _ in self.cells)
 
 
+def _index(rows: Sequence[ProactiveRow | RequestRow]) -> dict[str, int]:
+    """Row id -> position (the first row of an id, as a dict of the published form keeps)."""
+    index: dict[str, int] = {}
+    for position, row in enumerate(rows):
+        index.setdefault(row.key, position)
+    return index
+
+
 @dataclass(frozen=True, slots=True)
 class ProactiveTable:
     rows: tuple[ProactiveRow, ...]
     """In the edition's order, then rows of the other edition the report printed."""
+    _index: dict[str, int] = field(init=False, repr=False, compare=False)
+    """Row id -> position: the checks look rows up thousands of times per record."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_index", _index(self.rows))
 
     def row(self, key: str) -> ProactiveRow | None:
-        return next((row for row in self.rows if row.key == key), None)
+        position = self._index.get(key)
+        return self.rows[position] if position is not None else None
 
     def value(self, row: str, field: str) -> Value:
         found = self.row(row)
         return found.get(field) if found is not None else None
 
     def __contains__(self, key: object) -> bool:
-        return any(row.key == key for row in self.rows)
+        return key in self._index
 
     def __iter__(self) -> Iterator[ProactiveRow]:
         return iter(self.rows)
@@ -143,9 +157,15 @@ _GROUP_ROWS = {group: rows for group, _label, rows in REQUEST_GROUPS}
 class RequestsTable:
     rows: tuple[RequestRow, ...]
     """In the edition's order, then rows of the other edition the report printed."""
+    _index: dict[str, int] = field(init=False, repr=False, compare=False)
+    """Row id -> position: the checks look rows up thousands of times per record."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_index", _index(self.rows))
 
     def row(self, key: str) -> RequestRow | None:
-        return next((row for row in self.rows if row.key == key), None)
+        position = self._index.get(key)
+        return self.rows[position] if position is not None else None
 
     def cell(self, row: str, column: int) -> Value:
         """One cell by row id and column index (REQUEST_COLUMNS); None when absent."""
@@ -173,7 +193,7 @@ class RequestsTable:
         return tuple(row.key for row in self.rows)
 
     def __contains__(self, key: object) -> bool:
-        return any(row.key == key for row in self.rows)
+        return key in self._index
 
     def __iter__(self) -> Iterator[RequestRow]:
         return iter(self.rows)

@@ -5,16 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from generator.check.access import (
-    Finding,
-    Record,
-    edition_of,
-    fail,
-    section_name,
-    section_text,
-    year_of,
-)
+from generator.check.access import Observation, fail, section_name, section_text
 from generator.check.agency import GOVERNMENT, agency_type
+from generator.model import Record
 
 OVERVIEW_AREAS = (
     ("主动公开", re.compile(r"主动公开")),
@@ -43,7 +36,7 @@ def _plain(text: str | None) -> str:
     return MARKUP.sub("", text or "")
 
 
-def overview_covers_areas(record: Record) -> Iterator[Finding]:
+def overview_covers_areas(record: Record) -> Iterator[Observation]:
     """TX-02: one finding per area §一 does not mention."""
     text = section_text(record, "overview")
     if text is None:
@@ -57,7 +50,7 @@ def overview_covers_areas(record: Record) -> Iterator[Finding]:
             )
 
 
-def government_duties_reported(record: Record) -> Iterator[Finding]:
+def government_duties_reported(record: Record) -> Iterator[Observation]:
     """TX-03: government reports name 考核, 评议 and 责任追究 in §一 or §五."""
     if agency_type(record) != GOVERNMENT:
         return
@@ -71,7 +64,7 @@ def government_duties_reported(record: Record) -> Iterator[Finding]:
             )
 
 
-def problems_substantive(record: Record) -> Iterator[Finding]:
+def problems_substantive(record: Record) -> Iterator[Observation]:
     """TX-04."""
     text = section_text(record, "problems")
     if text is None:
@@ -84,10 +77,10 @@ def problems_substantive(record: Record) -> Iterator[Finding]:
         )
 
 
-def fee_statement(record: Record) -> Iterator[Finding]:
+def fee_statement(record: Record) -> Iterator[Observation]:
     """TX-05 (2021+): §六 says whether 信息处理费 was collected (109号)."""
-    year = year_of(record)
-    if (year if year is not None else 0) < FEE_FROM_YEAR and edition_of(record) != "2021":
+    year = record.year
+    if (year if year is not None else 0) < FEE_FROM_YEAR and record.table_edition != "2021":
         return
     text = section_text(record, "other")
     if not FEE_STATEMENT.search(text or ""):
@@ -99,13 +92,13 @@ def fee_statement(record: Record) -> Iterator[Finding]:
         )
 
 
-def other_not_empty(record: Record) -> Iterator[Finding]:
+def other_not_empty(record: Record) -> Iterator[Observation]:
     """TX-06: §六 not empty; a bare 无 is acceptable only in 2019-edition reports."""
     text = section_text(record, "other")
     plain = _plain(text)
     if not plain:
         yield fail(f"{section_name('other')}为空", "sections.other")
-    elif BARE_NONE.match(plain) and edition_of(record) != "2019":
+    elif BARE_NONE.match(plain) and record.table_edition != "2019":
         yield fail(
             f"{section_name('other')}只写“{plain}”；2021年版年报应报告信息处理费等事项",
             "sections.other",

@@ -17,18 +17,15 @@ import re
 from collections.abc import Iterator
 
 from generator.check.access import (
-    Finding,
-    Record,
-    count,
-    edition_of,
+    Observation,
     fail,
     narrative_sections,
     request_cell,
     request_row_label,
 )
-
-TOTAL = 6
-"""Index of the 总计 column in a 第三部分 row."""
+from generator.model import Record
+from generator.model.tables import TOTAL_COLUMN as TOTAL
+from generator.model.tables import count
 
 CLAUSE = re.compile(r"[^，,。；;！!？?\n]+")
 SENTENCE = re.compile(r"[^。；;！!？?\n]+")
@@ -51,7 +48,7 @@ def _quote(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _requests_counts(record: Record, key: str, text: str) -> Iterator[Finding]:
+def _requests_counts(record: Record, key: str, text: str) -> Iterator[Observation]:
     received = request_cell(record, "received", TOTAL)
     carried = request_cell(record, "carried_over", TOTAL)
     handled = request_cell(record, "handled_total", TOTAL)
@@ -79,10 +76,9 @@ def _requests_counts(record: Record, key: str, text: str) -> Iterator[Finding]:
             )
 
 
-def _normative_counts(record: Record, key: str, text: str) -> Iterator[Finding]:
-    table = record.get("proactive")
-    row = table.get("normative_docs") if isinstance(table, dict) else None
-    if not isinstance(row, dict):
+def _normative_counts(record: Record, key: str, text: str) -> Iterator[Observation]:
+    row = record.proactive.row("normative_docs") if record.proactive is not None else None
+    if row is None:
         return
     for clause in CLAUSE.findall(text):
         if "规范性文件" not in clause or "规章" in clause:
@@ -103,14 +99,13 @@ def _normative_counts(record: Record, key: str, text: str) -> Iterator[Finding]:
                 break
 
 
-def _appeals_denied(record: Record, key: str, text: str) -> Iterator[Finding]:
-    appeals = record.get("appeals")
-    if not isinstance(appeals, dict):
+def _appeals_denied(record: Record, key: str, text: str) -> Iterator[Observation]:
+    appeals = record.appeals
+    if appeals is None:
         return
 
     def total(group: str) -> int | None:
-        cells = appeals.get(group)
-        return count(cells.get("total")) if isinstance(cells, dict) else None
+        return count(appeals.value(group, "total"))
 
     review = total("review")
     suits = [v for v in (total("suit_direct"), total("suit_after_review")) if v is not None]
@@ -131,10 +126,10 @@ def _appeals_denied(record: Record, key: str, text: str) -> Iterator[Finding]:
                 )
 
 
-def narrative_matches_tables(record: Record) -> Iterator[Finding]:
+def narrative_matches_tables(record: Record) -> Iterator[Observation]:
     """TX-01."""
     for key, text in narrative_sections(record):
         yield from _requests_counts(record, key, text)
-        if edition_of(record) == "2021":
+        if record.table_edition == "2021":
             yield from _normative_counts(record, key, text)
         yield from _appeals_denied(record, key, text)

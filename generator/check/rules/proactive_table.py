@@ -6,37 +6,34 @@ from collections.abc import Iterator
 
 from generator.check.access import (
     BAD_VALUE_CODES,
-    Finding,
-    Record,
-    edition_of,
+    Observation,
     fail,
     iter_cells,
-    number,
     parse_warnings,
     proactive_row_label,
 )
 from generator.check.agency import county_or_below, has_rule_making_power
+from generator.model import Record, Value
+from generator.model.tables import number
 from generator.record import MONEY_FIELDS
 
 FEE_CEILING_WAN = 10000
 """T2-02: 1 亿元 of 行政事业性收费 at county level or below suggests 元 written as 万元 [D]."""
 
 
-def _cell(record: Record, row: str, field: str) -> object:
-    table = record.get("proactive")
-    cells = table.get(row) if isinstance(table, dict) else None
-    return cells.get(field) if isinstance(cells, dict) else None
+def _cell(record: Record, row: str, field: str) -> Value:
+    return record.proactive.value(row, field) if record.proactive is not None else None
 
 
-def _value_problems(record: Record, allow_negative: set[str]) -> Iterator[Finding]:
+def _value_problems(record: Record, allow_negative: set[str]) -> Iterator[Observation]:
     """Cells that are not integers >= 0 (money: numbers >= 0); `allow_negative` field names."""
     reported: set[str] = set()
     for warning in parse_warnings(record, *BAD_VALUE_CODES, under="proactive"):
-        where = str(warning.get("where") or "proactive")
-        if warning.get("code") == "negative-number" and where.rsplit(".", 1)[-1] in allow_negative:
+        where = warning.where or "proactive"
+        if warning.code == "negative-number" and where.rsplit(".", 1)[-1] in allow_negative:
             continue
         reported.add(where)
-        yield fail(f"第二部分 {where}：“{warning.get('text')}”不是有效的非负数", where)
+        yield fail(f"第二部分 {where}：“{warning.text}”不是有效的非负数", where)
     for where, label, value in iter_cells(record, "proactive"):
         if value is None or where in reported:
             continue
@@ -53,20 +50,20 @@ def _value_problems(record: Record, allow_negative: set[str]) -> Iterator[Findin
             yield fail(f"第二部分 {label}：{value} 为负数，只有2019年版“本年增/减”可为负", where)
 
 
-def values_valid_2021(record: Record) -> Iterator[Finding]:
+def values_valid_2021(record: Record) -> Iterator[Observation]:
     """T2-01: counts are integers >= 0; 行政事业性收费 a decimal >= 0 (万元)."""
-    if edition_of(record) == "2021":
+    if record.table_edition == "2021":
         yield from _value_problems(record, allow_negative=set())
 
 
-def fee_unit_plausible(record: Record) -> Iterator[Finding]:
+def fee_unit_plausible(record: Record) -> Iterator[Observation]:
     """T2-02: a 元 suffix in the 万元 cell, or >= 10000 万元 for a county/township body."""
-    if edition_of(record) != "2021":
+    if record.table_edition != "2021":
         return
     where = "proactive.fees.amount"
     for warning in parse_warnings(record, "unit-suffix", under=where):
         yield fail(
-            f"第二部分“行政事业性收费”金额写作“{warning.get('text')}”，表头单位为万元，"
+            f"第二部分“行政事业性收费”金额写作“{warning.text}”，表头单位为万元，"
             "请确认是否把元当作万元填报",
             where,
         )
@@ -79,15 +76,15 @@ def fee_unit_plausible(record: Record) -> Iterator[Finding]:
         )
 
 
-def negatives_only_in_change(record: Record) -> Iterator[Finding]:
+def negatives_only_in_change(record: Record) -> Iterator[Observation]:
     """T2-03 (2019): only 本年增/减 may be negative."""
-    if edition_of(record) == "2019":
-        yield from (f for f in _value_problems(record, allow_negative={"change"}))
+    if record.table_edition == "2019":
+        yield from _value_problems(record, allow_negative={"change"})
 
 
-def issued_within_in_force(record: Record) -> Iterator[Finding]:
+def issued_within_in_force(record: Record) -> Iterator[Observation]:
     """T2-04 (2021): 本年制发件数 <= 现行有效件数 + 本年废止件数."""
-    if edition_of(record) != "2021":
+    if record.table_edition != "2021":
         return
     for row in ("rules", "normative_docs"):
         issued, repealed, in_force = (
@@ -103,9 +100,9 @@ def issued_within_in_force(record: Record) -> Iterator[Finding]:
             )
 
 
-def published_within_total(record: Record) -> Iterator[Finding]:
+def published_within_total(record: Record) -> Iterator[Observation]:
     """T2-05 (2019): 本年新公开数量 <= 对外公开总数量."""
-    if edition_of(record) != "2019":
+    if record.table_edition != "2019":
         return
     for row in ("rules", "normative_docs"):
         published = number(_cell(record, row, "published"))
@@ -118,9 +115,9 @@ def published_within_total(record: Record) -> Iterator[Finding]:
             )
 
 
-def rules_row_needs_power(record: Record) -> Iterator[Finding]:
+def rules_row_needs_power(record: Record) -> Iterator[Observation]:
     """T2-06: a non-zero 规章 row from a body without rule-making power."""
-    edition = edition_of(record)
+    edition = record.table_edition
     if edition is None or has_rule_making_power(record) is not False:
         return
     fields = (

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from generator.check.access import Finding, Record, fail, narrative_sections, year_of
+from generator.check.access import Observation, fail, narrative_sections
 from generator.check.rules.continuity import previous_year_pairs
+from generator.model import Record
 
 SIMILARITY_THRESHOLD = 0.9
 SHINGLE = 5
@@ -31,7 +32,7 @@ def similarity(a: str, b: str) -> float:
     return len(left & right) / len(left | right) if left | right else 0.0
 
 
-def not_copied(group: Sequence[Record]) -> Iterator[tuple[Record, Finding]]:
+def not_copied(group: Sequence[Record]) -> Iterator[tuple[Record, Observation]]:
     """TX-07 (corpus)."""
     for record, previous in previous_year_pairs(group):
         now, then = comparable_text(record), comparable_text(previous)
@@ -42,7 +43,7 @@ def not_copied(group: Sequence[Record]) -> Iterator[tuple[Record, Finding]]:
             yield (
                 record,
                 fail(
-                    f"正文与{year_of(previous)}年报告（{previous.get('id')}）高度相似"
+                    f"正文与{previous.year}年报告（{previous.id}）高度相似"
                     f"（去除数字后相似度 {score:.2f} ≥ {SIMILARITY_THRESHOLD}），"
                     "疑似照搬上年报告",
                     "sections",

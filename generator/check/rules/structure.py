@@ -8,15 +8,14 @@ from collections.abc import Iterator
 from generator.check.access import (
     TABLE_KEYS,
     TABLE_NAMES,
-    Finding,
-    Record,
+    Observation,
     fail,
-    headings,
     iter_cells,
     parse_warnings,
     section_name,
     section_text,
 )
+from generator.model import Level, Record
 from generator.record import SECTION_KEYS
 
 TITLE_PATTERN = re.compile(r"(\d{4})\s*年(度)?\s*政府信息公开工作年度报告")
@@ -27,21 +26,20 @@ def heading_found(record: Record, key: str) -> bool:
     """The parser saw this section's heading (parse.headings); without that list, its text."""
     where = f"sections.{key}"
     if any(
-        w.get("where") == where
-        for w in parse_warnings(record, "section-by-content", "missing-section")
+        w.where == where for w in parse_warnings(record, "section-by-content", "missing-section")
     ):
         return False
-    found = headings(record)
+    found = record.parse.headings
     if found is None:
         return section_text(record, key) is not None
-    return any(h.get("section") == key for h in found)
+    return any(h.section == key for h in found)
 
 
 def content_found(record: Record, key: str) -> bool:
-    return bool(section_text(record, key)) or (key in TABLE_KEYS and record.get(key) is not None)
+    return bool(section_text(record, key)) or (key in TABLE_KEYS and record.table(key) is not None)
 
 
-def sections_present(record: Record) -> Iterator[Finding]:
+def sections_present(record: Record) -> Iterator[Observation]:
     """STR-01. A table section with neither heading nor table is STR-03's finding, not ours."""
     for key in SECTION_KEYS:
         if heading_found(record, key):
@@ -51,35 +49,35 @@ def sections_present(record: Record) -> Iterator[Finding]:
             yield fail(
                 f"{section_name(key)}的标题未能识别（内容按正文或表格定位），请使用标准标题",
                 where,
-                level="warning",
+                level=Level.WARNING,
             )
         elif key not in TABLE_KEYS:
             yield fail(f"缺少{section_name(key)}：标题和内容均未找到", where)
 
 
-def sections_in_order(record: Record) -> Iterator[Finding]:
+def sections_in_order(record: Record) -> Iterator[Observation]:
     """STR-02: heading indices never decrease (a repeated heading, seed 001, is not disorder)."""
     highest = -1
-    for heading in headings(record) or ():
-        key = heading.get("section")
+    for heading in record.parse.headings or ():
+        key = heading.section
         if key not in SECTION_KEYS:
             continue
         index = SECTION_KEYS.index(key)
         if index < highest:
-            text = heading.get("text") or section_name(key)
+            text = heading.text or section_name(key)
             yield fail(
                 f"{section_name(key)}的标题“{text}”出现在{section_name(SECTION_KEYS[highest])}"
                 "之后，六个部分应按一至六的顺序排列",
                 f"sections.{key}",
-                line=heading.get("line") if isinstance(heading.get("line"), int) else None,
+                line=heading.line,
             )
         highest = max(highest, index)
 
 
-def tables_present(record: Record) -> Iterator[Finding]:
+def tables_present(record: Record) -> Iterator[Observation]:
     """STR-03: each of 二/三/四 has a table with at least one readable number."""
     for key in TABLE_KEYS:
-        if record.get(key) is None:
+        if record.table(key) is None:
             missing_heading = "" if content_found(record, key) else "，标题也未找到"
             yield fail(
                 f"{section_name(key)}缺少表格（未找到可提取的数字{missing_heading}），"
@@ -90,10 +88,10 @@ def tables_present(record: Record) -> Iterator[Finding]:
             yield fail(f"{TABLE_NAMES[key]}没有任何可读取的数字（空白模板），请填写数字", key)
 
 
-def title_standard(record: Record) -> Iterator[Finding]:
+def title_standard(record: Record) -> Iterator[Observation]:
     """STR-04: title = agency + year + 政府信息公开工作年度报告."""
-    title = record.get("title")
-    if not isinstance(title, str) or not title.strip():
+    title = record.title
+    if title is None or not title.strip():
         yield fail("未找到报告标题，标题应为“机关名称+年份+政府信息公开工作年度报告”", "title")
         return
     match = TITLE_PATTERN.search(title)
