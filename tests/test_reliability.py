@@ -9,6 +9,7 @@ a kill test (SIGTERM during MkDocs).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import signal
@@ -245,14 +246,7 @@ def test_a_rule_crash_costs_only_the_reports_it_was_checking(reports, monkeypatc
             raise KeyError("unexpected")
         return real(record)
 
-    patched = tuple(
-        (
-            type(r)(**{**{f: getattr(r, f) for f in r.__slots__}, "check": crashing})
-            if r is rule
-            else r
-        )
-        for r in RULES
-    )
+    patched = tuple(dataclasses.replace(r, check=crashing) if r is rule else r for r in RULES)
     monkeypatch.setattr(catalogue, "RULES", patched)
     monkeypatch.setattr("generator.check.RULES", patched)
     findings = check_corpus_records(corpus, None)

@@ -1,10 +1,10 @@
 """Check stage: records -> findings. `RULES` (catalogue.py) is the rule catalogue, in catalogue order.
 
 The catalogue is format-and-rules.md §5 (ids are public and stable). Each rule is a pure
-function in `generator/check/rules/`: a report rule takes one record, a corpus rule takes the
-records of one agency and yields (record, observation). Rules yield Observations; `_finish`
-adds the id, the level from levels.yml and the source line and makes the Finding
-(`generator.model.Finding`, docs/contract.md).
+function in `generator/check/rules/`, declared there with its catalogue entry: a ReportRule
+takes one record, a CorpusRule the records of one agency and yields (record, observation).
+`_finish` adds the rule id, the level (the rule's, unless levels.yml overrides it) and the
+source line, and makes the Finding (`generator.model.Finding`, docs/contract.md).
 """
 
 from __future__ import annotations
@@ -12,19 +12,22 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 import yaml
 
 from generator.check.access import Observation, line_for
-from generator.check.catalogue import RULES, Rule
+from generator.check.catalogue import RULES
+from generator.check.rule import CorpusRule, ReportRule, Rule
 from generator.errors import ConfigError
 from generator.model import Finding, Level, Record
 from generator.model.identity import place_key
 
-LEVELS = ("error", "warning", "info", "ignore")
+LevelSetting = Literal["error", "warning", "info", "ignore"]
+"""A rule's level in a levels file; `ignore` drops its findings."""
+SETTINGS: tuple[LevelSetting, ...] = get_args(LevelSetting)
 LEVELS_FILE = Path(__file__).with_name("levels.yml")
-
+"""The site's own overrides (none by default); `nianbao check --levels FILE` replaces it."""
 
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
 
@@ -32,8 +35,8 @@ RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
 # ---- levels --------------------------------------------------------------------------------
 
 
-def load_levels(path: Path | None = None) -> dict[str, str]:
-    """Level per rule id: the defaults in RULES, overridden by `path` (default levels.yml)."""
+def load_levels(path: Path | None = None) -> dict[str, LevelSetting]:
+    """Level per rule id: each rule's own, overridden by `path` (default levels.yml)."""
     source = LEVELS_FILE if path is None else Path(path)
     label = source.name if path is None else str(source)
     try:
@@ -45,43 +48,50 @@ def load_levels(path: Path | None = None) -> dict[str, str]:
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ConfigError(f"{label}: expected a mapping of rule id to level ({', '.join(LEVELS)})")
+        raise ConfigError(
+            f"{label}: expected a mapping of rule id to level ({', '.join(SETTINGS)})"
+        )
     return resolve_levels(data, label)
 
 
-def resolve_levels(overrides: dict[str, Any] | None, label: str = "levels") -> dict[str, str]:
-    """Defaults overridden by `overrides`; an unknown id or level raises ConfigError naming it."""
-    levels = {rule.id: rule.level for rule in RULES}
-    for key, value in (overrides or {}).items():
+def resolve_levels(
+    overrides: Mapping[str, Any] | None, label: str = "levels"
+) -> dict[str, LevelSetting]:
+    """Each rule's level overridden by `overrides`; an unknown id or level raises ConfigError
+    naming it."""
+    defaults: dict[str, LevelSetting] = {rule.id: rule.level.value for rule in RULES}
+    return defaults | _validated(overrides or {}, label)
+
+
+def _validated(overrides: Mapping[str, Any], label: str) -> dict[str, LevelSetting]:
+    valid: dict[str, LevelSetting] = {}
+    for key, value in overrides.items():
         if key not in RULES_BY_ID:
             raise ConfigError(
                 f"{label}: rule '{key}' is not a rule id (known: {', '.join(RULES_BY_ID)})"
             )
-        if value not in LEVELS:
+        if value not in SETTINGS:
             raise ConfigError(
-                f"{label}: rule '{key}': level must be one of {', '.join(LEVELS)}, got '{value}'"
+                f"{label}: rule '{key}': level must be one of {', '.join(SETTINGS)}, got '{value}'"
             )
-        levels[key] = value
-    return levels
+        valid[key] = value
+    return valid
 
 
 @cache
-def _default_levels() -> tuple[tuple[str, str], ...]:
+def _default_levels() -> tuple[tuple[str, LevelSetting], ...]:
     return tuple(load_levels(None).items())
 
 
-def _levels(levels: Mapping[str, str] | None) -> dict[str, str]:
-    base = dict(_default_levels())
-    if levels:
-        resolve_levels(levels)  # raises ConfigError on an unknown id or level
-        base.update(levels)
-    return base
+def _levels(levels: Mapping[str, str] | None) -> dict[str, LevelSetting]:
+    """The packaged levels, overridden by `levels` (ConfigError on an unknown id or level)."""
+    return dict(_default_levels()) | _validated(levels or {}, "levels")
 
 
 # ---- running -------------------------------------------------------------------------------
 
 
-def _finish(rule: Rule, seen: Observation, record: Record, setting: str) -> Finding | None:
+def _finish(rule: Rule, seen: Observation, record: Record, setting: LevelSetting) -> Finding | None:
     """Observation -> contract finding; None when the rule is set to ignore."""
     if setting == "ignore":
         return None
@@ -100,43 +110,40 @@ def _sort(findings: Iterable[Finding]) -> list[Finding]:
     return [unique[key] for key in sorted(unique)]
 
 
-def check_record(record: Record, levels: Mapping[str, str] | None = None) -> list[Finding]:
-    """Findings of every report-scope rule on one record, sorted by (rule, where, message)."""
-    settings = _levels(levels)
-    findings = []
-    for rule in RULES:
-        if rule.scope != "report" or settings[rule.id] == "ignore":
-            continue
-        for partial in rule.check(record):
-            finding = _finish(rule, partial, record, settings[rule.id])
-            if finding is not None:
-                findings.append(finding)
-    return _sort(findings)
-
-
 OnFault = Callable[[Record, str, BaseException], None]
 """Called with (record, rule id, exception) when a rule raises on a record (a rule bug)."""
 
 
+def _report_rules(settings: Mapping[str, LevelSetting]) -> list[ReportRule]:
+    return [r for r in RULES if isinstance(r, ReportRule) and settings[r.id] != "ignore"]
+
+
 def _report_findings(
-    record: Record, settings: dict[str, str], on_fault: OnFault | None
+    record: Record,
+    rules: Sequence[ReportRule],
+    settings: Mapping[str, LevelSetting],
+    on_fault: OnFault | None,
 ) -> list[Finding]:
-    if on_fault is None:
-        return check_record(record, settings)
     findings = []
-    for rule in RULES:
-        if rule.scope != "report" or settings[rule.id] == "ignore":
-            continue
+    for rule in rules:
         try:
-            partials = list(rule.check(record))
+            seen = list(rule.check(record))
         except Exception as error:
+            if on_fault is None:
+                raise
             on_fault(record, rule.id, error)
             continue
-        for partial in partials:
-            finding = _finish(rule, partial, record, settings[rule.id])
+        for observation in seen:
+            finding = _finish(rule, observation, record, settings[rule.id])
             if finding is not None:
                 findings.append(finding)
     return _sort(findings)
+
+
+def check_record(record: Record, levels: Mapping[str, str] | None = None) -> list[Finding]:
+    """Findings of every report rule on one record, sorted by (rule, where, message)."""
+    settings = _levels(levels)
+    return _report_findings(record, _report_rules(settings), settings, None)
 
 
 def agency_key(record: Record) -> tuple[str, str]:
@@ -184,16 +191,18 @@ def check_corpus(
     With on_fault, a rule that raises is reported through it (for each record it was
     checking) and the other rules and records go on; without, the exception propagates."""
     settings = _levels(levels)
+    report_rules = _report_rules(settings)
     found: dict[str, list[Finding]] = {}
-    for index, record in enumerate(records):
-        found.setdefault(_record_id(record, index), []).extend(
-            _report_findings(record, settings, on_fault)
-        )
     ids = {id(record): _record_id(record, index) for index, record in enumerate(records)}
+    for record in records:
+        found.setdefault(ids[id(record)], []).extend(
+            _report_findings(record, report_rules, settings, on_fault)
+        )
+    groups = group_by_agency(records)
     for rule in RULES:
-        if rule.scope != "corpus" or settings[rule.id] == "ignore":
+        if not isinstance(rule, CorpusRule) or settings[rule.id] == "ignore":
             continue
-        for group in group_by_agency(records):
+        for group in groups:
             try:
                 results = list(rule.check(group))
             except Exception as error:
@@ -202,8 +211,8 @@ def check_corpus(
                 for record in group:
                     on_fault(record, rule.id, error)
                 continue
-            for record, partial in results:
-                finding = _finish(rule, partial, record, settings[rule.id])
+            for record, observation in results:
+                finding = _finish(rule, observation, record, settings[rule.id])
                 if finding is not None:
                     found[ids[id(record)]].append(finding)
     return {key: _sort(found[key]) for key in sorted(found)}
@@ -224,9 +233,12 @@ def _record_id(record: Record, index: int) -> str:
 
 
 __all__ = [
-    "LEVELS",
     "RULES",
     "RULES_BY_ID",
+    "SETTINGS",
+    "CorpusRule",
+    "LevelSetting",
+    "ReportRule",
     "Rule",
     "check_corpus",
     "check_record",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from generator.check.access import Observation, fail, listing, not_assessable
+from generator.check.rule import SPEC, ReportRule
 from generator.check.rules.requests_table import bad_values, blank_cells, describe_blanks
 from generator.model import Level, Record
 from generator.model.tables import count
@@ -55,3 +56,25 @@ def cells_filled(record: Record) -> Iterator[Observation]:
         )
     for where, message in sorted(bad_values(record, "appeals").items()):
         yield fail(f"第四部分 {message}", where, level=Level.ERROR)
+
+
+RULES = (
+    ReportRule(
+        id="T4-01",
+        title="复议诉讼合计",
+        level=Level.ERROR,
+        what="第四部分三组各自：总计=结果维持+结果纠正+其他结果+尚未审结。",
+        basis="由表格设计推断 [D]（" + SPEC + " §4 推论3）",
+        certainty="D",
+        check=totals_add_up,
+    ),
+    ReportRule(
+        id="T4-02",
+        title="复议诉讼表格填写完整",
+        level=Level.WARNING,
+        what="第四部分15个单元格都填写非负整数：空白为警告，非法数值为错误。",
+        basis="推断 [D]；样本000行政复议栏空白 [S]（" + SPEC + " §5）",
+        certainty="D",
+        check=cells_filled,
+    ),
+)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from generator.check.access import Observation, fail, listing, parse_warnings
-from generator.model import ParseWarning, Record
+from generator.check.rule import SPEC, ReportRule
+from generator.model import Level, ParseWarning, Record
 
 
 def _texts(warnings: list[ParseWarning]) -> str:
@@ -33,3 +34,16 @@ def artefacts_removed(record: Record) -> Iterator[Observation]:
             None,
             line=_first_line(variants),
         )
+
+
+RULES = (
+    ReportRule(
+        id="PR-01",
+        title="转换残留已清除",
+        level=Level.INFO,
+        what="解析时清除的残留（[bookmark: …]、&nbsp;、页码等）和按标准标签读取的非标准标签。",
+        basis="样本004 [S]（" + SPEC + " §8）",
+        certainty="S",
+        check=artefacts_removed,
+    ),
+)

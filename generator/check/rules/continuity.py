@@ -16,6 +16,7 @@ from generator.check.access import (
     proactive_row_label,
     request_cell,
 )
+from generator.check.rule import SPEC, CorpusRule
 from generator.model import Level, Record
 from generator.model.tables import number
 from generator.record import REQUEST_COLUMNS
@@ -86,3 +87,16 @@ def carried_over_matches_previous(group: Sequence[Record]) -> Iterator[tuple[Rec
     for record, previous in previous_year_pairs(group):
         for finding in (*_carry_over(record, previous), *_in_force(record, previous)):
             yield record, finding
+
+
+RULES = (
+    CorpusRule(
+        id="T3-07",
+        title="跨年度结转衔接",
+        level=Level.WARNING,
+        what="本年“上年结转”每列等于同一机关上一年报告的“结转下年度继续办理”；2021年版另核对现行有效件数=上年现行有效+本年制发−本年废止（提示）。",
+        basis="由表格设计推断 [D]（" + SPEC + " §4 推论5、6）",
+        certainty="D",
+        check=carried_over_matches_previous,
+    ),
+)

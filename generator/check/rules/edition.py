@@ -12,6 +12,7 @@ from generator.check.access import (
     proactive_row_label,
     request_row_label,
 )
+from generator.check.rule import SPEC, ReportRule
 from generator.model import Level, Record
 from generator.record import PROACTIVE_2019, PROACTIVE_2021, proactive_rows, request_rows
 
@@ -108,3 +109,34 @@ def rows_match_edition(record: Record) -> Iterator[Observation]:
                     f"proactive.{found.key}",
                     level=Level.WARNING,
                 )
+
+
+RULES = (
+    ReportRule(
+        id="ED-01",
+        title="格式版本与年度相符",
+        level=Level.ERROR,
+        what="2020年及以前的年报用2019年版格式，2021年起用2021年版格式。",
+        basis="国办公开办函〔2019〕60号、〔2021〕30号及地方通知 [V]（" + SPEC + " §1）",
+        certainty="V",
+        check=edition_matches_year,
+    ),
+    ReportRule(
+        id="ED-02",
+        title="不混用两版格式",
+        level=Level.WARNING,
+        what="表格中不同时出现两版格式的特征栏目（如本年制发件数与政府集中采购）。",
+        basis="由两版格式的差异推断 [D]（" + SPEC + " §1、§5）",
+        certainty="D",
+        check=no_hybrid,
+    ),
+    ReportRule(
+        id="ED-03",
+        title="行与栏目完整",
+        level=Level.ERROR,
+        what="表格的行与所用版本一致：缺行为错误，多出的行为警告。",
+        basis="两版格式的表格行 [V]（" + SPEC + " §2）",
+        certainty="V",
+        check=rows_match_edition,
+    ),
+)

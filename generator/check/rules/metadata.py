@@ -17,7 +17,8 @@ from generator.check.agency import (
     classify_name,
     title_agency,
 )
-from generator.model import Record
+from generator.check.rule import SPEC, CorpusRule, ReportRule
+from generator.model import Level, Record
 
 DEADLINES = {DEPARTMENT: (1, 31), GOVERNMENT: (3, 31)}
 """条例 art. 49: departments by Jan 31, the government's own report by Mar 31 of year+1.
@@ -154,3 +155,58 @@ def single_copy(group: Sequence[Record]) -> Iterator[tuple[Record, Observation]]
                     record,
                     fail(f"同一来源文件被收录为多条记录：{'、'.join(ids)}", "source.sha256"),
                 )
+
+
+RULES = (
+    ReportRule(
+        id="MD-01",
+        title="按时公布",
+        level=Level.ERROR,
+        what="发布或落款日期不晚于法定时限：部门次年1月31日，政府本级次年3月31日；乡镇/街道无全国时限；日期未知不作判断。",
+        basis="《条例》第四十九条：“县级以上人民政府部门应当在每年1月31日前…”“…在每年3月31日前向社会公布本级政府上一年度政府信息公开工作年度报告”[V]（"
+        + SPEC
+        + " §3）",
+        certainty="V",
+        check=published_on_time,
+    ),
+    ReportRule(
+        id="MD-02",
+        title="年份一致",
+        level=Level.ERROR,
+        what="标题年份、统计期限与报告年度一致，发布日期在报告年度之后。",
+        basis="推断 [D]（" + SPEC + " §5）",
+        certainty="D",
+        check=years_consistent,
+    ),
+    ReportRule(
+        id="MD-03",
+        title="统计期限和联系方式",
+        level=Level.INFO,
+        what="引言写明统计期限，并提供联系方式。",
+        basis="四川 DB51/T 2660—2019 §2.1：“统计时间段为上一年度1月1日至12月31日”[V]（"
+        + SPEC
+        + " §5）",
+        certainty="V",
+        check=period_and_contact,
+    ),
+    ReportRule(
+        id="MD-04",
+        title="机关类型",
+        level=Level.INFO,
+        what="按标题和机关名称判断机关类型（政府本级/部门/乡镇街道），决定 MD-01 时限和 TX-03 要求；无法判断或两者不一致时提示。",
+        basis="《条例》第四十九条 [V]；“XX区政府办”按部门处理为推断 [D]（" + SPEC + " §3、§7）",
+        certainty="V",
+        check=agency_type_known,
+    ),
+    CorpusRule(
+        id="MD-05",
+        title="只保留一份规范副本",
+        level=Level.INFO,
+        what="同一 id 或同一来源文件不出现两条记录。",
+        basis="中国社科院2016评估：“发布后有变动”“多平台发布”“可获取性不强”[V]（"
+        + SPEC
+        + " §5、§6）",
+        certainty="V",
+        check=single_copy,
+    ),
+)

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 from generator.check.access import Observation, fail, section_name, section_text
 from generator.check.agency import GOVERNMENT, agency_type
-from generator.model import Record
+from generator.check.rule import SPEC, ReportRule
+from generator.model import Level, Record
 
 OVERVIEW_AREAS = (
     ("主动公开", re.compile(r"主动公开")),
@@ -103,3 +104,56 @@ def other_not_empty(record: Record) -> Iterator[Observation]:
             f"{section_name('other')}只写“{plain}”；2021年版年报应报告信息处理费等事项",
             "sections.other",
         )
+
+
+RULES = (
+    ReportRule(
+        id="TX-02",
+        title="总体情况五个方面",
+        level=Level.WARNING,
+        what="第一部分写到主动公开、依申请公开、政府信息管理、平台建设、监督保障五个方面。",
+        basis="30号：“主要包括主动公开、依申请公开、政府信息管理、政府信息公开平台建设、监督保障”[V]（"
+        + SPEC
+        + " §1）",
+        certainty="V",
+        check=overview_covers_areas,
+    ),
+    ReportRule(
+        id="TX-03",
+        title="政府年报的考核评议追责",
+        level=Level.WARNING,
+        what="人民政府本级年报在第一或第五部分写到工作考核、社会评议、责任追究（每缺一项一条）。",
+        basis="《条例》第五十条第（四）项：“各级人民政府的…年度报告还应当包括工作考核、社会评议和责任追究结果情况”[V]（"
+        + SPEC
+        + " §3）",
+        certainty="V",
+        check=government_duties_reported,
+    ),
+    ReportRule(
+        id="TX-04",
+        title="问题与改进有实质内容",
+        level=Level.WARNING,
+        what="第五部分不是“无”，也不少于30个字。",
+        basis="《条例》第五十条第（四）项“存在的主要问题及改进情况”[V]（" + SPEC + " §3）",
+        certainty="V",
+        check=problems_substantive,
+    ),
+    ReportRule(
+        id="TX-05",
+        title="说明信息处理费（2021年起）",
+        level=Level.WARNING,
+        what="2021年起的年报在第六部分写明信息处理费收取情况（提到“信息处理费”或“109号”）。",
+        basis="30号对第六部分的要求未能核实 [U]；国办函〔2020〕109号 [V]（" + SPEC + " §1、§10）",
+        certainty="U",
+        check=fee_statement,
+    ),
+    ReportRule(
+        id="TX-06",
+        title="其他需要报告的事项不为空",
+        level=Level.INFO,
+        what="第六部分不为空；只写“无”仅2019年版可接受。",
+        basis="《条例》第五十条第（五）项；推断 [D]（" + SPEC + " §5）",
+        certainty="D",
+        check=other_not_empty,
+    ),
+)

@@ -23,7 +23,8 @@ from generator.check.access import (
     request_cell,
     request_row_label,
 )
-from generator.model import Record
+from generator.check.rule import SPEC, ReportRule
+from generator.model import Level, Record
 from generator.model.tables import TOTAL_COLUMN as TOTAL
 from generator.model.tables import count
 
@@ -133,3 +134,16 @@ def narrative_matches_tables(record: Record) -> Iterator[Observation]:
         if record.table_edition == "2021":
             yield from _normative_counts(record, key, text)
         yield from _appeals_denied(record, key, text)
+
+
+RULES = (
+    ReportRule(
+        id="TX-01",
+        title="正文数字与表格一致",
+        level=Level.WARNING,
+        what="正文中的申请件数（收到/受理/办理…N件）、规范性文件制发/废止/现行有效件数、“未发生行政复议/行政诉讼”与表格一致。",
+        basis="30号：“发布内容不准确”；地方通知：“确保逻辑关系对应一致”[V]（" + SPEC + " §5、§6）",
+        certainty="V",
+        check=narrative_matches_tables,
+    ),
+)

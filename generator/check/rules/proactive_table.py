@@ -13,7 +13,8 @@ from generator.check.access import (
     proactive_row_label,
 )
 from generator.check.agency import county_or_below, has_rule_making_power
-from generator.model import Record, Value
+from generator.check.rule import SPEC, ReportRule
+from generator.model import Level, Record, Value
 from generator.model.tables import number
 from generator.record import MONEY_FIELDS
 
@@ -132,3 +133,61 @@ def rules_row_needs_power(record: Record) -> Iterator[Observation]:
             "可以制定规章，请核对是否应填入“规范性文件”行",
             "proactive.rules",
         )
+
+
+RULES = (
+    ReportRule(
+        id="T2-01",
+        title="第二部分数值合法（2021年版）",
+        level=Level.ERROR,
+        what="2021年版第二部分件数为非负整数，行政事业性收费为以万元计的非负数。",
+        basis="表头“本年收费金额（单位：万元）”[V]（" + SPEC + " §2.1、§4）",
+        certainty="V",
+        check=values_valid_2021,
+    ),
+    ReportRule(
+        id="T2-02",
+        title="收费金额单位",
+        level=Level.INFO,
+        what="2021年版行政事业性收费带“元”后缀，或县级及以下机关填报≥10000万元，疑为单位错误。",
+        basis="推断 [D]；实例“251000元”[V]（" + SPEC + " §4、§5）",
+        certainty="D",
+        check=fee_unit_plausible,
+    ),
+    ReportRule(
+        id="T2-03",
+        title="负数只见于本年增/减（2019年版）",
+        level=Level.ERROR,
+        what="2019年版第二部分只有“本年增/减”可以为负数。",
+        basis="湖北注释：“减用负值表示，如-8”[V]（" + SPEC + " §2.2、§4）",
+        certainty="V",
+        check=negatives_only_in_change,
+    ),
+    ReportRule(
+        id="T2-04",
+        title="制发件数与现行有效件数",
+        level=Level.INFO,
+        what="2021年版：本年制发件数不大于现行有效件数（加本年废止件数）。",
+        basis="推断 [D]；样本002制发1、现行有效0 [S]（" + SPEC + " §5）",
+        certainty="D",
+        check=issued_within_in_force,
+    ),
+    ReportRule(
+        id="T2-05",
+        title="新公开数量与公开总数（2019年版）",
+        level=Level.INFO,
+        what="2019年版：本年新公开数量不大于对外公开总数量。",
+        basis="推断 [D]（" + SPEC + " §5）",
+        certainty="D",
+        check=published_within_total,
+    ),
+    ReportRule(
+        id="T2-06",
+        title="规章行与制定权限",
+        level=Level.INFO,
+        what="规章行不为0时，机关应有规章制定权（国务院部门，省级、设区的市、自治州人民政府）；按名称判断。",
+        basis="湖北注释：规章“设区的市、自治州人民政府应提供相关数据”[V]（" + SPEC + " §2.2）",
+        certainty="V",
+        check=rules_row_needs_power,
+    ),
+)

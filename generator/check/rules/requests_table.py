@@ -24,7 +24,8 @@ from generator.check.access import (
     request_row_label,
     section_text,
 )
-from generator.model import Record
+from generator.check.rule import SPEC, ReportRule
+from generator.model import Level, Record
 from generator.record import REQUEST_COLUMN_LABELS, REQUEST_COLUMNS, request_rows, result_rows
 
 LEDGER = ("received", "carried_over", "handled_total", "carried_forward")
@@ -214,3 +215,76 @@ def unpaid_fee_explained(record: Record) -> Iterator[Observation]:
             "但第六部分未说明信息处理费的收取情况",
             "sections.other",
         )
+
+
+RULES = (
+    ReportRule(
+        id="T3-01",
+        title="申请数勾稽关系",
+        level=Level.ERROR,
+        what="第三部分每一列：第一项+第二项=第三项（七）总计+第四项，容差0。",
+        basis="表头原文：“（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）”[V]（两版格式第三部分表头，"
+        + SPEC
+        + " §2.3、§4）",
+        certainty="V",
+        check=ledger_balances,
+    ),
+    ReportRule(
+        id="T3-02",
+        title="办理结果合计",
+        level=Level.ERROR,
+        what="第三部分每一列：（七）总计=（一）至（六）各项之和（2019年版（六）为单行）。",
+        basis="“区分处理的，只计这一情形，不计其他情形”，每件申请只计入一种结果；由表格设计推断 [D]（"
+        + SPEC
+        + " §4 推论1）",
+        certainty="D",
+        check=results_add_up,
+    ),
+    ReportRule(
+        id="T3-03",
+        title="申请人合计",
+        level=Level.ERROR,
+        what="第三部分每一行：总计列=六类申请人之和。",
+        basis="由表格设计推断 [D]（" + SPEC + " §4 推论2）",
+        certainty="D",
+        check=columns_add_up,
+    ),
+    ReportRule(
+        id="T3-04",
+        title="件数为非负整数",
+        level=Level.ERROR,
+        what="第三部分每个单元格是非负整数。",
+        basis="由表格设计推断 [D]（" + SPEC + " §4 推论4）",
+        certainty="D",
+        check=counts_are_integers,
+    ),
+    ReportRule(
+        id="T3-05",
+        title="无空白单元格",
+        level=Level.WARNING,
+        what="第三部分没有空白或占位符（/、-、—、无）单元格；空白不等于0，相关勾稽关系无法核对。",
+        basis="实践中常见空白表格 [V]（熊县、岳阳南湖等年报，" + SPEC + " §4）",
+        certainty="V",
+        check=no_blank_cells,
+    ),
+    ReportRule(
+        id="T3-06",
+        title="（六）其他处理的行数",
+        level=Level.ERROR,
+        what="2021年版（六）其他处理分3个子项，2019年版为单行。",
+        basis="两版格式第三部分 [V]（" + SPEC + " §2.4、§2.5）",
+        certainty="V",
+        check=other_rows_shape,
+    ),
+    ReportRule(
+        id="T3-08",
+        title="逾期未缴费须说明信息处理费",
+        level=Level.WARNING,
+        what="（六）2.逾期未缴纳费用的申请数大于0时，第六部分应提到信息处理费。",
+        basis="推断 [D]；《政府信息公开信息处理费管理办法》国办函〔2020〕109号 [V]（"
+        + SPEC
+        + " §3、§5）",
+        certainty="D",
+        check=unpaid_fee_explained,
+    ),
+)

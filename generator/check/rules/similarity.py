@@ -12,8 +12,9 @@ import re
 from collections.abc import Iterator, Sequence
 
 from generator.check.access import Observation, fail, narrative_sections
+from generator.check.rule import SPEC, CorpusRule
 from generator.check.rules.continuity import previous_year_pairs
-from generator.model import Record
+from generator.model import Level, Record
 
 SIMILARITY_THRESHOLD = 0.9
 SHINGLE = 5
@@ -49,3 +50,18 @@ def not_copied(group: Sequence[Record]) -> Iterator[tuple[Record, Observation]]:
                     "sections",
                 ),
             )
+
+
+RULES = (
+    CorpusRule(
+        id="TX-07",
+        title="不照搬上年报告",
+        level=Level.WARNING,
+        what="与同一机关上一年报告相比，去除数字后5字片段的Jaccard相似度≥0.9视为照搬。",
+        basis="30号：“内容雷同、敷衍塞责”；地方通知：“不得出现敷衍、雷同现象”[V]（"
+        + SPEC
+        + " §5、§6）",
+        certainty="V",
+        check=not_copied,
+    ),
+)

@@ -15,6 +15,7 @@ from generator.check.access import (
     section_name,
     section_text,
 )
+from generator.check.rule import SPEC, ReportRule
 from generator.model import Level, Record
 from generator.record import SECTION_KEYS
 
@@ -101,3 +102,43 @@ def title_standard(record: Record) -> Iterator[Observation]:
         )
     elif not re.sub(r"[\s#　]+", "", title[: match.start()]):
         yield fail(f"标题“{title.strip()}”未写明发布机关名称", "title")
+
+
+RULES = (
+    ReportRule(
+        id="STR-01",
+        title="六个部分齐全",
+        level=Level.ERROR,
+        what="一至六部分都在且标题可识别；缺失为错误，标题无法识别（按内容定位）为警告；二、三、四部分连表格也没有时由 STR-03 报告。",
+        basis="《条例》第五十条（一）至（五）项；六部分结构见两版格式 [V]（" + SPEC + " §1、§5）",
+        certainty="V",
+        check=sections_present,
+    ),
+    ReportRule(
+        id="STR-02",
+        title="各部分顺序",
+        level=Level.WARNING,
+        what="各部分标题按一至六顺序出现（重复标题不算乱序）。",
+        basis="两版格式的六部分顺序 [V]（" + SPEC + " §1）",
+        certainty="V",
+        check=sections_in_order,
+    ),
+    ReportRule(
+        id="STR-03",
+        title="三张表格齐全",
+        level=Level.ERROR,
+        what="第二、三、四部分各有一张能读出数字的表格。",
+        basis="30号规定的表格格式 [V]（" + SPEC + " §2、§5）",
+        certainty="V",
+        check=tables_present,
+    ),
+    ReportRule(
+        id="STR-04",
+        title="标题规范",
+        level=Level.WARNING,
+        what="标题写明机关名称、年份和“政府信息公开工作年度报告”（正则 (\\d{4})年(度)?政府信息公开工作年度报告）。",
+        basis="《条例》第四十九、五十条；“工作报告”写法曾被通报为不规范 [V]（" + SPEC + " §5、§6）",
+        certainty="V",
+        check=title_standard,
+    ),
+)
