@@ -6,7 +6,8 @@ of the key because the record holds it (source.file, the region from the folders
 file or a bumped PARSER_VERSION gives a new key, so a stale entry is simply never read again.
 
 Only the parser's output is cached: corrections sidecars are applied after the cache, checks
-run after that, so editing a sidecar or a rule level never needs a re-parse. Writes are atomic
+run after that, so editing a sidecar or a rule level never needs a re-parse. A record is stored
+in its published form (Record.to_dict) and read back with Record.from_dict. Writes are atomic
 (temporary file in the same folder, then rename); an unreadable or mismatching entry is a miss.
 """
 
@@ -17,7 +18,8 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+
+from generator.model import Record
 
 
 def parser_version() -> str:
@@ -47,7 +49,7 @@ class RecordCache:
     def _file(self, key: str) -> Path:
         return self.folder / f"{key}.json"
 
-    def get(self, sha256: str, relative: str) -> dict[str, Any] | None:
+    def get(self, sha256: str, relative: str) -> Record | None:
         version = parser_version()
         try:
             entry = json.loads(self._file(cache_key(sha256, version, relative)).read_text("utf-8"))
@@ -59,13 +61,18 @@ class RecordCache:
             "file": relative,
         }:
             return None
-        record = entry.get("record")
-        return record if isinstance(record, dict) else None
+        try:
+            return Record.from_dict(entry["record"])
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None  # not a record (an entry of another shape): parse again
 
-    def put(self, sha256: str, relative: str, record: dict[str, Any]) -> None:
+    def put(self, sha256: str, relative: str, record: Record) -> None:
         """Store a record; a cache that cannot be written is not an error (the build goes on)."""
         version = parser_version()
-        entry = {"key": {"sha256": sha256, "parser": version, "file": relative}, "record": record}
+        entry = {
+            "key": {"sha256": sha256, "parser": version, "file": relative},
+            "record": record.to_dict(),
+        }
         text = json.dumps(entry, ensure_ascii=False, sort_keys=False)
         target = self._file(cache_key(sha256, version, relative))
         try:

@@ -19,7 +19,9 @@ and the parser read something there); the title, agency name and year may not.
 
 Corrections are applied to the parsed record (after the parse cache, before the checks): the
 record gets the new values and `corrections: [{path, original, value, reason, by, date}]`
-(`original` = the parsed value). Forgiving, because one typo must not take a report off the
+(`original` = the parsed value). A path addresses the record's published form (the key paths
+of docs/contract.md), so an entry is applied there: the record is written out with
+`Record.to_dict`, corrected, and read back with `Record.from_dict`. Forgiving, because one typo must not take a report off the
 site: an entry that is not valid is skipped and listed in `corrections_rejected: [{sidecar,
 entry, path, problem}]` (entry 1-based; null when the whole file cannot be read), which the
 report page shows and `nianbao check` reports; the valid entries are applied. Problems are in
@@ -28,7 +30,7 @@ Chinese and say what was expected.
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 import datetime as dt
 import re
 from pathlib import Path
@@ -36,6 +38,8 @@ from typing import Any
 
 import yaml
 
+from generator.model import Record, RejectedCorrection
+from generator.model.identity import record_id
 from generator.record import APPEAL_FIELDS, MONEY_FIELDS, REQUEST_COLUMNS
 
 SIDECAR_SUFFIXES = (".corrections.yml", ".corrections.yaml")
@@ -126,16 +130,14 @@ def _entry(item: Any) -> dict[str, Any] | CorrectionProblem:
 
 
 def apply_corrections(
-    record: dict[str, Any], entries: list[dict[str, Any] | CorrectionProblem], shown: str
-) -> dict[str, Any]:
-    """A copy of record with the valid entries applied and listed in `corrections`; the
-    others listed in `corrections_rejected`. A later entry for the same path overrides an
-    earlier one; `original` stays the parsed value."""
+    record: Record, entries: list[dict[str, Any] | CorrectionProblem], shown: str
+) -> Record:
+    """The record with the valid entries applied and listed in `corrections`; the others
+    listed in `corrections_rejected`. A later entry for the same path overrides an earlier
+    one; `original` stays the parsed value."""
     if not entries:
         return record
-    from generator.parse.identity import record_id
-
-    result = copy.deepcopy(record)
+    result = record.to_dict()
     applied: list[dict[str, Any]] = []
     rejected: list[dict[str, Any]] = []
     for number, entry in enumerate(entries, start=1):
@@ -174,12 +176,10 @@ def apply_corrections(
         result["corrections"] = applied
     if rejected:
         result["corrections_rejected"] = rejected
-    return result
+    return Record.from_dict(result)
 
 
-def correct_record(
-    record: dict[str, Any], report: Path, shown: str | None = None
-) -> dict[str, Any]:
+def correct_record(record: Record, report: Path, shown: str | None = None) -> Record:
     """Apply the sidecar next to `report` (if any) to its parsed record."""
     sidecar = sidecar_for(report)
     if sidecar is None:
@@ -188,11 +188,8 @@ def correct_record(
     try:
         entries = load_sidecar(sidecar)
     except CorrectionProblem as problem:
-        result = copy.deepcopy(record)
-        result["corrections_rejected"] = [
-            {"sidecar": label, "entry": None, "path": None, "problem": problem.problem}
-        ]
-        return result
+        rejected = RejectedCorrection(label, None, None, problem.problem)
+        return dataclasses.replace(record, corrections_rejected=(rejected,))
     return apply_corrections(record, entries, label)
 
 

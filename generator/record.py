@@ -1,18 +1,23 @@
 """The record contract (schema `nianbao/record/1`, ../shared/spec/record.md) as constants,
 plus the one YAML/JSON boundary. Keys, row ids and column order are public: never rename.
 
-A record is a plain dict with the keys below, in this order. Stages pass records as dicts so
-that what the pipeline holds is exactly what is published.
+The stages pass records as `generator.model.Record`; `Record.to_dict` gives the published form
+(the keys below, in this order), which is what YAML, JSON and the schema see. The model
+imports the constants from here, so this module imports the model only where it is used.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
+
+if TYPE_CHECKING:
+    from generator.model import Record
 
 SCHEMA = "nianbao/record/1"
 
@@ -212,10 +217,11 @@ def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
 _RecordDumper.add_representer(str, _represent_str)
 
 
-def record_to_yaml(record: dict[str, Any]) -> str:
-    """Serialise a record deterministically (key order as built, UTF-8, no aliases)."""
+def yaml_text(data: Any) -> str:
+    """The published form (a record's dict, or a list) as YAML, deterministically: key order
+    as built, UTF-8, no aliases."""
     return yaml.dump(
-        record,
+        data,
         Dumper=_RecordDumper,
         allow_unicode=True,
         sort_keys=False,
@@ -224,12 +230,27 @@ def record_to_yaml(record: dict[str, Any]) -> str:
     )
 
 
-def record_from_yaml(text: str) -> dict[str, Any]:
-    return yaml.safe_load(text)
+def json_text(data: Any) -> str:
+    """The published form as JSON (UTF-8 kept, indented by 2)."""
+    return json.dumps(data, ensure_ascii=False, indent=2)
 
 
-def record_to_json(record: dict[str, Any] | list[dict[str, Any]]) -> str:
-    return json.dumps(record, ensure_ascii=False, indent=2)
+def record_to_yaml(record: Record) -> str:
+    return yaml_text(record.to_dict())
+
+
+def record_from_yaml(text: str) -> Record:
+    """A record from its YAML; ValueError or KeyError when the text is not one."""
+    from generator.model import Record
+
+    return Record.from_dict(yaml.safe_load(text))
+
+
+def record_to_json(record: Record | Sequence[Record]) -> str:
+    """One record as a JSON object, several as a list."""
+    if isinstance(record, Sequence):
+        return json_text([r.to_dict() for r in record])
+    return json_text(record.to_dict())
 
 
 @cache
@@ -239,13 +260,15 @@ def json_schema() -> dict[str, Any]:
     return json.loads(text)
 
 
-def validate_record(record: dict[str, Any]) -> list[str]:
-    """Schema problems of a record as readable strings ("requests.received[3]: ..."); [] if valid."""
+def validate_record(record: Record | Mapping[str, Any]) -> list[str]:
+    """Schema problems of a record (or of its published form) as readable strings
+    ("requests.received[3]: ..."); [] if valid."""
     import jsonschema
 
+    data = record if isinstance(record, Mapping) else record.to_dict()
     validator = jsonschema.Draft202012Validator(json_schema())
     problems = []
-    for error in sorted(validator.iter_errors(record), key=lambda e: list(map(str, e.path))):
+    for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path))):
         where = ".".join(str(p) for p in error.path) or "(record)"
         problems.append(f"{where}: {error.message}")
     return problems

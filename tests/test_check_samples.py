@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator.check import check_record
-from generator.model import Finding, Record
+from generator.model import Finding
 from generator.record import record_from_yaml
 
 FIXTURES = Path(__file__).parent / "fixtures" / "check"
@@ -31,7 +31,7 @@ ALLOWED_ERRORS = {
 @cache
 def _findings(seed: int) -> tuple[Finding, ...]:
     record = record_from_yaml((FIXTURES / f"seed_{seed:03d}.yaml").read_text("utf-8"))
-    return tuple(check_record(Record.from_dict(record)))
+    return tuple(check_record(record))
 
 
 def findings(seed: int, rule: str | None = None, status: str = "fail") -> list[Finding]:

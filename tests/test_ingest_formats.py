@@ -346,9 +346,9 @@ def test_same_tables_in_every_format(built, seed):
         pytest.skip("generator.parse is not importable yet")
     from generator.ingest import read_document
 
-    txt = parse_document(read_document(FIXTURES / "seeds" / f"{seed}.txt", f"{seed}.txt"))
+    txt = parse_document(read_document(FIXTURES / "seeds" / f"{seed}.txt", f"{seed}.txt")).to_dict()
     for fmt in ("pdf", "docx", "html"):
-        record = parse_document(read(built, f"{seed}.{fmt}"))
+        record = parse_document(read(built, f"{seed}.{fmt}")).to_dict()
         for key in ("proactive", "requests", "appeals"):
             assert record[key] == txt[key], f"{seed}.{fmt}: {key}"
 

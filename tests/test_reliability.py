@@ -22,7 +22,7 @@ import pytest
 
 import generator.parse
 from generator.cli import main
-from generator.model import Failure, Record
+from generator.model import Failure
 from generator.pipeline import Settings, build_site, check_corpus_records, load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,7 +80,7 @@ def test_every_case_is_published_or_listed_by_name_with_its_reason(reports):
     assert listed["空白.pdf"].reason.startswith("空文件")
     assert listed["某局-2021年报.wps"].reason.startswith("暂不能读取 .wps 格式的文件")
     # the five samples and both nameless reports are published
-    files = sorted(r["source"]["file"] for r in corpus.records)
+    files = sorted(r.source.file for r in corpus.records)
     assert len(files) == 7
     assert {"河南省/新华区/2021年报.txt", "河北省/新华区/2021年报.txt"} <= set(files)
     assert corpus.inputs == len(corpus.records) + len(corpus.failures) + len(corpus.superseded)
@@ -89,38 +89,34 @@ def test_every_case_is_published_or_listed_by_name_with_its_reason(reports):
 
 def test_two_nameless_reports_in_two_provinces_are_two_agencies(reports):
     corpus = load_corpus(reports)
-    nameless = [r for r in corpus.records if r["source"]["file"].endswith("新华区/2021年报.txt")]
-    assert len(nameless) == 2 and corpus.superseded == []
-    ids = sorted(r["id"] for r in nameless)
+    nameless = [r for r in corpus.records if r.source.file.endswith("新华区/2021年报.txt")]
+    assert len(nameless) == 2 and corpus.superseded == ()
+    ids = sorted(r.key for r in nameless)
     assert ids == ["xinhuaqu-hebeisheng-xinhuaqu/2021", "xinhuaqu-henansheng-xinhuaqu/2021"]
     for record in nameless:
-        assert record["agency"]["name"] == "新华区"
-        assert record["agency"]["name_source"] == "folder"
-        assert "previous_versions" not in record
+        assert record.agency.name == "新华区"
+        assert record.agency.name_source == "folder"
+        assert "previous_versions" not in record.to_dict()
 
 
 def test_namesakes_in_two_places_are_checked_as_two_agencies(reports):
     corpus = load_corpus(reports)
-    findings = check_corpus_records(corpus, None)
+    checked = check_corpus_records(corpus, None)
     from generator.check import group_by_agency
 
     groups = group_by_agency(
-        [
-            Record.from_dict(r)
-            for r in corpus.records
-            if r["source"]["file"].endswith("新华区/2021年报.txt")
-        ]
+        [r for r in corpus.records if r.source.file.endswith("新华区/2021年报.txt")]
     )
     assert len(groups) == 2  # no cross-year rule ever compares the two
-    assert set(findings) == {r["id"] for r in corpus.records}
+    assert [r.key for r in checked.records] == [r.key for r in corpus.records]
 
 
 def test_same_place_same_agency_same_year_is_still_one_report_with_a_previous_version(reports):
     shutil.copy(reports / YIJIA, (reports / YIJIA).with_name("伊家乡人民政府-2020年报（重发）.txt"))
     corpus = load_corpus(reports)
-    assert [s["file"] for s in corpus.superseded] == [YIJIA]
-    kept = next(r for r in corpus.records if r["id"] == corpus.superseded[0]["id"])
-    assert kept["source"]["file"].endswith("（重发）.txt")
+    assert [s.file for s in corpus.superseded] == [YIJIA]
+    kept = next(r for r in corpus.records if r.id == corpus.superseded[0].id)
+    assert kept.source.file.endswith("（重发）.txt")
 
 
 def test_year_from_the_file_name_when_the_text_has_none(tmp_path):
@@ -131,8 +127,8 @@ def test_year_from_the_file_name_when_the_text_has_none(tmp_path):
     (reports / "卫东区政府办-2021年报.txt").write_text(text, "utf-8")
     corpus = load_corpus(reports)
     [record] = corpus.records
-    assert record["year"] == 2021 and record["agency"]["name"] == "卫东区政府办"
-    codes = [w["code"] for w in record["parse"]["warnings"]]
+    assert record.year == 2021 and record.agency.name == "卫东区政府办"
+    codes = [w.code for w in record.parse.warnings]
     assert "year-source" in codes and "agency-name-source" in codes
 
 
@@ -142,7 +138,7 @@ def test_a_year_correction_publishes_a_yearless_report(reports):
     )
     corpus = load_corpus(reports)
     assert "说明.txt" not in _listed(corpus)
-    assert any(r["source"]["file"] == "说明.txt" and r["year"] == 2021 for r in corpus.records)
+    assert any(r.source.file == "说明.txt" and r.year == 2021 for r in corpus.records)
 
 
 def test_nianbaoignore_excludes_deliberately_and_lists_it(reports):
@@ -183,7 +179,7 @@ def test_editor_backups_lock_files_and_other_types_are_ignored_with_a_reason(tmp
     assert ignored["~$报告.docx"].startswith("Office 临时锁文件")
     assert ignored["报告.txt~"].startswith("编辑器备份文件")
     assert "不是年度报告的文件格式（.svg）" in ignored["图表.svg"]
-    assert corpus.unreadable == [] and corpus.records == []
+    assert corpus.unreadable == [] and corpus.records == ()
 
 
 # ---- the gate ------------------------------------------------------------------------------
@@ -217,14 +213,14 @@ def test_check_fail_on_error_passes_when_only_ignored_files(tmp_path, capsys):
 
 
 def test_a_parser_crash_costs_one_report(reports, monkeypatch):
-    real = generator.parse.parse_file
+    real = generator.parse.parse_document
 
-    def crashing(path, display=None):
-        if "卫东区" in str(path):
+    def crashing(doc):
+        if "卫东区" in doc.path:
             raise RuntimeError("boom")
-        return real(path, display)
+        return real(doc)
 
-    monkeypatch.setattr(generator.parse, "parse_file", crashing)
+    monkeypatch.setattr(generator.parse, "parse_document", crashing)
     corpus = load_corpus(reports)
     listed = _listed(corpus)
     failure = listed["河南省/平顶山市/卫东区/卫东区政府办-2021年报.txt"]
@@ -249,11 +245,11 @@ def test_a_rule_crash_costs_only_the_reports_it_was_checking(reports, monkeypatc
     patched = tuple(dataclasses.replace(r, check=crashing) if r is rule else r for r in RULES)
     monkeypatch.setattr(catalogue, "RULES", patched)
     monkeypatch.setattr("generator.check.RULES", patched)
-    findings = check_corpus_records(corpus, None)
+    corpus = check_corpus_records(corpus, None)
     failure = _listed(corpus)[YIJIA]
     assert failure.stage == "check" and "规则 T3-01" in failure.reason
-    assert YIJIA not in [r["source"]["file"] for r in corpus.records]
-    assert len(corpus.records) == 6 and set(findings) == {r["id"] for r in corpus.records}
+    assert YIJIA not in [r.source.file for r in corpus.records]
+    assert len(corpus.records) == 6
 
 
 @pytest.mark.slow
@@ -353,7 +349,7 @@ def test_sigterm_during_mkdocs_keeps_the_previous_site_and_the_next_build_works(
 
 
 def test_a_site_moved_aside_by_a_kill_mid_swap_is_put_back(tmp_path):
-    from generator.pipeline import recover_site
+    from generator.staging import recover_site
 
     site = tmp_path / "site"
     (tmp_path / "site.old").mkdir()

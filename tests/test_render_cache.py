@@ -24,7 +24,7 @@ from test_render_samples import (
 import generator.render
 from generator.check import RULES as REAL_RULES
 from generator.pipeline import check_corpus_records, load_corpus
-from generator.record import record_to_json, record_to_yaml
+from generator.record import json_text, yaml_text
 from generator.render import downloads, memo, reports
 from generator.render.pages import relative_path
 
@@ -67,15 +67,14 @@ def _snapshot(content: Path) -> dict[str, bytes]:
 
 def _build(reports_dir: Path, content: Path, cache: Path | None) -> dict[str, bytes]:
     """load + check + render, as `nianbao build` does before MkDocs."""
-    corpus = load_corpus(reports_dir)
-    findings = check_corpus_records(corpus, None)
+    corpus = check_corpus_records(load_corpus(reports_dir), None)
     generator.render.render_site(
-        corpus.records,
-        findings,
+        [r.to_dict() for r in corpus.records],
+        {r.key: [f.to_dict() for f in r.checks] for r in corpus.records},
         corpus.failures,
         REAL_RULES,
         content,
-        corpus.sources,
+        dict(corpus.sources),
         cache_dir=cache,
     )
     return _snapshot(content)
@@ -129,7 +128,7 @@ def test_cross_year_finding_renders_the_unchanged_later_report_again(samples, tm
     cache = tmp_path / "cache"
     _add_next_year(samples)
     _build(samples, tmp_path / "content", cache)
-    before = {r["id"]: r for r in load_corpus(samples).records}
+    before = {r.key: r for r in load_corpus(samples).records}
     path = samples / YIMEI / "伊美区人民政府-2021年报.txt"
     text = path.read_text("utf-8")
     assert CARRIED_FORWARD.format(0) in text
@@ -365,13 +364,13 @@ def test_per_record_downloads_join_to_the_whole_files():
         for record in subset:
             files.add(
                 downloads.record_json_item(record),
-                record_to_yaml(record),
+                yaml_text(record),
                 downloads.record_cells_rows(record),
                 downloads.record_findings_rows(record, record["checks"]),
             )
         files.finish()
-        assert json_out.getvalue() == record_to_json(subset) + "\n"
-        assert yaml_out.getvalue() == "".join("---\n" + record_to_yaml(r) for r in subset)
+        assert json_out.getvalue() == json_text(subset) + "\n"
+        assert yaml_out.getvalue() == "".join("---\n" + yaml_text(r) for r in subset)
         assert cells_out.getvalue().startswith(downloads.CSV_BOM + "id,agency,year,edition,")
         assert cells_out.getvalue().count("\r\n") == 1 + sum(
             len(downloads.record_cells_rows(r).splitlines()) for r in subset

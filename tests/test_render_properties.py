@@ -9,17 +9,17 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import markdown
+from conftest import parse_file
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.check import RULES, check_record
 from generator.model import Record
-from generator.parse import parse_file
 from generator.render import render_site
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = next((ROOT / "reports").rglob("*卫东区*.txt"))
-BASE = parse_file(SAMPLE, "河南省/平顶山市/卫东区/report.txt")
+BASE = parse_file(SAMPLE, "河南省/平顶山市/卫东区/report.txt").to_dict()
 EXTENSIONS = ["tables", "attr_list", "md_in_html", "admonition"]
 DANGEROUS = [
     "<script>",

@@ -1,19 +1,38 @@
-"""Parse: Document -> record (the public contract, ../shared/spec/record.md).
+"""Parse: Document -> Record (the public contract, ../shared/spec/record.md).
 
     parse_document(doc)   locate sections and tables, read every cell, gather the facts
-    parse_file(path)      ingest + parse, for one file
 
-Everything here works on the Document model: no file format is known past ingest.
+Everything here works on the Document model: no file format is known past ingest (the
+pipeline reads the file, generator.ingest.read_document, then parses it). The internals
+(facts, proactive, requests, appeals, sections, tables) return their results in the
+published shapes; `_to_record` assembles the typed Record from them.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
+from datetime import date
+from typing import Any, cast
 
 from generator.document import Document, Paragraph, Table
-from generator.ingest import read_document
-from generator.model import ParseWarning
+from generator.model import (
+    EDITIONS,
+    Agency,
+    AppealsTable,
+    Contact,
+    Edition,
+    Fingerprint,
+    ParseInfo,
+    ParseWarning,
+    Period,
+    ProactiveTable,
+    Record,
+    Region,
+    RequestsTable,
+    SectionHeading,
+    Sections,
+    Source,
+)
 from generator.parse import facts
 from generator.parse.appeals import read_appeals
 from generator.parse.identity import record_id, region_from_path
@@ -22,10 +41,10 @@ from generator.parse.proactive import complete_rows as complete_proactive
 from generator.parse.proactive import read_proactive
 from generator.parse.requests import complete_rows as complete_requests
 from generator.parse.requests import read_requests
-from generator.parse.sections import find_headings, section_markdown, split_sections
+from generator.parse.sections import Heading, find_headings, section_markdown, split_sections
 from generator.parse.tables import classify_rows
 from generator.parse.warnings import warning
-from generator.record import SCHEMA, SECTION_KEYS
+from generator.record import SECTION_KEYS
 
 PARSER_VERSION = "1.1"
 """Bump when a change can alter any record: it invalidates cached parses."""
@@ -33,12 +52,7 @@ PARSER_VERSION = "1.1"
 TABLE_SECTIONS = ("proactive", "requests", "appeals")
 
 
-def parse_file(path: Path, display_path: str | None = None) -> dict:
-    """Read and parse one report file. Raises SourceError if it cannot be read at all."""
-    return parse_document(read_document(path, display_path))
-
-
-def parse_document(doc: Document) -> dict:
+def parse_document(doc: Document) -> Record:
     warnings: list[ParseWarning] = list(doc.warnings)
     matching = _simplified(doc, warnings)
     texts = [norm(b.text) if isinstance(b, Paragraph) else None for b in matching.blocks]
@@ -108,36 +122,81 @@ def parse_document(doc: Document) -> dict:
         [p.text for p in preamble] + [sections.get("other") or ""] + all_text
     )
 
-    record = {
-        "schema": SCHEMA,
-        "id": record_id(agency["name"], year, doc.path),
-        "agency": agency,
-        "year": year,
-        "edition": edition,
-        "title": title,
-        "published": signed_on.isoformat() if signed_on else None,
-        "period": period,
-        "contact": contact,
-        "source": {
-            "file": doc.path,
-            "sha256": doc.sha256,
-            "format": doc.format,
-            "pages": doc.pages,
-        },
-        "sections": sections,
-        "proactive": proactive_record,
-        "requests": requests_record,
-        "appeals": appeals.groups,
-        "checks": [],
-        "parse": {
-            "version": PARSER_VERSION,
-            "headings": [{"section": h.section, "line": h.line, "text": h.text} for h in headings],
-            "fingerprint": fingerprint,
-            "published_line": signed_line,
-            "warnings": [w.to_dict() for w in warnings],
-        },
-    }
-    return record
+    return _to_record(
+        doc,
+        agency=agency,
+        year=year,
+        edition=edition,
+        title=title,
+        signed_on=signed_on,
+        signed_line=signed_line,
+        period=period,
+        contact=contact,
+        sections=sections,
+        proactive=proactive_record,
+        requests=requests_record,
+        appeals=appeals.groups,
+        headings=headings,
+        fingerprint=fingerprint,
+        warnings=warnings,
+    )
+
+
+def _to_record(
+    doc: Document,
+    *,
+    agency: dict[str, Any],
+    year: int | None,
+    edition: str | None,
+    title: str | None,
+    signed_on: date | None,
+    signed_line: int | None,
+    period: dict[str, str] | None,
+    contact: dict[str, str | None] | None,
+    sections: dict[str, str | None],
+    proactive: dict[str, dict[str, Any]] | None,
+    requests: dict[str, list[Any]] | None,
+    appeals: dict[str, dict[str, Any]] | None,
+    headings: list[Heading],
+    fingerprint: dict[str, list[str]],
+    warnings: list[ParseWarning],
+) -> Record:
+    """The typed record from what the parse internals return (tables and facts in their
+    published shapes): the one place that knows both, so the internals can change beneath.
+
+    A table's cells must be numbers or null (a ValueError otherwise: a parser bug, listed as
+    the program's fault for that report). An appeals group is read by its five fields."""
+    region = agency["region"]
+    if edition is not None and edition not in EDITIONS:
+        raise ValueError(f"the parser found edition {edition!r}")
+    return Record(
+        id=record_id(agency["name"], year, doc.path),
+        agency=Agency(
+            name=agency["name"],
+            region=Region.from_dict(region) if region is not None else None,
+            name_source=agency["name_source"],
+            region_source=agency["region_source"],
+        ),
+        year=year,
+        edition=cast(Edition | None, edition),
+        title=title,
+        published=signed_on.isoformat() if signed_on else None,
+        period=Period(period["start"], period["end"]) if period is not None else None,
+        contact=Contact.from_dict(contact) if contact is not None else None,
+        source=Source(doc.path, doc.sha256, doc.format, doc.pages),
+        sections=Sections.from_dict(sections),
+        proactive=ProactiveTable.from_dict(proactive) if proactive is not None else None,
+        requests=RequestsTable.from_dict(requests) if requests is not None else None,
+        appeals=AppealsTable.from_dict(appeals) if appeals is not None else None,
+        checks=(),
+        parse=ParseInfo(
+            version=PARSER_VERSION,
+            headings=tuple(SectionHeading(h.section, h.line, h.text) for h in headings),
+            fingerprint=Fingerprint(tuple(fingerprint["2019"]), tuple(fingerprint["2021"])),
+            published_line=signed_line,
+            warnings=tuple(warnings),
+        ),
+    )
 
 
 def _simplified(doc: Document, warnings: list[ParseWarning]) -> Document:

@@ -265,7 +265,7 @@ def _record_artefacts(
     """A record's page, YAML, JSON item and CSV rows (memo.ARTEFACTS)."""
     return {
         "page": reports.report_page_text(env, catalog, record, suffix, rule_titles),
-        "yaml": spec.record_to_yaml(record),  # once per record: report file + records.yaml
+        "yaml": spec.yaml_text(record),  # once per record: report file + records.yaml
         "json": downloads.record_json_item(record),
         "csv": downloads.record_csv_row(record, catalog.counts_of(record["id"])),
         "cells": downloads.record_cells_rows(record),

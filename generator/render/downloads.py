@@ -147,7 +147,7 @@ def csv_file(rows: Iterable[str]) -> str:
 
 def record_json_item(record: dict[str, Any]) -> str:
     """One record as an item of records.json (the list is indented by 2, so is every line)."""
-    return spec.record_to_json(record).replace("\n", "\n  ")  # JSON strings hold no raw newline
+    return spec.json_text(record).replace("\n", "\n  ")  # JSON strings hold no raw newline
 
 
 CELL_COLUMNS = ("id", "agency", "year", "edition", "table", "row", "column", "value")
