@@ -463,15 +463,7 @@ def time_before_mkdocs(
     corpus = check_corpus_records(corpus, None)
     times["check"] = time.perf_counter() - start
     start = time.perf_counter()
-    render_site(
-        [r.to_dict() for r in corpus.records],
-        {r.key: [f.to_dict() for f in r.checks] for r in corpus.records},
-        corpus.failures,
-        rules,
-        project / "content",
-        dict(corpus.sources),
-        cache_dir=cache,
-    )
+    render_site(corpus, rules, project / "content", cache_dir=cache)
     times["render"] = time.perf_counter() - start
     return times, corpus
 

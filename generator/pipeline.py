@@ -202,15 +202,7 @@ def build_site(settings: Settings, progress: Progress | None = None) -> BuildSum
     corpus = check_corpus_records(corpus, settings.levels_file)
     # Phase 2: write Markdown (a report whose pages cannot be made is listed, not fatal),
     # then build into a staging folder and swap it in.
-    faults = render_site(
-        [record.to_dict() for record in corpus.records],
-        {record.key: [f.to_dict() for f in record.checks] for record in corpus.records},
-        corpus.failures,
-        RULES,
-        settings.content_dir,
-        dict(corpus.sources),
-        cache_dir=settings.cache_dir,
-    ).faults
+    faults = render_site(corpus, RULES, settings.content_dir, cache_dir=settings.cache_dir).faults
     corpus = corpus.without({fault.record_id: fault.failure for fault in faults})
     summary = summarize(corpus)
     del corpus  # MkDocs holds every page in memory: let it reuse the records' memory

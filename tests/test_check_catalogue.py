@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from generator.check import LEVELS_FILE, RULES, RULES_BY_ID, CorpusRule, ReportRule, load_levels
-from generator.check.catalogue import FAMILIES
+from generator.check.rule import FAMILIES
 from generator.model import Level
 
 SPEC = Path(__file__).resolve().parent.parent / "docs" / "rules-spec.md"

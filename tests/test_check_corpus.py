@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from test_check_rules import both, check_record, make_record, setp, warn
+from conftest import both, check_record, make_record, setp, warn
 
 from generator import check
 from generator.check import load_levels

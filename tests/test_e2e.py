@@ -6,24 +6,16 @@ import dataclasses
 import hashlib
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
+from conftest import make_project
 
 from generator.errors import NianbaoError
 from generator.pipeline import Settings, build_site
-from generator.site import copy_site_config
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
-
-
-def make_project(tmp: Path) -> Path:
-    """A project folder with the committed site configuration and the sample reports."""
-    project = copy_site_config(ROOT, tmp / "project")
-    shutil.copytree(ROOT / "reports", project / "reports")
-    return project
 
 
 @pytest.fixture(scope="module")

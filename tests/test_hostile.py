@@ -393,14 +393,7 @@ def rendered(corpus_dir, tmp_path_factory):
     (parent / "sentinel.txt").write_text("untouched", "utf-8")
     reports_before = sorted((p.as_posix(), p.stat().st_size) for p in corpus_dir.rglob("*"))
     before = set(parent.rglob("*"))
-    render.render_site(
-        [r.to_dict() for r in corpus.records],
-        {r.key: [f.to_dict() for f in r.checks] for r in corpus.records},
-        corpus.failures,
-        RULES,
-        content,
-        dict(corpus.sources),
-    )
+    render.render_site(corpus, RULES, content)
     after = set(parent.rglob("*"))
     pages = {p.relative_to(content).as_posix(): p.read_text("utf-8") for p in content.rglob("*.md")}
     reports_after = sorted((p.as_posix(), p.stat().st_size) for p in corpus_dir.rglob("*"))

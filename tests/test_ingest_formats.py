@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import make_project
 
 from generator.document import Document, Paragraph, Table
 from generator.errors import SourceError
@@ -357,8 +358,6 @@ def test_same_tables_in_every_format(built, seed):
 def test_build_lists_scanned_and_corrupt_pdfs_as_unreadable(built, tmp_path):
     """A site built from real formats: every format becomes a record, the scan and the corrupt
     PDF are on the unreadable-inputs page with their reasons, and the build succeeds."""
-    from test_e2e import make_project
-
     from generator.pipeline import Settings, build_site
 
     out, _ = built

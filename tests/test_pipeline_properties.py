@@ -105,14 +105,7 @@ def test_every_file_is_accounted_for_and_strangers_never_merge(entries):
         corpus = check_corpus_records(load_corpus(reports), None)
         content = Path(tmp) / "content"
         shutil.copytree(ROOT / "content", content)
-        result = render_site(
-            [r.to_dict() for r in corpus.records],
-            {r.key: [f.to_dict() for f in r.checks] for r in corpus.records},
-            corpus.failures,
-            RULES,
-            content,
-            dict(corpus.sources),
-        )
+        result = render_site(corpus, RULES, content)
         corpus = corpus.without({fault.record_id: fault.failure for fault in result.faults})
 
         # a sidecar next to its report is part of that report, not an input of its own

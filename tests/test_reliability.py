@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import make_project
 
 import generator.parse
 from generator.cli import main
@@ -255,8 +256,6 @@ def test_a_rule_crash_costs_only_the_reports_it_was_checking(reports, monkeypatc
 @pytest.mark.slow
 @pytest.mark.parametrize("target", ["report_page_text", "agency_page_text"])
 def test_a_render_crash_costs_one_report_and_the_site_is_built(tmp_path, monkeypatch, target):
-    from test_e2e import make_project
-
     from generator.render import reports as render_reports
 
     project = make_project(tmp_path)
@@ -264,7 +263,7 @@ def test_a_render_crash_costs_one_report_and_the_site_is_built(tmp_path, monkeyp
 
     def crashing(env, catalog, item, *args):
         records = item.records if target == "agency_page_text" else [item]
-        if any(r["source"]["file"] == YIJIA for r in records):
+        if any(r.source.file == YIJIA for r in records):
             raise TypeError("odd data")
         return real(env, catalog, item, *args)
 
@@ -287,8 +286,6 @@ def test_a_render_crash_costs_one_report_and_the_site_is_built(tmp_path, monkeyp
 
 @pytest.mark.slow
 def test_build_with_every_case_publishes_the_rest_and_lists_each(tmp_path, capsys):
-    from test_e2e import make_project
-
     project = make_project(tmp_path)
     _add_trouble(project / "reports")
     os.chdir(project)  # the CLI works in the project folder, as `make site` does
@@ -314,8 +311,6 @@ def test_build_with_every_case_publishes_the_rest_and_lists_each(tmp_path, capsy
 
 @pytest.mark.slow
 def test_sigterm_during_mkdocs_keeps_the_previous_site_and_the_next_build_works(tmp_path):
-    from test_e2e import make_project
-
     project = make_project(tmp_path)
     command = [sys.executable, "-m", "generator", "build", "--reports", "reports", "--out", "site"]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

@@ -4,6 +4,7 @@ crashes rendering and never becomes markup (script, event handler, javascript: U
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 
 from generator.check import RULES, check_record
 from generator.model import Record
+from generator.model.corpus import Corpus
 from generator.render import render_site
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,9 +77,10 @@ def test_arbitrary_report_text_renders_inert(
             "text": warning,
         }
     )
-    record["checks"] = [f.to_dict() for f in check_record(Record.from_dict(record))]
+    typed = Record.from_dict(record)
+    corpus = Corpus(records=(dataclasses.replace(typed, checks=tuple(check_record(typed))),))
     content = tmp_path_factory.mktemp("render")
-    render_site([record], {record["id"]: record["checks"]}, [], RULES, content, {})
+    render_site(corpus, RULES, content)
     for path in content.rglob("*.md"):
         text = path.read_text("utf-8")
         body = re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.S)  # front matter is YAML, not HTML

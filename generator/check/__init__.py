@@ -218,16 +218,6 @@ def check_corpus(
     return {key: _sort(found[key]) for key in sorted(found)}
 
 
-def count_levels(findings: Iterable[dict[str, Any]]) -> dict[str, int]:
-    """Failed findings per level, of findings in the published form (render still reads
-    those; generator.model.count_levels counts typed findings)."""
-    counts = {"error": 0, "warning": 0, "info": 0}
-    for finding in findings:
-        if finding.get("status", "fail") == "fail" and finding.get("level") in counts:
-            counts[finding["level"]] += 1
-    return counts
-
-
 def _record_id(record: Record, index: int) -> str:
     return record.id or f"#{index + 1}"
 
@@ -242,7 +232,6 @@ __all__ = [
     "Rule",
     "check_corpus",
     "check_record",
-    "count_levels",
     "group_by_agency",
     "load_levels",
 ]

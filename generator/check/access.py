@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from generator.model import Level, ParseWarning, Record, Status, Value
+from generator.model.tables import count
 from generator.record import (
     APPEAL_FIELD_LABELS,
     APPEAL_FIELDS,
@@ -102,8 +103,9 @@ def line_for(record: Record, where: str | None) -> int | None:
 
 
 def request_cell(record: Record, row: str, column: int) -> int | None:
-    """A 第三部分 cell as an integer count; None when blank, absent or not a count."""
-    return record.requests.count(row, column) if record.requests is not None else None
+    """A 第三部分 cell as an integer count (what the identities add up); None when blank,
+    absent or not a count (T3-04 reports those)."""
+    return count(record.request_cell(row, column))
 
 
 # ---- labels ----------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ to an existing family is an edit of its module only (docs/contract.md, "Adding a
 
 from __future__ import annotations
 
-from generator.check.rule import Rule
+from generator.check.rule import FAMILIES, Rule
 from generator.check.rules import (
     appeals_table,
     artefacts,
@@ -22,18 +22,6 @@ from generator.check.rules import (
     similarity,
     structure,
 )
-
-FAMILIES = {
-    "STR": "报告结构",
-    "ED": "表格格式版本",
-    "T3": "第三部分表格（依申请公开）",
-    "T4": "第四部分表格（行政复议、行政诉讼）",
-    "T2": "第二部分表格（主动公开）",
-    "TX": "正文内容",
-    "MD": "发布时间与基本信息",
-    "PR": "文本预处理",
-}
-"""Rule families (the id prefixes of §5) in catalogue order, with their names on the pages."""
 
 
 def _catalogue_order(rule: Rule) -> tuple[int, int]:

@@ -23,6 +23,18 @@ Scope = Literal["report", "corpus"]
 SPEC = "format-and-rules.md"
 """Where the catalogue comes from (the basis of each rule cites its section)."""
 
+FAMILIES = {
+    "STR": "报告结构",
+    "ED": "表格格式版本",
+    "T3": "第三部分表格（依申请公开）",
+    "T4": "第四部分表格（行政复议、行政诉讼）",
+    "T2": "第二部分表格（主动公开）",
+    "TX": "正文内容",
+    "MD": "发布时间与基本信息",
+    "PR": "文本预处理",
+}
+"""Rule families (the id prefixes of §5) in catalogue order, with their names on the pages."""
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class _Entry:
@@ -42,6 +54,11 @@ class _Entry:
     def family(self) -> str:
         """STR, ED, T2, T3, T4, TX, MD or PR: the id's prefix."""
         return self.id.split("-")[0]
+
+    @property
+    def family_name(self) -> str:
+        """The family's name on the pages (报告结构, …)."""
+        return FAMILIES[self.family]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -19,7 +19,13 @@ from generator.model.finding import Finding
 from generator.model.history import Correction, PreviousVersion, RejectedCorrection
 from generator.model.identity import split_record_id
 from generator.model.parse_info import ParseInfo
-from generator.model.tables import AppealsTable, ProactiveTable, RequestsTable
+from generator.model.tables import (
+    TOTAL_COLUMN,
+    AppealsTable,
+    ProactiveTable,
+    RequestsTable,
+    Value,
+)
 from generator.record import SCHEMA, SECTION_KEYS
 
 Edition = Literal["2019", "2021"]
@@ -189,6 +195,25 @@ class Record:
         if key not in tables:
             raise KeyError(key)
         return tables[key]
+
+    def request_cell(self, row: str, column: int) -> Value:
+        """A section 三 cell by row id and column index; None for a missing table, row or cell
+        (as every accessor here: the caller decides what a null means, never 0)."""
+        return self.requests.cell(row, column) if self.requests is not None else None
+
+    def request_total(self, row: str) -> Value:
+        """The 总计 column of a section 三 row."""
+        return self.request_cell(row, TOTAL_COLUMN)
+
+    def request_group_total(self, group: str) -> Value:
+        """The 总计 of a result group (denied, unable, …; RequestsTable.group_total)."""
+        return self.requests.group_total(group) if self.requests is not None else None
+
+    def proactive_cell(self, row: str, field: str) -> Value:
+        return self.proactive.value(row, field) if self.proactive is not None else None
+
+    def appeal_cell(self, group: str, field: str) -> Value:
+        return self.appeals.value(group, field) if self.appeals is not None else None
 
     @property
     def table_edition(self) -> Edition | None:
