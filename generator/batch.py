@@ -16,7 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from generator.cache import RecordCache, file_sha256
 from generator.ingest import MAX_BYTES
@@ -26,9 +26,13 @@ PARALLEL_THRESHOLD = 50
 """More uncached reports than this are parsed in a process pool (same records, same order)."""
 
 Parsed = Record | Failure
-Progress = Callable[[Iterable[object]], Iterable[object]]
-"""Wraps an iterable with a length (e.g. tqdm) and yields its items as they come."""
 T = TypeVar("T")
+
+
+class Progress(Protocol):
+    """Wraps an iterable with a length (e.g. tqdm) and yields its items as they come."""
+
+    def __call__(self, items: Iterable[T], /) -> Iterable[T]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +127,7 @@ def _map(
         counted = _Counted(items, total)
         for item in progress(counted) if progress else counted:
             if item is not None:
-                yield item  # type: ignore[misc]
+                yield item
 
     if not tasks:
         list(advance(()))

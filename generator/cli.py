@@ -4,13 +4,18 @@ calls one library function; errors become one line (tracebacks only with --debug
 from __future__ import annotations
 
 import argparse
+import http.server
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
 from generator import __version__
 from generator.errors import NianbaoError, SourceError
 from generator.model import LEVELS, Level
 from generator.model.corpus import Corpus
+
+T = TypeVar("T")
 
 FAIL_ON = tuple(level.value for level in reversed(LEVELS))
 """--fail-on choices, least serious first (info, warning, error)."""
@@ -27,8 +32,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from generator.staging import BuildInterrupted
 
+    run: Callable[[argparse.Namespace], int] = args.run
     try:
-        return args.run(args)
+        return run(args)
     except BuildInterrupted as error:
         print(f"nianbao: {error}", file=sys.stderr)
         return 143  # 128 + SIGTERM, as if the signal had ended the process
@@ -133,7 +139,7 @@ def _parse(args: argparse.Namespace) -> int:
     return 0
 
 
-def _progress(paths):
+def _progress(paths: Iterable[T]) -> Iterable[T]:
     """A progress bar over the reports (reports/s shown); the pipeline passes an iterable with
     a length, also in the parallel path, so the bar advances as each report is done."""
     from tqdm import tqdm
@@ -227,15 +233,13 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _utf8_handler():
-    import http.server
-    from typing import ClassVar
-
+def _utf8_handler() -> type[http.server.SimpleHTTPRequestHandler]:
     class Utf8Handler(http.server.SimpleHTTPRequestHandler):
         """Text downloads (the source .txt, YAML records, CSV) are UTF-8: say so, or browsers
         guess a legacy encoding and show the Chinese as mojibake."""
 
-        extensions_map: ClassVar[dict[str, str]] = {
+        # typeshed declares this an instance variable, so it is not a ClassVar here (mypy)
+        extensions_map = {  # noqa: RUF012
             **http.server.SimpleHTTPRequestHandler.extensions_map,
             ".txt": "text/plain; charset=utf-8",
             ".md": "text/plain; charset=utf-8",
@@ -251,7 +255,6 @@ def _utf8_handler():
 
 def _serve(args: argparse.Namespace) -> int:
     import functools
-    import http.server
 
     _build(args)
     handler = functools.partial(_utf8_handler(), directory=str(args.out))

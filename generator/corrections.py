@@ -213,7 +213,7 @@ class _Check:
         return result
 
 
-def _locate(record: dict, path: str) -> tuple[Any, Any, _Check]:
+def _locate(record: dict[str, Any], path: str) -> tuple[Any, Any, _Check]:
     """(container, key, check) for a key path, or CorrectionProblem."""
     parts = path.split(".")
     table = parts[0]

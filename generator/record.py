@@ -190,14 +190,20 @@ def result_rows(edition: str | None) -> tuple[str, ...]:
 # ---- the YAML / JSON boundary -------------------------------------------------------------
 
 
-class _RecordDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml: ~10x faster
+if TYPE_CHECKING:
+    _Dumper = yaml.SafeDumper
+else:  # libyaml's dumper when the build has it: ~10x faster, the same output
+    _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _RecordDumper(_Dumper):
     """Block style, Unicode kept, short numeric lists inline so a table row reads as one line."""
 
     def ignore_aliases(self, data: Any) -> bool:
         return True  # a record is a tree: never write anchors
 
 
-def _represent_list(dumper: yaml.SafeDumper, data: list) -> yaml.Node:
+def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
     flow = all(v is None or isinstance(v, int | float) for v in data)
     return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
 
@@ -257,7 +263,8 @@ def record_to_json(record: Record | Sequence[Record]) -> str:
 def json_schema() -> dict[str, Any]:
     """The JSON Schema of a record (generator/schema/record.schema.json)."""
     text = resources.files("generator").joinpath("schema/record.schema.json").read_text("utf-8")
-    return json.loads(text)
+    schema: dict[str, Any] = json.loads(text)
+    return schema
 
 
 def validate_record(record: Record | Mapping[str, Any]) -> list[str]:

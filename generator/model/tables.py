@@ -45,7 +45,7 @@ def number(value: object) -> int | float | None:
 def _value(value: Any, where: str) -> Value:
     """A cell read at the YAML/JSON boundary: a number or null, nothing else."""
     if value is None or isinstance(value, int | float):
-        return value  # type: ignore[no-any-return]
+        return value
     raise ValueError(f"{where}: expected a number or null, got {value!r}")
 
 

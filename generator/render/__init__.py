@@ -195,6 +195,7 @@ class _ReportPages:
         """Write the record's page and files and return its artefacts; on any exception
         write nothing of it and return the fault."""
         rid = record.key
+        fault: RenderFault | None
         with writer.claims() as claimed:
             try:
                 made = self.made(catalog, record)

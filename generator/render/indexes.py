@@ -86,7 +86,7 @@ def render_home(
 
 
 def render_agencies(env: jinja2.Environment, writer: ContentWriter, catalog: Catalog) -> None:
-    items = []
+    items: list[dict[str, Any]] = []
     for agency in catalog.agencies:
         items.append(
             {
@@ -103,7 +103,7 @@ def render_agencies(env: jinja2.Environment, writer: ContentWriter, catalog: Cat
             }
         )
     # catalog.agencies is in pinyin order, so a stable sort by letter keeps it within a letter.
-    items.sort(key=lambda item: "~" if item["letter"] == "#" else item["letter"])
+    items.sort(key=lambda item: "~" if item["letter"] == "#" else str(item["letter"]))
     groups = [(letter, list(group)) for letter, group in groupby(items, lambda i: i["letter"])]
     body = env.get_template("agencies.md.j2").render(count=len(items), groups=groups)
     writer.add(pages.AGENCIES, pages.page_text(body))
@@ -184,8 +184,8 @@ def year_rankings(records: Sequence[Record]) -> dict[str, list[dict[str, Any]]]:
     def key(record: Record) -> tuple[str, str, str]:
         return (*pinyin_key(record.agency_name), record.key)
 
-    received = [(r.request_total("received"), r) for r in records]
-    most = sorted((x for x in received if x[0] is not None), key=lambda x: (-x[0], key(x[1])))
+    received = [(v, r) for r in records if (v := r.request_total("received")) is not None]
+    most = sorted(received, key=lambda x: (-x[0], key(x[1])))
     shares = []
     for r in records:
         total, granted, handled = (
@@ -197,8 +197,8 @@ def year_rankings(records: Sequence[Record]) -> dict[str, list[dict[str, Any]]]:
             continue
         shares.append((granted / handled, r, granted, handled))
     shares.sort(key=lambda x: (-x[0], key(x[1])))
-    corrected = [(figures.corrected_total(r), r) for r in records]
-    corrections = sorted((x for x in corrected if x[0]), key=lambda x: (-x[0], key(x[1])))
+    corrected = [(v, r) for r in records if (v := figures.corrected_total(r))]
+    corrections = sorted(corrected, key=lambda x: (-x[0], key(x[1])))
     return {
         "most": [{"record": r, "value": v} for v, r in most[:RANK_COUNT]],
         # Our own ASCII number text: trusted (escape_md would turn "30." into a list guard).

@@ -109,7 +109,7 @@ def _appeals_denied(record: Record, key: str, text: str) -> Iterator[Observation
         return count(appeals.value(group, "total"))
 
     review = total("review")
-    suits = [v for v in (total("suit_direct"), total("suit_after_review")) if v is not None]
+    suits = sum(v for v in (total("suit_direct"), total("suit_after_review")) if v is not None)
     for sentence in SENTENCE.findall(text):
         for match in NO_APPEAL.finditer(sentence):
             window = sentence[match.start() : match.end() + APPEAL_WINDOW]
@@ -118,8 +118,8 @@ def _appeals_denied(record: Record, key: str, text: str) -> Iterator[Observation
             clash = []
             if "行政复议" in window and review:
                 clash.append(f"行政复议总计 {review}")
-            if "行政诉讼" in window and sum(suits):
-                clash.append(f"行政诉讼总计 {sum(suits)}")
+            if "行政诉讼" in window and suits:
+                clash.append(f"行政诉讼总计 {suits}")
             if clash:
                 yield fail(
                     f"正文“{_quote(window)}”与第四部分表格{'、'.join(clash)}不一致",
