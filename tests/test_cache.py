@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import parse_file
+from conftest import SAMPLES, copy_samples, parse_file
 
 import generator.parse
 import generator.pipeline
@@ -16,13 +16,12 @@ from generator.pipeline import load_corpus
 from generator.record import record_to_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = sorted((ROOT / "reports").rglob("*.txt"))
 
 
 @pytest.fixture
 def reports(tmp_path) -> Path:
     folder = tmp_path / "reports"
-    shutil.copytree(ROOT / "reports", folder)
+    copy_samples(folder)
     (folder / "empty.txt").write_bytes(b"")
     return folder
 
@@ -186,7 +185,7 @@ def test_progress_counts_cached_reports_too(reports, tmp_path):
 def test_cli_no_cache_flag(tmp_path, monkeypatch, capsys):
     from generator.cli import main
 
-    shutil.copytree(ROOT / "reports", tmp_path / "reports")
+    copy_samples(tmp_path / "reports")
     monkeypatch.chdir(tmp_path)
     assert main(["check", "--no-cache"]) == 0
     assert not (tmp_path / ".cache").exists()

@@ -39,6 +39,7 @@ def _load_maker():
 
 mc = _load_maker()
 CASES = mc.CASES
+pytestmark = pytest.mark.formats  # writes PDFs, a DOCX and a 50 MB file
 
 
 @pytest.fixture(scope="session")

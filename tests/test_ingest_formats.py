@@ -29,6 +29,8 @@ from generator.ingest import text as text_reader
 from generator.ingest.encoding import decode_text, join_wrapped
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
+
+pytestmark = pytest.mark.formats  # builds the PDF, DOCX and HTML fixtures
 SEEDS = ("000", "001", "002", "003", "004")
 READERS = {"pdf": pdf_reader.read, "docx": docx_reader.read, "html": html_reader.read}
 T3_ROWS = {"000": 28, "001": 28, "002": 28, "003": 26, "004": 28}

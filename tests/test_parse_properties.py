@@ -3,6 +3,7 @@ reader supports, parse back to the same values; arbitrary text never makes the p
 
 from __future__ import annotations
 
+from conftest import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -129,7 +130,7 @@ def report_text(record: dict, layout: str) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(records(), st.sampled_from(sorted(LAYOUTS)))
 def test_tables_round_trip_in_every_layout(record, layout):
     text = report_text(record, layout)
@@ -147,7 +148,7 @@ def test_tables_round_trip_in_every_layout(record, layout):
     assert len(blank_warnings) == nulls
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     st.text(
         alphabet=st.sampled_from(
@@ -163,7 +164,7 @@ def test_arbitrary_text_never_raises(text):
     assert record.schema == "nianbao/record/1"
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.text(max_size=300))
 def test_arbitrary_unicode_never_raises(text):
     try:

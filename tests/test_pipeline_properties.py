@@ -13,6 +13,7 @@ import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
 
+from conftest import SAMPLES, examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,7 +24,6 @@ from generator.pipeline import check_corpus_records, load_corpus
 from generator.render import render_site
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = sorted((ROOT / "reports").rglob("*.txt"))
 FOLDERS = (
     "",
     "河南省/平顶山市/卫东区",
@@ -89,7 +89,7 @@ def _write(reports: Path, entries) -> dict[str, str]:
 
 
 @settings(
-    max_examples=40,
+    max_examples=examples(40),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import make_project
+from conftest import REPORTS, copy_samples, make_project
 
 import generator.parse
 from generator.cli import main
@@ -27,8 +27,7 @@ from generator.model import Failure
 from generator.pipeline import Settings, build_site, check_corpus_records, load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "reports"
-WEIDONG = SAMPLES / "河南省/平顶山市/卫东区/卫东区政府办-2021年报.txt"
+WEIDONG = REPORTS / "河南省/平顶山市/卫东区/卫东区政府办-2021年报.txt"
 YIJIA = "福建省/三明市/建宁县/伊家乡/伊家乡人民政府-2020年报.txt"
 
 NAMELESS = WEIDONG.read_text("utf-8").replace(
@@ -59,7 +58,7 @@ def _add_trouble(reports: Path) -> None:
 @pytest.fixture
 def reports(tmp_path: Path) -> Path:
     folder = tmp_path / "reports"
-    shutil.copytree(SAMPLES, folder)
+    copy_samples(folder)
     _add_trouble(folder)
     return folder
 
@@ -203,7 +202,7 @@ def test_check_fail_on_error_counts_unreadable_inputs(reports, capsys):
 
 def test_check_fail_on_error_passes_when_only_ignored_files(tmp_path, capsys):
     reports = tmp_path / "reports"
-    shutil.copytree(SAMPLES / "福建省", reports / "福建省")
+    copy_samples(reports, [YIJIA])
     (reports / ".DS_Store").write_bytes(b"x")
     assert main(["check", "--reports", str(reports), "--fail-on", "error", "--no-cache"]) == 0
     assert main(["check", "--reports", str(reports), "--fail-on", "info", "--no-cache"]) == 1

@@ -17,6 +17,7 @@ from conftest import (
     FAILURES,
     HOSTILE_LINES,
     RULES,
+    copy_samples,
     make_corpus,
     make_findings,
     make_records,
@@ -76,7 +77,7 @@ def _build(reports_dir: Path, content: Path, cache: Path | None) -> dict[str, by
 @pytest.fixture
 def samples(tmp_path) -> Path:
     folder = tmp_path / "reports"
-    shutil.copytree(ROOT / "reports", folder)
+    copy_samples(folder)
     return folder
 
 

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import markdown
-from conftest import parse_file
+from conftest import REPORTS, examples, parse_file
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,7 +20,7 @@ from generator.model.corpus import Corpus
 from generator.render import render_site
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = next((ROOT / "reports").rglob("*卫东区*.txt"))
+SAMPLE = REPORTS / "河南省/平顶山市/卫东区/卫东区政府办-2021年报.txt"
 BASE = parse_file(SAMPLE, "河南省/平顶山市/卫东区/report.txt").to_dict()
 EXTENSIONS = ["tables", "attr_list", "md_in_html", "admonition"]
 DANGEROUS = [
@@ -57,7 +57,9 @@ class _Tags(HTMLParser):
 
 
 @settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(25),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(title=TEXT, overview=TEXT, other=TEXT, agency=TEXT, warning=TEXT)
 def test_arbitrary_report_text_renders_inert(

@@ -6,12 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import parse_file
+from conftest import SAMPLES, parse_file
 
 from generator.record import record_from_yaml, record_to_yaml, validate_record
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = sorted((ROOT / "reports").rglob("*.txt"))
 
 
 @pytest.fixture(scope="module")
@@ -19,8 +18,8 @@ def records():
     return [parse_file(p, p.relative_to(ROOT / "reports").as_posix()) for p in SAMPLES]
 
 
-def test_five_samples(records):
-    assert len(records) == 5
+def test_every_sample_is_a_record_with_its_own_id(records):
+    assert len({r.key for r in records}) == len(SAMPLES) == len(records)
 
 
 def test_samples_are_schema_valid(records):

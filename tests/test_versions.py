@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import yaml
-from conftest import parse_file
+from conftest import examples, parse_file
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -143,7 +143,7 @@ BASE = parse_file(SAMPLE, "伊家乡.txt").to_dict()
 TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=200)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(title=TEXT, sections=st.lists(st.one_of(st.none(), TEXT), min_size=6, max_size=6), name=TEXT)
 def test_yaml_round_trip_any_unicode(title, sections, name):
     record = dict(
