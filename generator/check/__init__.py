@@ -151,7 +151,7 @@ def agency_key(record: Record) -> tuple[str, str]:
     agency. The place is part of the name key: namesakes in two regions are two agencies."""
     name = record.agency.name or ""
     place = "/".join(place_key(record))
-    return (f"{name}@{place}" if name else ""), (record.id or "").split("/")[0]
+    return (f"{name}@{place}" if name else ""), (record.slug if record.id is not None else "")
 
 
 def group_by_agency(records: Sequence[Record]) -> list[list[Record]]:

@@ -172,10 +172,6 @@ class RequestsTable:
         found = self.row(row)
         return found.cell(column) if found is not None else None
 
-    def count(self, row: str, column: int) -> int | None:
-        """One cell as an integer count (what the identities add up), else None."""
-        return count(self.cell(row, column))
-
     def total(self, row: str) -> Value:
         """The 总计 column of one row, or None."""
         return self.cell(row, TOTAL_COLUMN)
@@ -188,9 +184,6 @@ class RequestsTable:
         if not values or any(v is None for v in values):
             return None
         return sum(v for v in values if v is not None)
-
-    def keys(self) -> tuple[str, ...]:
-        return tuple(row.key for row in self.rows)
 
     def __contains__(self, key: object) -> bool:
         return key in self._index

@@ -10,7 +10,7 @@ import jinja2
 from markupsafe import Markup
 
 from generator import record as spec
-from generator.model import LEVELS, Contact, Period, Record, Region
+from generator.model import LEVELS, Contact, Period, Record, Region, split_record_id
 from generator.render import charts, figures, pages, tables
 from generator.render.catalog import UNKNOWN_REGION, Agency, Catalog
 from generator.render.output import ContentWriter
@@ -82,7 +82,7 @@ def report_page_text(
     and the rule titles only (generator/render/memo.py keys its cache on exactly these)."""
     rid = record.key
     page = pages.report_page(rid)
-    year_name = rid.rsplit("/", 1)[1]
+    year_name = f"{split_record_id(rid)[1]:04d}"  # the page's own file name, as in the id
     source_name = "原始文件"
     source_href = None
     if suffix is not None:

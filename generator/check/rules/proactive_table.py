@@ -14,16 +14,12 @@ from generator.check.access import (
 )
 from generator.check.agency import county_or_below, has_rule_making_power
 from generator.check.rule import SPEC, ReportRule
-from generator.model import Level, Record, Value
+from generator.model import Level, Record
 from generator.model.tables import number
 from generator.record import MONEY_FIELDS
 
 FEE_CEILING_WAN = 10000
 """T2-02: 1 亿元 of 行政事业性收费 at county level or below suggests 元 written as 万元 [D]."""
-
-
-def _cell(record: Record, row: str, field: str) -> Value:
-    return record.proactive.value(row, field) if record.proactive is not None else None
 
 
 def _value_problems(record: Record, allow_negative: set[str]) -> Iterator[Observation]:
@@ -68,7 +64,7 @@ def fee_unit_plausible(record: Record) -> Iterator[Observation]:
             "请确认是否把元当作万元填报",
             where,
         )
-    amount = number(_cell(record, "fees", "amount"))
+    amount = number(record.proactive_cell("fees", "amount"))
     if amount is not None and amount >= FEE_CEILING_WAN and county_or_below(record):
         yield fail(
             f"第二部分“行政事业性收费”本年收费金额为{amount}万元，对县级及以下机关偏大，"
@@ -89,7 +85,7 @@ def issued_within_in_force(record: Record) -> Iterator[Observation]:
         return
     for row in ("rules", "normative_docs"):
         issued, repealed, in_force = (
-            number(_cell(record, row, f)) for f in ("issued", "repealed", "in_force")
+            number(record.proactive_cell(row, f)) for f in ("issued", "repealed", "in_force")
         )
         if issued is None or repealed is None or in_force is None:
             continue
@@ -106,8 +102,8 @@ def published_within_total(record: Record) -> Iterator[Observation]:
     if record.table_edition != "2019":
         return
     for row in ("rules", "normative_docs"):
-        published = number(_cell(record, row, "published"))
-        total = number(_cell(record, row, "total_published"))
+        published = number(record.proactive_cell(row, "published"))
+        total = number(record.proactive_cell(row, "total_published"))
         if published is not None and total is not None and published > total:
             yield fail(
                 f"第二部分“{proactive_row_label(row, '2019')}”：本年新公开数量{published}"
@@ -126,7 +122,7 @@ def rules_row_needs_power(record: Record) -> Iterator[Observation]:
         if edition == "2019"
         else ("issued", "repealed", "in_force")
     )
-    nonzero = {f: v for f in fields if (v := number(_cell(record, "rules", f)))}
+    nonzero = {f: v for f in fields if (v := number(record.proactive_cell("rules", f)))}
     if nonzero:
         yield fail(
             "第二部分“规章”行不为0，但只有国务院部门和省级、设区的市、自治州人民政府"
