@@ -1,7 +1,7 @@
 """Parse cache: a parsed record is reused while the file, its place and the parser are unchanged.
 
 Records are stored as `<cache_dir>/records/<key>.json`, where key = sha256 of (file sha256,
-generator.parse.PARSER_VERSION, path relative to the reports folder). The relative path is part
+generator.parse.PARSER_VERSION and CACHE_VERSION, path relative to the reports folder). The relative path is part
 of the key because the record holds it (source.file, the region from the folders). A changed
 file or a bumped PARSER_VERSION gives a new key, so a stale entry is simply never read again.
 
@@ -22,10 +22,18 @@ from pathlib import Path
 from generator.model import Record
 
 
+CACHE_VERSION = "2"
+"""Part of every key beside PARSER_VERSION: bumped when what the parser returns changes
+without a PARSER_VERSION bump, which would change every published record (parse.version).
+2: warnings built one way (an HTML reader's encoding-guessed has line null), an appeals
+group read by its five fields (issue 18)."""
+
+
 def parser_version() -> str:
+    """The version the entries are keyed by: the parser's, then the cache's own."""
     import generator.parse
 
-    return generator.parse.PARSER_VERSION
+    return f"{generator.parse.PARSER_VERSION}/{CACHE_VERSION}"
 
 
 def file_sha256(path: Path) -> str:
