@@ -21,7 +21,6 @@ from pathlib import Path
 
 from generator.model import Record
 
-
 CACHE_VERSION = "2"
 """Part of every key beside PARSER_VERSION: bumped when what the parser returns changes
 without a PARSER_VERSION bump, which would change every published record (parse.version).

@@ -33,8 +33,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import yaml
 
@@ -77,7 +78,19 @@ def report_of(sidecar: Path) -> Path | None:
     return None
 
 
-def load_sidecar(sidecar: Path) -> list[dict[str, Any] | CorrectionProblem]:
+class Entry(TypedDict):
+    """A sidecar entry that is well formed (not yet checked against a record)."""
+
+    path: str
+    value: Any
+    """As YAML read it: checked against the cell or fact when applied."""
+    reason: str
+    by: str
+    date: str
+    """ISO date."""
+
+
+def load_sidecar(sidecar: Path) -> list[Entry | CorrectionProblem]:
     """The entries of a sidecar, each structurally checked (not yet against a record): a dict
     {path, value, reason, by, date} or the CorrectionProblem that rejects it. A file that is
     not a readable list raises CorrectionProblem (nothing in it can be applied)."""
@@ -98,7 +111,7 @@ def load_sidecar(sidecar: Path) -> list[dict[str, Any] | CorrectionProblem]:
     return [_entry(item) for item in data]
 
 
-def _entry(item: Any) -> dict[str, Any] | CorrectionProblem:
+def _entry(item: Any) -> Entry | CorrectionProblem:
     if not isinstance(item, dict):
         return CorrectionProblem(f"应为{ENTRY_SHAPE}，实为{_kind(item)}")
     path = item.get("path") if isinstance(item.get("path"), str) else None
@@ -130,7 +143,7 @@ def _entry(item: Any) -> dict[str, Any] | CorrectionProblem:
 
 
 def apply_corrections(
-    record: Record, entries: list[dict[str, Any] | CorrectionProblem], shown: str
+    record: Record, entries: Sequence[Entry | CorrectionProblem], shown: str
 ) -> Record:
     """The record with the valid entries applied and listed in `corrections`; the others
     listed in `corrections_rejected`. A later entry for the same path overrides an earlier
