@@ -1,11 +1,12 @@
-# nianbao: `make site` builds the portal from reports/ into site/; `make test` runs every test.
+# nianbao: `make site` builds the portal from reports/ into site/; `make test` runs every test
+# (ruff, mypy --strict, pytest); `make test-fast` the quick subset for the edit-test loop.
 # Both create the virtualenv they need (.venv) on first use.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: site test serve lint format bench clean
+.PHONY: site test test-fast serve lint typecheck format bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,7 +21,14 @@ site: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/ruff format --check generator tests bench
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+# The edit-test loop: no browser, no format fixtures, no whole-site builds, a tenth of the
+# property tests' examples. `make test` stays the full suite.
+test-fast: $(STAMP)
+	$(BIN)/ruff check generator tests bench
+	NIANBAO_FAST_TESTS=1 $(BIN)/python -m pytest -q -m "not browser and not slow and not formats" $(PYTEST_ARGS)
 
 serve: $(STAMP)
 	$(BIN)/nianbao serve --reports reports --out site
@@ -28,6 +36,10 @@ serve: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/ruff format --check generator tests bench
+	$(BIN)/mypy
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff format generator tests bench

@@ -25,7 +25,7 @@ from generator.parse import parse_document  # noqa: E402
 
 
 def parse_label(label: Label) -> dict:
-    return parse_document(read_document(label.raw, f"{label.id}.txt"))
+    return parse_document(read_document(label.raw, f"{label.id}.txt")).to_dict()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -32,7 +32,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from generator.errors import NianbaoError  # noqa: E402
-from generator.pipeline import Corpus, check_corpus_records, load_corpus  # noqa: E402
+from generator.model import Level, count_levels  # noqa: E402
+from generator.model.corpus import Corpus  # noqa: E402
+from generator.pipeline import check_corpus_records, load_corpus  # noqa: E402
 from generator.render.memo import ENTRY_SUFFIX  # noqa: E402
 from generator.site import copy_site_config  # noqa: E402
 
@@ -436,10 +438,9 @@ def write_reports(reports: Path, n: int, seed: int) -> None:
 def add_next_year(corpus: Corpus, seed: int) -> Path:
     """Write the next year's report of the corpus's first agency (a new agency-year)."""
     first = corpus.records[0]
-    slug = first["id"].split("/")[0]
-    year = max(int(r["year"]) for r in corpus.records if r["id"].startswith(f"{slug}/")) + 1
-    agency = first["agency"]["name"]
-    path = corpus.sources[first["id"]].with_name(f"{agency}-{year}年报.txt")
+    year = max(r.report_year for r in corpus.records if r.slug == first.slug) + 1
+    path = corpus.sources[first.key].with_name(f"{first.agency_name}-{year}年报.txt")
+    agency = first.agency_name
     path.write_text(report_text(random.Random(seed), agency, year, None, {}), "utf-8")
     return path
 
@@ -450,7 +451,7 @@ def _cache_entries(folder: Path, pattern: str) -> set[str]:
 
 def time_before_mkdocs(
     project: Path, cache: Path, rules: Sequence
-) -> tuple[dict[str, float], Corpus, dict]:
+) -> tuple[dict[str, float], Corpus]:
     """load_corpus + check + render_site with the cache, as `nianbao build` runs them."""
     from generator.render import render_site
 
@@ -459,20 +460,12 @@ def time_before_mkdocs(
     corpus = load_corpus(project / "reports", cache_dir=cache)
     times["ingest+parse"] = time.perf_counter() - start
     start = time.perf_counter()
-    findings = check_corpus_records(corpus, None)
+    corpus = check_corpus_records(corpus, None)
     times["check"] = time.perf_counter() - start
     start = time.perf_counter()
-    render_site(
-        corpus.records,
-        findings,
-        corpus.failures,
-        rules,
-        project / "content",
-        corpus.sources,
-        cache_dir=cache,
-    )
+    render_site(corpus, rules, project / "content", cache_dir=cache)
     times["render"] = time.perf_counter() - start
-    return times, corpus, findings
+    return times, corpus
 
 
 def incremental_rows(
@@ -483,7 +476,7 @@ def incremental_rows(
     added = add_next_year(corpus, seed + 1)
     parsed_before = _cache_entries(cache / "records", "*.json")
     rendered_before = _cache_entries(cache / "render", f"*{ENTRY_SUFFIX}")
-    times, corpus, _findings = time_before_mkdocs(project, cache, rules)
+    times, corpus = time_before_mkdocs(project, cache, rules)
     parsed = len(_cache_entries(cache / "records", "*.json") - parsed_before)
     rendered = len(_cache_entries(cache / "render", f"*{ENTRY_SUFFIX}") - rendered_before)
     return [
@@ -554,18 +547,13 @@ def main() -> None:
         write_reports(project / "reports", args.reports, args.seed)
         site = project / "site"
         cache = project / ".cache" / "nianbao"  # as the CLI: parse and render caches, cold here
-        times, corpus, findings = time_before_mkdocs(project, cache, RULES)
+        times, corpus = time_before_mkdocs(project, cache, RULES)
         counts = (
             len(corpus.records),
             len(corpus.failures),
-            sum(
-                1
-                for items in findings.values()
-                for f in items
-                if f.get("level") == "error" and f.get("status", "fail") == "fail"
-            ),
+            count_levels(f for r in corpus.records for f in r.checks)[Level.ERROR],
         )
-        del corpus, findings  # as build_site: MkDocs does not run beside the records
+        del corpus  # as build_site: MkDocs does not run beside the records
         start = time.perf_counter()
         strict_note = ""
         try:

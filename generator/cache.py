@@ -1,12 +1,13 @@
 """Parse cache: a parsed record is reused while the file, its place and the parser are unchanged.
 
 Records are stored as `<cache_dir>/records/<key>.json`, where key = sha256 of (file sha256,
-generator.parse.PARSER_VERSION, path relative to the reports folder). The relative path is part
+generator.parse.PARSER_VERSION and CACHE_VERSION, path relative to the reports folder). The relative path is part
 of the key because the record holds it (source.file, the region from the folders). A changed
 file or a bumped PARSER_VERSION gives a new key, so a stale entry is simply never read again.
 
 Only the parser's output is cached: corrections sidecars are applied after the cache, checks
-run after that, so editing a sidecar or a rule level never needs a re-parse. Writes are atomic
+run after that, so editing a sidecar or a rule level never needs a re-parse. A record is stored
+in its published form (Record.to_dict) and read back with Record.from_dict. Writes are atomic
 (temporary file in the same folder, then rename); an unreadable or mismatching entry is a miss.
 """
 
@@ -17,15 +18,23 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+
+from generator.model import Record
+
+CACHE_VERSION = "2"
+"""Part of every key beside PARSER_VERSION: bumped when what the parser returns changes
+without a PARSER_VERSION bump, which would change every published record (parse.version).
+2: warnings built one way (an HTML reader's encoding-guessed has line null), an appeals
+group read by its five fields (issue 18)."""
 
 
 def parser_version() -> str:
-    """The parser's version and the OCR reader's: a change to either can alter a record."""
+    """The version the entries are keyed by: the parser's and the OCR reader's (a change to
+    either can alter a record), then the cache's own."""
     import generator.ingest
     import generator.parse
 
-    return f"{generator.parse.PARSER_VERSION}+ocr{generator.ingest.OCR_VERSION}"
+    return f"{generator.parse.PARSER_VERSION}+ocr{generator.ingest.OCR_VERSION}/{CACHE_VERSION}"
 
 
 def file_sha256(path: Path) -> str:
@@ -49,7 +58,7 @@ class RecordCache:
     def _file(self, key: str) -> Path:
         return self.folder / f"{key}.json"
 
-    def get(self, sha256: str, relative: str) -> dict[str, Any] | None:
+    def get(self, sha256: str, relative: str) -> Record | None:
         version = parser_version()
         try:
             entry = json.loads(self._file(cache_key(sha256, version, relative)).read_text("utf-8"))
@@ -61,13 +70,18 @@ class RecordCache:
             "file": relative,
         }:
             return None
-        record = entry.get("record")
-        return record if isinstance(record, dict) else None
+        try:
+            return Record.from_dict(entry["record"])
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None  # not a record (an entry of another shape): parse again
 
-    def put(self, sha256: str, relative: str, record: dict[str, Any]) -> None:
+    def put(self, sha256: str, relative: str, record: Record) -> None:
         """Store a record; a cache that cannot be written is not an error (the build goes on)."""
         version = parser_version()
-        entry = {"key": {"sha256": sha256, "parser": version, "file": relative}, "record": record}
+        entry = {
+            "key": {"sha256": sha256, "parser": version, "file": relative},
+            "record": record.to_dict(),
+        }
         text = json.dumps(entry, ensure_ascii=False, sort_keys=False)
         target = self._file(cache_key(sha256, version, relative))
         try:

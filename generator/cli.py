@@ -4,13 +4,21 @@ calls one library function; errors become one line (tracebacks only with --debug
 from __future__ import annotations
 
 import argparse
+import http.server
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
 from generator import __version__
 from generator.errors import NianbaoError, SourceError
+from generator.model import LEVELS, Level
+from generator.model.corpus import Corpus
 
-LEVEL_ORDER = ("info", "warning", "error")
+T = TypeVar("T")
+
+FAIL_ON = tuple(level.value for level in reversed(LEVELS))
+"""--fail-on choices, least serious first (info, warning, error)."""
 CACHE_DIR = Path(".cache/nianbao")
 """The parse cache of `check`, `build` and `serve` and the render cache of `build` and `serve`,
 relative to the project (current) folder."""
@@ -22,10 +30,11 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return 2
-    from generator.pipeline import BuildInterrupted
+    from generator.staging import BuildInterrupted
 
+    run: Callable[[argparse.Namespace], int] = args.run
     try:
-        return args.run(args)
+        return run(args)
     except BuildInterrupted as error:
         print(f"nianbao: {error}", file=sys.stderr)
         return 143  # 128 + SIGTERM, as if the signal had ended the process
@@ -83,7 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     c.add_argument(
         "--fail-on",
-        choices=LEVEL_ORDER,
+        choices=FAIL_ON,
         default=None,
         help="exit 1 if a finding of this level (or worse) exists",
     )
@@ -111,9 +120,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _parse(args: argparse.Namespace) -> int:
-    from generator.check import check_record
     from generator.model import Failure
-    from generator.pipeline import process_report
+    from generator.pipeline import check_report, process_report
     from generator.record import record_to_json, record_to_yaml
 
     records = []
@@ -123,8 +131,7 @@ def _parse(args: argparse.Namespace) -> int:
         result = process_report(path, str(path))
         if isinstance(result, Failure):
             raise SourceError(path, result.reason)
-        result["checks"] = check_record(result)
-        records.append(result)
+        records.append(check_report(result))
     if args.format == "yaml":
         sys.stdout.write("---\n".join(record_to_yaml(r) for r in records))
     else:
@@ -132,7 +139,7 @@ def _parse(args: argparse.Namespace) -> int:
     return 0
 
 
-def _progress(paths):
+def _progress(paths: Iterable[T]) -> Iterable[T]:
     """A progress bar over the reports (reports/s shown); the pipeline passes an iterable with
     a length, also in the parallel path, so the bar advances as each report is done."""
     from tqdm import tqdm
@@ -146,14 +153,13 @@ def _cache_dir(args: argparse.Namespace) -> Path | None:
 
 INPUT_FINDINGS = {
     # code: (level, label) for what is wrong with the inputs themselves (not a format rule)
-    "IN-01": ("error", "无法读取"),
-    "IN-02": ("error", "更正未应用"),
-    "IN-03": ("info", "已忽略"),
+    "IN-01": (Level.ERROR, "无法读取"),
+    "IN-02": (Level.ERROR, "更正未应用"),
+    "IN-03": (Level.INFO, "已忽略"),
 }
-LEVEL_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
-def input_findings(corpus) -> list[tuple[str, str, str, str]]:
+def input_findings(corpus: Corpus) -> list[tuple[str, str, Level, str]]:
     """(file or record, code, level, message) for every input problem: unreadable files,
     corrections that were not applied, files ignored on purpose."""
     rows = []
@@ -161,14 +167,14 @@ def input_findings(corpus) -> list[tuple[str, str, str, str]]:
         code = "IN-01" if failure.kind == "unreadable" else "IN-03"
         rows.append((failure.file, code, INPUT_FINDINGS[code][0], failure.reason))
     for record in corpus.records:
-        for rejected in record.get("corrections_rejected") or ():
-            entry = f"第 {rejected['entry']} 条" if rejected.get("entry") else "整个文件"
+        for rejected in record.corrections_rejected:
+            entry = f"第 {rejected.entry} 条" if rejected.entry else "整个文件"
             rows.append(
                 (
-                    rejected["sidecar"],
+                    rejected.sidecar,
                     "IN-02",
                     INPUT_FINDINGS["IN-02"][0],
-                    f"{entry}未应用：{rejected['problem']}",
+                    f"{entry}未应用：{rejected.problem}",
                 )
             )
     return sorted(rows)
@@ -178,28 +184,29 @@ def _check(args: argparse.Namespace) -> int:
     from generator.pipeline import check_corpus_records, load_corpus
 
     corpus = load_corpus(args.reports, _progress, cache_dir=_cache_dir(args))
-    findings = check_corpus_records(corpus, args.levels)
+    corpus = check_corpus_records(corpus, args.levels)
     rows = [
-        (rid, f["rule"], f["level"], f["message"])
-        for rid in sorted(findings)
-        for f in findings[rid]
-        if f.get("status", "fail") == "fail"
+        (record.key, f.rule, f.level, f.message)
+        for record in corpus.records
+        for f in record.checks
+        if f.failed
     ]
     inputs = input_findings(corpus)
     print(f"{'报告或文件':<40} {'规则':<6} {'级别':<4} 说明")
     for where, rule, level, message in rows + inputs:
-        print(f"{where:<44} {rule:<7} {LEVEL_LABELS[level]:<5} {message}")
-    counts = {level: sum(1 for row in rows if row[2] == level) for level in LEVEL_ORDER}
+        print(f"{where:<44} {rule:<7} {level.label:<5} {message}")
+    counts = {level: sum(1 for row in rows if row[2] == level) for level in LEVELS}
     rejected = sum(1 for row in inputs if row[1] == "IN-02")
     print(
-        f"\n检查了 {len(corpus.records)} 份报告：错误 {counts['error']}、警告 {counts['warning']}、"
-        f"提示 {counts['info']}；{len(corpus.unreadable)} 个输入文件无法读取，"
+        f"\n检查了 {len(corpus.records)} 份报告：错误 {counts[Level.ERROR]}、"
+        f"警告 {counts[Level.WARNING]}、提示 {counts[Level.INFO]}；"
+        f"{len(corpus.unreadable)} 个输入文件无法读取，"
         f"{rejected} 条更正未应用，{len(corpus.ignored)} 个文件已忽略，"
         f"{len(corpus.superseded)} 份报告被新版本取代"
     )
     if args.fail_on:
-        threshold = LEVEL_ORDER.index(args.fail_on)
-        if any(LEVEL_ORDER.index(row[2]) >= threshold for row in rows + inputs):
+        threshold = Level(args.fail_on)
+        if any(row[2].at_least(threshold) for row in rows + inputs):
             return 1
     return 0
 
@@ -219,22 +226,20 @@ def _build(args: argparse.Namespace) -> int:
     print(
         f"nianbao: 读取 {summary.inputs} 个输入文件：发布 {summary.records} 份报告，"
         f"{summary.superseded} 份被新版本取代，{summary.unreadable} 个无法读取，"
-        f"{summary.ignored} 个已忽略；合规检查：错误 {f.get('error', 0)}、"
-        f"警告 {f.get('warning', 0)}、提示 {f.get('info', 0)}；网站在 {args.out}/",
+        f"{summary.ignored} 个已忽略；合规检查：错误 {f[Level.ERROR]}、"
+        f"警告 {f[Level.WARNING]}、提示 {f[Level.INFO]}；网站在 {args.out}/",
         file=sys.stderr,
     )
     return 0
 
 
-def _utf8_handler():
-    import http.server
-    from typing import ClassVar
-
+def _utf8_handler() -> type[http.server.SimpleHTTPRequestHandler]:
     class Utf8Handler(http.server.SimpleHTTPRequestHandler):
         """Text downloads (the source .txt, YAML records, CSV) are UTF-8: say so, or browsers
         guess a legacy encoding and show the Chinese as mojibake."""
 
-        extensions_map: ClassVar[dict[str, str]] = {
+        # typeshed declares this an instance variable, so it is not a ClassVar here (mypy)
+        extensions_map = {  # noqa: RUF012
             **http.server.SimpleHTTPRequestHandler.extensions_map,
             ".txt": "text/plain; charset=utf-8",
             ".md": "text/plain; charset=utf-8",
@@ -250,7 +255,6 @@ def _utf8_handler():
 
 def _serve(args: argparse.Namespace) -> int:
     import functools
-    import http.server
 
     _build(args)
     handler = functools.partial(_utf8_handler(), directory=str(args.out))

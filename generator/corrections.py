@@ -19,7 +19,9 @@ and the parser read something there); the title, agency name and year may not.
 
 Corrections are applied to the parsed record (after the parse cache, before the checks): the
 record gets the new values and `corrections: [{path, original, value, reason, by, date}]`
-(`original` = the parsed value). Forgiving, because one typo must not take a report off the
+(`original` = the parsed value). A path addresses the record's published form (the key paths
+of docs/contract.md), so an entry is applied there: the record is written out with
+`Record.to_dict`, corrected, and read back with `Record.from_dict`. Forgiving, because one typo must not take a report off the
 site: an entry that is not valid is skipped and listed in `corrections_rejected: [{sidecar,
 entry, path, problem}]` (entry 1-based; null when the whole file cannot be read), which the
 report page shows and `nianbao check` reports; the valid entries are applied. Problems are in
@@ -28,14 +30,17 @@ Chinese and say what was expected.
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 import datetime as dt
 import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import yaml
 
+from generator.model import Record, RejectedCorrection
+from generator.model.identity import record_id
 from generator.record import APPEAL_FIELDS, MONEY_FIELDS, REQUEST_COLUMNS
 
 SIDECAR_SUFFIXES = (".corrections.yml", ".corrections.yaml")
@@ -73,7 +78,19 @@ def report_of(sidecar: Path) -> Path | None:
     return None
 
 
-def load_sidecar(sidecar: Path) -> list[dict[str, Any] | CorrectionProblem]:
+class Entry(TypedDict):
+    """A sidecar entry that is well formed (not yet checked against a record)."""
+
+    path: str
+    value: Any
+    """As YAML read it: checked against the cell or fact when applied."""
+    reason: str
+    by: str
+    date: str
+    """ISO date."""
+
+
+def load_sidecar(sidecar: Path) -> list[Entry | CorrectionProblem]:
     """The entries of a sidecar, each structurally checked (not yet against a record): a dict
     {path, value, reason, by, date} or the CorrectionProblem that rejects it. A file that is
     not a readable list raises CorrectionProblem (nothing in it can be applied)."""
@@ -94,7 +111,7 @@ def load_sidecar(sidecar: Path) -> list[dict[str, Any] | CorrectionProblem]:
     return [_entry(item) for item in data]
 
 
-def _entry(item: Any) -> dict[str, Any] | CorrectionProblem:
+def _entry(item: Any) -> Entry | CorrectionProblem:
     if not isinstance(item, dict):
         return CorrectionProblem(f"应为{ENTRY_SHAPE}，实为{_kind(item)}")
     path = item.get("path") if isinstance(item.get("path"), str) else None
@@ -126,16 +143,14 @@ def _entry(item: Any) -> dict[str, Any] | CorrectionProblem:
 
 
 def apply_corrections(
-    record: dict[str, Any], entries: list[dict[str, Any] | CorrectionProblem], shown: str
-) -> dict[str, Any]:
-    """A copy of record with the valid entries applied and listed in `corrections`; the
-    others listed in `corrections_rejected`. A later entry for the same path overrides an
-    earlier one; `original` stays the parsed value."""
+    record: Record, entries: Sequence[Entry | CorrectionProblem], shown: str
+) -> Record:
+    """The record with the valid entries applied and listed in `corrections`; the others
+    listed in `corrections_rejected`. A later entry for the same path overrides an earlier
+    one; `original` stays the parsed value."""
     if not entries:
         return record
-    from generator.parse.identity import record_id
-
-    result = copy.deepcopy(record)
+    result = record.to_dict()
     applied: list[dict[str, Any]] = []
     rejected: list[dict[str, Any]] = []
     for number, entry in enumerate(entries, start=1):
@@ -174,12 +189,10 @@ def apply_corrections(
         result["corrections"] = applied
     if rejected:
         result["corrections_rejected"] = rejected
-    return result
+    return Record.from_dict(result)
 
 
-def correct_record(
-    record: dict[str, Any], report: Path, shown: str | None = None
-) -> dict[str, Any]:
+def correct_record(record: Record, report: Path, shown: str | None = None) -> Record:
     """Apply the sidecar next to `report` (if any) to its parsed record."""
     sidecar = sidecar_for(report)
     if sidecar is None:
@@ -188,11 +201,8 @@ def correct_record(
     try:
         entries = load_sidecar(sidecar)
     except CorrectionProblem as problem:
-        result = copy.deepcopy(record)
-        result["corrections_rejected"] = [
-            {"sidecar": label, "entry": None, "path": None, "problem": problem.problem}
-        ]
-        return result
+        rejected = RejectedCorrection(label, None, None, problem.problem)
+        return dataclasses.replace(record, corrections_rejected=(rejected,))
     return apply_corrections(record, entries, label)
 
 
@@ -216,7 +226,7 @@ class _Check:
         return result
 
 
-def _locate(record: dict, path: str) -> tuple[Any, Any, _Check]:
+def _locate(record: dict[str, Any], path: str) -> tuple[Any, Any, _Check]:
     """(container, key, check) for a key path, or CorrectionProblem."""
     parts = path.split(".")
     table = parts[0]

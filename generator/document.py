@@ -10,6 +10,9 @@ Every block keeps where it came from (line in the text, page in a PDF) for warni
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
+
+from generator.model.warning import ParseWarning
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +67,9 @@ class Document:
     blocks: tuple[Block, ...]
     pages: int | None = None
     """Page count for paged formats (PDF, DOCX when known), else None."""
-    warnings: tuple[dict, ...] = field(default=())
-    """Reader-level warnings, each {code, message, line}: e.g. debris removed, encoding guessed."""
-    ocr: dict | None = None
+    warnings: tuple[ParseWarning, ...] = field(default=())
+    """Reader-level warnings (debris removed, encoding guessed); a reader knows no key paths,
+    so `where` is None, and `line` is None for what concerns the whole file."""
+    ocr: dict[str, Any] | None = None
     """How the text was read from page images (ingest/ocr.py): engine, version, dpi, pages,
     deskew angles; None when the file had text of its own."""

@@ -118,7 +118,7 @@ def gather_inputs(reports_dir: Path) -> Inputs:
     return inputs
 
 
-def _ignore_spec(reports_dir: Path) -> pathspec.PathSpec | None:
+def _ignore_spec(reports_dir: Path) -> pathspec.GitIgnoreSpec | None:
     ignore = reports_dir / IGNORE_FILE
     if not ignore.is_file():
         return None
@@ -131,7 +131,7 @@ def _ignore_spec(reports_dir: Path) -> pathspec.PathSpec | None:
     return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
-def _ignored_reason(rel: str, spec: pathspec.PathSpec | None) -> str | None:
+def _ignored_reason(rel: str, spec: pathspec.GitIgnoreSpec | None) -> str | None:
     """Why a file is not a report, or None when it should be read as one."""
     name = PurePosixPath(rel).name
     lower = name.lower()

@@ -1,18 +1,23 @@
 """The record contract (schema `nianbao/record/1`, ../shared/spec/record.md) as constants,
 plus the one YAML/JSON boundary. Keys, row ids and column order are public: never rename.
 
-A record is a plain dict with the keys below, in this order. Stages pass records as dicts so
-that what the pipeline holds is exactly what is published.
+The stages pass records as `generator.model.Record`; `Record.to_dict` gives the published form
+(the keys below, in this order), which is what YAML, JSON and the schema see. The model
+imports the constants from here, so this module imports the model only where it is used.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
+
+if TYPE_CHECKING:
+    from generator.model import Record
 
 SCHEMA = "nianbao/record/1"
 
@@ -40,6 +45,15 @@ SECTION_KEYS = ("overview", "proactive", "requests", "appeals", "problems", "oth
 """The six narrative sections 一…六 (format-and-rules.md §1)."""
 
 SECTION_NUMERALS = dict(zip(SECTION_KEYS, "一二三四五六", strict=True))
+SECTION_TITLES = {
+    "overview": "一、总体情况",
+    "proactive": "二、主动公开政府信息情况",
+    "requests": "三、收到和处理政府信息公开申请情况",
+    "appeals": "四、政府信息公开行政复议、行政诉讼情况",
+    "problems": "五、存在的主要问题及改进情况",
+    "other": "六、其他需要报告的事项",
+}
+"""The official section titles (2021 edition, format-and-rules.md §1)."""
 
 # Section 三 columns, in the public order (record.md).
 REQUEST_COLUMNS = (
@@ -176,14 +190,20 @@ def result_rows(edition: str | None) -> tuple[str, ...]:
 # ---- the YAML / JSON boundary -------------------------------------------------------------
 
 
-class _RecordDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml: ~10x faster
+if TYPE_CHECKING:
+    _Dumper = yaml.SafeDumper
+else:  # libyaml's dumper when the build has it: ~10x faster, the same output
+    _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _RecordDumper(_Dumper):
     """Block style, Unicode kept, short numeric lists inline so a table row reads as one line."""
 
     def ignore_aliases(self, data: Any) -> bool:
         return True  # a record is a tree: never write anchors
 
 
-def _represent_list(dumper: yaml.SafeDumper, data: list) -> yaml.Node:
+def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
     flow = all(v is None or isinstance(v, int | float) for v in data)
     return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
 
@@ -203,10 +223,11 @@ def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
 _RecordDumper.add_representer(str, _represent_str)
 
 
-def record_to_yaml(record: dict[str, Any]) -> str:
-    """Serialise a record deterministically (key order as built, UTF-8, no aliases)."""
+def yaml_text(data: Any) -> str:
+    """The published form (a record's dict, or a list) as YAML, deterministically: key order
+    as built, UTF-8, no aliases."""
     return yaml.dump(
-        record,
+        data,
         Dumper=_RecordDumper,
         allow_unicode=True,
         sort_keys=False,
@@ -215,28 +236,46 @@ def record_to_yaml(record: dict[str, Any]) -> str:
     )
 
 
-def record_from_yaml(text: str) -> dict[str, Any]:
-    return yaml.safe_load(text)
+def json_text(data: Any) -> str:
+    """The published form as JSON (UTF-8 kept, indented by 2)."""
+    return json.dumps(data, ensure_ascii=False, indent=2)
 
 
-def record_to_json(record: dict[str, Any] | list[dict[str, Any]]) -> str:
-    return json.dumps(record, ensure_ascii=False, indent=2)
+def record_to_yaml(record: Record) -> str:
+    return yaml_text(record.to_dict())
+
+
+def record_from_yaml(text: str) -> Record:
+    """A record from its YAML; ValueError or KeyError when the text is not one."""
+    from generator.model import Record
+
+    return Record.from_dict(yaml.safe_load(text))
+
+
+def record_to_json(record: Record | Sequence[Record]) -> str:
+    """One record as a JSON object, several as a list."""
+    if isinstance(record, Sequence):
+        return json_text([r.to_dict() for r in record])
+    return json_text(record.to_dict())
 
 
 @cache
 def json_schema() -> dict[str, Any]:
     """The JSON Schema of a record (generator/schema/record.schema.json)."""
     text = resources.files("generator").joinpath("schema/record.schema.json").read_text("utf-8")
-    return json.loads(text)
+    schema: dict[str, Any] = json.loads(text)
+    return schema
 
 
-def validate_record(record: dict[str, Any]) -> list[str]:
-    """Schema problems of a record as readable strings ("requests.received[3]: ..."); [] if valid."""
+def validate_record(record: Record | Mapping[str, Any]) -> list[str]:
+    """Schema problems of a record (or of its published form) as readable strings
+    ("requests.received[3]: ..."); [] if valid."""
     import jsonschema
 
+    data = record if isinstance(record, Mapping) else record.to_dict()
     validator = jsonschema.Draft202012Validator(json_schema())
     problems = []
-    for error in sorted(validator.iter_errors(record), key=lambda e: list(map(str, e.path))):
+    for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path))):
         where = ".".join(str(p) for p in error.path) or "(record)"
         problems.append(f"{where}: {error.message}")
     return problems

@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from generator.errors import NianbaoError
 
@@ -97,8 +98,9 @@ def search_batches(site_dir: Path, batch_characters: int) -> list[list[str]]:
     return batches
 
 
-def _read_pagefind(path: Path, what: str) -> object:
-    """A Pagefind 1.5 data file (gzip of CHUNK_SIGNATURE + CBOR), decoded."""
+def _read_pagefind(path: Path, what: str) -> Any:
+    """A Pagefind 1.5 data file (gzip of CHUNK_SIGNATURE + CBOR), decoded (Pagefind's own
+    nested lists: the callers index them as its format says)."""
     import cbor2
 
     data = gzip.decompress(path.read_bytes())

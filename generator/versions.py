@@ -14,91 +14,87 @@ capped at MAX_DIFF_LINES lines with a closing note; "" when the texts are the sa
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
-from typing import Any
 
-from generator.record import REQUEST_COLUMNS, SECTION_KEYS
+from generator.model import PreviousVersion, Record, TableChange, Value
+from generator.model.corpus import Superseded
+from generator.record import APPEAL_FIELDS, REQUEST_COLUMNS, SECTION_KEYS
 
 MAX_DIFF_LINES = 400
 
 
-def sort_key(record: dict[str, Any]) -> tuple[str, str]:
-    return (record.get("published") or "", record["source"]["file"])
+def sort_key(record: Record) -> tuple[str, str]:
+    return (record.published or "", record.source.file)
 
 
-def merge_versions(
-    records: list[dict[str, Any]],
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(one record per id sorted by id, superseded inputs [{file, format, id, superseded_by}])."""
-    by_id: dict[str, list[dict[str, Any]]] = {}
+def merge_versions(records: list[Record]) -> tuple[list[Record], list[Superseded]]:
+    """(one record per id sorted by id, the superseded inputs sorted by file)."""
+    by_id: dict[str, list[Record]] = {}
     for record in records:
-        by_id.setdefault(record["id"], []).append(record)
-    kept, superseded = [], []
+        by_id.setdefault(record.key, []).append(record)
+    kept: list[Record] = []
+    superseded: list[Superseded] = []
     for record_id in sorted(by_id):
         versions = sorted(by_id[record_id], key=sort_key, reverse=True)
-        current = versions[0]
-        if len(versions) > 1:
-            current["previous_versions"] = [
-                previous_version(older, current) for older in versions[1:]
-            ]
+        current, older = versions[0], versions[1:]
+        if older:
+            current = dataclasses.replace(
+                current, previous_versions=tuple(previous_version(o, current) for o in older)
+            )
             superseded += [
-                {
-                    "file": older["source"]["file"],
-                    "format": older["source"]["format"],
-                    "id": record_id,
-                    "superseded_by": current["source"]["file"],
-                }
-                for older in versions[1:]
+                Superseded(o.source.file, o.source.format, record_id, current.source.file)
+                for o in older
             ]
         kept.append(current)
-    superseded.sort(key=lambda s: s["file"])
+    superseded.sort(key=lambda s: s.file)
     return kept, superseded
 
 
-def previous_version(older: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "file": older["source"]["file"],
-        "sha256": older["source"]["sha256"],
-        "published": older.get("published"),
-        "table_changes": table_changes(older, current),
-        "text_diff": text_diff(older, current),
-    }
+def previous_version(older: Record, current: Record) -> PreviousVersion:
+    return PreviousVersion(
+        file=older.source.file,
+        sha256=older.source.sha256 or "",
+        published=older.published,
+        table_changes=tuple(table_changes(older, current)),
+        text_diff=text_diff(older, current),
+    )
 
 
-def table_changes(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every differing cell of the three tables, as {where, old, new}."""
+def table_changes(old: Record, new: Record) -> list[TableChange]:
+    """Every differing cell of the three tables (value or type: 1 is not 1.0)."""
     old_cells, new_cells = table_cells(old), table_cells(new)
     order = list(new_cells) + [where for where in old_cells if where not in new_cells]
     changes = []
     for where in order:
         before, after = old_cells.get(where), new_cells.get(where)
         if before != after or type(before) is not type(after):
-            changes.append({"where": where, "old": before, "new": after})
+            changes.append(TableChange(where, before, after))
     return changes
 
 
-def table_cells(record: dict[str, Any]) -> dict[str, Any]:
+def table_cells(record: Record) -> dict[str, Value]:
     """{key path: value} of every cell of proactive, requests and appeals, in table order."""
-    cells: dict[str, Any] = {}
-    for table in ("proactive", "requests", "appeals"):
-        rows = record.get(table) or {}
-        for row, values in rows.items():
-            if isinstance(values, list):
-                for column, value in zip(REQUEST_COLUMNS, values, strict=False):
-                    cells[f"{table}.{row}.{column}"] = value
-            elif isinstance(values, dict):
-                for field, value in values.items():
-                    cells[f"{table}.{row}.{field}"] = value
-            else:
-                cells[f"{table}.{row}"] = values
+    cells: dict[str, Value] = {}
+    if record.proactive is not None:
+        for prow in record.proactive:
+            for field, value in prow.cells:
+                cells[f"proactive.{prow.key}.{field}"] = value
+    if record.requests is not None:
+        for rrow in record.requests:
+            for column, value in zip(REQUEST_COLUMNS, rrow.values, strict=False):
+                cells[f"requests.{rrow.key}.{column}"] = value
+    if record.appeals is not None:
+        for group, cells_of in record.appeals.groups():
+            for field in APPEAL_FIELDS:
+                cells[f"appeals.{group}.{field}"] = cells_of.get(field)
     return cells
 
 
-def report_text(record: dict[str, Any]) -> list[str]:
-    lines = [f"# {record.get('title') or ''}"]
-    sections = record.get("sections") or {}
+def report_text(record: Record) -> list[str]:
+    lines = [f"# {record.title or ''}"]
     for key in SECTION_KEYS:
-        text = sections.get(key)
+        text = record.sections.get(key)
         lines.append("")
         lines.append(f"## {key}" if text is not None else f"## {key} (missing)")
         if text:
@@ -106,13 +102,13 @@ def report_text(record: dict[str, Any]) -> list[str]:
     return lines
 
 
-def text_diff(old: dict[str, Any], new: dict[str, Any]) -> str:
+def text_diff(old: Record, new: Record) -> str:
     lines = list(
         difflib.unified_diff(
             report_text(old),
             report_text(new),
-            fromfile=old["source"]["file"],
-            tofile=new["source"]["file"],
+            fromfile=old.source.file,
+            tofile=new.source.file,
             lineterm="",
             n=3,
         )

@@ -28,7 +28,7 @@ try:
 except ImportError as exc:  # pragma: no cover - depends on the environment
     pytest.skip(f"browser tests need Playwright for Python ({exc})", allow_module_level=True)
 
-from test_e2e import ROOT, make_project  # noqa: E402  (after the skip checks on purpose)
+from conftest import ROOT, make_project  # noqa: E402  (after the skip checks on purpose)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

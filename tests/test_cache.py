@@ -7,20 +7,21 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLES, copy_samples, parse_file
 
 import generator.parse
+import generator.pipeline
 from generator.cache import RecordCache
 from generator.pipeline import load_corpus
 from generator.record import record_to_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = sorted((ROOT / "reports").rglob("*.txt"))
 
 
 @pytest.fixture
 def reports(tmp_path) -> Path:
     folder = tmp_path / "reports"
-    shutil.copytree(ROOT / "reports", folder)
+    copy_samples(folder)
     (folder / "empty.txt").write_bytes(b"")
     return folder
 
@@ -28,13 +29,13 @@ def reports(tmp_path) -> Path:
 @pytest.fixture
 def counted(monkeypatch) -> list:
     calls: list = []
-    real = generator.parse.parse_file
+    real = generator.pipeline.parse_report
 
-    def counting(path, display=None):
-        calls.append(display)
-        return real(path, display)
+    def counting(task):
+        calls.append(task[1])
+        return real(task)
 
-    monkeypatch.setattr(generator.parse, "parse_file", counting)
+    monkeypatch.setattr(generator.pipeline, "parse_report", counting)
     return calls
 
 
@@ -72,8 +73,8 @@ def test_content_change_invalidates(reports, tmp_path, counted):
     assert [Path(c).name for c in counted if c.endswith(".txt") and "empty" not in c] == [
         changed.name
     ]
-    record = next(r for r in corpus.records if r["source"]["file"].endswith(changed.name))
-    assert record["source"]["sha256"] == generator.cache.file_sha256(changed)
+    record = next(r for r in corpus.records if r.source.file.endswith(changed.name))
+    assert record.source.sha256 == generator.cache.file_sha256(changed)
 
 
 def test_parser_version_change_invalidates(reports, tmp_path, counted, monkeypatch):
@@ -94,7 +95,7 @@ def test_moved_file_is_parsed_again(reports, tmp_path, counted):
     sample.rename(reports / sample.name)
     corpus = load_corpus(reports, cache_dir=cache)
     assert counted.count(sample.name) == 1
-    assert any(r["source"]["file"] == sample.name for r in corpus.records)
+    assert any(r.source.file == sample.name for r in corpus.records)
 
 
 def test_corrupt_or_foreign_entry_is_a_miss(reports, tmp_path, counted):
@@ -112,8 +113,9 @@ def test_corrupt_or_foreign_entry_is_a_miss(reports, tmp_path, counted):
 
 def test_writes_are_atomic(tmp_path, monkeypatch):
     cache = RecordCache(tmp_path / "cache")
-    cache.put("a" * 64, "x.txt", {"id": "x/2020"})
-    assert cache.get("a" * 64, "x.txt") == {"id": "x/2020"}
+    record = parse_file(SAMPLES[0], "x.txt")
+    cache.put("a" * 64, "x.txt", record)
+    assert cache.get("a" * 64, "x.txt") == record
     replaced = []
     real_replace = generator.cache.os.replace
     monkeypatch.setattr(
@@ -121,7 +123,7 @@ def test_writes_are_atomic(tmp_path, monkeypatch):
         "replace",
         lambda s, d: replaced.append((Path(s).parent, Path(d).parent)) or real_replace(s, d),
     )
-    cache.put("b" * 64, "x.txt", {"id": "x/2021"})
+    cache.put("b" * 64, "x.txt", record)
     assert replaced == [(cache.folder, cache.folder)]  # temp file in the same folder, then rename
     assert not list(cache.folder.glob(".tmp-*"))
 
@@ -133,7 +135,7 @@ def test_unwritable_cache_does_not_fail_the_build(reports, tmp_path):
 
 
 def test_parallel_equals_serial(reports, tmp_path, monkeypatch):
-    import generator.pipeline
+    import generator.batch
 
     for n in range(3):  # more files than workers, and duplicate pairs
         # next to the original: a republished report of the same agency at the same place
@@ -141,9 +143,9 @@ def test_parallel_equals_serial(reports, tmp_path, monkeypatch):
         shutil.copy(SAMPLES[n], original.with_name(f"copy-{n}.txt"))
     serial = load_corpus(reports)
     pools = []
-    real_pool = generator.pipeline.ProcessPoolExecutor
+    real_pool = generator.batch.ProcessPoolExecutor
     monkeypatch.setattr(
-        generator.pipeline, "ProcessPoolExecutor", lambda **kw: pools.append(kw) or real_pool(**kw)
+        generator.batch, "ProcessPoolExecutor", lambda **kw: pools.append(kw) or real_pool(**kw)
     )
     parallel = load_corpus(reports, parallel_threshold=0, workers=2)
     assert pools == [{"max_workers": 2}]  # the parallel path ran
@@ -183,7 +185,7 @@ def test_progress_counts_cached_reports_too(reports, tmp_path):
 def test_cli_no_cache_flag(tmp_path, monkeypatch, capsys):
     from generator.cli import main
 
-    shutil.copytree(ROOT / "reports", tmp_path / "reports")
+    copy_samples(tmp_path / "reports")
     monkeypatch.chdir(tmp_path)
     assert main(["check", "--no-cache"]) == 0
     assert not (tmp_path / ".cache").exists()

@@ -6,16 +6,30 @@ import random
 from pathlib import Path
 
 import pytest
-from test_check_rules import both, make_record, setp, warn
+import yaml
+from conftest import both, check_record, make_record, setp, warn
 
-from generator.check import check_corpus, check_record, group_by_agency, load_levels
+from generator import check
+from generator.check import load_levels
 from generator.errors import ConfigError
+from generator.model import Finding, Record
+
+
+def check_corpus(
+    records: list[dict], levels: dict[str, str] | None = None
+) -> dict[str, list[Finding]]:
+    return check.check_corpus([Record.from_dict(r) for r in records], levels)
+
+
+def group_by_agency(records: list[dict]) -> list[list[Record]]:
+    return check.group_by_agency([Record.from_dict(r) for r in records])
+
 
 SEED_004 = Path(__file__).parent / "fixtures" / "check" / "seed_004.yaml"
 
 
 def rule_findings(result: dict, record_id: str, rule: str) -> list[tuple[str, str]]:
-    return sorted((f["status"], f["level"]) for f in result[record_id] if f["rule"] == rule)
+    return sorted((f.status, f.level) for f in result[record_id] if f.rule == rule)
 
 
 def two_years(carried_forward_2020: int, carried_over_2021: int) -> list[dict]:
@@ -125,9 +139,7 @@ def test_check_corpus_is_deterministic() -> None:
 
 
 def seed_004() -> dict:
-    from generator.record import record_from_yaml
-
-    return record_from_yaml(SEED_004.read_text("utf-8"))
+    return yaml.safe_load(SEED_004.read_text("utf-8"))
 
 
 def test_levels_override_changes_and_ignores(tmp_path: Path) -> None:
@@ -136,28 +148,26 @@ def test_levels_override_changes_and_ignores(tmp_path: Path) -> None:
     levels = load_levels(path)
     assert levels["T3-01"] == "warning" and levels["STR-01"] == "error"
     findings = check_record(seed_004(), levels)
-    assert {f["level"] for f in findings if f["rule"] == "T3-01"} == {"warning"}
-    assert not [f for f in findings if f["rule"] == "TX-01"]
-    assert [f for f in check_record(seed_004()) if f["rule"] == "TX-01"]
+    assert {f.level for f in findings if f.rule == "T3-01"} == {"warning"}
+    assert not [f for f in findings if f.rule == "TX-01"]
+    assert [f for f in check_record(seed_004()) if f.rule == "TX-01"]
 
 
 def test_override_applies_to_secondary_levels() -> None:
     record = make_record("2021")
     warn("extra-row", "proactive", "其他主动公开文件")(record)
     warn("missing-row", "requests.denied_query")(record)
-    default = sorted(f["level"] for f in check_record(record) if f["rule"] == "ED-03")
+    default = sorted(f.level for f in check_record(record) if f.rule == "ED-03")
     assert default == ["error", "warning"]
-    lowered = sorted(
-        f["level"] for f in check_record(record, {"ED-03": "info"}) if f["rule"] == "ED-03"
-    )
+    lowered = sorted(f.level for f in check_record(record, {"ED-03": "info"}) if f.rule == "ED-03")
     assert lowered == ["info", "info"]
 
 
 def test_not_assessable_stays_info_when_level_raised() -> None:
     record = make_record("2021")
     record["requests"]["received"][0] = None
-    found = [f for f in check_record(record, {"T3-01": "error"}) if f["rule"] == "T3-01"]
-    assert [(f["status"], f["level"]) for f in found] == [("not-assessable", "info")]
+    found = [f for f in check_record(record, {"T3-01": "error"}) if f.rule == "T3-01"]
+    assert [(f.status, f.level) for f in found] == [("not-assessable", "info")]
 
 
 def test_unknown_rule_id_names_it(tmp_path: Path) -> None:

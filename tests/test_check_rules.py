@@ -4,133 +4,20 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from typing import Any
 
 import pytest
-
-from generator.check import check_record
-from generator.record import (
-    APPEAL_FIELDS,
-    APPEAL_GROUPS,
-    SECTION_KEYS,
-    proactive_rows,
-    request_rows,
+from conftest import (
+    PROBLEMS,
+    both,
+    check_record,
+    delete,
+    drop_heading,
+    make_record,
+    setp,
+    warn,
 )
 
-OVERVIEW = (
-    "本年主动公开政府信息120条。依申请公开方面，共收到政府信息公开申请0件。"
-    "加强政府信息管理，推进政府信息公开平台建设，强化监督保障，"
-    "开展年度考核、社会评议，落实责任追究。"
-)
-PROBLEMS = (
-    "存在的主要问题是政策解读形式较为单一。改进情况：丰富解读形式，加强业务培训，提升公开质量。"
-)
-OTHER = "依据《政府信息公开信息处理费管理办法》（国办函〔2020〕109号），本年未收取信息处理费。"
-
-
-def make_record(edition: str = "2021", year: int | None = None) -> dict[str, Any]:
-    """A full, clean record of zeros that no rule objects to."""
-    year = year if year is not None else (2021 if edition == "2021" else 2020)
-    texts = {
-        "overview": OVERVIEW,
-        "proactive": None,
-        "requests": None,
-        "appeals": None,
-        "problems": PROBLEMS,
-        "other": OTHER,
-    }
-    return {
-        "schema": "nianbao/record/1",
-        "id": f"mou-xian/{year}",
-        "agency": {
-            "name": "某县人民政府",
-            "region": {"province": None, "city": None, "county": None, "township": None},
-        },
-        "year": year,
-        "edition": edition,
-        "title": f"某县人民政府{year}年政府信息公开工作年度报告",
-        "published": f"{year + 1}-01-20",
-        "period": {"start": f"{year}-01-01", "end": f"{year}-12-31"},
-        "contact": {
-            "address": "某县某路1号",
-            "postcode": None,
-            "phone": "0000-1234567",
-            "email": None,
-            "website": None,
-        },
-        "source": {
-            "file": f"mou-xian-{year}.txt",
-            "sha256": f"sha-{year}",
-            "format": "txt",
-            "pages": None,
-        },
-        "sections": texts,
-        "proactive": {row: dict.fromkeys(fields, 0) for row, _, fields in proactive_rows(edition)},
-        "requests": {row: [0] * 7 for row, _ in request_rows(edition)},
-        "appeals": {group: dict.fromkeys(APPEAL_FIELDS, 0) for group, _ in APPEAL_GROUPS},
-        "checks": [],
-        "parse": {
-            "version": "test",
-            "headings": [
-                {"section": key, "line": 10 * (i + 1), "text": key}
-                for i, key in enumerate(SECTION_KEYS)
-            ],
-            "fingerprint": {"2019": [], "2021": []},
-            "warnings": [],
-        },
-    }
-
-
-def warn(code: str, where: str | None, text: str | None = None, line: int | None = 7):
-    def mutate(r: dict) -> None:
-        r["parse"]["warnings"].append(
-            {"code": code, "message": code, "line": line, "where": where, "text": text}
-        )
-
-    return mutate
-
-
-def setp(path: str, value: Any) -> Callable[[dict], None]:
-    """Set a dotted path; a list index is an int part (requests.received.0)."""
-
-    def mutate(r: dict) -> None:
-        *parents, last = path.split(".")
-        node: Any = r
-        for part in parents:
-            node = node[int(part)] if isinstance(node, list) else node[part]
-        if isinstance(node, list):
-            node[int(last)] = value
-        else:
-            node[last] = value
-
-    return mutate
-
-
-def delete(path: str) -> Callable[[dict], None]:
-    def mutate(r: dict) -> None:
-        *parents, last = path.split(".")
-        node: Any = r
-        for part in parents:
-            node = node[part]
-        del node[last]
-
-    return mutate
-
-
-def both(*mutations: Callable[[dict], None]) -> Callable[[dict], None]:
-    def mutate(r: dict) -> None:
-        for m in mutations:
-            m(r)
-
-    return mutate
-
-
-def drop_heading(section: str) -> Callable[[dict], None]:
-    def mutate(r: dict) -> None:
-        r["parse"]["headings"] = [h for h in r["parse"]["headings"] if h["section"] != section]
-
-    return mutate
-
+from generator.record import APPEAL_FIELDS, APPEAL_GROUPS
 
 FAIL_E, FAIL_W, FAIL_I = ("fail", "error"), ("fail", "warning"), ("fail", "info")
 NA = ("not-assessable", "info")
@@ -604,7 +491,7 @@ def test_rule_case(
 ) -> None:
     record = make_record(edition)
     mutate(record)
-    found = [(f["status"], f["level"]) for f in check_record(record) if f["rule"] == rule]
+    found = [(f.status, f.level) for f in check_record(record) if f.rule == rule]
     assert sorted(found) == sorted(expected)
 
 
@@ -626,17 +513,17 @@ def test_findings_follow_the_contract() -> None:
     findings = check_record(record)
     assert findings
     for finding in findings:
-        assert set(finding) == {"rule", "level", "message", "where", "line", "status"}
-        assert finding["level"] in ("error", "warning", "info")
-        assert finding["status"] in ("fail", "not-assessable")
-        assert finding["status"] == "fail" or finding["level"] == "info"
-    assert findings == sorted(findings, key=lambda f: (f["rule"], f["where"] or "", f["message"]))
+        assert set(finding.to_dict()) == {"rule", "level", "message", "where", "line", "status"}
+        assert finding.level in ("error", "warning", "info")
+        assert finding.status in ("fail", "not-assessable")
+        assert finding.status == "fail" or finding.level == "info"
+    assert findings == sorted(findings, key=lambda f: (f.rule, f.where or "", f.message))
 
 
 def test_t3_01_message_names_column_and_values() -> None:
     record = make_record("2021")
     both(setp("requests.received.0", 1), setp("requests.received.6", 1))(record)
-    messages = [f["message"] for f in check_record(record) if f["rule"] == "T3-01"]
+    messages = [f.message for f in check_record(record) if f.rule == "T3-01"]
     assert any("自然人列" in m and "=1" in m and "=0" in m for m in messages)
     assert any("总计列" in m for m in messages)
 
@@ -649,9 +536,9 @@ def test_not_assessable_names_the_missing_cell_and_never_uses_zero() -> None:
         setp("requests.received.6", 1),
         setp("requests.handled_total.0", None),
     )(record)
-    t301 = [f for f in check_record(record) if f["rule"] == "T3-01"]
-    assert [f["status"] for f in t301 if "自然人" in f["message"]] == ["not-assessable"]
-    assert "（七）总计" in t301[-1]["message"]
+    t301 = [f for f in check_record(record) if f.rule == "T3-01"]
+    assert [f.status for f in t301 if "自然人" in f.message] == ["not-assessable"]
+    assert "（七）总计" in t301[-1].message
 
 
 def test_line_comes_from_parse_warnings() -> None:
@@ -660,9 +547,9 @@ def test_line_comes_from_parse_warnings() -> None:
         setp("requests.granted.0", None),
         warn("blank-cell", "requests.granted.natural_person", "", line=77),
     )(record)
-    (finding,) = [f for f in check_record(record) if f["rule"] == "T3-05"]
-    assert finding["line"] == 77
-    assert finding["where"] == "requests.granted"
+    (finding,) = [f for f in check_record(record) if f.rule == "T3-05"]
+    assert finding.line == 77
+    assert finding.where == "requests.granted"
 
 
 def test_mutations_do_not_leak_between_cases() -> None:

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import SAMPLES
 
 from generator.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = sorted((ROOT / "reports").rglob("*.txt"))
 
 
 def test_parse_one_file_prints_one_json_record(capsys):

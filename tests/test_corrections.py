@@ -8,9 +8,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import parse_file
 
 from generator.corrections import apply_corrections, load_sidecar
-from generator.parse import parse_file
 from generator.pipeline import check_corpus_records, load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,8 +60,8 @@ def make_reports(tmp_path: Path, sidecar: str | None) -> Path:
 
 def test_corrections_are_applied_with_the_original(tmp_path):
     corpus = load_corpus(make_reports(tmp_path, GOOD))
-    assert corpus.failures == [] and len(corpus.records) == 1
-    record = corpus.records[0]
+    assert corpus.failures == () and len(corpus.records) == 1
+    record = corpus.records[0].to_dict()
     assert record["requests"]["granted"][6] == 3
     assert record["proactive"]["procurement"]["amount"] == 12.5
     assert record["appeals"]["review"]["upheld"] == 1
@@ -112,19 +112,16 @@ def test_corrections_are_applied_with_the_original(tmp_path):
 
 
 def test_corrections_are_applied_before_the_checks(tmp_path):
-    corpus = load_corpus(make_reports(tmp_path, GOOD))
-    findings = check_corpus_records(corpus, None)
-    record = corpus.records[0]
+    corpus = check_corpus_records(load_corpus(make_reports(tmp_path, GOOD)), None)
+    findings = corpus.records[0].checks
     # granted.total = 3 no longer matches the columns (all 0): the identity check sees the corrected value
-    assert any(
-        f["where"] and f["where"].startswith("requests.granted") for f in findings[record["id"]]
-    ), findings
+    assert any(f.where and f.where.startswith("requests.granted") for f in findings), findings
 
 
 def test_no_sidecar_no_corrections_key(tmp_path):
-    record = load_corpus(make_reports(tmp_path, None)).records[0]
+    record = load_corpus(make_reports(tmp_path, None)).records[0].to_dict()
     assert "corrections" not in record
-    assert record == parse_file(SAMPLE, RELATIVE)
+    assert record == parse_file(SAMPLE, RELATIVE).to_dict()
 
 
 def test_yaml_extension_and_agency_year_change_the_id(tmp_path):
@@ -135,7 +132,7 @@ def test_yaml_extension_and_agency_year_change_the_id(tmp_path):
         "- {path: period.end, value: '2019-12-31', reason: period, by: 王五, date: 2022-01-01}\n",
         "utf-8",
     )
-    record = load_corpus(reports).records[0]
+    record = load_corpus(reports).records[0].to_dict()
     assert record["year"] == 2019 and record["agency"]["name"] == "伊家乡政府"
     assert record["id"].endswith("/2019") and record["period"]["end"] == "2019-12-31"
 
@@ -222,10 +219,10 @@ BAD = [
 def test_an_invalid_entry_is_skipped_and_listed_the_report_published(
     tmp_path, text, entry, expected
 ):
-    parsed = parse_file(SAMPLE, RELATIVE)
+    parsed = parse_file(SAMPLE, RELATIVE).to_dict()
     corpus = load_corpus(make_reports(tmp_path, text))
-    assert corpus.failures == [] and len(corpus.records) == 1
-    record = corpus.records[0]
+    assert corpus.failures == () and len(corpus.records) == 1
+    record = corpus.records[0].to_dict()
     [rejected] = record["corrections_rejected"]
     assert rejected["sidecar"] == SIDECAR and rejected["entry"] == entry
     assert expected in rejected["problem"], rejected["problem"]
@@ -245,8 +242,8 @@ def test_an_invalid_entry_is_skipped_and_listed_the_report_published(
 )
 def test_malformed_sidecar_publishes_the_report_uncorrected_with_a_note(tmp_path, text, expected):
     corpus = load_corpus(make_reports(tmp_path, text))
-    assert corpus.failures == []
-    record = corpus.records[0]
+    assert corpus.failures == ()
+    record = corpus.records[0].to_dict()
     assert "corrections" not in record
     [rejected] = record["corrections_rejected"]
     assert rejected["sidecar"] == SIDECAR and rejected["entry"] is None
@@ -255,14 +252,14 @@ def test_malformed_sidecar_publishes_the_report_uncorrected_with_a_note(tmp_path
 
 def test_a_chinese_date_is_read_as_a_date(tmp_path):
     text = "- {path: published, value: 2021年1月9日, reason: r, by: b, date: 2022年3月1日}\n"
-    record = load_corpus(make_reports(tmp_path, text)).records[0]
+    record = load_corpus(make_reports(tmp_path, text)).records[0].to_dict()
     assert "corrections_rejected" not in record
     assert record["published"] == "2021-01-09"
     assert record["corrections"][0]["date"] == "2022-03-01"
 
 
 def test_empty_sidecar_changes_nothing(tmp_path):
-    record = load_corpus(make_reports(tmp_path, "")).records[0]
+    record = load_corpus(make_reports(tmp_path, "")).records[0].to_dict()
     assert "corrections" not in record and "corrections_rejected" not in record
 
 
@@ -284,7 +281,7 @@ def test_one_bad_entry_is_skipped_the_others_applied():
             "date": "2022-01-01",
         },
     ]
-    corrected = apply_corrections(record, entries, "side.yml")
+    corrected = apply_corrections(record, entries, "side.yml").to_dict()
     assert corrected["requests"]["granted"][6] == 3
     assert [c["value"] for c in corrected["corrections"]] == [3]
     assert corrected["corrections_rejected"] == [
@@ -295,7 +292,8 @@ def test_one_bad_entry_is_skipped_the_others_applied():
             "problem": "requests.granted.total 应为非负整数或 null，实为 'x'",
         }
     ]
-    assert record["requests"]["granted"][6] == 0 and "corrections" not in record  # a copy
+    published = record.to_dict()  # the record itself is unchanged
+    assert published["requests"]["granted"][6] == 0 and "corrections" not in published
 
 
 def test_repeated_path_keeps_the_parsed_original(tmp_path):
@@ -305,7 +303,7 @@ def test_repeated_path_keeps_the_parsed_original(tmp_path):
         "- {path: requests.granted.total, value: 4, reason: r2, by: b, date: 2022-01-02}\n",
         "utf-8",
     )
-    record = apply_corrections(parse_file(SAMPLE, RELATIVE), load_sidecar(path), "s.yml")
+    record = apply_corrections(parse_file(SAMPLE, RELATIVE), load_sidecar(path), "s.yml").to_dict()
     assert record["requests"]["granted"][6] == 4
     assert [c["original"] for c in record["corrections"]] == [0, 0]
 
@@ -317,18 +315,18 @@ def test_corrections_survive_a_second_build_with_cache(tmp_path, monkeypatch):
     cache = tmp_path / "cache"
     first = load_corpus(reports, cache_dir=cache)
     calls = []
-    real = generator.parse.parse_file
-    monkeypatch.setattr(generator.parse, "parse_file", lambda *a: calls.append(a) or real(*a))
+    real = generator.parse.parse_document
+    monkeypatch.setattr(generator.parse, "parse_document", lambda *a: calls.append(a) or real(*a))
     second = load_corpus(reports, cache_dir=cache)
     assert calls == []  # from the cache
     assert second.records == first.records
-    assert second.records[0]["corrections"][0]["value"] == 3
+    assert second.records[0].corrections[0].value == 3
     # editing the sidecar takes effect without a re-parse
     (reports / SIDECAR).write_text(GOOD.replace("value: 3", "value: 7"), "utf-8")
     third = load_corpus(reports, cache_dir=cache)
     assert calls == []
-    assert third.records[0]["requests"]["granted"][6] == 7
-    assert third.records[0]["corrections"][0]["original"] == 0
+    assert third.records[0].to_dict()["requests"]["granted"][6] == 7
+    assert third.records[0].corrections[0].original == 0
 
 
 def test_cli_parse_applies_corrections(tmp_path, capsys):
@@ -364,7 +362,7 @@ def test_a_sidecar_without_its_report_is_listed_not_ignored(tmp_path):
 def test_a_cell_or_date_can_be_corrected_to_null(tmp_path):
     """A blank cell the parser read a number into: the correction makes it null (not 0),
     keeps the parsed value as original, and the checks treat it as not assessable."""
-    before = load_corpus(make_reports(tmp_path / "a", None)).records[0]
+    before = load_corpus(make_reports(tmp_path / "a", None)).records[0].to_dict()
     assert before["requests"]["granted"][-1] is not None and before["published"] is not None
     reports = make_reports(
         tmp_path / "b",
@@ -374,14 +372,12 @@ def test_a_cell_or_date_can_be_corrected_to_null(tmp_path):
         ),
     )
     corpus = load_corpus(reports)
-    record = corpus.records[0]
+    record = corpus.records[0].to_dict()
     assert record["requests"]["granted"][-1] is None and record["published"] is None
     assert [(c["path"], c["original"], c["value"]) for c in record["corrections"]] == [
         ("requests.granted.total", before["requests"]["granted"][-1], None),
         ("published", before["published"], None),
     ]
-    findings = {f["rule"]: f for f in check_corpus_records(corpus, None)[record["id"]]}
-    assert findings["T3-02"]["status"] == "not-assessable"  # the sum is not computed with a 0
-    assert (
-        findings["T3-05"]["status"] == "fail" and findings["T3-05"]["where"] == "requests.granted"
-    )
+    findings = {f.rule: f for f in check_corpus_records(corpus, None).records[0].checks}
+    assert findings["T3-02"].status == "not-assessable"  # the sum is not computed with a 0
+    assert findings["T3-05"].status == "fail" and findings["T3-05"].where == "requests.granted"

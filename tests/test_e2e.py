@@ -6,24 +6,16 @@ import dataclasses
 import hashlib
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
+from conftest import copy_samples, make_project
 
 from generator.errors import NianbaoError
 from generator.pipeline import Settings, build_site
-from generator.site import copy_site_config
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
-
-
-def make_project(tmp: Path) -> Path:
-    """A project folder with the committed site configuration and the sample reports."""
-    project = copy_site_config(ROOT, tmp / "project")
-    shutil.copytree(ROOT / "reports", project / "reports")
-    return project
 
 
 @pytest.fixture(scope="module")
@@ -167,3 +159,36 @@ def test_the_site_is_readable_by_a_web_server(built):
         assert mode & 0o004, f"{path} is not readable by others ({oct(mode & 0o777)})"
         if path.is_dir():
             assert mode & 0o001, f"{path} cannot be entered by others ({oct(mode & 0o777)})"
+
+
+GATHER_AND_RENDER = """
+import sys
+from pathlib import Path
+
+from generator.check import RULES
+from generator.pipeline import check_corpus_records, load_corpus
+from generator.render import render_site
+
+corpus = check_corpus_records(load_corpus(Path(sys.argv[1])), None)
+render_site(corpus, RULES, Path(sys.argv[2]))
+"""
+
+
+def test_records_pages_and_downloads_do_not_depend_on_the_hash_seed(tmp_path):
+    """Two processes with different PYTHONHASHSEED (set and dict order, the parse cache off)
+    parse, check and render the samples into the same bytes."""
+    import os
+    import subprocess
+    import sys
+
+    reports = copy_samples(tmp_path / "reports")
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        content = tmp_path / seed / "content"
+        subprocess.run(
+            [sys.executable, "-c", GATHER_AND_RENDER, str(reports), str(content)],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+    assert _tree_digest(tmp_path / "1" / "content") == _tree_digest(tmp_path / "2" / "content")

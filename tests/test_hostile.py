@@ -17,12 +17,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import parse_file
 
 from generator.errors import SourceError
 from generator.ingest import MAX_BYTES, read_document
-from generator.parse import parse_file
+from generator.model.corpus import Superseded
 from generator.pipeline import load_corpus
-from generator.record import record_to_yaml
+from generator.record import record_to_yaml, yaml_text
 
 HOSTILE = Path(__file__).parent / "hostile"
 ID = re.compile(r"^[a-z0-9-]+/\d{4}$")
@@ -38,6 +39,7 @@ def _load_maker():
 
 mc = _load_maker()
 CASES = mc.CASES
+pytestmark = pytest.mark.formats  # writes PDFs, a DOCX and a 50 MB file
 
 
 @pytest.fixture(scope="session")
@@ -55,9 +57,10 @@ def corpus(corpus_dir):
 
 
 def _record_from(corpus, role: str) -> dict:
-    found = [r for r in corpus.records if r["source"]["file"] == CASES[role]]
+    """The record of one case, in its published form."""
+    found = [r for r in corpus.records if r.source.file == CASES[role]]
     assert len(found) == 1, f"{CASES[role]} did not become a record: {corpus.failures}"
-    return found[0]
+    return found[0].to_dict()
 
 
 def _failure_of(corpus, role: str):
@@ -68,7 +71,7 @@ def _failure_of(corpus, role: str):
 
 def _original(role: str) -> dict:
     path = mc.original_of(role)
-    return parse_file(path, path.relative_to(mc.REPORTS).as_posix())
+    return parse_file(path, path.relative_to(mc.REPORTS).as_posix()).to_dict()
 
 
 # ---- 1. every input is accounted for, with a reason a person can act on ---------------------
@@ -78,9 +81,9 @@ def test_every_input_is_a_record_or_a_failure(corpus):
     assert corpus.inputs == len(CASES)
     assert corpus.inputs == len(corpus.records) + len(corpus.failures) + len(corpus.superseded)
     seen = (
-        [r["source"]["file"] for r in corpus.records]
+        [r.source.file for r in corpus.records]
         + [f.file for f in corpus.failures]
-        + [s["file"] for s in corpus.superseded]
+        + [s.file for s in corpus.superseded]
     )
     assert sorted(seen) == sorted(CASES.values())
 
@@ -119,24 +122,21 @@ def test_truncated_pdf_reason_names_the_problem(corpus):
 
 
 def test_superseded_keeps_the_newer_by_date(corpus):
-    kept = [r for r in corpus.records if r["id"] == "yi-jiaxiang-renminzhengfu/2020"]
+    kept = [r for r in corpus.records if r.id == "yi-jiaxiang-renminzhengfu/2020"]
     assert len(kept) == 1
-    assert kept[0]["source"]["file"] == CASES["dup_newer"]
-    assert kept[0]["published"] == "2021-01-20"
-    assert corpus.sources[kept[0]["id"]].name == Path(CASES["dup_newer"]).name
+    assert kept[0].source.file == CASES["dup_newer"]
+    assert kept[0].published == "2021-01-20"
+    assert corpus.sources[kept[0].key].name == Path(CASES["dup_newer"]).name
 
 
 def test_superseded_is_a_previous_version_not_a_failure(corpus):
-    kept = next(r for r in corpus.records if r["id"] == "yi-jiaxiang-renminzhengfu/2020")
-    assert corpus.superseded == [
-        {
-            "file": CASES["dup_older"],
-            "format": "txt",
-            "id": kept["id"],
-            "superseded_by": CASES["dup_newer"],
-        }
-    ]
-    assert [v["file"] for v in kept["previous_versions"]] == [CASES["dup_older"]]
+    kept = next(r for r in corpus.records if r.id == "yi-jiaxiang-renminzhengfu/2020")
+    assert corpus.superseded == (
+        Superseded(
+            file=CASES["dup_older"], format="txt", id=kept.key, superseded_by=CASES["dup_newer"]
+        ),
+    )
+    assert [v.file for v in kept.previous_versions] == [CASES["dup_older"]]
     assert CASES["dup_older"] not in [f.file for f in corpus.failures]
 
 
@@ -153,7 +153,7 @@ def test_no_crash(corpus_dir, role):
     except SourceError as error:
         assert error.reason and error.path == CASES[role]
         return
-    assert ID.match(record["id"])
+    assert ID.match(record.key)
 
 
 def test_huge_file_is_refused_without_reading_it(corpus_dir, monkeypatch):
@@ -284,7 +284,7 @@ def test_report_without_tables_is_a_record_with_missing_table_warnings(corpus):
 
 def test_record_ids_are_safe_for_odd_names(corpus):
     for record in corpus.records:
-        assert ID.match(record["id"]), record["id"]
+        assert ID.match(record.key), record.id
     odd = _record_from(corpus, "odd_names")
     # the title keeps what it prints; an agency name is never made of emoji and quotes, so the
     # name is the one the report's text gives
@@ -303,10 +303,10 @@ def test_record_ids_are_safe_for_odd_names(corpus):
 def test_record_yaml_round_trips_exactly(corpus):
     for record in corpus.records:
         text = record_to_yaml(record)
-        assert yaml.safe_load(text) == record, record["id"]
+        assert yaml.safe_load(text) == record.to_dict(), record.id
     hostile = _record_from(corpus, "hostile")
     assert (
-        yaml.safe_load(record_to_yaml(hostile))["sections"]["overview"]
+        yaml.safe_load(yaml_text(hostile))["sections"]["overview"]
         == hostile["sections"]["overview"]
     )
 
@@ -390,15 +390,14 @@ def rendered(corpus_dir, tmp_path_factory):
     from generator.check import RULES
     from generator.pipeline import check_corpus_records
 
-    corpus = load_corpus(corpus_dir)
-    findings = check_corpus_records(corpus, None)
+    corpus = check_corpus_records(load_corpus(corpus_dir), None)
     parent = tmp_path_factory.mktemp("render")
     content = parent / "project" / "content"
     content.mkdir(parents=True)
     (parent / "sentinel.txt").write_text("untouched", "utf-8")
     reports_before = sorted((p.as_posix(), p.stat().st_size) for p in corpus_dir.rglob("*"))
     before = set(parent.rglob("*"))
-    render.render_site(corpus.records, findings, corpus.failures, RULES, content, corpus.sources)
+    render.render_site(corpus, RULES, content)
     after = set(parent.rglob("*"))
     pages = {p.relative_to(content).as_posix(): p.read_text("utf-8") for p in content.rglob("*.md")}
     reports_after = sorted((p.as_posix(), p.stat().st_size) for p in corpus_dir.rglob("*"))
@@ -499,7 +498,7 @@ def test_hostile_file_names_are_shown_literally(rendered):
 def test_downloads_round_trip(rendered):
     import json
 
-    records = rendered["corpus"].records
+    records = [record.to_dict() for record in rendered["corpus"].records]
     data = rendered["content"] / "data"
     assert list(yaml.safe_load_all((data / "records.yaml").read_text("utf-8"))) == records
     assert json.loads((data / "records.json").read_text("utf-8")) == records

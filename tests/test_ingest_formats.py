@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import make_project
 
 from generator.document import Document, Paragraph, Table
 from generator.errors import SourceError
@@ -24,9 +25,12 @@ from generator.ingest import doc as doc_reader
 from generator.ingest import docx as docx_reader
 from generator.ingest import html as html_reader
 from generator.ingest import pdf as pdf_reader
+from generator.ingest import text as text_reader
 from generator.ingest.encoding import decode_text, join_wrapped
 
 FIXTURES = Path(__file__).parent / "fixtures" / "formats"
+
+pytestmark = pytest.mark.formats  # builds the PDF, DOCX and HTML fixtures
 SEEDS = ("000", "001", "002", "003", "004")
 READERS = {"pdf": pdf_reader.read, "docx": docx_reader.read, "html": html_reader.read}
 T3_ROWS = {"000": 28, "001": 28, "002": 28, "003": 26, "004": 28}
@@ -161,7 +165,7 @@ def test_pdf_page_furniture_is_removed(built, seed):
     texts = [p.text for p in paragraphs(doc)]
     assert not [t for t in texts if re.fullmatch(r"-\s*\d+\s*-", t)]
     assert texts.count(built[1][seed].blocks[0][2]) == 1  # the running header is the title
-    codes = [w["code"] for w in doc.warnings]
+    codes = [w.code for w in doc.warnings]
     assert codes == ["page-furniture-removed"]
     assert doc.pages >= 3
     assert all(b.page for b in doc.blocks)
@@ -212,14 +216,14 @@ def test_html_encodings():
     body = "<p>某局2021年政府信息公开工作年度报告</p><p>商业企业</p>"
     no_meta = html_reader.read(f"<html><body>{body}</body></html>".encode("gbk"), "a.html")
     assert paragraphs(no_meta)[1].text == "商业企业"
-    assert [w["code"] for w in no_meta.warnings] == ["encoding-guessed"]
+    assert [w.code for w in no_meta.warnings] == ["encoding-guessed"]
     wrong_meta = f'<html><head><meta charset="utf-8"></head><body>{body}</body></html>'.encode(
         "gbk"
     )
     doc = html_reader.read(wrong_meta, "b.html")
     assert (
         paragraphs(doc)[1].text == "商业企业"
-        and "declares charset utf-8" in doc.warnings[0]["message"]
+        and "declares charset utf-8" in doc.warnings[0].message
     )
     bom_wins = (
         codecs.BOM_UTF8
@@ -345,9 +349,9 @@ def test_same_tables_in_every_format(built, seed):
         pytest.skip("generator.parse is not importable yet")
     from generator.ingest import read_document
 
-    txt = parse_document(read_document(FIXTURES / "seeds" / f"{seed}.txt", f"{seed}.txt"))
+    txt = parse_document(read_document(FIXTURES / "seeds" / f"{seed}.txt", f"{seed}.txt")).to_dict()
     for fmt in ("pdf", "docx", "html"):
-        record = parse_document(read(built, f"{seed}.{fmt}"))
+        record = parse_document(read(built, f"{seed}.{fmt}")).to_dict()
         for key in ("proactive", "requests", "appeals"):
             assert record[key] == txt[key], f"{seed}.{fmt}: {key}"
 
@@ -356,8 +360,6 @@ def test_same_tables_in_every_format(built, seed):
 def test_build_lists_scanned_and_corrupt_pdfs_as_unreadable(built, tmp_path):
     """A site built from real formats: every format becomes a record, the scan and the corrupt
     PDF are on the unreadable-inputs page with their reasons, and the build succeeds."""
-    from test_e2e import make_project
-
     from generator.pipeline import Settings, build_site
 
     out, _ = built
@@ -414,7 +416,7 @@ def test_print_hazards_give_the_values_of_the_web_page(built, fmt):
     txt = parse_document(read_document(FIXTURES / "seeds" / "001.txt", "001.txt"))
     record = parse_document(read(built, f"hazards.{fmt}"))
     for key in ("proactive", "requests", "appeals"):
-        assert record[key] == txt[key], f"hazards.{fmt}: {key}"
+        assert getattr(record, key) == getattr(txt, key), f"hazards.{fmt}: {key}"
 
 
 def test_stacked_values_become_rows_and_are_never_one_number():
@@ -432,3 +434,11 @@ def test_stacked_values_become_rows_and_are_never_one_number():
         ["行政许可", "7912"],  # one number wrapped in a narrow cell
         ["两个格子", "1 2", "3 4 5"],  # stacked, but not k labelled items: never 12 or 345
     ]
+
+
+def test_encoding_guessed_has_no_line_in_every_reader():
+    """A guessed encoding is about the whole file: no line, whichever reader (issue 18)."""
+    body = "某局2021年政府信息公开工作年度报告\n商业企业\n"
+    from_text = text_reader.read(body.encode("gbk"), "a.txt").warnings
+    from_html = html_reader.read(f"<p>{body}</p>".encode("gbk"), "a.html").warnings
+    assert [(w.code, w.line) for w in (*from_text, *from_html)] == [("encoding-guessed", None)] * 2

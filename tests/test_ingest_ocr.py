@@ -88,7 +88,7 @@ def corpus(scans, cache_dir):
 
     result = load_corpus(scans, cache_dir=cache_dir)
     assert not result.failures, result.failures
-    return {r["source"]["file"].split("-")[0]: r for r in result.records}
+    return {r.source.file.split("-")[0]: r.to_dict() for r in result.records}
 
 
 def _flat(value, path=""):
@@ -267,13 +267,13 @@ def test_a_low_confidence_cell_is_null_with_a_warning():
                     cell = row[1]
                     row[1] = Cell(cell.text, cell.line, OCR_MIN_CONFIDENCE - 0.01, 3)
             blocks[index] = replace(block, rows=tuple(tuple(r) for r in rows))
-    record = parse_document(replace(doc, blocks=tuple(blocks)))
+    record = parse_document(replace(doc, blocks=tuple(blocks))).to_dict()
     assert record["proactive"]["licensing"]["decisions"] is None  # 7912 unconfirmed
     warning = next(w for w in record["parse"]["warnings"] if w["code"] == "ocr-unconfirmed")
     assert warning["where"] == "proactive.licensing.decisions"
     assert warning["message"].startswith("page 3: 表二 行政许可")
     assert warning["text"] == "7912"
-    confident = parse_document(doc)
+    confident = parse_document(doc).to_dict()
     assert confident["proactive"]["licensing"]["decisions"] == 7912
 
 
@@ -290,7 +290,7 @@ def test_a_cached_ocr_parse_is_reused(corpus, scans, cache_dir, monkeypatch):
     monkeypatch.setattr(ocr, "read_scanned_pdf", refuse)
     again = load_corpus(scans, cache_dir=cache_dir)
     assert not again.failures
-    assert {r["id"]: r for r in again.records}[corpus["001"]["id"]] == corpus["001"]
+    assert {r.id: r.to_dict() for r in again.records}[corpus["001"]["id"]] == corpus["001"]
 
 
 def test_without_the_engine_a_scan_is_listed_with_the_install_hint(scans, tmp_path, monkeypatch):
@@ -319,7 +319,7 @@ def test_without_the_engine_a_scan_is_listed_with_the_install_hint(scans, tmp_pa
 
 @pytest.mark.slow
 def test_build_shows_a_scanned_report_marked_as_ocr(corpus, scans, cache_dir, tmp_path):
-    from test_e2e import make_project
+    from conftest import make_project
 
     from generator.pipeline import Settings, build_site
 

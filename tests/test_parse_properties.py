@@ -3,6 +3,7 @@ reader supports, parse back to the same values; arbitrary text never makes the p
 
 from __future__ import annotations
 
+from conftest import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -158,12 +159,12 @@ def report_text(record: dict, layout: str) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(sorted(LAYOUTS)), st.data())
 def test_tables_round_trip_in_every_layout(layout, data):
     record = data.draw(records(blanks_allowed=layout not in NO_BLANKS))
     text = report_text(record, layout)
-    parsed = parse_document(read(text.encode("utf-8"), "generated.txt"))
+    parsed = parse_document(read(text.encode("utf-8"), "generated.txt")).to_dict()
     assert parsed["edition"] == record["edition"]
     assert parsed["requests"] == record["requests"]
     assert parsed["appeals"] == record["appeals"]
@@ -177,7 +178,7 @@ def test_tables_round_trip_in_every_layout(layout, data):
     assert len(blank_warnings) == nulls
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     st.text(
         alphabet=st.sampled_from(
@@ -190,10 +191,10 @@ def test_tables_round_trip_in_every_layout(layout, data):
 )
 def test_arbitrary_text_never_raises(text):
     record = parse_document(read(text.encode("utf-8"), "random.txt"))
-    assert record["schema"] == "nianbao/record/1"
+    assert record.schema == "nianbao/record/1"
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.text(max_size=300))
 def test_arbitrary_unicode_never_raises(text):
     try:

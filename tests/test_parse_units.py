@@ -112,7 +112,7 @@ def test_appeals_one_row_per_group():
             "复议后起诉\t0\t0\t0\t1\t1",
         ]
     )
-    record = parse_document(read(text.encode(), "x.txt"))
+    record = parse_document(read(text.encode(), "x.txt")).to_dict()
     assert record["appeals"] == {
         "review": {"upheld": 1, "corrected": 0, "other": 0, "pending": 0, "total": 1},
         "suit_direct": {"upheld": 0, "corrected": 2, "other": 0, "pending": 0, "total": 2},
@@ -123,7 +123,7 @@ def test_appeals_one_row_per_group():
 def test_gbk_text_and_bom_are_read():
     text = "某县人民政府2021年政府信息公开工作年度报告\n一、总体情况\n正文。\n"
     for data in (text.encode("gbk"), text.encode("utf-8-sig"), text.encode("gb18030")):
-        record = parse_document(read(data, "x.txt"))
+        record = parse_document(read(data, "x.txt")).to_dict()
         assert record["agency"]["name"] == "某县人民政府"
         assert record["year"] == 2021
 

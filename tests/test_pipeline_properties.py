@@ -13,16 +13,17 @@ import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
 
+from conftest import SAMPLES, examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.check import RULES
+from generator.model import Record
 from generator.model.identity import place_key
 from generator.pipeline import check_corpus_records, load_corpus
 from generator.render import render_site
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = sorted((ROOT / "reports").rglob("*.txt"))
 FOLDERS = (
     "",
     "河南省/平顶山市/卫东区",
@@ -88,7 +89,7 @@ def _write(reports: Path, entries) -> dict[str, str]:
 
 
 @settings(
-    max_examples=40,
+    max_examples=examples(40),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -101,14 +102,11 @@ def test_every_file_is_accounted_for_and_strangers_never_merge(entries):
             written = _write(reports, entries)
         except UnicodeEncodeError:
             return  # a lone surrogate cannot be a file's text
-        corpus = load_corpus(reports)
-        findings = check_corpus_records(corpus, None)
+        corpus = check_corpus_records(load_corpus(reports), None)
         content = Path(tmp) / "content"
         shutil.copytree(ROOT / "content", content)
-        result = render_site(
-            corpus.records, findings, corpus.failures, RULES, content, corpus.sources
-        )
-        corpus.drop((fault.record_id, fault.failure) for fault in result.faults)
+        result = render_site(corpus, RULES, content)
+        corpus = corpus.without({fault.record_id: fault.failure for fault in result.faults})
 
         # a sidecar next to its report is part of that report, not an input of its own
         sidecars = {
@@ -117,27 +115,30 @@ def test_every_file_is_accounted_for_and_strangers_never_merge(entries):
             if kind == "sidecar" and rel.removesuffix(".corrections.yml") in written
         }
         accounted = (
-            [r["source"]["file"] for r in corpus.records]
-            + [s["file"] for s in corpus.superseded]
+            [r.source.file for r in corpus.records]
+            + [s.file for s in corpus.superseded]
             + [f.file for f in corpus.failures]
         )
         assert sorted(accounted) == sorted(set(written) - sidecars)
         assert corpus.inputs == len(accounted)
         assert result.faults == []  # the renderer handles everything the parser produces
 
-        by_file = {r["source"]["file"]: r for r in corpus.records}
+        by_file = {r.source.file: r for r in corpus.records}
         for old in corpus.superseded:
-            newer = by_file[old["superseded_by"]]
-            previous = next(v for v in newer["previous_versions"] if v["file"] == old["file"])
-            assert previous["file"] == old["file"]
+            newer = by_file[old.superseded_by]
+            previous = next(v for v in newer.previous_versions if v.file == old.file)
+            assert previous.file == old.file
             # a previous version sits at the same place as the record it belongs to
-            assert _place(old["file"], corpus) == place_key(newer)
+            assert _place(old.file) == place_key(newer)
         for record in corpus.records:
-            assert (content / "reports" / f"{record['id']}.md").is_file()
+            assert (content / "reports" / f"{record.id}.md").is_file()
 
 
-def _place(file: str, corpus) -> tuple[str, ...]:
+def _place(file: str) -> tuple[str, ...]:
+    """The place of a file, as the pipeline judges it (region folders, else the folder)."""
     from generator.parse.identity import region_from_path
 
     region = region_from_path(file)
-    return place_key({"agency": {"region": region}, "source": {"file": file}})
+    return place_key(
+        Record.from_dict({"agency": {"region": region}, "source": {"file": file, "format": "txt"}})
+    )

@@ -29,7 +29,7 @@ DELIBERATE: dict[str, dict[str, dict]] = yaml.safe_load(
 
 
 def _record(label: Label) -> dict:
-    return parse_document(read_document(label.raw, f"{label.id}.txt"))
+    return parse_document(read_document(label.raw, f"{label.id}.txt")).to_dict()
 
 
 def test_the_corpus_has_at_least_150_real_reports_each_with_its_source():

@@ -9,6 +9,7 @@ a kill test (SIGTERM during MkDocs).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import signal
@@ -18,6 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import REPORTS, copy_samples, make_project
 
 import generator.parse
 from generator.cli import main
@@ -25,8 +27,7 @@ from generator.model import Failure
 from generator.pipeline import Settings, build_site, check_corpus_records, load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "reports"
-WEIDONG = SAMPLES / "河南省/平顶山市/卫东区/卫东区政府办-2021年报.txt"
+WEIDONG = REPORTS / "河南省/平顶山市/卫东区/卫东区政府办-2021年报.txt"
 YIJIA = "福建省/三明市/建宁县/伊家乡/伊家乡人民政府-2020年报.txt"
 
 NAMELESS = (
@@ -59,7 +60,7 @@ def _add_trouble(reports: Path) -> None:
 @pytest.fixture
 def reports(tmp_path: Path) -> Path:
     folder = tmp_path / "reports"
-    shutil.copytree(SAMPLES, folder)
+    copy_samples(folder)
     _add_trouble(folder)
     return folder
 
@@ -81,7 +82,7 @@ def test_every_case_is_published_or_listed_by_name_with_its_reason(reports):
     assert listed["空白.pdf"].reason.startswith("空文件")
     assert listed["某局-2021年报.wps"].reason.startswith("暂不能读取 .wps 格式的文件")
     # the five samples and both nameless reports are published
-    files = sorted(r["source"]["file"] for r in corpus.records)
+    files = sorted(r.source.file for r in corpus.records)
     assert len(files) == 7
     assert {"河南省/新华区/2021年报.txt", "河北省/新华区/2021年报.txt"} <= set(files)
     assert corpus.inputs == len(corpus.records) + len(corpus.failures) + len(corpus.superseded)
@@ -90,34 +91,34 @@ def test_every_case_is_published_or_listed_by_name_with_its_reason(reports):
 
 def test_two_nameless_reports_in_two_provinces_are_two_agencies(reports):
     corpus = load_corpus(reports)
-    nameless = [r for r in corpus.records if r["source"]["file"].endswith("新华区/2021年报.txt")]
-    assert len(nameless) == 2 and corpus.superseded == []
-    ids = sorted(r["id"] for r in nameless)
+    nameless = [r for r in corpus.records if r.source.file.endswith("新华区/2021年报.txt")]
+    assert len(nameless) == 2 and corpus.superseded == ()
+    ids = sorted(r.key for r in nameless)
     assert ids == ["xinhuaqu-hebeisheng-xinhuaqu/2021", "xinhuaqu-henansheng-xinhuaqu/2021"]
     for record in nameless:
-        assert record["agency"]["name"] == "新华区"
-        assert record["agency"]["name_source"] == "folder"
-        assert "previous_versions" not in record
+        assert record.agency.name == "新华区"
+        assert record.agency.name_source == "folder"
+        assert "previous_versions" not in record.to_dict()
 
 
 def test_namesakes_in_two_places_are_checked_as_two_agencies(reports):
     corpus = load_corpus(reports)
-    findings = check_corpus_records(corpus, None)
+    checked = check_corpus_records(corpus, None)
     from generator.check import group_by_agency
 
     groups = group_by_agency(
-        [r for r in corpus.records if r["source"]["file"].endswith("新华区/2021年报.txt")]
+        [r for r in corpus.records if r.source.file.endswith("新华区/2021年报.txt")]
     )
     assert len(groups) == 2  # no cross-year rule ever compares the two
-    assert set(findings) == {r["id"] for r in corpus.records}
+    assert [r.key for r in checked.records] == [r.key for r in corpus.records]
 
 
 def test_same_place_same_agency_same_year_is_still_one_report_with_a_previous_version(reports):
     shutil.copy(reports / YIJIA, (reports / YIJIA).with_name("伊家乡人民政府-2020年报（重发）.txt"))
     corpus = load_corpus(reports)
-    assert [s["file"] for s in corpus.superseded] == [YIJIA]
-    kept = next(r for r in corpus.records if r["id"] == corpus.superseded[0]["id"])
-    assert kept["source"]["file"].endswith("（重发）.txt")
+    assert [s.file for s in corpus.superseded] == [YIJIA]
+    kept = next(r for r in corpus.records if r.id == corpus.superseded[0].id)
+    assert kept.source.file.endswith("（重发）.txt")
 
 
 def test_year_from_the_file_name_when_the_text_has_none(tmp_path):
@@ -128,8 +129,8 @@ def test_year_from_the_file_name_when_the_text_has_none(tmp_path):
     (reports / "卫东区政府办-2021年报.txt").write_text(text, "utf-8")
     corpus = load_corpus(reports)
     [record] = corpus.records
-    assert record["year"] == 2021 and record["agency"]["name"] == "卫东区政府办"
-    codes = [w["code"] for w in record["parse"]["warnings"]]
+    assert record.year == 2021 and record.agency.name == "卫东区政府办"
+    codes = [w.code for w in record.parse.warnings]
     assert "year-source" in codes and "agency-name-source" in codes
 
 
@@ -139,7 +140,7 @@ def test_a_year_correction_publishes_a_yearless_report(reports):
     )
     corpus = load_corpus(reports)
     assert "说明.txt" not in _listed(corpus)
-    assert any(r["source"]["file"] == "说明.txt" and r["year"] == 2021 for r in corpus.records)
+    assert any(r.source.file == "说明.txt" and r.year == 2021 for r in corpus.records)
 
 
 def test_nianbaoignore_excludes_deliberately_and_lists_it(reports):
@@ -180,7 +181,7 @@ def test_editor_backups_lock_files_and_other_types_are_ignored_with_a_reason(tmp
     assert ignored["~$报告.docx"].startswith("Office 临时锁文件")
     assert ignored["报告.txt~"].startswith("编辑器备份文件")
     assert "不是年度报告的文件格式（.svg）" in ignored["图表.svg"]
-    assert corpus.unreadable == [] and corpus.records == []
+    assert corpus.unreadable == [] and corpus.records == ()
 
 
 # ---- the gate ------------------------------------------------------------------------------
@@ -203,7 +204,7 @@ def test_check_fail_on_error_counts_unreadable_inputs(reports, capsys):
 
 def test_check_fail_on_error_passes_when_only_ignored_files(tmp_path, capsys):
     reports = tmp_path / "reports"
-    shutil.copytree(SAMPLES / "福建省", reports / "福建省")
+    copy_samples(reports, [YIJIA])
     (reports / ".DS_Store").write_bytes(b"x")
     assert main(["check", "--reports", str(reports), "--fail-on", "error", "--no-cache"]) == 0
     assert main(["check", "--reports", str(reports), "--fail-on", "info", "--no-cache"]) == 1
@@ -214,14 +215,14 @@ def test_check_fail_on_error_passes_when_only_ignored_files(tmp_path, capsys):
 
 
 def test_a_parser_crash_costs_one_report(reports, monkeypatch):
-    real = generator.parse.parse_file
+    real = generator.parse.parse_document
 
-    def crashing(path, display=None):
-        if "卫东区" in str(path):
+    def crashing(doc):
+        if "卫东区" in doc.path:
             raise RuntimeError("boom")
-        return real(path, display)
+        return real(doc)
 
-    monkeypatch.setattr(generator.parse, "parse_file", crashing)
+    monkeypatch.setattr(generator.parse, "parse_document", crashing)
     corpus = load_corpus(reports)
     listed = _listed(corpus)
     failure = listed["河南省/平顶山市/卫东区/卫东区政府办-2021年报.txt"]
@@ -239,32 +240,23 @@ def test_a_rule_crash_costs_only_the_reports_it_was_checking(reports, monkeypatc
     real = rule.check
 
     def crashing(record):
-        if record["source"]["file"] == YIJIA:
+        if record.source.file == YIJIA:
             raise KeyError("unexpected")
         return real(record)
 
-    patched = tuple(
-        (
-            type(r)(**{**{f: getattr(r, f) for f in r.__slots__}, "check": crashing})
-            if r is rule
-            else r
-        )
-        for r in RULES
-    )
+    patched = tuple(dataclasses.replace(r, check=crashing) if r is rule else r for r in RULES)
     monkeypatch.setattr(catalogue, "RULES", patched)
     monkeypatch.setattr("generator.check.RULES", patched)
-    findings = check_corpus_records(corpus, None)
+    corpus = check_corpus_records(corpus, None)
     failure = _listed(corpus)[YIJIA]
     assert failure.stage == "check" and "规则 T3-01" in failure.reason
-    assert YIJIA not in [r["source"]["file"] for r in corpus.records]
-    assert len(corpus.records) == 6 and set(findings) == {r["id"] for r in corpus.records}
+    assert YIJIA not in [r.source.file for r in corpus.records]
+    assert len(corpus.records) == 6
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("target", ["report_page_text", "agency_page_text"])
 def test_a_render_crash_costs_one_report_and_the_site_is_built(tmp_path, monkeypatch, target):
-    from test_e2e import make_project
-
     from generator.render import reports as render_reports
 
     project = make_project(tmp_path)
@@ -272,7 +264,7 @@ def test_a_render_crash_costs_one_report_and_the_site_is_built(tmp_path, monkeyp
 
     def crashing(env, catalog, item, *args):
         records = item.records if target == "agency_page_text" else [item]
-        if any(r["source"]["file"] == YIJIA for r in records):
+        if any(r.source.file == YIJIA for r in records):
             raise TypeError("odd data")
         return real(env, catalog, item, *args)
 
@@ -295,8 +287,6 @@ def test_a_render_crash_costs_one_report_and_the_site_is_built(tmp_path, monkeyp
 
 @pytest.mark.slow
 def test_build_with_every_case_publishes_the_rest_and_lists_each(tmp_path, capsys):
-    from test_e2e import make_project
-
     project = make_project(tmp_path)
     _add_trouble(project / "reports")
     os.chdir(project)  # the CLI works in the project folder, as `make site` does
@@ -322,8 +312,6 @@ def test_build_with_every_case_publishes_the_rest_and_lists_each(tmp_path, capsy
 
 @pytest.mark.slow
 def test_sigterm_during_mkdocs_keeps_the_previous_site_and_the_next_build_works(tmp_path):
-    from test_e2e import make_project
-
     project = make_project(tmp_path)
     command = [sys.executable, "-m", "generator", "build", "--reports", "reports", "--out", "site"]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -357,7 +345,7 @@ def test_sigterm_during_mkdocs_keeps_the_previous_site_and_the_next_build_works(
 
 
 def test_a_site_moved_aside_by_a_kill_mid_swap_is_put_back(tmp_path):
-    from generator.pipeline import recover_site
+    from generator.staging import recover_site
 
     site = tmp_path / "site"
     (tmp_path / "site.old").mkdir()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 from html.parser import HTMLParser
@@ -12,10 +13,11 @@ import jinja2
 import markdown
 import pytest
 import yaml
-from test_render_samples import (
+from conftest import (
     FAILURES,
     HOSTILE,
     RULES,
+    make_corpus,
     make_findings,
     make_records,
     render_content,
@@ -468,14 +470,14 @@ def test_id_validation(tmp_path: Path, bad: object) -> None:
 
 def test_source_copies_never_served_as_pages(tmp_path: Path) -> None:
     records = make_records()[:2]
-    findings = {r["id"]: [] for r in records}
     sources = {}
     for record, suffix in zip(records, (".html", ".MD"), strict=True):
         path = tmp_path / f"{record['id'].replace('/', '_')}{suffix}"
         path.write_text("<script>alert(1)</script>", "utf-8")
         sources[record["id"]] = path
     content = tmp_path / "content"
-    render_site(records, findings, [], RULES, content, sources)
+    corpus = dataclasses.replace(make_corpus(tmp_path, records), sources=sources)
+    render_site(corpus, RULES, content)
     assert (content / "reports/yimei-qu-renmin-zhengfu/2021.html.txt").is_file()
     assert (content / "reports/yimei-qu-renmin-zhengfu/2020.md.txt").is_file()
     assert "[原始文件（html.txt）](2021.html.txt)" in _read(content, Y2021)
@@ -489,7 +491,8 @@ def test_deterministic_across_hash_seeds(tmp_path: Path) -> None:
 
     script = (
         "import sys; from pathlib import Path; sys.path.insert(0, 'tests');"
-        "from test_render import _render; _render(Path(sys.argv[1]))"
+        "from conftest import FAILURES, make_findings, make_records, render_content;"
+        "render_content(Path(sys.argv[1]), make_records(), make_findings(), FAILURES)"
     )
     root = Path(__file__).resolve().parents[1]
     for seed in ("1", "2"):

@@ -5,6 +5,7 @@ finding, a rule title, a template); damaged entries are never trusted; cache_dir
 from __future__ import annotations
 
 import ast
+import dataclasses
 import json
 import posixpath
 import shutil
@@ -12,17 +13,18 @@ from pathlib import Path
 
 import jinja2
 import pytest
-from test_render_samples import (
+from conftest import (
     FAILURES,
     HOSTILE_LINES,
     RULES,
+    copy_samples,
+    make_corpus,
     make_findings,
     make_records,
     with_checks,
 )
 
 import generator.render
-from generator.check import RULES as REAL_RULES
 from generator.pipeline import check_corpus_records, load_corpus
 from generator.record import record_to_json, record_to_yaml
 from generator.render import downloads, memo, reports
@@ -40,7 +42,7 @@ def made(monkeypatch) -> dict[str, list[str]]:
     real_report, real_agency = reports.report_page_text, reports.agency_page_text
 
     def report_page_text(env, catalog, record, *args):
-        calls["report"].append(record["id"])
+        calls["report"].append(record.key)
         return real_report(env, catalog, record, *args)
 
     def agency_page_text(env, catalog, agency):
@@ -67,24 +69,15 @@ def _snapshot(content: Path) -> dict[str, bytes]:
 
 def _build(reports_dir: Path, content: Path, cache: Path | None) -> dict[str, bytes]:
     """load + check + render, as `nianbao build` does before MkDocs."""
-    corpus = load_corpus(reports_dir)
-    findings = check_corpus_records(corpus, None)
-    generator.render.render_site(
-        corpus.records,
-        findings,
-        corpus.failures,
-        REAL_RULES,
-        content,
-        corpus.sources,
-        cache_dir=cache,
-    )
+    corpus = check_corpus_records(load_corpus(reports_dir), None)
+    generator.render.render_site(corpus, RULES, content, cache_dir=cache)
     return _snapshot(content)
 
 
 @pytest.fixture
 def samples(tmp_path) -> Path:
     folder = tmp_path / "reports"
-    shutil.copytree(ROOT / "reports", folder)
+    copy_samples(folder)
     return folder
 
 
@@ -129,7 +122,7 @@ def test_cross_year_finding_renders_the_unchanged_later_report_again(samples, tm
     cache = tmp_path / "cache"
     _add_next_year(samples)
     _build(samples, tmp_path / "content", cache)
-    before = {r["id"]: r for r in load_corpus(samples).records}
+    before = {r.key: r for r in load_corpus(samples).records}
     path = samples / YIMEI / "伊美区人民政府-2021年报.txt"
     text = path.read_text("utf-8")
     assert CARRIED_FORWARD.format(0) in text
@@ -150,16 +143,17 @@ def _render(
     cache: Path | None,
     rules=RULES,
 ) -> dict[str, bytes]:
-    generator.render.render_site(records, findings, FAILURES, rules, content, {}, cache_dir=cache)
+    corpus = make_corpus(content.parent, records, findings, FAILURES, sources=False)
+    generator.render.render_site(corpus, rules, content, cache_dir=cache)
     return _snapshot(content)
 
 
 def test_a_changed_finding_or_rule_title_renders_what_shows_it(tmp_path, made):
     findings = make_findings()
-    records = with_checks(make_records(), findings)
+    records = make_records()
     cache = tmp_path / "cache"
     _render(tmp_path / "content", records, findings, cache)
-    # The findings passed to render (not the record's own `checks`) change for one report.
+    # The findings of one report change (as after a rule change: the record is the same).
     changed = {
         **findings,
         "haidian-qu-renmin-zhengfu/2021": [
@@ -182,7 +176,7 @@ def test_a_changed_finding_or_rule_title_renders_what_shows_it(tmp_path, made):
     assert "新的发现" in warm["reports/haidian-qu-renmin-zhengfu/2021.md"].decode()
     assert warm == _render(tmp_path / "clean", records, changed, None)
     # Report pages link rule titles: a renamed rule makes every report page again.
-    renamed = (RULES[0].__class__(**{**RULES[0].__dict__, "title": "改名的规则"}), *RULES[1:])
+    renamed = (dataclasses.replace(RULES[0], title="改名的规则"), *RULES[1:])
     _reset(made)
     warm = _render(tmp_path / "content", records, changed, cache, renamed)
     assert sorted(made["report"]) == sorted(r["id"] for r in records)
@@ -354,27 +348,28 @@ def test_relative_path_is_posixpath_relpath(tmp_path):
             assert relative_path(odd, start) == expected
 
 
-def test_per_record_downloads_join_to_the_whole_files():
+def test_per_record_downloads_join_to_the_whole_files(tmp_path):
     import io
 
-    records = with_checks(make_records(), make_findings())
+    records = make_records()
     records[0]["sections"]["other"] = HOSTILE_LINES  # newlines inside JSON strings
-    for subset in (records, records[:1], []):
+    typed = make_corpus(tmp_path, records, make_findings(), sources=False).records
+    for subset in (typed, typed[:1], ()):
         json_out, yaml_out, cells_out, findings_out = (io.StringIO() for _ in range(4))
         files = downloads.CorpusFiles(json_out, yaml_out, cells_out, findings_out)
         for record in subset:
             files.add(
-                downloads.record_json_item(record),
+                downloads.record_json_item(record.to_dict()),
                 record_to_yaml(record),
                 downloads.record_cells_rows(record),
-                downloads.record_findings_rows(record, record["checks"]),
+                downloads.record_findings_rows(record, record.checks),
             )
         files.finish()
-        assert json_out.getvalue() == record_to_json(subset) + "\n"
+        assert json_out.getvalue() == record_to_json(list(subset)) + "\n"
         assert yaml_out.getvalue() == "".join("---\n" + record_to_yaml(r) for r in subset)
         assert cells_out.getvalue().startswith(downloads.CSV_BOM + "id,agency,year,edition,")
         assert cells_out.getvalue().count("\r\n") == 1 + sum(
             len(downloads.record_cells_rows(r).splitlines()) for r in subset
         )
         assert findings_out.getvalue().startswith(downloads.CSV_BOM + "id,agency,year,rule,level,")
-        assert findings_out.getvalue().count("\r\n") == 1 + sum(len(r["checks"]) for r in subset)
+        assert findings_out.getvalue().count("\r\n") == 1 + sum(len(r.checks) for r in subset)

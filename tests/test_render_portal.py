@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from test_render_samples import HOSTILE, _base, _requests, render_content
+from conftest import HOSTILE, base_record, render_content, requests_table
 
 from generator.render.charts import bar_chart, line_chart
 
@@ -19,15 +19,15 @@ A = "ceshi-ju"
 
 
 def _records() -> list[dict]:
-    a2019 = _base(f"{A}/2019", "测试局", 2019, "2019", JIANSHAN)
-    a2019["requests"] = _requests("2019", granted_total=2)
+    a2019 = base_record(f"{A}/2019", "测试局", 2019, "2019", JIANSHAN)
+    a2019["requests"] = requests_table("2019", granted_total=2)
     a2019["requests"]["received"] = [12, 0, 0, 0, 0, 0, 12]
     a2019["proactive"] = {
         "normative_docs": {"made": 4, "published": 4, "total_published": 9},
         "licensing": {"previous": 1, "change": 0, "decisions": 30},
     }
-    a2021 = _base(f"{A}/2021", "测试局", 2021, "2021", JIANSHAN)  # 2020 is missing: a gap
-    a2021["requests"] = _requests("2021", granted_total=6)
+    a2021 = base_record(f"{A}/2021", "测试局", 2021, "2021", JIANSHAN)  # 2020 is missing: a gap
+    a2021["requests"] = requests_table("2021", granted_total=6)
     a2021["requests"]["received"] = [20, 0, 0, 0, 0, 0, 20]
     a2021["requests"]["handled_total"] = [20, 0, 0, 0, 0, 0, 20]
     a2021["appeals"]["review"] = {"upheld": 0, "corrected": 2, "other": 0, "pending": 0, "total": 2}
@@ -35,20 +35,20 @@ def _records() -> list[dict]:
         "normative_docs": {"issued": 5, "repealed": 0, "in_force": 10},
         "licensing": {"decisions": 40},
     }
-    a2022 = _base(f"{A}/2022", "测试局", 2022, "2021", JIANSHAN)
-    a2022["requests"] = _requests("2021")
+    a2022 = base_record(f"{A}/2022", "测试局", 2022, "2021", JIANSHAN)
+    a2022["requests"] = requests_table("2021")
     a2022["requests"]["received"] = [None, 0, 0, 0, 0, 0, None]  # blank: a gap, never 0
     a2022["proactive"] = {
         "normative_docs": {"issued": 1, "repealed": 0, "in_force": 11},
         "licensing": {"decisions": 41},
     }
-    small = _base("xiao-ju/2021", "小局", 2021, "2021", JIANSHAN)
-    small["requests"] = _requests("2021", granted_total=4)
+    small = base_record("xiao-ju/2021", "小局", 2021, "2021", JIANSHAN)
+    small["requests"] = requests_table("2021", granted_total=4)
     small["requests"]["received"] = [4, 0, 0, 0, 0, 0, 4]  # small sample: no share ranking
     small["requests"]["handled_total"] = [4, 0, 0, 0, 0, 0, 4]
     small["requests"]["unable_not_held"] = [0] * 7
     hostile_name = "恶意" + HOSTILE
-    h2021 = _base(
+    h2021 = base_record(
         "eyi-ju/2021",
         hostile_name,
         2021,
@@ -75,7 +75,7 @@ def _records() -> list[dict]:
             "text_diff": "--- a\n+++ b\n@@ -1 +1 @@\n-<script>alert(1)</script>\n\n+ 正文 {{ 7*7 }}\n",
         }
     ]
-    h2022 = _base("eyi-ju/2022", hostile_name, 2022, "2021", None)
+    h2022 = base_record("eyi-ju/2022", hostile_name, 2022, "2021", None)
     return [a2019, a2021, a2022, small, h2021, h2022]
 
 
@@ -236,7 +236,9 @@ def test_year_page_outcomes_and_rankings(site: Path) -> None:
 def test_home_headlines_problems_and_links(site: Path) -> None:
     home = _read(site, "index.md")
     assert "| 2022年新收申请 |" in home and "（1 份报告未填写，无法合计）" in home
-    assert "| [T3-01](compliance/rules/T3-01.md) | 申请数量勾稽关系 | 2 |" in home
+    assert (
+        "| [T3-01](compliance/rules/T3-01.md) | 申请数勾稽关系 | 2 |" in home
+    )  # the catalogue's title
     assert "[新报告](feeds/reports.xml)" in home and "[错误级检查结果](feeds/errors.xml)" in home
     assert "[2021](years/2021.md)" in home
 

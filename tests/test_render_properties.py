@@ -4,21 +4,24 @@ crashes rendering and never becomes markup (script, event handler, javascript: U
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
 import markdown
+from conftest import REPORTS, examples, parse_file
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.check import RULES, check_record
-from generator.parse import parse_file
+from generator.model import Record
+from generator.model.corpus import Corpus
 from generator.render import render_site
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = next((ROOT / "reports").rglob("*卫东区*.txt"))
-BASE = parse_file(SAMPLE, "河南省/平顶山市/卫东区/report.txt")
+SAMPLE = REPORTS / "河南省/平顶山市/卫东区/卫东区政府办-2021年报.txt"
+BASE = parse_file(SAMPLE, "河南省/平顶山市/卫东区/report.txt").to_dict()
 EXTENSIONS = ["tables", "attr_list", "md_in_html", "admonition"]
 DANGEROUS = [
     "<script>",
@@ -54,7 +57,9 @@ class _Tags(HTMLParser):
 
 
 @settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(25),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(title=TEXT, overview=TEXT, other=TEXT, agency=TEXT, warning=TEXT)
 def test_arbitrary_report_text_renders_inert(
@@ -74,9 +79,10 @@ def test_arbitrary_report_text_renders_inert(
             "text": warning,
         }
     )
-    record["checks"] = check_record(record)
+    typed = Record.from_dict(record)
+    corpus = Corpus(records=(dataclasses.replace(typed, checks=tuple(check_record(typed))),))
     content = tmp_path_factory.mktemp("render")
-    render_site([record], {record["id"]: record["checks"]}, [], RULES, content, {})
+    render_site(corpus, RULES, content)
     for path in content.rglob("*.md"):
         text = path.read_text("utf-8")
         body = re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.S)  # front matter is YAML, not HTML

@@ -3,16 +3,14 @@ records that break the contract (so the test can fail)."""
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLES, parse_file
 
-from generator.parse import parse_file
 from generator.record import record_from_yaml, record_to_yaml, validate_record
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = sorted((ROOT / "reports").rglob("*.txt"))
 
 
 @pytest.fixture(scope="module")
@@ -20,13 +18,13 @@ def records():
     return [parse_file(p, p.relative_to(ROOT / "reports").as_posix()) for p in SAMPLES]
 
 
-def test_five_samples(records):
-    assert len(records) == 5
+def test_every_sample_is_a_record_with_its_own_id(records):
+    assert len({r.key for r in records}) == len(SAMPLES) == len(records)
 
 
 def test_samples_are_schema_valid(records):
     for record in records:
-        assert validate_record(record) == [], record["source"]["file"]
+        assert validate_record(record) == [], record.source.file
 
 
 @pytest.mark.parametrize(
@@ -42,7 +40,7 @@ def test_samples_are_schema_valid(records):
     ],
 )
 def test_schema_rejects_broken_records(records, mutate, where):
-    record = copy.deepcopy(records[0])
+    record = records[0].to_dict()
     mutate(record)
     problems = validate_record(record)
     assert problems and any(p.startswith(where) for p in problems), problems
@@ -62,7 +60,7 @@ def test_records_are_deterministic():
 
 
 def test_region_from_folders(records):
-    by_name = {r["agency"]["name"]: r for r in records}
+    by_name = {r.agency.name: r.to_dict() for r in records}
     assert by_name["伊家乡人民政府"]["agency"]["region"] == {
         "province": "福建省",
         "city": "三明市",

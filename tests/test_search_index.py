@@ -21,6 +21,8 @@ from generator.search import (
     widen_chunk_starts,
 )
 
+pytestmark = pytest.mark.slow  # runs the Pagefind binary
+
 
 def _page(site: Path, rel: str, body: str, title: str = "页") -> None:
     path = site / rel

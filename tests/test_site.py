@@ -9,14 +9,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from test_render_samples import (
-    FAILURES,
-    RULES,
-    make_findings,
-    make_records,
-    make_sources,
-    with_checks,
-)
+from conftest import FAILURES, RULES, make_corpus, make_findings, make_records
 
 from generator.errors import NianbaoError
 from generator.render import render_site
@@ -29,9 +22,8 @@ pytestmark = pytest.mark.slow
 def _project(tmp: Path) -> Path:
     """A copy of the committed site configuration with freshly rendered content."""
     project = copy_site_config(ROOT, tmp / "project")
-    findings = make_findings()
-    records = with_checks(make_records(), findings)
-    render_site(records, findings, FAILURES, RULES, project / "content", make_sources(tmp, records))
+    corpus = make_corpus(tmp, make_records(), make_findings(), FAILURES)
+    render_site(corpus, RULES, project / "content")
     return project
 
 

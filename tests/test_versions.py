@@ -3,15 +3,18 @@ a previous version with every changed cell and a diff of the texts; all inputs a
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
+import yaml
+from conftest import examples, parse_file
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.parse import parse_file
+from generator.model import Record
 from generator.pipeline import load_corpus
-from generator.record import SECTION_KEYS, record_from_yaml, record_to_yaml
+from generator.record import SECTION_KEYS, record_from_yaml, record_to_yaml, yaml_text
 from generator.versions import MAX_DIFF_LINES, text_diff
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,13 +47,13 @@ def make_reports(tmp_path: Path) -> Path:
 
 def test_newer_is_the_record_and_older_a_previous_version(tmp_path):
     corpus = load_corpus(make_reports(tmp_path))
-    assert corpus.inputs == 2 and corpus.failures == []
+    assert corpus.inputs == 2 and corpus.failures == ()
     assert len(corpus.records) == 1
-    record = corpus.records[0]
+    record = corpus.records[0].to_dict()
     assert record["source"]["file"] == f"{FOLDER}/a 更正版.txt"
     assert record["published"] == "2021-02-01"
     assert corpus.sources[record["id"]] == tmp_path / "reports" / FOLDER / "a 更正版.txt"
-    assert corpus.superseded == [
+    assert [dataclasses.asdict(s) for s in corpus.superseded] == [
         {
             "file": f"{FOLDER}/b 原版.txt",
             "format": "txt",
@@ -59,7 +62,7 @@ def test_newer_is_the_record_and_older_a_previous_version(tmp_path):
         }
     ]
     assert corpus.inputs == len(corpus.records) + len(corpus.failures) + len(corpus.superseded)
-    older = parse_file(SAMPLE, f"{FOLDER}/b 原版.txt")
+    older = parse_file(SAMPLE, f"{FOLDER}/b 原版.txt").to_dict()
     (version,) = record["previous_versions"]
     assert version["file"] == f"{FOLDER}/b 原版.txt"
     assert version["sha256"] == older["source"]["sha256"]
@@ -86,12 +89,12 @@ def test_three_versions_most_recent_first(tmp_path):
     oldest = SAMPLE.read_text("utf-8").replace("2021年1月8日", "2021年1月2日")
     (reports / FOLDER / "c 初稿.txt").write_text(oldest, "utf-8")
     corpus = load_corpus(reports)
-    (record,) = corpus.records
+    (record,) = [r.to_dict() for r in corpus.records]
     assert [v["file"] for v in record["previous_versions"]] == [
         f"{FOLDER}/b 原版.txt",
         f"{FOLDER}/c 初稿.txt",
     ]
-    assert [s["file"] for s in corpus.superseded] == [
+    assert [s.file for s in corpus.superseded] == [
         f"{FOLDER}/b 原版.txt",
         f"{FOLDER}/c 初稿.txt",
     ]
@@ -106,7 +109,7 @@ def test_same_date_newer_by_file_name(tmp_path):
     reports.mkdir()
     shutil.copy(SAMPLE, reports / "1.txt")
     shutil.copy(SAMPLE, reports / "2.txt")
-    (record,) = load_corpus(reports).records
+    (record,) = [r.to_dict() for r in load_corpus(reports).records]
     assert record["source"]["file"] == "2.txt"
     (version,) = record["previous_versions"]
     assert version["file"] == "1.txt" and version["table_changes"] == []
@@ -116,19 +119,19 @@ def test_same_date_newer_by_file_name(tmp_path):
 
 def test_table_changes_whole_table_missing():
     new = parse_file(SAMPLE, "new.txt")
-    old = parse_file(SAMPLE, "old.txt")
-    old["appeals"] = None
+    old = dataclasses.replace(parse_file(SAMPLE, "old.txt"), appeals=None)
     from generator.versions import table_changes
 
     changes = table_changes(old, new)
     assert len(changes) == 15
-    assert changes[0] == {"where": "appeals.review.upheld", "old": None, "new": 0}
+    assert changes[0].to_dict() == {"where": "appeals.review.upheld", "old": None, "new": 0}
 
 
 def test_text_diff_is_capped():
     old = parse_file(SAMPLE, "old.txt")
     new = parse_file(SAMPLE, "new.txt")
-    old["sections"]["other"] = "\n".join(f"line {i}" for i in range(1000))
+    lines = "\n".join(f"line {i}" for i in range(1000))
+    old = dataclasses.replace(old, sections=dataclasses.replace(old.sections, other=lines))
     diff = text_diff(old, new).splitlines()
     assert len(diff) == MAX_DIFF_LINES + 1
     assert diff[-1].startswith("… diff truncated: ") and diff[-1].endswith(" more lines not shown")
@@ -136,11 +139,11 @@ def test_text_diff_is_capped():
 
 # ---- YAML round trip with any text -----------------------------------------------------------
 
-BASE = parse_file(SAMPLE, "伊家乡.txt")
+BASE = parse_file(SAMPLE, "伊家乡.txt").to_dict()
 TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=200)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(title=TEXT, sections=st.lists(st.one_of(st.none(), TEXT), min_size=6, max_size=6), name=TEXT)
 def test_yaml_round_trip_any_unicode(title, sections, name):
     record = dict(
@@ -149,4 +152,5 @@ def test_yaml_round_trip_any_unicode(title, sections, name):
         sections=dict(zip(SECTION_KEYS, sections, strict=True)),
         agency=dict(BASE["agency"], name=name),
     )
-    assert record_from_yaml(record_to_yaml(record)) == record
+    assert yaml.safe_load(yaml_text(record)) == record
+    assert record_from_yaml(yaml_text(record)) == Record.from_dict(record)

@@ -1,29 +1,33 @@
 """Check stage: records -> findings. `RULES` (catalogue.py) is the rule catalogue, in catalogue order.
 
 The catalogue is format-and-rules.md §5 (ids are public and stable). Each rule is a pure
-function in `generator/check/rules/`: a report rule takes one record, a corpus rule takes the
-records of one agency and yields (record, finding). Rules yield partial findings; `_finish`
-adds the id, the level from levels.yml and the source line. A finding is
-`{rule, level, message, where, line, status}` (docs/contract.md).
+function in `generator/check/rules/`, declared there with its catalogue entry: a ReportRule
+takes one record, a CorpusRule the records of one agency and yields (record, observation).
+`_finish` adds the rule id, the level (the rule's, unless levels.yml overrides it) and the
+source line, and makes the Finding (`generator.model.Finding`, docs/contract.md).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 import yaml
 
-from generator.check.access import Finding, Record, line_for
-from generator.check.catalogue import RULES, Rule
+from generator.check.access import Observation, line_for
+from generator.check.catalogue import RULES
+from generator.check.rule import CorpusRule, ReportRule, Rule
 from generator.errors import ConfigError
+from generator.model import Finding, Level, Record
 from generator.model.identity import place_key
 
-LEVELS = ("error", "warning", "info", "ignore")
+LevelSetting = Literal["error", "warning", "info", "ignore"]
+"""A rule's level in a levels file; `ignore` drops its findings."""
+SETTINGS: tuple[LevelSetting, ...] = get_args(LevelSetting)
 LEVELS_FILE = Path(__file__).with_name("levels.yml")
-
+"""The site's own overrides (none by default); `nianbao check --levels FILE` replaces it."""
 
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
 
@@ -31,8 +35,8 @@ RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
 # ---- levels --------------------------------------------------------------------------------
 
 
-def load_levels(path: Path | None = None) -> dict[str, str]:
-    """Level per rule id: the defaults in RULES, overridden by `path` (default levels.yml)."""
+def load_levels(path: Path | None = None) -> dict[str, LevelSetting]:
+    """Level per rule id: each rule's own, overridden by `path` (default levels.yml)."""
     source = LEVELS_FILE if path is None else Path(path)
     label = source.name if path is None else str(source)
     try:
@@ -44,115 +48,110 @@ def load_levels(path: Path | None = None) -> dict[str, str]:
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ConfigError(f"{label}: expected a mapping of rule id to level ({', '.join(LEVELS)})")
+        raise ConfigError(
+            f"{label}: expected a mapping of rule id to level ({', '.join(SETTINGS)})"
+        )
     return resolve_levels(data, label)
 
 
-def resolve_levels(overrides: dict[str, Any] | None, label: str = "levels") -> dict[str, str]:
-    """Defaults overridden by `overrides`; an unknown id or level raises ConfigError naming it."""
-    levels = {rule.id: rule.level for rule in RULES}
-    for key, value in (overrides or {}).items():
+def resolve_levels(
+    overrides: Mapping[str, Any] | None, label: str = "levels"
+) -> dict[str, LevelSetting]:
+    """Each rule's level overridden by `overrides`; an unknown id or level raises ConfigError
+    naming it."""
+    defaults: dict[str, LevelSetting] = {rule.id: rule.level.value for rule in RULES}
+    return defaults | _validated(overrides or {}, label)
+
+
+def _validated(overrides: Mapping[str, Any], label: str) -> dict[str, LevelSetting]:
+    valid: dict[str, LevelSetting] = {}
+    for key, value in overrides.items():
         if key not in RULES_BY_ID:
             raise ConfigError(
                 f"{label}: rule '{key}' is not a rule id (known: {', '.join(RULES_BY_ID)})"
             )
-        if value not in LEVELS:
+        if value not in SETTINGS:
             raise ConfigError(
-                f"{label}: rule '{key}': level must be one of {', '.join(LEVELS)}, got '{value}'"
+                f"{label}: rule '{key}': level must be one of {', '.join(SETTINGS)}, got '{value}'"
             )
-        levels[key] = value
-    return levels
+        valid[key] = value
+    return valid
 
 
 @cache
-def _default_levels() -> tuple[tuple[str, str], ...]:
+def _default_levels() -> tuple[tuple[str, LevelSetting], ...]:
     return tuple(load_levels(None).items())
 
 
-def _levels(levels: dict[str, str] | None) -> dict[str, str]:
-    base = dict(_default_levels())
-    if levels:
-        resolve_levels(levels)  # raises ConfigError on an unknown id or level
-        base.update(levels)
-    return base
+def _levels(levels: Mapping[str, str] | None) -> dict[str, LevelSetting]:
+    """The packaged levels, overridden by `levels` (ConfigError on an unknown id or level)."""
+    return dict(_default_levels()) | _validated(levels or {}, "levels")
 
 
 # ---- running -------------------------------------------------------------------------------
 
 
-def _finish(rule: Rule, partial: Finding, record: Record, setting: str) -> Finding | None:
-    """Partial finding -> contract finding; None when the rule is set to ignore."""
+def _finish(rule: Rule, seen: Observation, record: Record, setting: LevelSetting) -> Finding | None:
+    """Observation -> contract finding; None when the rule is set to ignore."""
     if setting == "ignore":
         return None
-    status = partial.get("status", "fail")
-    if status == "not-assessable":
-        level = "info"
-    elif partial.get("level") and setting == rule.level:
-        level = partial["level"]  # the rule's documented secondary level, not overridden
+    if seen.status == "not-assessable":
+        level = Level.INFO
+    elif seen.level is not None and setting == rule.level:
+        level = seen.level  # the rule's documented secondary level, not overridden
     else:
-        level = setting
-    where = partial.get("where")
-    line = partial.get("line")
-    return {
-        "rule": rule.id,
-        "level": level,
-        "message": partial["message"],
-        "where": where,
-        "line": line if line is not None else line_for(record, where),
-        "status": status,
-    }
+        level = Level(setting)
+    line = seen.line if seen.line is not None else line_for(record, seen.where)
+    return Finding(rule.id, level, seen.message, seen.where, line, seen.status)
 
 
 def _sort(findings: Iterable[Finding]) -> list[Finding]:
-    unique = {
-        (f["rule"], f["where"] or "", f["message"], f["level"], f["status"]): f for f in findings
-    }
+    unique = {(f.rule, f.where or "", f.message, f.level, f.status): f for f in findings}
     return [unique[key] for key in sorted(unique)]
-
-
-def check_record(record: Record, levels: dict[str, str] | None = None) -> list[Finding]:
-    """Findings of every report-scope rule on one record, sorted by (rule, where, message)."""
-    settings = _levels(levels)
-    findings = []
-    for rule in RULES:
-        if rule.scope != "report" or settings[rule.id] == "ignore":
-            continue
-        for partial in rule.check(record):
-            finding = _finish(rule, partial, record, settings[rule.id])
-            if finding is not None:
-                findings.append(finding)
-    return _sort(findings)
 
 
 OnFault = Callable[[Record, str, BaseException], None]
 """Called with (record, rule id, exception) when a rule raises on a record (a rule bug)."""
 
 
-def _report_findings(record: Record, settings: dict[str, str], on_fault: OnFault | None):
-    if on_fault is None:
-        return check_record(record, settings)
+def _report_rules(settings: Mapping[str, LevelSetting]) -> list[ReportRule]:
+    return [r for r in RULES if isinstance(r, ReportRule) and settings[r.id] != "ignore"]
+
+
+def _report_findings(
+    record: Record,
+    rules: Sequence[ReportRule],
+    settings: Mapping[str, LevelSetting],
+    on_fault: OnFault | None,
+) -> list[Finding]:
     findings = []
-    for rule in RULES:
-        if rule.scope != "report" or settings[rule.id] == "ignore":
-            continue
+    for rule in rules:
         try:
-            partials = list(rule.check(record))
+            seen = list(rule.check(record))
         except Exception as error:
+            if on_fault is None:
+                raise
             on_fault(record, rule.id, error)
             continue
-        for partial in partials:
-            finding = _finish(rule, partial, record, settings[rule.id])
+        for observation in seen:
+            finding = _finish(rule, observation, record, settings[rule.id])
             if finding is not None:
                 findings.append(finding)
     return _sort(findings)
 
 
+def check_record(record: Record, levels: Mapping[str, str] | None = None) -> list[Finding]:
+    """Findings of every report rule on one record, sorted by (rule, where, message)."""
+    settings = _levels(levels)
+    return _report_findings(record, _report_rules(settings), settings, None)
+
+
 def agency_key(record: Record) -> tuple[str, str]:
     """(agency name at its place, id prefix before '/'): records sharing either belong to one
     agency. The place is part of the name key: namesakes in two regions are two agencies."""
-    name = str((record.get("agency") or {}).get("name") or "")
-    place = "/".join(place_key(record)) if record.get("source") else ""
-    return (f"{name}@{place}" if name else ""), str(record.get("id") or "").split("/")[0]
+    name = record.agency.name or ""
+    place = "/".join(place_key(record))
+    return (f"{name}@{place}" if name else ""), (record.slug if record.id is not None else "")
 
 
 def group_by_agency(records: Sequence[Record]) -> list[list[Record]]:
@@ -183,7 +182,7 @@ def group_by_agency(records: Sequence[Record]) -> list[list[Record]]:
 
 def check_corpus(
     records: Sequence[Record],
-    levels: dict[str, str] | None = None,
+    levels: Mapping[str, str] | None = None,
     *,
     on_fault: OnFault | None = None,
 ) -> dict[str, list[Finding]]:
@@ -192,16 +191,18 @@ def check_corpus(
     With on_fault, a rule that raises is reported through it (for each record it was
     checking) and the other rules and records go on; without, the exception propagates."""
     settings = _levels(levels)
+    report_rules = _report_rules(settings)
     found: dict[str, list[Finding]] = {}
-    for index, record in enumerate(records):
-        found.setdefault(_record_id(record, index), []).extend(
-            _report_findings(record, settings, on_fault)
-        )
     ids = {id(record): _record_id(record, index) for index, record in enumerate(records)}
+    for record in records:
+        found.setdefault(ids[id(record)], []).extend(
+            _report_findings(record, report_rules, settings, on_fault)
+        )
+    groups = group_by_agency(records)
     for rule in RULES:
-        if rule.scope != "corpus" or settings[rule.id] == "ignore":
+        if not isinstance(rule, CorpusRule) or settings[rule.id] == "ignore":
             continue
-        for group in group_by_agency(records):
+        for group in groups:
             try:
                 results = list(rule.check(group))
             except Exception as error:
@@ -210,34 +211,27 @@ def check_corpus(
                 for record in group:
                     on_fault(record, rule.id, error)
                 continue
-            for record, partial in results:
-                finding = _finish(rule, partial, record, settings[rule.id])
+            for record, observation in results:
+                finding = _finish(rule, observation, record, settings[rule.id])
                 if finding is not None:
                     found[ids[id(record)]].append(finding)
     return {key: _sort(found[key]) for key in sorted(found)}
 
 
-def count_levels(findings: Iterable[Finding]) -> dict[str, int]:
-    """Failed findings per level; not-assessable ones are reported apart, not counted."""
-    counts = {"error": 0, "warning": 0, "info": 0}
-    for finding in findings:
-        if finding.get("status", "fail") == "fail" and finding.get("level") in counts:
-            counts[finding["level"]] += 1
-    return counts
-
-
 def _record_id(record: Record, index: int) -> str:
-    return str(record.get("id") or f"#{index + 1}")
+    return record.id or f"#{index + 1}"
 
 
 __all__ = [
-    "LEVELS",
     "RULES",
     "RULES_BY_ID",
+    "SETTINGS",
+    "CorpusRule",
+    "LevelSetting",
+    "ReportRule",
     "Rule",
     "check_corpus",
     "check_record",
-    "count_levels",
     "group_by_agency",
     "load_levels",
 ]

@@ -1,16 +1,18 @@
 """Reading a record for the rules: cells with their official labels, parse warnings, lines.
 
-Rules never index the record dict directly for tables: the helpers here return None for a
-missing table, row, cell or a value that is not a number, so a rule only decides what a
-null means (never 0). Rules yield *partial* findings built with `fail` / `not_assessable`;
-the runner in `generator.check` adds the rule id, the configured level and the source line.
+The tables' own accessors (generator/model/tables.py) return None for a missing table, row or
+cell, so a rule only decides what a null means (never 0). Rules yield Observations made with
+`fail` / `not_assessable`; the runner in `generator.check` adds the rule id, the configured
+level and the source line, and makes the Finding.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from dataclasses import dataclass
 
+from generator.model import Level, ParseWarning, Record, Status, Value
+from generator.model.tables import count
 from generator.record import (
     APPEAL_FIELD_LABELS,
     APPEAL_FIELDS,
@@ -22,79 +24,57 @@ from generator.record import (
     REQUEST_ROWS_2021,
     SECTION_KEYS,
     SECTION_NUMERALS,
+    SECTION_TITLES,
     proactive_rows,
     request_rows,
 )
 
-Finding = dict[str, Any]
-Record = dict[str, Any]
-
 TABLE_KEYS = ("proactive", "requests", "appeals")
 """Sections 二, 三, 四 carry a fixed table (format-and-rules.md §2)."""
 
-SECTION_TITLES = {
-    "overview": "一、总体情况",
-    "proactive": "二、主动公开政府信息情况",
-    "requests": "三、收到和处理政府信息公开申请情况",
-    "appeals": "四、政府信息公开行政复议、行政诉讼情况",
-    "problems": "五、存在的主要问题及改进情况",
-    "other": "六、其他需要报告的事项",
-}
 TABLE_NAMES = {"proactive": "第二部分表格", "requests": "第三部分表格", "appeals": "第四部分表格"}
 
 BAD_VALUE_CODES = ("bad-number", "negative-number", "decimal-count")
 BLANK_CODES = ("blank-cell", "placeholder-cell")
 
 
-# ---- partial findings ----------------------------------------------------------------------
+# ---- what a rule yields ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """What a rule found on a record, before the runner makes it a Finding."""
+
+    message: str
+    where: str | None = None
+    status: Status = "fail"
+    level: Level | None = None
+    """Only a rule's documented secondary level (ED-03 extra row W); None = the rule's."""
+    line: int | None = None
+    """Only when the rule knows it; else the runner looks it up from `where`."""
 
 
 def fail(
-    message: str, where: str | None = None, *, level: str | None = None, line: int | None = None
-) -> Finding:
+    message: str, where: str | None = None, *, level: Level | None = None, line: int | None = None
+) -> Observation:
     """A failed check. `level` only for a rule's documented secondary level (e.g. ED-03 W)."""
-    finding: Finding = {"message": message, "where": where, "status": "fail"}
-    if level is not None:
-        finding["level"] = level
-    if line is not None:
-        finding["line"] = line
-    return finding
+    return Observation(message, where, "fail", level, line)
 
 
-def not_assessable(message: str, where: str | None = None, *, line: int | None = None) -> Finding:
+def not_assessable(
+    message: str, where: str | None = None, *, line: int | None = None
+) -> Observation:
     """A check that could not run (a null operand, an unknown date); always level info."""
-    finding: Finding = {"message": message, "where": where, "status": "not-assessable"}
-    if line is not None:
-        finding["line"] = line
-    return finding
+    return Observation(message, where, "not-assessable", None, line)
 
 
 # ---- record facts ----------------------------------------------------------------------------
 
 
-def edition_of(record: Record) -> str | None:
-    """The record's edition, else the one its table keys imply (2019 has the single `other`)."""
-    edition = record.get("edition")
-    if edition in ("2019", "2021"):
-        return str(edition)
-    requests = record.get("requests") or {}
-    proactive = record.get("proactive") or {}
-    if "other" in requests or "procurement" in proactive or "other_services" in proactive:
-        return "2019"
-    if "other_misc" in requests or "issued" in (proactive.get("rules") or {}):
-        return "2021"
-    return None
-
-
-def year_of(record: Record) -> int | None:
-    year = record.get("year")
-    return year if isinstance(year, int) and not isinstance(year, bool) else None
-
-
 def section_text(record: Record, key: str) -> str | None:
     """Narrative of a section, stripped; None when missing."""
-    text = (record.get("sections") or {}).get(key)
-    return text.strip() if isinstance(text, str) else None
+    text = record.sections.get(key)
+    return text.strip() if text is not None else None
 
 
 def narrative_sections(record: Record) -> Iterator[tuple[str, str]]:
@@ -105,70 +85,30 @@ def narrative_sections(record: Record) -> Iterator[tuple[str, str]]:
             yield key, text
 
 
-def parse_warnings(record: Record, *codes: str, under: str | None = None) -> list[dict[str, Any]]:
-    """Parse warnings with one of `codes` whose `where` is `under` or below it."""
-    found = []
-    for warning in (record.get("parse") or {}).get("warnings") or ():
-        if not isinstance(warning, dict) or (codes and warning.get("code") not in codes):
-            continue
-        if under is not None and not is_under(warning.get("where"), under):
-            continue
-        found.append(warning)
-    return found
-
-
-def is_under(where: str | None, prefix: str) -> bool:
-    return isinstance(where, str) and (where == prefix or where.startswith(prefix + "."))
-
-
-def headings(record: Record) -> list[dict[str, Any]] | None:
-    """parse.headings, or None when the parser did not record headings at all."""
-    found = (record.get("parse") or {}).get("headings")
-    return [h for h in found if isinstance(h, dict)] if isinstance(found, list) else None
-
-
-def heading_line(record: Record, section: str) -> int | None:
-    for heading in headings(record) or ():
-        if heading.get("section") == section and isinstance(heading.get("line"), int):
-            return int(heading["line"])
-    return None
+def parse_warnings(record: Record, *codes: str, under: str | None = None) -> list[ParseWarning]:
+    """Parse warnings with one of `codes` (any, when none) whose `where` is `under` or below."""
+    return record.parse.warnings_with(codes, under=under)
 
 
 def line_for(record: Record, where: str | None) -> int | None:
     """Source line for a finding: a parse warning at or below `where`, else its section heading."""
     if not where:
         return None
-    lines = [
-        w["line"] for w in parse_warnings(record, under=where) if isinstance(w.get("line"), int)
-    ]
+    lines = [w.line for w in parse_warnings(record, under=where) if w.line is not None]
     if lines:
         return min(lines)
     parts = where.split(".")
     section = parts[1] if parts[0] == "sections" and len(parts) > 1 else parts[0]
-    return heading_line(record, section) if section in SECTION_KEYS else None
-
-
-# ---- table cells ---------------------------------------------------------------------------
-
-
-def count(value: Any) -> int | None:
-    """An integer count, or None (blank, or not a clean integer: T3-04/T2-01 report those)."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        return None
-    return value
-
-
-def number(value: Any) -> int | float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return value
+    return record.parse.heading_line(section) if section in SECTION_KEYS else None
 
 
 def request_cell(record: Record, row: str, column: int) -> int | None:
-    values = (record.get("requests") or {}).get(row)
-    if not isinstance(values, list) or column >= len(values):
-        return None
-    return count(values[column])
+    """A 第三部分 cell as an integer count (what the identities add up); None when blank,
+    absent or not a count (T3-04 reports those)."""
+    return count(record.request_cell(row, column))
+
+
+# ---- labels ----------------------------------------------------------------------------------
 
 
 _GROUP_OF_ROW = {row: (label, members) for _, label, members in REQUEST_GROUPS for row in members}
@@ -203,48 +143,63 @@ def field_label(field: str) -> str:
     return PROACTIVE_FIELD_LABELS.get(field, field)
 
 
-def iter_cells(record: Record, table: str) -> Iterator[tuple[str, str, Any]]:
-    """(where, readable label, raw value) of every cell of a table the edition defines."""
-    edition = edition_of(record)
-    data = record.get(table)
-    if not isinstance(data, dict):
-        return
+def section_name(key: str) -> str:
+    return f"第{SECTION_NUMERALS[key]}部分“{SECTION_TITLES[key]}”"
+
+
+# ---- table cells ---------------------------------------------------------------------------
+
+
+def iter_cells(record: Record, table: str) -> Iterator[tuple[str, str, Value]]:
+    """(where, readable label, value) of every cell of a table the edition defines."""
+    edition = record.table_edition
     if table == "requests":
+        requests = record.requests
+        if requests is None:
+            return
         for row, _ in request_rows(edition):
-            if row not in data:
+            found = requests.row(row)
+            if found is None:
                 continue
-            values = data[row] if isinstance(data[row], list) else []
             for i, column in enumerate(REQUEST_COLUMNS):
-                value = values[i] if i < len(values) else None
                 yield (
                     f"requests.{row}.{column}",
                     f"“{request_row_label(row)}”行{column_label(i)}列",
-                    value,
+                    found.cell(i),
                 )
     elif table == "proactive":
+        proactive = record.proactive
+        if proactive is None:
+            return
         for row, label, fields in proactive_rows(edition):
-            if row not in data:
+            cells = proactive.row(row)
+            if cells is None:
                 continue
-            cells = data[row] if isinstance(data[row], dict) else {}
             for field in fields:
                 yield f"proactive.{row}.{field}", f"“{label}”{field_label(field)}", cells.get(field)
     else:
+        appeals = record.appeals
+        if appeals is None:
+            return
         for group, label in APPEAL_GROUPS:
-            cells = data.get(group) if isinstance(data.get(group), dict) else {}
+            cells_of = appeals.group(group)
             for field in APPEAL_FIELDS:
                 yield (
                     f"appeals.{group}.{field}",
                     f"{label}·{APPEAL_FIELD_LABELS[field]}",
-                    cells.get(field),
+                    cells_of.get(field),
                 )
 
 
 def cell_text(record: Record, where: str) -> str | None:
     """The raw text a parse warning recorded for a cell, if any."""
     for warning in parse_warnings(record, under=where):
-        if warning.get("where") == where and isinstance(warning.get("text"), str):
-            return str(warning["text"])
+        if warning.where == where and warning.text is not None:
+            return warning.text
     return None
+
+
+# ---- messages --------------------------------------------------------------------------------
 
 
 def listing(items: Iterable[str], limit: int = 8) -> str:
@@ -265,7 +220,3 @@ def missing_cells(cells: Iterable[tuple[str, int]]) -> str:
         else f"“{request_row_label(row)}”行（全部列）"
         for row, cols in rows.items()
     )
-
-
-def section_name(key: str) -> str:
-    return f"第{SECTION_NUMERALS[key]}部分“{SECTION_TITLES[key]}”"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from generator.check.access import Record
+from generator.model import Record
 
 GOVERNMENT = "government"
 DEPARTMENT = "department"
@@ -37,8 +37,8 @@ def _clean(text: str) -> str:
 
 def title_agency(record: Record) -> str | None:
     """The part of the title before the year: 伊美区人民政府 in "伊美区人民政府 2021 年…"."""
-    title = record.get("title")
-    if not isinstance(title, str):
+    title = record.title
+    if title is None:
         return None
     match = _TITLE_YEAR.search(title)
     name = _clean(title[: match.start()] if match else "")
@@ -56,9 +56,8 @@ def classify_name(name: str) -> str:
 
 def agency_names(record: Record) -> list[str]:
     """Agency name from the record, then from the title; both when they differ."""
-    agency = record.get("agency") or {}
-    names = [agency.get("name"), title_agency(record)]
-    return list(dict.fromkeys(_clean(n) for n in names if isinstance(n, str) and _clean(n)))
+    names = [record.agency.name, title_agency(record)]
+    return list(dict.fromkeys(_clean(n) for n in names if n is not None and _clean(n)))
 
 
 def agency_type(record: Record) -> str | None:
@@ -70,8 +69,8 @@ def agency_type(record: Record) -> str | None:
 def county_or_below(record: Record) -> bool | None:
     """True for a 县/区/乡/镇/街道 body, False for higher ones, None when unknown."""
     names = agency_names(record)
-    region = (record.get("agency") or {}).get("region") or {}
-    if region.get("township") or region.get("county"):
+    region = record.agency.region
+    if region is not None and (region.township or region.county):
         return True
     if not names:
         return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from generator.document import Cell, Document, Paragraph, Table
+from generator.document import Cell, Document, Paragraph, ParseWarning, Table
 from generator.errors import SourceError
 from generator.ingest.encoding import (
     bom_encoding,
@@ -115,9 +115,7 @@ def read(data: bytes, path: str) -> Document:
     blocks = _assemble(events)
     if not blocks:
         raise SourceError(path, "网页正文中没有文字：请保存包含报告正文的网页")
-    warnings = (
-        () if warning is None else ({"code": "encoding-guessed", "message": warning, "line": 1},)
-    )
+    warnings = () if warning is None else (ParseWarning("encoding-guessed", warning),)
     return Document(path, "html", sha256_of(data), tuple(blocks), None, warnings)
 
 

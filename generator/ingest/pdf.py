@@ -14,7 +14,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 
-from generator.document import Cell, Document, Paragraph, Table
+from generator.document import Cell, Document, Paragraph, ParseWarning, Table
 from generator.errors import SourceError
 from generator.ingest.encoding import join_wrapped, unstack_rows
 
@@ -90,7 +90,7 @@ def read(data: bytes, path: str) -> Document:
 
         return ocr.read_scanned_pdf(data, path)
 
-    warnings: list[dict] = []
+    warnings: list[ParseWarning] = []
     if b"%%EOF" not in data[-2048:] and b"%%EOF" not in data:
         warnings.append(
             _warning("pdf-truncated", "no %%EOF end marker: the file may be cut short", 1)
@@ -336,8 +336,8 @@ def _body_size(lines: list[_Line]) -> float:
     return weights.most_common(1)[0][0] if weights else 10.0
 
 
-def _warning(code: str, message: str, line: int) -> dict:
-    return {"code": code, "message": message, "line": line}
+def _warning(code: str, message: str, line: int) -> ParseWarning:
+    return ParseWarning(code, message, line)
 
 
 def _unwrap(exc: BaseException) -> BaseException:

@@ -17,7 +17,7 @@ import html
 import re
 from typing import NamedTuple
 
-from generator.document import Block, Cell, Document, Paragraph, Table
+from generator.document import Block, Cell, Document, Paragraph, ParseWarning, Table
 from generator.ingest import sha256_of
 from generator.ingest.encoding import decode_text, join_wrapped
 
@@ -45,9 +45,9 @@ CONTINUATION_MAX = 12
 
 def read(data: bytes, path: str) -> Document:
     text, encoding_warning = decode_text(data)
-    warnings: list[dict] = []
+    warnings: list[ParseWarning] = []
     if encoding_warning:
-        warnings.append({"code": "encoding-guessed", "message": encoding_warning, "line": None})
+        warnings.append(ParseWarning("encoding-guessed", encoding_warning))
     if "\x00" in text or _looks_binary(text):
         from generator.errors import SourceError
 
@@ -78,7 +78,7 @@ def _looks_binary(text: str) -> bool:
     return (control + replacement) / len(sample) > 0.05
 
 
-def _clean_line(line: str, number: int, warnings: list[dict]) -> str:
+def _clean_line(line: str, number: int, warnings: list[ParseWarning]) -> str:
     """Remove conversion debris from one line, keeping tabs and pipes (they are structure)."""
     removed = BOOKMARK.findall(line)
     if removed:
@@ -90,12 +90,7 @@ def _clean_line(line: str, number: int, warnings: list[dict]) -> str:
     line = INVISIBLE.sub("", line).replace("\u00a0", " ").replace("\u3000", " ")
     for item in removed:
         warnings.append(
-            {
-                "code": "debris-removed",
-                "message": f"removed conversion debris {item!r}",
-                "line": number,
-                "text": item,
-            }
+            ParseWarning("debris-removed", f"removed conversion debris {item!r}", number, text=item)
         )
     return line.rstrip("\r\n")
 
@@ -287,7 +282,7 @@ def _flat_run(lines: list[str], i: int) -> tuple[Table, int]:
 # ---- blocks --------------------------------------------------------------------------------
 
 
-def _blocks(lines: list[str], warnings: list[dict]) -> list[Block]:
+def _blocks(lines: list[str], warnings: list[ParseWarning]) -> list[Block]:
     """Group lines into paragraphs and tables. A table is a run of table rows; blank lines
     and stray page numbers inside the run do not end it."""
     blocks: list[Block] = []
@@ -315,12 +310,12 @@ def _blocks(lines: list[str], warnings: list[dict]) -> list[Block]:
             continue
         if PAGE_NUMBER.match(stripped) and not _is_cell_line(line) and _blank_around(lines, i):
             warnings.append(
-                {
-                    "code": "debris-removed",
-                    "message": f"removed stray page number {stripped!r}",
-                    "line": number,
-                    "text": stripped,
-                }
+                ParseWarning(
+                    "debris-removed",
+                    f"removed stray page number {stripped!r}",
+                    number,
+                    text=stripped,
+                )
             )
             i += 1
             continue

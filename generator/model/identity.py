@@ -1,20 +1,29 @@
 """The record id: `<agency-slug>/<year>`, the page path of a report. The one rule for it.
 
-The slug is ASCII `[a-z0-9]` words joined by single hyphens and the year four digits, so an id
-built from report text can never leave the output folder. A report without a year has no id:
-it is listed as unreadable (未能识别报告年度), never published under a placeholder.
+The slug is the agency name in pinyin, one hyphen between words (jieba segments the name),
+ASCII `[a-z0-9]` words joined by single hyphens, and the year four digits, so an id built from
+report text can never leave the output folder. A report without a year has no id: it is
+listed as unreadable (未能识别报告年度), never published under a placeholder. Namesakes at
+different places get different ids (`disambiguate_ids`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
+from collections.abc import Callable, Sequence
+from functools import lru_cache
 from pathlib import PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from generator.model.record import Record
 
 RECORD_ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*/\d{4}$"
 """The JSON Schema's `id` pattern is this constant (tests/test_schema.py checks it)."""
 RECORD_ID = re.compile(RECORD_ID_PATTERN)
+SLUG_SAFE = re.compile(r"[^a-z0-9]+")
 
 
 def format_record_id(slug: str, year: int) -> str:
@@ -37,51 +46,86 @@ def split_record_id(record_id: str) -> tuple[str, int]:
     return slug, int(year)
 
 
+@lru_cache(maxsize=4096)
+def slugify(name: str) -> str:
+    """ASCII pinyin words of a Chinese name, hyphen-joined (伊美区人民政府 -> yimeiqu-renminzhengfu);
+    "agency" when nothing is left."""
+    import jieba
+    from pypinyin import lazy_pinyin
+
+    jieba.setLogLevel(60)
+    words = []
+    for word in jieba.lcut(name):
+        ascii_word = SLUG_SAFE.sub("", "".join(lazy_pinyin(word)).lower())
+        if ascii_word:
+            words.append(ascii_word)
+    return "-".join(words)[:80].strip("-") or "agency"
+
+
+def record_id(agency_name: str | None, year: int | None, source_file: str) -> str | None:
+    """`<agency-slug>/<year>`, or None without a year (such a report is listed as
+    unreadable, never published). Without an agency name, the slug comes from the file's
+    path, so two reports that do not name their agency never share an id."""
+    if year is None:
+        return None
+    if agency_name:
+        slug = slugify(agency_name)
+    else:
+        pure = PurePosixPath(source_file)
+        slug = slugify("".join((*pure.parts[:-1], pure.name.split(".")[0])))
+    return format_record_id(slug, year)
+
+
 # ---- strangers never share an id -----------------------------------------------------------
 
 REGION_KEYS = ("province", "city", "county", "township")
 
 
-def place_key(record: dict[str, Any]) -> tuple[str, ...]:
+def place_key(record: Record) -> tuple[str, ...]:
     """Where a report sits: its region from the folders, else its folder. Reports of one
     agency and year are versions of one report only when their places agree too."""
-    region = (record.get("agency") or {}).get("region") or {}
-    levels = tuple(region.get(key) or "" for key in REGION_KEYS)
+    region = record.agency.region
+    levels = tuple(name or "" for name in region.names()) if region is not None else ()
     if any(levels):
         return ("region", *levels)
-    folder = PurePosixPath(record["source"]["file"]).parent.as_posix()
-    return ("folder", folder)
+    return ("folder", PurePosixPath(record.source.file).parent.as_posix())
 
 
-def disambiguate_ids(records: list[dict[str, Any]]) -> None:
-    """Give different places that share an agency slug different ids (in place).
+_SUFFIXES: tuple[Callable[[tuple[str, ...]], str], ...] = (
+    lambda key: slugify(next((p for p in reversed(key[1:]) if p), "")),
+    lambda key: slugify("".join(key[1:]))[:60].strip("-"),
+    lambda key: hashlib.sha256("\0".join(key).encode()).hexdigest()[:8],
+)
+"""Ways to tell places apart, tried in order: the deepest place name, the whole place, a hash."""
+
+
+def disambiguate_ids(records: Sequence[Record]) -> list[Record]:
+    """The records, with different places that share an agency slug given different ids.
 
     Two reports named 县人民政府办公室 in a 河南省 and a 黑龙江省 folder are two agencies. When a
     slug is used at more than one place (in any year, so one agency keeps one slug across
     years), each place's slug gets a suffix: its deepest place name, else its whole place,
     else a short hash of it; the first of these that tells all the places apart is used."""
-    from generator.parse.identity import slugify
-
     places: dict[str, set[tuple[str, ...]]] = {}
     for record in records:
-        slug, _ = split_record_id(record["id"])
-        places.setdefault(slug, set()).add(place_key(record))
+        places.setdefault(split_record_id(record.key)[0], set()).add(place_key(record))
     suffixes: dict[tuple[str, tuple[str, ...]], str] = {}
     for slug, keys in places.items():
         if len(keys) < 2:
             continue
         ordered = sorted(keys)
-        for suffix_of in (
-            lambda key: slugify(next((p for p in reversed(key[1:]) if p), "")),
-            lambda key: slugify("".join(key[1:]))[:60].strip("-"),
-            lambda key: hashlib.sha256("\0".join(key).encode()).hexdigest()[:8],
-        ):
+        for suffix_of in _SUFFIXES:
             chosen = [suffix_of(key) for key in ordered]
             if len(set(chosen)) == len(chosen) and all(chosen):
                 suffixes.update(((slug, key), s) for key, s in zip(ordered, chosen, strict=True))
                 break
+    out = []
     for record in records:
-        slug, year = split_record_id(record["id"])
+        slug, year = split_record_id(record.key)
         suffix = suffixes.get((slug, place_key(record)))
-        if suffix:
-            record["id"] = format_record_id(f"{slug}-{suffix}", year)
+        out.append(
+            dataclasses.replace(record, id=format_record_id(f"{slug}-{suffix}", year))
+            if suffix
+            else record
+        )
+    return out

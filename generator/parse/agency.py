@@ -142,8 +142,8 @@ def name_in_text(paragraphs: Sequence[Paragraph]) -> str | None:
                 if name:
                     return name
     for paragraph in paragraphs:
-        match = SUBJECT.match(norm(paragraph.text))
-        if match and (name := _named(match.group("name"))):
+        subject = SUBJECT.match(norm(paragraph.text))
+        if subject and (name := _named(subject.group("name"))):
             return name
     for paragraph in paragraphs:
         for match in CONTACT.finditer(norm(paragraph.text)):

@@ -169,7 +169,7 @@ def _drop_blank_group_row(result: RequestsTable) -> None:
         del result.rows["other"]
         result.saw_single_other = False
         result.warnings = [
-            w for w in result.warnings if not (w.get("where") or "").startswith("requests.other.")
+            w for w in result.warnings if not (w.where or "").startswith("requests.other.")
         ]
 
 

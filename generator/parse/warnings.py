@@ -1,7 +1,13 @@
-"""Parse warnings: what the parser could not read cleanly, with the place in the source
-(docs/contract.md lists the codes)."""
+"""Parse warnings: what the parser could not read cleanly, with the place in the source.
+
+A warning is a `generator.model.ParseWarning`, as a reader's is; `warning` is the parser's
+positional shorthand for one, `cell_warning` the one for a cell that names its table, row and
+column. Every code is in docs/contract.md (and in model.WARNING_CODES).
+"""
 
 from __future__ import annotations
+
+from generator.model import ParseWarning
 
 CELL_PROBLEMS = {
     "blank-cell": "is blank (read as null, not 0)",
@@ -16,11 +22,8 @@ CELL_PROBLEMS = {
 
 def warning(
     code: str, line: int | None, where: str | None, message: str, text: str | None = None
-) -> dict:
-    item = {"code": code, "message": message, "line": line, "where": where}
-    if text is not None:
-        item["text"] = text
-    return item
+) -> ParseWarning:
+    return ParseWarning(code, message, line, where, text)
 
 
 def cell_warning(
@@ -32,7 +35,7 @@ def cell_warning(
     column_label: str,
     text: str,
     page: int | None = None,
-) -> dict:
+) -> ParseWarning:
     """A warning for one cell that names the table, row and column as printed (and the page,
     when the reader knows each cell's page: a scan)."""
     problem = CELL_PROBLEMS[code].format(text=text)

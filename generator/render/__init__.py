@@ -1,4 +1,5 @@
-"""Render stage: records + findings -> Markdown pages and data files under content/.
+"""Render stage: the corpus (records with their findings) and the rules -> Markdown pages
+and data files under content/.
 
 `render_site` writes each page as it is rendered (unchanged files are not rewritten; the
 whole-corpus downloads are written record by record) and at the end deletes what the
@@ -15,17 +16,19 @@ every time from those pieces.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 from markupsafe import Markup
 
 from generator import record as spec
 from generator.errors import NianbaoError
-from generator.model import Failure, bug_failure
+from generator.model import LEVELS, Failure, Record, bug_failure
+from generator.model.corpus import Corpus
 from generator.render import (
     compliance,
     downloads,
@@ -36,10 +39,13 @@ from generator.render import (
     reports,
     tables,
 )
-from generator.render.catalog import LEVELS, Agency, Catalog, build_catalog
+from generator.render.catalog import Agency, Catalog, build_catalog
 from generator.render.environment import make_environment
 from generator.render.memo import ARTEFACTS, RenderCache, agency_key, artefact_key
 from generator.render.output import ContentWriter, validate_record_id, validate_rule_id
+
+if TYPE_CHECKING:
+    from generator.check.rule import Rule
 
 __all__ = ["render_site"]
 
@@ -60,43 +66,35 @@ class RenderResult:
 
 
 def render_site(
-    records: list[dict],
-    findings: dict[str, list[dict]],
-    failures: Sequence[Failure],
-    rules: Sequence,
-    content_dir: Path,
-    sources: dict[str, Path],
-    cache_dir: Path | None = None,
+    corpus: Corpus, rules: Sequence[Rule], content_dir: Path, *, cache_dir: Path | None = None
 ) -> RenderResult:
-    """Write the portal's Markdown pages and downloads into content_dir.
+    """Write the portal's Markdown pages and downloads into content_dir, from the corpus
+    (its records with their findings, its failures, the source files) and the rules.
 
     A report whose page (or whose agency's page) raises while being made is left out of every
     page and download and returned as a fault (listed on the unreadable page); only problems
     of the site itself (templates, the disk) raise. cache_dir: the render cache's parent
     folder (the build uses .cache/nianbao); None = none."""
+    records = corpus.records
     for record in records:
-        validate_record_id(record.get("id"))
-    ids = [r["id"] for r in records]
+        validate_record_id(record.id)
+    ids = [r.key for r in records]
     if len(set(ids)) != len(ids):
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         raise NianbaoError(f"duplicate record ids: {', '.join(dupes)}")
     for rule in rules:
         validate_rule_id(rule.id)
-    for rid, findings_list in findings.items():
-        for finding in findings_list:
-            if finding.get("level") not in LEVELS:
-                raise NianbaoError(f"finding of {rid} has level {finding.get('level')!r}")
     rule_titles = {rule.id: str(rule.title) for rule in rules}
     env = make_environment(
         spans=tables.proactive_colspans,
         corner=tables.REQUESTS_CORNER,
-        levels=[("error", "错误"), ("warning", "警告"), ("info", "提示")],
+        levels=[(level, level.label) for level in LEVELS],
     )
     writer = ContentWriter(Path(content_dir))
     memo = RenderCache(cache_dir) if cache_dir is not None else None
-    pages_of = _ReportPages(env, memo, sources, rule_titles)
+    pages_of = _ReportPages(env, memo, corpus.sources, rule_titles)
     faults: list[RenderFault] = []
-    catalog = build_catalog(records, findings)
+    catalog = build_catalog(records)
     with _corpus_streams(writer) as corpus_files:
         for record in catalog.records:
             made = pages_of.write(writer, catalog, record)
@@ -105,11 +103,11 @@ def render_site(
                 continue
             corpus_files.add(*pages_of.corpus_rows(catalog, record, made))
     if faults:
-        catalog = _without(catalog, records, findings, faults)
+        catalog = _without(records, faults)
     agency_faults: list[RenderFault] = []
     for agency in catalog.agencies:
         key = (
-            agency_key(agency.slug, [pages_of.keys[r["id"]] for r in agency.records])
+            agency_key(agency.slug, [pages_of.keys[r.key] for r in agency.records])
             if memo
             else None
         )
@@ -119,16 +117,16 @@ def render_site(
         except Exception as error:
             for record in agency.records:
                 agency_faults.append(_fault(record, "生成机关页面", error))
-                writer.discard(pages_of.paths.get(record["id"], ()))
+                writer.discard(pages_of.paths.get(record.key, ()))
     if agency_faults:
         faults += agency_faults
-        catalog = _without(catalog, records, findings, faults)
+        catalog = _without(records, faults)
         writer.discard(_CORPUS_STREAMS)  # written with the faulty records: write them again
         with _corpus_streams(writer) as corpus_files:
             for record in catalog.records:
                 made = pages_of.made(catalog, record)
                 corpus_files.add(*pages_of.corpus_rows(catalog, record, made))
-    listed = sorted([*failures, *(f.failure for f in faults)], key=lambda f: f.file)
+    listed = sorted([*corpus.failures, *(f.failure for f in faults)], key=lambda f: f.file)
     indexes.render_home(env, writer, catalog, listed, rule_titles)
     indexes.render_agencies(env, writer, catalog)
     region_roots = regions.build_tree(catalog)
@@ -168,7 +166,7 @@ class _ReportPages:
         self,
         env: jinja2.Environment,
         memo: RenderCache | None,
-        sources: dict[str, Path],
+        sources: Mapping[str, Path],
         rule_titles: dict[str, str],
     ) -> None:
         self.env, self.memo, self.sources, self.rule_titles = env, memo, sources, rule_titles
@@ -176,8 +174,8 @@ class _ReportPages:
         self.csv_rows: dict[str, str] = {}  # record id -> records.csv line (also agency CSVs)
         self.paths: dict[str, set[str]] = {}  # record id -> files written for it
 
-    def made(self, catalog: Catalog, record: dict) -> dict[str, str]:
-        rid = record["id"]
+    def made(self, catalog: Catalog, record: Record) -> dict[str, str]:
+        rid = record.key
         source = self.sources.get(rid)
         suffix = reports.source_suffix(source) if source is not None else None
         if self.memo is not None and rid not in self.keys:
@@ -192,11 +190,12 @@ class _ReportPages:
         )
 
     def write(
-        self, writer: ContentWriter, catalog: Catalog, record: dict
+        self, writer: ContentWriter, catalog: Catalog, record: Record
     ) -> dict[str, str] | RenderFault:
         """Write the record's page and files and return its artefacts; on any exception
         write nothing of it and return the fault."""
-        rid = record["id"]
+        rid = record.key
+        fault: RenderFault | None
         with writer.claims() as claimed:
             try:
                 made = self.made(catalog, record)
@@ -218,24 +217,19 @@ class _ReportPages:
         return made
 
     def corpus_rows(
-        self, catalog: Catalog, record: dict, made: dict[str, str]
+        self, catalog: Catalog, record: Record, made: dict[str, str]
     ) -> tuple[str, str, str, str]:
-        findings_rows = downloads.record_findings_rows(record, catalog.findings_of(record["id"]))
+        findings_rows = downloads.record_findings_rows(record, catalog.findings_of(record.key))
         return made["json"], made["yaml"], made["cells"], findings_rows
 
 
-def _fault(record: dict, doing: str, error: BaseException) -> RenderFault:
-    return RenderFault(record["id"], bug_failure(record["source"]["file"], "render", doing, error))
+def _fault(record: Record, doing: str, error: BaseException) -> RenderFault:
+    return RenderFault(record.key, bug_failure(record.source.file, "render", doing, error))
 
 
-def _without(
-    catalog: Catalog,
-    records: list[dict],
-    findings: dict[str, list[dict]],
-    faults: Sequence[RenderFault],
-) -> Catalog:
+def _without(records: Sequence[Record], faults: Sequence[RenderFault]) -> Catalog:
     faulty = {fault.record_id for fault in faults}
-    return build_catalog([r for r in records if r["id"] not in faulty], findings)
+    return build_catalog([r for r in records if r.key not in faulty])
 
 
 def _cached(
@@ -258,16 +252,17 @@ def _cached(
 def _record_artefacts(
     env: jinja2.Environment,
     catalog: Catalog,
-    record: dict,
+    record: Record,
     suffix: str | None,
     rule_titles: dict[str, str],
 ) -> dict[str, str]:
     """A record's page, YAML, JSON item and CSV rows (memo.ARTEFACTS)."""
+    published = record.to_dict()  # once per record: report file, records.yaml/.json/.csv
     return {
         "page": reports.report_page_text(env, catalog, record, suffix, rule_titles),
-        "yaml": spec.record_to_yaml(record),  # once per record: report file + records.yaml
-        "json": downloads.record_json_item(record),
-        "csv": downloads.record_csv_row(record, catalog.counts_of(record["id"])),
+        "yaml": spec.yaml_text(published),
+        "json": downloads.record_json_item(published),
+        "csv": downloads.record_csv_row(published, catalog.counts_of(record.key)),
         "cells": downloads.record_cells_rows(record),
     }
 
@@ -282,11 +277,11 @@ def _render_downloads(
     """records.csv, the agency CSVs and the data page (records.json, records.yaml and
     cells.csv are written record by record in render_site)."""
     records = catalog.records
-    writer.add(pages.RECORDS_CSV, downloads.csv_file(csv_rows[r["id"]] for r in records))
+    writer.add(pages.RECORDS_CSV, downloads.csv_file(csv_rows[r.key] for r in records))
     for agency in catalog.agencies:
-        ordered = sorted(agency.records, key=lambda r: int(r["year"]))
+        ordered = sorted(agency.records, key=lambda r: r.report_year)
         writer.add(
-            pages.agency_csv(agency.slug), downloads.csv_file(csv_rows[r["id"]] for r in ordered)
+            pages.agency_csv(agency.slug), downloads.csv_file(csv_rows[r.key] for r in ordered)
         )
     body = env.get_template("data.md.j2").render(
         report_count=len(records),

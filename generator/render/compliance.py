@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
+from generator.model import LEVELS, Record, count_levels
 from generator.render import pages
-from generator.render.catalog import LEVEL_LABELS, Catalog, agency_name, count_levels
+from generator.render.catalog import Catalog
 from generator.render.output import ContentWriter, validate_rule_id
+
+if TYPE_CHECKING:
+    from generator.check.rule import Rule
 
 # How sure a rule is (format-and-rules.md: tags on every claim).
 CERTAINTY = {
@@ -23,37 +28,12 @@ CERTAINTY = {
     "U": ("未证实", "规则的依据尚未得到证实：没有找到能确认它的官方文本。"),
 }
 WEAK_BASIS = {"D": "是推断得出的", "U": "尚未得到证实"}
-# Rule families (the id prefixes of format-and-rules.md §5) and scopes (generator.check.Rule).
-FAMILY_NAMES = {
-    "STR": "报告结构",
-    "ED": "表格格式版本",
-    "T2": "第二部分表格（主动公开）",
-    "T3": "第三部分表格（依申请公开）",
-    "T4": "第四部分表格（行政复议、行政诉讼）",
-    "TX": "正文内容",
-    "MD": "发布时间与基本信息",
-    "PR": "文本预处理",
-}
 SCOPE_NAMES = {"report": "单份报告", "corpus": "同一机关的历年报告"}
+"""What a rule looks at (generator.check.rule: ReportRule, CorpusRule)."""
 
 
-def _level_label(level: Any) -> str:
-    return LEVEL_LABELS.get(str(level), str(level))
-
-
-def _scope_text(scope: Any) -> str | None:
-    if scope is None or scope == "":
-        return None
-    if isinstance(scope, list | tuple | set | frozenset):
-        return "、".join(sorted(str(s) for s in scope))
-    return SCOPE_NAMES.get(str(scope), str(scope))
-
-
-def _family_text(family: Any) -> str:
-    if not family:
-        return "其他"
-    name = FAMILY_NAMES.get(str(family))
-    return f"{name}（{family}）" if name else str(family)
+def _family_text(rule: Rule) -> str:
+    return f"{rule.family_name}（{rule.family}）"
 
 
 LIST_LIMIT = 200
@@ -62,50 +42,62 @@ failing report was 4.3 MB and the overview 3.4 MB; the complete lists are downlo
 (data/findings.csv, data/records.csv) and each report's own page."""
 
 
-def rule_results(catalog: Catalog) -> dict[str, tuple[list, list]]:
-    """rule id -> (records failing it, records where it was not assessable), each as
-    (record, messages) in catalog order; one pass over all findings."""
-    results: dict[str, tuple[list, list]] = {}
+Hit = tuple[Record, list[str]]
+"""A record and the messages of its findings of one rule."""
+
+
+@dataclass(frozen=True, slots=True)
+class RuleResult:
+    """What one rule found over the corpus, in catalog order."""
+
+    failed: list[Hit] = field(default_factory=list)
+    not_assessable: list[Hit] = field(default_factory=list)
+
+
+def rule_results(catalog: Catalog) -> dict[str, RuleResult]:
+    """rule id -> the records failing it and those where it was not assessable, each with
+    the findings' messages, in catalog order; one pass over all findings."""
+    results: dict[str, RuleResult] = {}
     for record in catalog.records:
         by_rule: dict[str, dict[str, list[str]]] = {}
-        for finding in catalog.findings_of(record["id"]):
-            status = finding.get("status") or "fail"
-            messages = by_rule.setdefault(str(finding.get("rule")), {})
-            messages.setdefault(status, []).append(str(finding.get("message") or ""))
+        for finding in catalog.findings_of(record.key):
+            messages = by_rule.setdefault(finding.rule, {})
+            messages.setdefault(finding.status, []).append(finding.message)
         for rule_id, by_status in by_rule.items():
-            failed, not_assessable = results.setdefault(rule_id, ([], []))
+            result = results.setdefault(rule_id, RuleResult())
             if "fail" in by_status:
-                failed.append((record, by_status["fail"]))
+                result.failed.append((record, by_status["fail"]))
             if "not-assessable" in by_status:
-                not_assessable.append((record, by_status["not-assessable"]))
+                result.not_assessable.append((record, by_status["not-assessable"]))
     return results
 
 
-def _listed(hits: list, from_page: str) -> list[dict[str, Any]]:
+def _listed(hits: list[Hit], from_page: str) -> list[dict[str, Any]]:
     """The first LIST_LIMIT hits as template items with links from from_page."""
     return [
         {
             "record": record,
-            "name": agency_name(record),
+            "name": record.agency_name,
             "messages": messages,
-            "href": pages.href(from_page, pages.report_page(record["id"])),
+            "href": pages.href(from_page, pages.report_page(record.key)),
         }
         for record, messages in hits[:LIST_LIMIT]
     ]
 
 
 def _rule_items(
-    rules: Sequence[Any], from_page: str, results: dict[str, tuple[list, list]]
+    rules: Sequence[Rule], from_page: str, results: dict[str, RuleResult]
 ) -> list[dict[str, Any]]:
     items = []
     for rule in rules:
-        failed, not_assessable = results.get(rule.id, ([], []))
+        result = results.get(rule.id, RuleResult())
+        failed, not_assessable = result.failed, result.not_assessable
         code = str(rule.certainty)
         items.append(
             {
                 "rule": rule,
                 "href": pages.href(from_page, pages.rule_page(rule.id)),
-                "level": _level_label(rule.level),
+                "level": rule.level.label,
                 "failed": len(failed),
                 "not_assessable": len(not_assessable),
                 "certainty_label": f"{code}（{CERTAINTY[code][0]}）" if code in CERTAINTY else code,
@@ -121,7 +113,7 @@ def _most_findings(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return items
     ranked = sorted(
         items,
-        key=lambda i: (-i["counts"]["error"], -i["counts"]["warning"], -i["counts"]["info"]),
+        key=lambda i: tuple(-i["counts"][level] for level in LEVELS),
     )
     return ranked[:LIST_LIMIT]
 
@@ -130,25 +122,25 @@ def render_compliance(
     env: jinja2.Environment,
     writer: ContentWriter,
     catalog: Catalog,
-    rules: Sequence[Any],
-    results: dict[str, tuple[list, list]],
+    rules: Sequence[Rule],
+    results: dict[str, RuleResult],
 ) -> None:
     page = pages.COMPLIANCE
     reports = [
         {
             "record": r,
-            "name": agency_name(r),
-            "counts": catalog.counts_of(r["id"]),
-            "href": pages.href(page, pages.report_page(r["id"])) + "#checks",
+            "name": r.agency_name,
+            "counts": catalog.counts_of(r.key),
+            "href": pages.href(page, pages.report_page(r.key)) + "#checks",
         }
-        for r in sorted(catalog.records, key=lambda r: (-int(r["year"]), r["id"]))
+        for r in sorted(catalog.records, key=lambda r: (-r.report_year, r.key))
     ]
     agencies = [
         {
             "name": a.name,
             "reports": len(a.records),
             "href": pages.href(page, pages.agency_page(a.slug)),
-            "counts": count_levels(f for r in a.records for f in catalog.findings_of(r["id"])),
+            "counts": count_levels(f for r in a.records for f in catalog.findings_of(r.key)),
         }
         for a in catalog.agencies
     ]
@@ -173,14 +165,14 @@ def render_rules(
     env: jinja2.Environment,
     writer: ContentWriter,
     catalog: Catalog,
-    rules: Sequence[Any],
-    results: dict[str, tuple[list, list]],
+    rules: Sequence[Rule],
+    results: dict[str, RuleResult],
 ) -> None:
     for rule in rules:
         validate_rule_id(rule.id)
     families: dict[str, list[dict[str, Any]]] = {}
     for item in _rule_items(rules, pages.RULES, results):
-        families.setdefault(_family_text(item["rule"].family), []).append(item)
+        families.setdefault(_family_text(item["rule"]), []).append(item)
     body = env.get_template("rules_index.md.j2").render(
         families=list(families.items()),  # catalogue order: RULES is the table of contents
         certainty_short=[(code, label) for code, (label, _text) in CERTAINTY.items()],
@@ -188,14 +180,15 @@ def render_rules(
     writer.add(pages.RULES, pages.page_text(body))
     for rule in rules:
         page = pages.rule_page(rule.id)
-        failed, not_assessable = results.get(rule.id, ([], []))
+        result = results.get(rule.id, RuleResult())
+        failed, not_assessable = result.failed, result.not_assessable
         code = str(rule.certainty)
         label, text = CERTAINTY.get(code, ("未知", "规则没有标明依据的可信度。"))
         body = env.get_template("rule.md.j2").render(
             rule=rule,
-            level=_level_label(rule.level),
-            family=_family_text(rule.family),
-            scope=_scope_text(getattr(rule, "scope", None)),
+            level=rule.level.label,
+            family=_family_text(rule),
+            scope=SCOPE_NAMES[rule.scope],
             certainty_label=f"{code}（{label}）",
             certainty_text=f"{code}（{label}）：{text}",
             weak=WEAK_BASIS.get(code, ""),

@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any, TextIO
 
 from generator import record as spec
+from generator.model import Finding, Level, Record, Value
 
 CSV_BOM = "\ufeff"
 # Leading characters a spreadsheet would run as a formula (CSV injection).
@@ -94,18 +95,20 @@ def columns() -> list[tuple[str, str]]:
     return cols
 
 
-def _value(record: dict[str, Any], path: str, counts: dict[str, int]) -> Any:
+def _value(published: dict[str, Any], path: str, counts: dict[Level, int]) -> Any:
+    """A column's value from the record's published form (its dict): a CSV column is a key
+    path of it."""
     head, _, rest = path.partition(".")
     if head == "checks":
-        return counts[rest]
+        return counts[Level(rest)]
     if path == "parse.warnings":
-        return len((record.get("parse") or {}).get("warnings") or [])
+        return len(published["parse"]["warnings"])
     if head == "requests":
         rid, col = rest.split(".")
-        row = (record.get("requests") or {}).get(rid)
+        row = (published.get("requests") or {}).get(rid)
         index = spec.REQUEST_COLUMNS.index(col)
         return row[index] if isinstance(row, list) and index < len(row) else None
-    value: Any = record
+    value: Any = published
     for key in path.split("."):
         if not isinstance(value, dict):
             return None
@@ -135,9 +138,10 @@ def _csv_lines(rows: Iterable[Iterable[Any]]) -> str:
     return buffer.getvalue()
 
 
-def record_csv_row(record: dict[str, Any], counts: dict[str, int]) -> str:
-    """One record's records.csv line; made once and shared by records.csv and its agency's CSV."""
-    return _csv_lines([[_csv_text(_value(record, n, counts)) for n in _column_names()]])
+def record_csv_row(published: dict[str, Any], counts: dict[Level, int]) -> str:
+    """One record's records.csv line (from its published form, Record.to_dict); made once and
+    shared by records.csv and its agency's CSV."""
+    return _csv_lines([[_csv_text(_value(published, n, counts)) for n in _column_names()]])
 
 
 def csv_file(rows: Iterable[str]) -> str:
@@ -145,45 +149,45 @@ def csv_file(rows: Iterable[str]) -> str:
     return CSV_BOM + _csv_lines([_column_names()]) + "".join(rows)
 
 
-def record_json_item(record: dict[str, Any]) -> str:
-    """One record as an item of records.json (the list is indented by 2, so is every line)."""
-    return spec.record_to_json(record).replace("\n", "\n  ")  # JSON strings hold no raw newline
+def record_json_item(published: dict[str, Any]) -> str:
+    """One record (its published form) as an item of records.json (the list is indented by
+    2, so is every line)."""
+    return spec.json_text(published).replace("\n", "\n  ")  # JSON strings hold no raw newline
 
 
 CELL_COLUMNS = ("id", "agency", "year", "edition", "table", "row", "column", "value")
 
 
-def _cells(record: dict[str, Any]) -> list[tuple[str, str, str, Any]]:
-    """(table, row, column, value) of every statistical cell the record has, in table order."""
-    out: list[tuple[str, str, str, Any]] = []
-    proactive = record.get("proactive") or {}
-    for rid, _label, fields in spec.proactive_rows(record.get("edition")):
-        if rid in proactive:
-            values = proactive[rid] or {}
-            out += [("proactive", rid, f, values.get(f)) for f in fields]
-    requests = record.get("requests") or {}
-    for rid, _label in spec.request_rows(record.get("edition")):
-        row = requests.get(rid)
-        if isinstance(row, list):
+def _cells(record: Record) -> list[tuple[str, str, str, Value]]:
+    """(table, row, column, value) of every statistical cell the record has, in the order of
+    the table layout of its edition (record.table_edition, else 2021)."""
+    edition = record.table_edition
+    out: list[tuple[str, str, str, Value]] = []
+    proactive = record.proactive
+    for rid, _label, fields in spec.proactive_rows(edition):
+        cells = proactive.row(rid) if proactive is not None else None
+        if cells is not None:
+            out += [("proactive", rid, f, cells.get(f)) for f in fields]
+    requests = record.requests
+    for rid, _label in spec.request_rows(edition):
+        row = requests.row(rid) if requests is not None else None
+        if row is not None:
             out += [
-                ("requests", rid, col, row[i] if i < len(row) else None)
-                for i, col in enumerate(spec.REQUEST_COLUMNS)
+                ("requests", rid, col, row.cell(i)) for i, col in enumerate(spec.REQUEST_COLUMNS)
             ]
-    appeals = record.get("appeals") or {}
-    for gid, _label in spec.APPEAL_GROUPS:
-        if gid in appeals:
-            group = appeals[gid] or {}
+    if record.appeals is not None:
+        for gid, group in record.appeals.groups():
             out += [("appeals", gid, f, group.get(f)) for f in spec.APPEAL_FIELDS]
     return out
 
 
-def record_cells_rows(record: dict[str, Any]) -> str:
+def record_cells_rows(record: Record) -> str:
     """One record's cells.csv lines (one per statistical cell; a null cell has an empty value)."""
     head = [
-        _csv_text(record["id"]),
-        _csv_text((record.get("agency") or {}).get("name")),
-        _csv_text(record.get("year")),
-        _csv_text(record.get("edition")),
+        _csv_text(record.key),
+        _csv_text(record.agency.name),
+        _csv_text(record.year),
+        _csv_text(record.edition),
     ]
     return _csv_lines(
         [*head, table, row, column, _csv_text(value)]
@@ -194,15 +198,11 @@ def record_cells_rows(record: dict[str, Any]) -> str:
 FINDING_COLUMNS = ("id", "agency", "year", "rule", "level", "status", "where", "line", "message")
 
 
-def record_findings_rows(record: dict[str, Any], findings: Sequence[dict[str, Any]]) -> str:
+def record_findings_rows(record: Record, findings: Sequence[Finding]) -> str:
     """One record's findings.csv lines (one per compliance finding, in the record's order)."""
-    head = [
-        _csv_text(record["id"]),
-        _csv_text((record.get("agency") or {}).get("name")),
-        _csv_text(record.get("year")),
-    ]
+    head = [_csv_text(record.key), _csv_text(record.agency.name), _csv_text(record.year)]
     return _csv_lines(
-        [*head, *(_csv_text(f.get(key)) for key in FINDING_COLUMNS[3:])] for f in findings
+        [*head, *(_csv_text(f.to_dict()[key]) for key in FINDING_COLUMNS[3:])] for f in findings
     )
 
 

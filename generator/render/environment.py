@@ -18,7 +18,13 @@ from markupsafe import Markup
 # Characters that start Markdown (or pymdownx / attr_list) syntax anywhere in a line.
 # Python-Markdown leaves `&#NN;` references alone and the browser shows the character.
 _INLINE_SPECIALS = "\\`*_[](){}#|~!"
-_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
+_HTML: dict[str, str | int | None] = {
+    "&": "&amp;",
+    "<": "&lt;",
+    ">": "&gt;",
+    '"': "&quot;",
+    "'": "&#39;",
+}
 _TABLE = {**_HTML, **{c: f"&#{ord(c)};" for c in _INLINE_SPECIALS}}
 _TRANSLATE = str.maketrans(_TABLE)
 # Line starts that open block syntax after the inline pass: list items (-, +, 1.), rules and

@@ -15,8 +15,9 @@ from typing import Any
 
 import jinja2
 
+from generator.model import Level, Record
 from generator.render import pages
-from generator.render.catalog import Catalog, agency_name
+from generator.render.catalog import Catalog
 from generator.render.output import ContentWriter
 
 FEED_LIMIT = 100
@@ -43,12 +44,11 @@ def make_feed_environment() -> jinja2.Environment:
     return env
 
 
-def record_updated(record: dict[str, Any]) -> str:
-    for value in (record.get("published"), (record.get("period") or {}).get("end")):
-        if isinstance(value, str) and _DATE.match(value):
+def record_updated(record: Record) -> str:
+    for value in (record.published, record.period.end if record.period else None):
+        if value is not None and _DATE.match(value):
             return f"{value}T00:00:00Z"
-    year = record.get("year")
-    return f"{int(year)}-12-31T00:00:00Z" if isinstance(year, int) else EPOCH
+    return f"{record.year}-12-31T00:00:00Z" if record.year is not None else EPOCH
 
 
 def _url(feed: str, page_md: str, anchor: str = "") -> str:
@@ -64,40 +64,40 @@ def _newest(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return entries[:FEED_LIMIT]
 
 
-def _report_entries(catalog: Catalog, feed: str, records: Sequence[dict[str, Any]]) -> list[dict]:
+def _report_entries(catalog: Catalog, feed: str, records: Sequence[Record]) -> list[dict[str, str]]:
     entries = []
     for record in records:
-        counts = catalog.counts_of(record["id"])
-        name = agency_name(record)
+        counts = catalog.counts_of(record.key)
+        name = record.agency_name
         entries.append(
             {
-                "id": f"urn:nianbao:report:{record['id']}",
-                "title": f"{name}{record['year']}年政府信息公开工作年度报告",
+                "id": f"urn:nianbao:report:{record.key}",
+                "title": f"{name}{record.year}年政府信息公开工作年度报告",
                 "updated": record_updated(record),
-                "href": _url(feed, pages.report_page(record["id"])),
-                "summary": f"{name} {record['year']}年度报告；合规检查：错误 {counts['error']}，"
-                f"警告 {counts['warning']}，提示 {counts['info']}。",
+                "href": _url(feed, pages.report_page(record.key)),
+                "summary": f"{name} {record.year}年度报告；合规检查：错误 {counts[Level.ERROR]}，"
+                f"警告 {counts[Level.WARNING]}，提示 {counts[Level.INFO]}。",
             }
         )
     return _newest(entries)
 
 
-def _error_entries(catalog: Catalog, feed: str) -> list[dict]:
+def _error_entries(catalog: Catalog, feed: str) -> list[dict[str, str]]:
     entries = []
     for record in catalog.records:
         index = 0
-        for finding in catalog.findings_of(record["id"]):
-            if finding.get("level") != "error" or finding.get("status", "fail") != "fail":
+        for finding in catalog.findings_of(record.key):
+            if finding.level != Level.ERROR or not finding.failed:
                 continue
             index += 1
-            name = agency_name(record)
+            name = record.agency_name
             entries.append(
                 {
-                    "id": f"urn:nianbao:finding:{record['id']}:{index}",
-                    "title": f"{name}{record['year']}年：{finding.get('rule')}",
+                    "id": f"urn:nianbao:finding:{record.key}:{index}",
+                    "title": f"{name}{record.year}年：{finding.rule}",
                     "updated": record_updated(record),
-                    "href": _url(feed, pages.report_page(record["id"]), "#checks"),
-                    "summary": str(finding.get("message") or ""),
+                    "href": _url(feed, pages.report_page(record.key), "#checks"),
+                    "summary": finding.message,
                 }
             )
     return _newest(entries)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from itertools import groupby
 from typing import Any
@@ -9,19 +10,10 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from generator.model import Failure
+from generator.model import Failure, Level, Record
 from generator.render import charts, figures, pages
-from generator.render.catalog import (
-    UNKNOWN_REGION,
-    Catalog,
-    agency_name,
-    group_total,
-    initial_letter,
-    pinyin_key,
-    request_total,
-)
+from generator.render.catalog import UNKNOWN_REGION, Catalog, initial_letter, pinyin_key
 from generator.render.output import ContentWriter
-from generator.render.tables import edition_of
 
 LATEST_COUNT = 10
 RANK_COUNT = 10
@@ -29,13 +21,13 @@ SMALL_SAMPLE = 10  # reports with fewer requests than this are left out of the s
 PROBLEM_COUNT = 10
 
 
-def _report_item(catalog: Catalog, record: dict[str, Any], from_page: str) -> dict[str, Any]:
+def _report_item(catalog: Catalog, record: Record, from_page: str) -> dict[str, Any]:
     return {
         "record": record,
-        "name": agency_name(record),
-        "href": pages.href(from_page, pages.report_page(record["id"])),
-        "counts": catalog.counts_of(record["id"]),
-        "edition": f"{edition_of(record)} 版" if record.get("edition") else "未识别",
+        "name": record.agency_name,
+        "href": pages.href(from_page, pages.report_page(record.key)),
+        "counts": catalog.counts_of(record.key),
+        "edition": f"{record.edition} 版" if record.edition else "未识别",
     }
 
 
@@ -57,15 +49,12 @@ def render_home(
     )
     latest_year = years[0] if years else None
     latest_records = catalog.by_year(latest_year) if latest_year is not None else []
-    received = figures.sums(latest_records)["received"] if latest_records else None
+    latest_sums = figures.sums(latest_records) if latest_records else None
     failed: dict[str, set[str]] = {}
     for record in catalog.records:
-        for finding in catalog.findings_of(record["id"]):
-            if finding.get("status", "fail") == "fail" and finding.get("level") in (
-                "error",
-                "warning",
-            ):
-                failed.setdefault(str(finding.get("rule")), set()).add(record["id"])
+        for finding in catalog.findings_of(record.key):
+            if finding.failed and finding.level.at_least(Level.WARNING):
+                failed.setdefault(finding.rule, set()).add(record.key)
     problems = sorted(failed.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:PROBLEM_COUNT]
     body = env.get_template("home.md.j2").render(
         agency_count=len(catalog.agencies),
@@ -75,10 +64,8 @@ def render_home(
         ignored_count=sum(1 for f in failures if f.kind == "ignored"),
         counts=catalog.total_counts(),
         latest_year=latest_year,
-        latest_received=received,
-        latest_received_missing=len(figures.sums(latest_records)["received_missing"])
-        if latest_records
-        else 0,
+        latest_received=latest_sums["received"] if latest_sums else None,
+        latest_received_missing=len(latest_sums.missing["received"]) if latest_sums else 0,
         latest=[_report_item(catalog, r, pages.HOME) for r in catalog.latest_reports(LATEST_COUNT)],
         problems=[
             {
@@ -99,7 +86,7 @@ def render_home(
 
 
 def render_agencies(env: jinja2.Environment, writer: ContentWriter, catalog: Catalog) -> None:
-    items = []
+    items: list[dict[str, Any]] = []
     for agency in catalog.agencies:
         items.append(
             {
@@ -108,15 +95,15 @@ def render_agencies(env: jinja2.Environment, writer: ContentWriter, catalog: Cat
                 "href": pages.href(pages.AGENCIES, pages.agency_page(agency.slug)),
                 "years": [
                     {
-                        "year": r["year"],
-                        "href": pages.href(pages.AGENCIES, pages.report_page(r["id"])),
+                        "year": r.year,
+                        "href": pages.href(pages.AGENCIES, pages.report_page(r.key)),
                     }
                     for r in agency.records
                 ],
             }
         )
     # catalog.agencies is in pinyin order, so a stable sort by letter keeps it within a letter.
-    items.sort(key=lambda item: "~" if item["letter"] == "#" else item["letter"])
+    items.sort(key=lambda item: "~" if item["letter"] == "#" else str(item["letter"]))
     groups = [(letter, list(group)) for letter, group in groupby(items, lambda i: i["letter"])]
     body = env.get_template("agencies.md.j2").render(count=len(items), groups=groups)
     writer.add(pages.AGENCIES, pages.page_text(body))
@@ -135,7 +122,7 @@ def render_regions(
                 "name": agency.name,
                 "county": path[2] if len(path) > 2 else "",
                 "href": pages.href(pages.REGIONS, pages.agency_page(agency.slug)),
-                "years": [r["year"] for r in agency.records],
+                "years": [r.year for r in agency.records],
             }
         )
     provinces = sorted(tree, key=lambda p: (p == UNKNOWN_REGION, pinyin_key(p)))
@@ -175,7 +162,10 @@ def render_regions(
 def render_years(env: jinja2.Environment, writer: ContentWriter, catalog: Catalog) -> None:
     """The years index (one row a year: the year pages list the reports) and the year pages."""
     rows = [
-        {**catalog.year_summary(year), "href": pages.href(pages.YEARS, pages.year_page(year))}
+        {
+            **dataclasses.asdict(catalog.year_summary(year)),
+            "href": pages.href(pages.YEARS, pages.year_page(year)),
+        }
         for year in catalog.years
     ]
     body = env.get_template("years.md.j2").render(rows=rows)
@@ -188,27 +178,27 @@ def _share_text(share: float) -> str:
     return f"{share * 100:.1f}%"
 
 
-def year_rankings(records: Sequence[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+def year_rankings(records: Sequence[Record]) -> dict[str, list[dict[str, Any]]]:
     """Most requests, highest share granted (>= SMALL_SAMPLE requests only), most corrections."""
 
-    def key(record: dict[str, Any]) -> tuple:
-        return (*pinyin_key(agency_name(record)), record["id"])
+    def key(record: Record) -> tuple[str, str, str]:
+        return (*pinyin_key(record.agency_name), record.key)
 
-    received = [(request_total(r, "received"), r) for r in records]
-    most = sorted((x for x in received if x[0] is not None), key=lambda x: (-x[0], key(x[1])))
+    received = [(v, r) for r in records if (v := r.request_total("received")) is not None]
+    most = sorted(received, key=lambda x: (-x[0], key(x[1])))
     shares = []
     for r in records:
         total, granted, handled = (
-            request_total(r, "received"),
-            request_total(r, "granted"),
-            request_total(r, "handled_total"),
+            r.request_total("received"),
+            r.request_total("granted"),
+            r.request_total("handled_total"),
         )
         if total is None or total < SMALL_SAMPLE or granted is None or not handled:
             continue
         shares.append((granted / handled, r, granted, handled))
     shares.sort(key=lambda x: (-x[0], key(x[1])))
-    corrected = [(figures.corrected_total(r), r) for r in records]
-    corrections = sorted((x for x in corrected if x[0]), key=lambda x: (-x[0], key(x[1])))
+    corrected = [(v, r) for r in records if (v := figures.corrected_total(r))]
+    corrections = sorted(corrected, key=lambda x: (-x[0], key(x[1])))
     return {
         "most": [{"record": r, "value": v} for v, r in most[:RANK_COUNT]],
         # Our own ASCII number text: trusted (escape_md would turn "30." into a list guard).
@@ -227,19 +217,19 @@ def render_year(
     records = catalog.by_year(year)
     items = [_report_item(catalog, r, page) for r in records]
     for item in items:
-        received = request_total(item["record"], "received")
+        received = item["record"].request_total("received")
         item["small"] = received is None or received < SMALL_SAMPLE
         item["received"] = received
     totals = figures.sums(records)
     outcomes = figures.outcome_totals(records)
     chart = charts.bar_chart(
-        [("办理结果", [o["total"] for o in outcomes])],
-        [o["label"] for o in outcomes],
+        [("办理结果", [o.total for o in outcomes])],
+        [o.label for o in outcomes],
         f"{year}年各类办理结果合计",
     )
     ranks = year_rankings(records)
-    hrefs = {r["id"]: pages.href(page, pages.report_page(r["id"])) for r in records}
-    names = {r["id"]: agency_name(r) for r in records}
+    hrefs = {r.key: pages.href(page, pages.report_page(r.key)) for r in records}
+    names = {r.key: r.agency_name for r in records}
     body = env.get_template("year.md.j2").render(
         year=year,
         items=items,
@@ -252,7 +242,6 @@ def render_year(
         names=names,
         small_sample=SMALL_SAMPLE,
         years_href=pages.href(page, pages.YEARS),
-        group_total=group_total,
     )
     writer.add(page, pages.page_text(body, title=f"{year}年"))
 

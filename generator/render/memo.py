@@ -27,7 +27,8 @@ from collections.abc import Sequence
 from functools import cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+
+from generator.model import Finding, Record
 
 RENDER_CACHE_VERSION = "1"
 """The entry format. (This file is itself fingerprinted, so any edit here invalidates too.)"""
@@ -39,12 +40,19 @@ TEMP_PREFIX = ".tmp-"
 # that this list covers every such import).
 CODE_OUTSIDE_RENDER = (
     "record.py",
-    "check/__init__.py",
     "errors.py",
-    "parse/identity.py",
+    "check/rule.py",
     "model/__init__.py",
+    "model/agency.py",
+    "model/corpus.py",
     "model/failure.py",
+    "model/finding.py",
+    "model/history.py",
     "model/identity.py",
+    "model/parse_info.py",
+    "model/record.py",
+    "model/tables.py",
+    "model/warning.py",
 )
 # Libraries whose output is cached (Jinja/MarkupSafe pages, YAML, jieba search terms).
 LIBRARIES = ("jinja2", "markupsafe", "pyyaml", "jieba", "pypinyin")
@@ -91,13 +99,13 @@ def code_fingerprint() -> str:
 
 
 def artefact_key(
-    record: dict[str, Any],
-    findings: Sequence[dict[str, Any]],
+    record: Record,
+    findings: Sequence[Finding],
     suffix: str | None,
     rule_titles: dict[str, str],
 ) -> str:
-    """The key of one record's artefacts. repr keeps key order (the YAML follows it) and tells
-    apart what JSON would merge (tuple/list, 1/True/"1", int/str dict keys)."""
+    """The key of one record's artefacts. The dataclasses' repr has every field in order
+    (the YAML follows it) and tells apart what JSON would merge (1/1.0/True/"1")."""
     parts = (
         code_fingerprint(),
         repr(record),

@@ -12,16 +12,9 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from generator.parse.identity import slugify
+from generator.model.identity import slugify
 from generator.render import charts, figures, pages
-from generator.render.catalog import (
-    REGION_KEYS,
-    UNKNOWN_REGION,
-    Agency,
-    Catalog,
-    agency_name,
-    pinyin_key,
-)
+from generator.render.catalog import UNKNOWN_REGION, Agency, Catalog, pinyin_key
 from generator.render.output import ContentWriter
 
 UNKNOWN_SLUG = "unknown"
@@ -44,11 +37,10 @@ class Node:
 
 def agency_region_names(agency: Agency) -> tuple[str, ...]:
     names: list[str] = []
-    for key in REGION_KEYS:
-        value = agency.region.get(key)
+    for value in agency.region.names():
         if not value:
             break
-        names.append(str(value))
+        names.append(value)
     return tuple(names) or (UNKNOWN_REGION,)
 
 
@@ -96,21 +88,21 @@ def walk(nodes: list[Node]) -> list[Node]:
 
 
 def _year_rows(node: Node) -> list[dict[str, Any]]:
-    years = sorted({int(r["year"]) for a in node.all_agencies for r in a.records}, reverse=True)
+    years = sorted({r.report_year for a in node.all_agencies for r in a.records}, reverse=True)
     rows = []
     for year in years:
-        records = [r for a in node.all_agencies for r in a.records if int(r["year"]) == year]
-        records.sort(key=lambda r: r["id"])
+        records = [r for a in node.all_agencies for r in a.records if r.report_year == year]
+        records.sort(key=lambda r: r.key)
         totals = figures.sums(records)
         missing = []
         for key, label, _get in figures.SUM_ITEMS:
-            for record in totals[f"{key}_missing"]:
+            for record in totals.missing[key]:
                 missing.append(
                     {
                         "label": label,
-                        "name": agency_name(record),
-                        "year": record["year"],
-                        "id": record["id"],
+                        "name": record.agency_name,
+                        "year": record.year,
+                        "id": record.key,
                     }
                 )
         rows.append({"year": year, "reports": len(records), "totals": totals, "missing": missing})
@@ -143,18 +135,16 @@ def render_regions(
         agencies = []
         for agency in sorted(node.all_agencies, key=lambda a: (*pinyin_key(a.name), a.slug)):
             latest = agency.latest
-            sources = {
-                str((r.get("agency") or {}).get("region_source") or "") for r in agency.records
-            }
+            sources = {r.agency.region_source or "" for r in agency.records}
             agencies.append(
                 {
                     "name": agency.name,
                     "href": pages.href(page, pages.agency_page(agency.slug)),
                     "place": " / ".join(agency_region_names(agency)[len(node.names) :]),
-                    "years": [r["year"] for r in agency.records],
+                    "years": [r.year for r in agency.records],
                     "latest": latest,
-                    "latest_href": pages.href(page, pages.report_page(latest["id"])),
-                    "counts": catalog.counts_of(latest["id"]),
+                    "latest_href": pages.href(page, pages.report_page(latest.key)),
+                    "counts": catalog.counts_of(latest.key),
                     "source": "、".join(SOURCE_TEXT.get(s, "未知") for s in sorted(sources) if s)
                     or "未知",
                 }
@@ -173,7 +163,7 @@ def render_regions(
             chart=chart,
             agencies=agencies,
             report_href={
-                r["id"]: pages.href(page, pages.report_page(r["id"]))
+                r.key: pages.href(page, pages.report_page(r.key))
                 for a in node.all_agencies
                 for r in a.records
             },

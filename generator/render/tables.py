@@ -10,32 +10,34 @@ Every value cell carries the anchor id of its key path with "." -> "-" (requests
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from generator import record as spec
+from generator.model import Edition, Record
+from generator.model import Value as CellValue
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Label:
     text: str
     rowspan: int = 1
     colspan: int = 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Value:
-    value: Any
+    value: CellValue
     anchor: str
+    """The cell's id on the page: its key path with "." -> "-"."""
     colspan: int = 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     labels: tuple[Label, ...]
     values: tuple[Value, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Block:
     """One 第二十条 item of section 二: a header, its column headers and rows."""
 
@@ -75,13 +77,14 @@ def anchor(*parts: str) -> str:
     return "-".join(parts)
 
 
-def edition_of(record: dict[str, Any]) -> str:
-    return "2019" if record.get("edition") == "2019" else "2021"
+def layout_edition(record: Record) -> Edition:
+    """The edition whose layout the page shows: the one the checks read the tables by
+    (Record.table_edition), the current 2021 layout when nothing tells."""
+    return record.table_edition or "2021"
 
 
-def proactive_blocks(record: dict[str, Any]) -> list[Block]:
-    edition = edition_of(record)
-    table = record.get("proactive") or {}
+def proactive_blocks(record: Record) -> list[Block]:
+    edition = layout_edition(record)
     labels = {rid: (label, fields) for rid, label, fields in spec.proactive_rows(edition)}
     blocks = []
     for header, row_ids in PROACTIVE_BLOCKS[edition]:
@@ -92,8 +95,10 @@ def proactive_blocks(record: dict[str, Any]) -> list[Block]:
         rows = []
         for rid in row_ids:
             label, row_fields = labels[rid]
-            data = table.get(rid) or {}
-            values = [Value(data.get(f), anchor("proactive", rid, f)) for f in row_fields]
+            values = [
+                Value(record.proactive_cell(rid, f), anchor("proactive", rid, f))
+                for f in row_fields
+            ]
             # The last cell of a narrow block spans the rest of the widest block.
             last = values[-1]
             values[-1] = Value(last.value, last.anchor, PROACTIVE_WIDTH - len(values) + 1)
@@ -109,10 +114,9 @@ def proactive_colspans(block: Block) -> list[int]:
     return spans
 
 
-def request_rows(record: dict[str, Any]) -> list[Row]:
+def request_rows(record: Record) -> list[Row]:
     """Section 三 rows with their label cells (three label columns, rowspans for the groups)."""
-    edition = edition_of(record)
-    table = record.get("requests") or {}
+    edition = layout_edition(record)
     rows_spec = spec.request_rows(edition)
     result_ids = set(spec.result_rows(edition)) | {"handled_total"}
     group_of = {
@@ -126,7 +130,7 @@ def request_rows(record: dict[str, Any]) -> list[Row]:
     seen_groups: set[str] = set()
     for rid, label in rows_spec:
         values = tuple(
-            Value(_cell(table.get(rid), i), anchor("requests", rid, column))
+            Value(record.request_cell(rid, i), anchor("requests", rid, column))
             for i, column in enumerate(spec.REQUEST_COLUMNS)
         )
         labels: list[Label] = []
@@ -150,27 +154,20 @@ def request_rows(record: dict[str, Any]) -> list[Row]:
     return rows
 
 
-def _cell(values: Any, index: int) -> Any:
-    if isinstance(values, list) and index < len(values):
-        return values[index]
-    return None
-
-
 def appeal_groups() -> list[tuple[str, str]]:
     """(group id, sub-header) for section 四: 行政复议 and the two 行政诉讼 groups."""
     return [(gid, label.split("·")[-1]) for gid, label in spec.APPEAL_GROUPS]
 
 
-def appeal_values(record: dict[str, Any]) -> list[Value]:
-    table = record.get("appeals") or {}
+def appeal_values(record: Record) -> list[Value]:
     return [
-        Value((table.get(gid) or {}).get(f), anchor("appeals", gid, f))
+        Value(record.appeal_cell(gid, f), anchor("appeals", gid, f))
         for gid, _label in spec.APPEAL_GROUPS
         for f in spec.APPEAL_FIELDS
     ]
 
 
-def anchors(record: dict[str, Any]) -> set[str]:
+def anchors(record: Record) -> set[str]:
     """Every value-cell anchor on the record's page (to link findings to their cell)."""
     ids = {v.anchor for b in proactive_blocks(record) for r in b.rows for v in r.values}
     ids |= {v.anchor for r in request_rows(record) for v in r.values}

@@ -5,16 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from generator.check.access import (
-    Finding,
-    Record,
-    edition_of,
+    Observation,
     fail,
     not_assessable,
     parse_warnings,
     proactive_row_label,
     request_row_label,
-    year_of,
 )
+from generator.check.rule import SPEC, ReportRule
+from generator.model import Level, Record
 from generator.record import PROACTIVE_2019, PROACTIVE_2021, proactive_rows, request_rows
 
 EDITION_NAMES = {
@@ -28,13 +27,13 @@ OTHER_ROWS = {"other", "other_no_correction", "other_unpaid_fee", "other_misc"}
 """（六）其他处理 rows: their shape is T3-06's business, not ED-03's."""
 
 
-def edition_matches_year(record: Record) -> Iterator[Finding]:
+def edition_matches_year(record: Record) -> Iterator[Observation]:
     """ED-01."""
-    year, edition = year_of(record), record.get("edition")
+    year, edition = record.year, record.edition
     if year is None:
         yield not_assessable("报告年度未知，无法核对表格版本", "year")
         return
-    if edition not in EDITION_NAMES:
+    if edition is None:
         yield not_assessable(
             "未能识别表格版本（未找到版本特征），无法核对是否按年度选用格式", "edition"
         )
@@ -47,54 +46,54 @@ def edition_matches_year(record: Record) -> Iterator[Finding]:
         )
 
 
-def no_hybrid(record: Record) -> Iterator[Finding]:
+def no_hybrid(record: Record) -> Iterator[Observation]:
     """ED-02: tokens of both editions (parse.fingerprint) or the parser's mixed-edition warning."""
-    fingerprint = (record.get("parse") or {}).get("fingerprint") or {}
-    old, new = fingerprint.get("2019") or [], fingerprint.get("2021") or []
+    fingerprint = record.parse.fingerprint
+    old, new = fingerprint.edition_2019, fingerprint.edition_2021
     warnings = parse_warnings(record, "mixed-edition")
     if old and new:
         yield fail(
-            f"表格混用两版格式：2019年版特征“{'、'.join(map(str, old))}”与"
-            f"2021年版特征“{'、'.join(map(str, new))}”同时出现，请统一使用一版格式",
-            warnings[0].get("where") if warnings else None,
+            f"表格混用两版格式：2019年版特征“{'、'.join(old)}”与"
+            f"2021年版特征“{'、'.join(new)}”同时出现，请统一使用一版格式",
+            warnings[0].where if warnings else None,
         )
     elif warnings:
-        text = warnings[0].get("message") or warnings[0].get("text") or ""
+        text = warnings[0].message or warnings[0].text or ""
         yield fail(
             f"表格混用两版格式{('：' + text) if text else ''}，请统一使用一版格式",
-            warnings[0].get("where"),
+            warnings[0].where,
         )
 
 
-def rows_match_edition(record: Record) -> Iterator[Finding]:
+def rows_match_edition(record: Record) -> Iterator[Observation]:
     """ED-03: missing rows E (from missing-row warnings and absent keys), extra rows W."""
-    edition = edition_of(record)
+    edition = record.table_edition
     if edition is None:
         return
     name = EDITION_NAMES[edition]
     reported: set[str] = set()
     for warning in parse_warnings(record, "missing-row"):
-        where = warning.get("where") or ""
+        where = warning.where or ""
         if where.split(".")[-1] in OTHER_ROWS:
             continue
         reported.add(where)
-        label = warning.get("text") or where
+        label = warning.text or where
         yield fail(f"缺少{name}规定的行：{label}", where or None)
     for warning in parse_warnings(record, "extra-row"):
         yield fail(
-            f"多出{name}没有的行“{warning.get('text') or ''}”，请删除或并入标准行",
-            warning.get("where"),
-            level="warning",
+            f"多出{name}没有的行“{warning.text or ''}”，请删除或并入标准行",
+            warning.where,
+            level=Level.WARNING,
         )
 
-    requests = record.get("requests")
-    if isinstance(requests, dict):
+    requests = record.requests
+    if requests is not None:
         for row, _ in request_rows(edition):
             where = f"requests.{row}"
             if row not in OTHER_ROWS and row not in requests and where not in reported:
                 yield fail(f"第三部分表格缺少{name}规定的行“{request_row_label(row)}”", where)
-    proactive = record.get("proactive")
-    if isinstance(proactive, dict):
+    proactive = record.proactive
+    if proactive is not None:
         expected = {row for row, _, _ in proactive_rows(edition)}
         for row, label, _ in proactive_rows(edition):
             where = f"proactive.{row}"
@@ -102,9 +101,42 @@ def rows_match_edition(record: Record) -> Iterator[Finding]:
                 yield fail(f"第二部分表格缺少{name}规定的行“{label}”", where)
         other_edition = PROACTIVE_2019 if edition == "2021" else PROACTIVE_2021
         foreign = {row: label for row, label, _ in other_edition}
-        for row in proactive:
-            if row not in expected:
-                label = foreign.get(row, proactive_row_label(row, edition))
+        for found in proactive:
+            if found.key not in expected:
+                label = foreign.get(found.key, proactive_row_label(found.key, edition))
                 yield fail(
-                    f"第二部分表格有{name}没有的行“{label}”", f"proactive.{row}", level="warning"
+                    f"第二部分表格有{name}没有的行“{label}”",
+                    f"proactive.{found.key}",
+                    level=Level.WARNING,
                 )
+
+
+RULES = (
+    ReportRule(
+        id="ED-01",
+        title="格式版本与年度相符",
+        level=Level.ERROR,
+        what="2020年及以前的年报用2019年版格式，2021年起用2021年版格式。",
+        basis="国办公开办函〔2019〕60号、〔2021〕30号及地方通知 [V]（" + SPEC + " §1）",
+        certainty="V",
+        check=edition_matches_year,
+    ),
+    ReportRule(
+        id="ED-02",
+        title="不混用两版格式",
+        level=Level.WARNING,
+        what="表格中不同时出现两版格式的特征栏目（如本年制发件数与政府集中采购）。",
+        basis="由两版格式的差异推断 [D]（" + SPEC + " §1、§5）",
+        certainty="D",
+        check=no_hybrid,
+    ),
+    ReportRule(
+        id="ED-03",
+        title="行与栏目完整",
+        level=Level.ERROR,
+        what="表格的行与所用版本一致：缺行为错误，多出的行为警告。",
+        basis="两版格式的表格行 [V]（" + SPEC + " §2）",
+        certainty="V",
+        check=rows_match_edition,
+    ),
+)

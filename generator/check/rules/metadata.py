@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator, Sequence
-from typing import Any
 
-from generator.check.access import Finding, Record, fail, not_assessable, year_of
+from generator.check.access import Observation, fail, not_assessable
 from generator.check.agency import (
     DEPARTMENT,
     GOVERNMENT,
@@ -18,6 +17,8 @@ from generator.check.agency import (
     classify_name,
     title_agency,
 )
+from generator.check.rule import SPEC, CorpusRule, ReportRule
+from generator.model import Level, Record
 
 DEADLINES = {DEPARTMENT: (1, 31), GOVERNMENT: (3, 31)}
 """条例 art. 49: departments by Jan 31, the government's own report by Mar 31 of year+1.
@@ -25,23 +26,19 @@ DEADLINES = {DEPARTMENT: (1, 31), GOVERNMENT: (3, 31)}
 TITLE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 
 
-def as_date(value: Any) -> dt.date | None:
-    """An ISO date string or a date (YAML reads unquoted dates as dates); else None."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            return None
-    return None
+def as_date(value: str | None) -> dt.date | None:
+    """The date of an ISO date text (a record's dates), else None."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None
 
 
-def published_on_time(record: Record) -> Iterator[Finding]:
+def published_on_time(record: Record) -> Iterator[Observation]:
     """MD-01."""
-    published, year, kind = as_date(record.get("published")), year_of(record), agency_type(record)
+    published, year, kind = as_date(record.published), record.year, agency_type(record)
     if published is None:
         yield not_assessable("未找到发布日期或落款日期，无法核对是否按时公布", "published")
         return
@@ -65,26 +62,28 @@ def published_on_time(record: Record) -> Iterator[Finding]:
         )
 
 
-def years_consistent(record: Record) -> Iterator[Finding]:
+def years_consistent(record: Record) -> Iterator[Observation]:
     """MD-02: title year, statistical period and publish date agree with `year`.
 
     A publish date later than year+1 is MD-01's (late), not a year mismatch.
     """
-    year = year_of(record)
+    year = record.year
     if year is None:
         return
-    title = record.get("title") if isinstance(record.get("title"), str) else ""
-    match = TITLE_YEAR.search(title)
+    match = TITLE_YEAR.search(record.title or "")
     if match and int(match.group(1)) != year:
         yield fail(f"标题年份 {match.group(1)} 与报告年度 {year} 不一致", "title")
-    period = record.get("period") if isinstance(record.get("period"), dict) else {}
-    for key, name in (("start", "起始"), ("end", "截止")):
-        date = as_date(period.get(key))
+    period = record.period
+    for key, name, value in (
+        ("start", "起始", period.start if period else None),
+        ("end", "截止", period.end if period else None),
+    ):
+        date = as_date(value)
         if date is not None and date.year != year:
             yield fail(
                 f"统计期限{name}日期 {date.isoformat()} 不在报告年度 {year} 内", f"period.{key}"
             )
-    published = as_date(record.get("published"))
+    published = as_date(record.published)
     if published is not None and published.year <= year:
         yield fail(
             f"发布/落款日期 {published.isoformat()} 早于{year}年度结束，"
@@ -93,21 +92,21 @@ def years_consistent(record: Record) -> Iterator[Finding]:
         )
 
 
-def period_and_contact(record: Record) -> Iterator[Finding]:
+def period_and_contact(record: Record) -> Iterator[Observation]:
     """MD-03."""
-    period = record.get("period")
-    if not (isinstance(period, dict) and any(period.values())):
+    period = record.period
+    if period is None or not (period.start or period.end):
         yield fail(
             "引言未说明统计期限（如“本报告所列数据的统计期限自1月1日起至12月31日止”）", "period"
         )
-    contact = record.get("contact")
-    if not (isinstance(contact, dict) and any(contact.values())):
+    contact = record.contact
+    if contact is None or not any(contact.to_dict().values()):
         yield fail(
             "未提供联系方式（地址、邮编、电话、电子邮箱等），公众无法就年报提出疑问", "contact"
         )
 
 
-def agency_type_known(record: Record) -> Iterator[Finding]:
+def agency_type_known(record: Record) -> Iterator[Observation]:
     """MD-04: not assessable without a name; flagged when title and agency name disagree."""
     names = agency_names(record)
     if not names:
@@ -116,8 +115,8 @@ def agency_type_known(record: Record) -> Iterator[Finding]:
             "agency.name",
         )
         return
-    from_title, from_name = title_agency(record), (record.get("agency") or {}).get("name")
-    if from_title and isinstance(from_name, str) and from_name.strip():
+    from_title, from_name = title_agency(record), record.agency.name
+    if from_title and from_name is not None and from_name.strip():
         kinds = classify_name(from_title), classify_name(from_name)
         if kinds[0] != kinds[1]:
             yield fail(
@@ -127,18 +126,18 @@ def agency_type_known(record: Record) -> Iterator[Finding]:
             )
 
 
-def single_copy(group: Sequence[Record]) -> Iterator[tuple[Record, Finding]]:
+def single_copy(group: Sequence[Record]) -> Iterator[tuple[Record, Observation]]:
     """MD-05 (corpus): two records with one id, or one source file under two ids."""
     by_id: dict[str, list[Record]] = {}
     by_sha: dict[str, list[Record]] = {}
     for record in group:
-        by_id.setdefault(str(record.get("id")), []).append(record)
-        sha = (record.get("source") or {}).get("sha256")
+        by_id.setdefault(str(record.id), []).append(record)
+        sha = record.source.sha256
         if sha:
-            by_sha.setdefault(str(sha), []).append(record)
+            by_sha.setdefault(sha, []).append(record)
     for record_id, records in by_id.items():
         if len(records) > 1:
-            files = "、".join(str((r.get("source") or {}).get("file") or "?") for r in records)
+            files = "、".join(r.source.file or "?" for r in records)
             for record in records:
                 yield (
                     record,
@@ -149,10 +148,65 @@ def single_copy(group: Sequence[Record]) -> Iterator[tuple[Record, Finding]]:
                     ),
                 )
     for records in by_sha.values():
-        ids = sorted({str(r.get("id")) for r in records})
+        ids = sorted({str(r.id) for r in records})
         if len(ids) > 1:
             for record in records:
                 yield (
                     record,
                     fail(f"同一来源文件被收录为多条记录：{'、'.join(ids)}", "source.sha256"),
                 )
+
+
+RULES = (
+    ReportRule(
+        id="MD-01",
+        title="按时公布",
+        level=Level.ERROR,
+        what="发布或落款日期不晚于法定时限：部门次年1月31日，政府本级次年3月31日；乡镇/街道无全国时限；日期未知不作判断。",
+        basis="《条例》第四十九条：“县级以上人民政府部门应当在每年1月31日前…”“…在每年3月31日前向社会公布本级政府上一年度政府信息公开工作年度报告”[V]（"
+        + SPEC
+        + " §3）",
+        certainty="V",
+        check=published_on_time,
+    ),
+    ReportRule(
+        id="MD-02",
+        title="年份一致",
+        level=Level.ERROR,
+        what="标题年份、统计期限与报告年度一致，发布日期在报告年度之后。",
+        basis="推断 [D]（" + SPEC + " §5）",
+        certainty="D",
+        check=years_consistent,
+    ),
+    ReportRule(
+        id="MD-03",
+        title="统计期限和联系方式",
+        level=Level.INFO,
+        what="引言写明统计期限，并提供联系方式。",
+        basis="四川 DB51/T 2660—2019 §2.1：“统计时间段为上一年度1月1日至12月31日”[V]（"
+        + SPEC
+        + " §5）",
+        certainty="V",
+        check=period_and_contact,
+    ),
+    ReportRule(
+        id="MD-04",
+        title="机关类型",
+        level=Level.INFO,
+        what="按标题和机关名称判断机关类型（政府本级/部门/乡镇街道），决定 MD-01 时限和 TX-03 要求；无法判断或两者不一致时提示。",
+        basis="《条例》第四十九条 [V]；“XX区政府办”按部门处理为推断 [D]（" + SPEC + " §3、§7）",
+        certainty="V",
+        check=agency_type_known,
+    ),
+    CorpusRule(
+        id="MD-05",
+        title="只保留一份规范副本",
+        level=Level.INFO,
+        what="同一 id 或同一来源文件不出现两条记录。",
+        basis="中国社科院2016评估：“发布后有变动”“多平台发布”“可获取性不强”[V]（"
+        + SPEC
+        + " §5、§6）",
+        certainty="V",
+        check=single_copy,
+    ),
+)

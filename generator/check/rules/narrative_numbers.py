@@ -17,18 +17,16 @@ import re
 from collections.abc import Iterator
 
 from generator.check.access import (
-    Finding,
-    Record,
-    count,
-    edition_of,
+    Observation,
     fail,
     narrative_sections,
     request_cell,
     request_row_label,
 )
-
-TOTAL = 6
-"""Index of the 总计 column in a 第三部分 row."""
+from generator.check.rule import SPEC, ReportRule
+from generator.model import Level, Record
+from generator.model.tables import TOTAL_COLUMN as TOTAL
+from generator.model.tables import count
 
 CLAUSE = re.compile(r"[^，,。；;！!？?\n]+")
 SENTENCE = re.compile(r"[^。；;！!？?\n]+")
@@ -51,7 +49,7 @@ def _quote(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _requests_counts(record: Record, key: str, text: str) -> Iterator[Finding]:
+def _requests_counts(record: Record, key: str, text: str) -> Iterator[Observation]:
     received = request_cell(record, "received", TOTAL)
     carried = request_cell(record, "carried_over", TOTAL)
     handled = request_cell(record, "handled_total", TOTAL)
@@ -79,10 +77,9 @@ def _requests_counts(record: Record, key: str, text: str) -> Iterator[Finding]:
             )
 
 
-def _normative_counts(record: Record, key: str, text: str) -> Iterator[Finding]:
-    table = record.get("proactive")
-    row = table.get("normative_docs") if isinstance(table, dict) else None
-    if not isinstance(row, dict):
+def _normative_counts(record: Record, key: str, text: str) -> Iterator[Observation]:
+    row = record.proactive.row("normative_docs") if record.proactive is not None else None
+    if row is None:
         return
     for clause in CLAUSE.findall(text):
         if "规范性文件" not in clause or "规章" in clause:
@@ -103,17 +100,16 @@ def _normative_counts(record: Record, key: str, text: str) -> Iterator[Finding]:
                 break
 
 
-def _appeals_denied(record: Record, key: str, text: str) -> Iterator[Finding]:
-    appeals = record.get("appeals")
-    if not isinstance(appeals, dict):
+def _appeals_denied(record: Record, key: str, text: str) -> Iterator[Observation]:
+    appeals = record.appeals
+    if appeals is None:
         return
 
     def total(group: str) -> int | None:
-        cells = appeals.get(group)
-        return count(cells.get("total")) if isinstance(cells, dict) else None
+        return count(appeals.value(group, "total"))
 
     review = total("review")
-    suits = [v for v in (total("suit_direct"), total("suit_after_review")) if v is not None]
+    suits = sum(v for v in (total("suit_direct"), total("suit_after_review")) if v is not None)
     for sentence in SENTENCE.findall(text):
         for match in NO_APPEAL.finditer(sentence):
             window = sentence[match.start() : match.end() + APPEAL_WINDOW]
@@ -122,8 +118,8 @@ def _appeals_denied(record: Record, key: str, text: str) -> Iterator[Finding]:
             clash = []
             if "行政复议" in window and review:
                 clash.append(f"行政复议总计 {review}")
-            if "行政诉讼" in window and sum(suits):
-                clash.append(f"行政诉讼总计 {sum(suits)}")
+            if "行政诉讼" in window and suits:
+                clash.append(f"行政诉讼总计 {suits}")
             if clash:
                 yield fail(
                     f"正文“{_quote(window)}”与第四部分表格{'、'.join(clash)}不一致",
@@ -131,10 +127,23 @@ def _appeals_denied(record: Record, key: str, text: str) -> Iterator[Finding]:
                 )
 
 
-def narrative_matches_tables(record: Record) -> Iterator[Finding]:
+def narrative_matches_tables(record: Record) -> Iterator[Observation]:
     """TX-01."""
     for key, text in narrative_sections(record):
         yield from _requests_counts(record, key, text)
-        if edition_of(record) == "2021":
+        if record.table_edition == "2021":
             yield from _normative_counts(record, key, text)
         yield from _appeals_denied(record, key, text)
+
+
+RULES = (
+    ReportRule(
+        id="TX-01",
+        title="正文数字与表格一致",
+        level=Level.WARNING,
+        what="正文中的申请件数（收到/受理/办理…N件）、规范性文件制发/废止/现行有效件数、“未发生行政复议/行政诉讼”与表格一致。",
+        basis="30号：“发布内容不准确”；地方通知：“确保逻辑关系对应一致”[V]（" + SPEC + " §5、§6）",
+        certainty="V",
+        check=narrative_matches_tables,
+    ),
+)

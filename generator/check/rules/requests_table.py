@@ -11,11 +11,9 @@ from collections.abc import Iterator
 
 from generator.check.access import (
     BAD_VALUE_CODES,
-    Finding,
-    Record,
+    Observation,
     cell_text,
     column_label,
-    edition_of,
     fail,
     iter_cells,
     listing,
@@ -26,15 +24,17 @@ from generator.check.access import (
     request_row_label,
     section_text,
 )
+from generator.check.rule import SPEC, ReportRule
+from generator.model import Level, Record
 from generator.record import REQUEST_COLUMN_LABELS, REQUEST_COLUMNS, request_rows, result_rows
 
 LEDGER = ("received", "carried_over", "handled_total", "carried_forward")
 FEE_MENTION = re.compile(r"信息处理费|109号")
 
 
-def ledger_balances(record: Record) -> Iterator[Finding]:
+def ledger_balances(record: Record) -> Iterator[Observation]:
     """T3-01: 第一项 + 第二项 = 第三项（七）总计 + 第四项, each of the 7 columns."""
-    if not isinstance(record.get("requests"), dict):
+    if record.requests is None:
         return
     missing: list[tuple[str, int]] = []
     for i, column in enumerate(REQUEST_COLUMNS):
@@ -57,11 +57,11 @@ def ledger_balances(record: Record) -> Iterator[Finding]:
         )
 
 
-def results_add_up(record: Record) -> Iterator[Finding]:
+def results_add_up(record: Record) -> Iterator[Observation]:
     """T3-02: （七）总计 = sum of the edition's result rows (2019: the single （六）其他处理)."""
-    if not isinstance(record.get("requests"), dict):
+    if record.requests is None:
         return
-    rows = result_rows(edition_of(record))
+    rows = result_rows(record.table_edition)
     missing: list[tuple[str, int]] = []
     for i, column in enumerate(REQUEST_COLUMNS):
         total = request_cell(record, "handled_total", i)
@@ -87,13 +87,13 @@ def results_add_up(record: Record) -> Iterator[Finding]:
         )
 
 
-def columns_add_up(record: Record) -> Iterator[Finding]:
+def columns_add_up(record: Record) -> Iterator[Observation]:
     """T3-03: 总计列 = the six applicant columns, every row."""
-    requests = record.get("requests")
-    if not isinstance(requests, dict):
+    requests = record.requests
+    if requests is None:
         return
     missing: list[str] = []
-    for row, _ in request_rows(edition_of(record)):
+    for row, _ in request_rows(record.table_edition):
         if row not in requests:
             continue
         values = [request_cell(record, row, i) for i in range(len(REQUEST_COLUMNS))]
@@ -118,10 +118,10 @@ def bad_values(record: Record, table: str, allow_negative: bool = False) -> dict
     problems: dict[str, str] = {}
     labels = {where: label for where, label, _ in iter_cells(record, table)}
     for warning in parse_warnings(record, *BAD_VALUE_CODES, under=table):
-        where = str(warning.get("where") or table)
-        if allow_negative and warning.get("code") == "negative-number":
+        where = warning.where or table
+        if allow_negative and warning.code == "negative-number":
             continue
-        text = warning.get("text")
+        text = warning.text
         problems.setdefault(
             where,
             f"{labels.get(where, where)}：“{text}”不是非负整数"
@@ -138,7 +138,7 @@ def bad_values(record: Record, table: str, allow_negative: bool = False) -> dict
     return problems
 
 
-def counts_are_integers(record: Record) -> Iterator[Finding]:
+def counts_are_integers(record: Record) -> Iterator[Observation]:
     """T3-04."""
     for where, message in sorted(bad_values(record, "requests").items()):
         yield fail(f"第三部分{message}", where)
@@ -149,8 +149,8 @@ def blank_cells(record: Record, table: str) -> dict[str, list[tuple[str, str | N
 
     Cells nulled for a bad value (T3-04/T4-02) or inside a lost row (ED-03) are left out.
     """
-    skip = {str(w.get("where")) for w in parse_warnings(record, *BAD_VALUE_CODES, under=table)}
-    lost_rows = {str(w.get("where")) for w in parse_warnings(record, "missing-row", under=table)}
+    skip = {str(w.where) for w in parse_warnings(record, *BAD_VALUE_CODES, under=table)}
+    lost_rows = {str(w.where) for w in parse_warnings(record, "missing-row", under=table)}
     rows: dict[str, list[tuple[str, str | None]]] = {}
     for where, _, value in iter_cells(record, table):
         row, key = where.rsplit(".", 1)
@@ -167,7 +167,7 @@ def describe_blanks(cells: list[tuple[str, str | None]], labels: dict[str, str])
     )
 
 
-def no_blank_cells(record: Record) -> Iterator[Finding]:
+def no_blank_cells(record: Record) -> Iterator[Observation]:
     """T3-05: blank or placeholder cells, one finding per row."""
     for row_where, cells in blank_cells(record, "requests").items():
         row = row_where.split(".")[1]
@@ -178,10 +178,10 @@ def no_blank_cells(record: Record) -> Iterator[Finding]:
         )
 
 
-def other_rows_shape(record: Record) -> Iterator[Finding]:
+def other_rows_shape(record: Record) -> Iterator[Observation]:
     """T3-06: 2021 has three （六） sub-rows, 2019 one （六）其他处理 row."""
-    requests, edition = record.get("requests"), record.get("edition")
-    if not isinstance(requests, dict) or edition not in ("2019", "2021"):
+    requests, edition = record.requests, record.edition
+    if requests is None or edition is None:
         return
     subrows = ("other_no_correction", "other_unpaid_fee", "other_misc")
     if edition == "2021":
@@ -203,7 +203,7 @@ def other_rows_shape(record: Record) -> Iterator[Finding]:
             )
 
 
-def unpaid_fee_explained(record: Record) -> Iterator[Finding]:
+def unpaid_fee_explained(record: Record) -> Iterator[Observation]:
     """T3-08: applications dropped for unpaid fees imply 信息处理费 was charged: say so in §六."""
     values = [request_cell(record, "other_unpaid_fee", i) for i in range(len(REQUEST_COLUMNS))]
     count = values[-1] if values[-1] is not None else max((v for v in values if v), default=0)
@@ -215,3 +215,76 @@ def unpaid_fee_explained(record: Record) -> Iterator[Finding]:
             "但第六部分未说明信息处理费的收取情况",
             "sections.other",
         )
+
+
+RULES = (
+    ReportRule(
+        id="T3-01",
+        title="申请数勾稽关系",
+        level=Level.ERROR,
+        what="第三部分每一列：第一项+第二项=第三项（七）总计+第四项，容差0。",
+        basis="表头原文：“（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）”[V]（两版格式第三部分表头，"
+        + SPEC
+        + " §2.3、§4）",
+        certainty="V",
+        check=ledger_balances,
+    ),
+    ReportRule(
+        id="T3-02",
+        title="办理结果合计",
+        level=Level.ERROR,
+        what="第三部分每一列：（七）总计=（一）至（六）各项之和（2019年版（六）为单行）。",
+        basis="“区分处理的，只计这一情形，不计其他情形”，每件申请只计入一种结果；由表格设计推断 [D]（"
+        + SPEC
+        + " §4 推论1）",
+        certainty="D",
+        check=results_add_up,
+    ),
+    ReportRule(
+        id="T3-03",
+        title="申请人合计",
+        level=Level.ERROR,
+        what="第三部分每一行：总计列=六类申请人之和。",
+        basis="由表格设计推断 [D]（" + SPEC + " §4 推论2）",
+        certainty="D",
+        check=columns_add_up,
+    ),
+    ReportRule(
+        id="T3-04",
+        title="件数为非负整数",
+        level=Level.ERROR,
+        what="第三部分每个单元格是非负整数。",
+        basis="由表格设计推断 [D]（" + SPEC + " §4 推论4）",
+        certainty="D",
+        check=counts_are_integers,
+    ),
+    ReportRule(
+        id="T3-05",
+        title="无空白单元格",
+        level=Level.WARNING,
+        what="第三部分没有空白或占位符（/、-、—、无）单元格；空白不等于0，相关勾稽关系无法核对。",
+        basis="实践中常见空白表格 [V]（熊县、岳阳南湖等年报，" + SPEC + " §4）",
+        certainty="V",
+        check=no_blank_cells,
+    ),
+    ReportRule(
+        id="T3-06",
+        title="（六）其他处理的行数",
+        level=Level.ERROR,
+        what="2021年版（六）其他处理分3个子项，2019年版为单行。",
+        basis="两版格式第三部分 [V]（" + SPEC + " §2.4、§2.5）",
+        certainty="V",
+        check=other_rows_shape,
+    ),
+    ReportRule(
+        id="T3-08",
+        title="逾期未缴费须说明信息处理费",
+        level=Level.WARNING,
+        what="（六）2.逾期未缴纳费用的申请数大于0时，第六部分应提到信息处理费。",
+        basis="推断 [D]；《政府信息公开信息处理费管理办法》国办函〔2020〕109号 [V]（"
+        + SPEC
+        + " §3、§5）",
+        certainty="D",
+        check=unpaid_fee_explained,
+    ),
+)

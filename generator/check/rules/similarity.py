@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from generator.check.access import Finding, Record, fail, narrative_sections, year_of
+from generator.check.access import Observation, fail, narrative_sections
+from generator.check.rule import SPEC, CorpusRule
 from generator.check.rules.continuity import previous_year_pairs
+from generator.model import Level, Record
 
 SIMILARITY_THRESHOLD = 0.9
 SHINGLE = 5
@@ -31,7 +33,7 @@ def similarity(a: str, b: str) -> float:
     return len(left & right) / len(left | right) if left | right else 0.0
 
 
-def not_copied(group: Sequence[Record]) -> Iterator[tuple[Record, Finding]]:
+def not_copied(group: Sequence[Record]) -> Iterator[tuple[Record, Observation]]:
     """TX-07 (corpus)."""
     for record, previous in previous_year_pairs(group):
         now, then = comparable_text(record), comparable_text(previous)
@@ -42,9 +44,24 @@ def not_copied(group: Sequence[Record]) -> Iterator[tuple[Record, Finding]]:
             yield (
                 record,
                 fail(
-                    f"正文与{year_of(previous)}年报告（{previous.get('id')}）高度相似"
+                    f"正文与{previous.year}年报告（{previous.id}）高度相似"
                     f"（去除数字后相似度 {score:.2f} ≥ {SIMILARITY_THRESHOLD}），"
                     "疑似照搬上年报告",
                     "sections",
                 ),
             )
+
+
+RULES = (
+    CorpusRule(
+        id="TX-07",
+        title="不照搬上年报告",
+        level=Level.WARNING,
+        what="与同一机关上一年报告相比，去除数字后5字片段的Jaccard相似度≥0.9视为照搬。",
+        basis="30号：“内容雷同、敷衍塞责”；地方通知：“不得出现敷衍、雷同现象”[V]（"
+        + SPEC
+        + " §5、§6）",
+        certainty="V",
+        check=not_copied,
+    ),
+)
