@@ -45,6 +45,7 @@ def _engine_ready() -> bool:
 
 
 pytestmark = [
+    pytest.mark.formats,  # builds the scanned fixtures and runs OCR: not in make test-fast
     pytest.mark.skipif(not _engine_ready(), reason=f"no OCR engine: {ocr_engines.INSTALL_HINT}"),
     pytest.mark.skipif(
         not _has_cjk_font(), reason="no CJK font to draw the fixtures (fonts-noto-cjk)"
