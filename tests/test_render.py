@@ -214,11 +214,17 @@ def test_report_page_content(site: Path) -> None:
     # Paragraphs are kept.
     assert "做好主动公开和依申请公开工作。\n\n推进政府信息管理和平台建设。" in page
     # Findings grouped by level, linked to their rule and cell; parse warnings with lines.
-    assert page.index("**警告（1）**") < page.index("**提示（1）**")
+    # A check that could not be made is listed apart and not counted as 提示 (the header
+    # counts failed checks only): one count everywhere.
+    assert page.index("**警告（1）**") < page.index(
+        "**无法判断（1，不计入上面的错误、警告、提示）**"
+    )
+    assert "**提示（" not in page
     assert "[T3-05](../../compliance/rules/T3-05.md)" in page
-    assert "[requests.granted.commercial](#requests-granted-commercial)" in page
-    assert "（无法判断）" in page
-    assert "第 42 行 · blank-cell" in page
+    # Places by their official names, linked to the cell; never a key path or a code.
+    assert "[第三部分（一）予以公开 · 商业企业](#requests-granted-commercial)" in page
+    assert "第 42 行：[第三部分（一）予以公开 · 商业企业：空白，按未填写处理（不作 0）]" in page
+    assert "blank-cell" not in page and "requests.granted" not in page
     hostile = _read(site, HOSTILE_PAGE)
     assert "- ZZ-99：未知规则的发现" in hostile  # unknown rule: listed, not linked
     assert "](#requests-received-natural_person)" in hostile

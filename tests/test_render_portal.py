@@ -280,9 +280,11 @@ def test_hostile_names_never_become_markup(site: Path) -> None:
 def test_corrections_and_previous_versions(site: Path) -> None:
     page = _read(site, "reports/eyi-ju/2021.md")
     assert "## 更正 {#corrections}" in page and "## 历史版本 {#previous-versions}" in page
-    assert "| [requests.granted.total](#requests-granted-total) | 20 | 2 |" in page
+    assert "| [第三部分（一）予以公开 · 总计](#requests-granted-total) | 20 | 2 |" in page
+    # the corrected cell is marked, with the report's own value on hover
+    assert 'class="nb-corrected" title="已更正：报告原文为“20”' in page
     assert "&lt;b&gt;张三&lt;/b&gt;" in page
-    assert "| requests.received.total | 31 | 30 |" in page
+    assert "| 第三部分一、本年新收政府信息公开申请数量 · 总计 | 31 | 30 |" in page
     pre = re.search(r'<pre class="nb-diff">(.*)</pre>', page).group(1)
     assert "\n" not in pre and "&lt;script&gt;" in pre and "&#10;&#10;" in pre
     assert "{{ 7*7 }}" not in pre  # braces are character references

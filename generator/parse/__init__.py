@@ -55,7 +55,7 @@ from generator.parse.tables import classify_rows
 from generator.parse.warnings import warning
 from generator.record import SECTION_KEYS
 
-PARSER_VERSION = "1.1"
+PARSER_VERSION = "2.0"
 """Bump when a change can alter any record: it invalidates cached parses."""
 
 TABLE_SECTIONS = ("proactive", "requests", "appeals")
@@ -362,6 +362,7 @@ def _agency(
             source = candidate_source
             break
     texts = [b.text for _, b in paragraphs]
+    noted = False
     if name and facts.is_place_only(name):
         fuller = (
             agency.clean(signer)
@@ -379,7 +380,8 @@ def _agency(
             )
             source = "signature" if signer and fuller == agency.clean(signer) else "text"
             name = fuller
-    if name and source not in ("title", "signature"):
+            noted = True
+    if name and not noted and source not in ("title", "signature"):
         warnings.append(
             warning(
                 "agency-name-source",

@@ -112,12 +112,22 @@ def number(value: Any) -> str:
     return str(value)
 
 
-def cell(value: Any, anchor: str, colspan: int = 1) -> Markup:
-    """An HTML <td> with a stable id; null is an explicit dash with a tooltip, never 0."""
+def cell(
+    value: Any, anchor: str, colspan: int = 1, corrected: dict[str, Any] | None = None
+) -> Markup:
+    """An HTML <td> with a stable id; null is an explicit dash with a tooltip, never 0. A
+    corrected cell is marked (class nb-corrected, a "*") and says the report's own value on
+    hover: the page must not pass a corrected number off as the report's."""
     attrs = f' id="{escape_html(anchor)}"' + (f' colspan="{int(colspan)}"' if colspan > 1 else "")
+    shown = "—" if value is None else escape_html(number(value))
+    if corrected is not None:
+        original = corrected["original"]
+        before = "空白" if original is None else number(original)
+        tip = escape_html(f"已更正：报告原文为“{before}”。理由：{corrected['reason']}")
+        return Markup(f'<td{attrs} class="nb-corrected" title="{tip}">{shown}<sup>*</sup></td>')
     if value is None:
         return Markup(f'<td{attrs} class="nb-null" title="{NULL_TOOLTIP}">—</td>')
-    return Markup(f"<td{attrs}>{escape_html(number(value))}</td>")
+    return Markup(f"<td{attrs}>{shown}</td>")
 
 
 def pre_text(value: Any) -> Markup:

@@ -50,6 +50,7 @@ CODE_OUTSIDE_RENDER = (
     "model/history.py",
     "model/identity.py",
     "model/parse_info.py",
+    "model/places.py",
     "model/record.py",
     "model/tables.py",
     "model/warning.py",

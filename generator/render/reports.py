@@ -12,8 +12,10 @@ from markupsafe import Markup
 
 from generator import record as spec
 from generator.model import LEVELS, Contact, Finding, Period, Record, Region, split_record_id
+from generator.model.places import place_name
 from generator.render import charts, figures, pages, tables
 from generator.render.catalog import UNKNOWN_REGION, Agency, Catalog
+from generator.render.notes import parse_notes
 from generator.render.output import ContentWriter
 from generator.render.searchterms import search_terms
 
@@ -139,7 +141,12 @@ def report_page_text(
         appeal_values=tables.appeal_values(record),
         findings=catalog.findings_of(rid),
         cell_anchor=cell_anchor,
-        warnings=record.parse.warnings,
+        place=lambda where: place_name(where, layout),
+        notes=parse_notes(record),
+        corrected_cells={
+            c.path.replace(".", "-"): {"original": c.original, "reason": c.reason}
+            for c in record.corrections
+        },
         ocr=ocr,
         corrections=record.corrections,
         rejected_corrections=record.corrections_rejected,
