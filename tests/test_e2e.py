@@ -192,3 +192,51 @@ def test_records_pages_and_downloads_do_not_depend_on_the_hash_seed(tmp_path):
             check=True,
         )
     assert _tree_digest(tmp_path / "1" / "content") == _tree_digest(tmp_path / "2" / "content")
+
+
+# Words of the generator's own vocabulary that must never reach a reader (issue 14).
+ENGLISH_VOCABULARY = (
+    "blank-cell",
+    "missing-section",
+    "read as null",
+    "not found",
+    "section ",
+    "requests.",
+    "proactive.",
+    "sections.",
+    "appeals.",
+    "format-and-rules",
+)
+
+
+def _visible_text(html: str) -> str:
+    """The text a reader sees: no scripts, styles, tags or attributes; `<code>` spans are
+    the download columns' own names, documented on the data page for data users."""
+    html = re.sub(r"(?is)<(script|style|code)\b.*?</\1>", " ", html)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def test_no_generator_vocabulary_on_public_pages(built):
+    project, _, _ = built
+    pages = sorted((project / "site").rglob("*.html"))
+    assert len(pages) > 20
+    found = {
+        page.relative_to(project / "site").as_posix(): word
+        for page in pages
+        for word in ENGLISH_VOCABULARY
+        if word in _visible_text(page.read_text("utf-8"))
+    }
+    assert not found, found
+
+
+def test_every_format_citation_of_a_rule_page_resolves(built):
+    project, _, _ = built
+    site = project / "site"
+    anchors = set(re.findall(r'id="([^"]+)"', (site / "format" / "index.html").read_text("utf-8")))
+    cited = [
+        anchor
+        for page in (site / "compliance" / "rules").glob("*/index.html")
+        for anchor in re.findall(r'href="[^"]*format/#([^"]+)"', page.read_text("utf-8"))
+    ]
+    assert len(cited) > 30
+    assert set(cited) <= anchors, set(cited) - anchors

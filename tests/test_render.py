@@ -300,7 +300,7 @@ def test_downloads(site: Path) -> None:
     hostile = next(r for r in rows if r["id"] == "eyi-ju/2022")
     assert hostile["title"].startswith("#")
     data_page = _read(site, "data/index.md")
-    assert "| `requests.granted.total` | 三、（一）予以公开 · 总计 |" in data_page
+    assert "| `requests.granted.total` | 第三部分（一）予以公开 · 总计 |" in data_page
     assert "`proactive.procurement.amount`" in data_page
 
 

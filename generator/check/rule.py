@@ -20,7 +20,8 @@ Certainty = Literal["V", "D", "U", "S"]
 """The catalogue's tag: V seen in a source, D inferred, U unconfirmed, S seen in seeds only."""
 Scope = Literal["report", "corpus"]
 
-SPEC = "format-and-rules.md"
+SPEC = "格式说明"
+"""The portal page that publishes the format and the texts rules cite (render: format.md)."""
 """Where the catalogue comes from (the basis of each rule cites its section)."""
 
 FAMILIES = {

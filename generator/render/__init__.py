@@ -137,6 +137,7 @@ def render_site(
     results = compliance.rule_results(catalog)
     compliance.render_compliance(env, writer, catalog, rules, results)
     compliance.render_rules(env, writer, catalog, rules, results)
+    compliance.render_format(env, writer)
     _render_downloads(env, writer, catalog, pages_of.csv_rows)
     feeds.render_feeds(writer, catalog)
     written = writer.commit()

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import jinja2
+from markupsafe import Markup
 
 from generator.model import LEVELS, Record, count_levels
 from generator.render import pages
 from generator.render.catalog import Catalog
+from generator.render.environment import inline
 from generator.render.output import ContentWriter, validate_rule_id
 
 if TYPE_CHECKING:
@@ -161,6 +164,30 @@ def render_compliance(
     writer.add(page, pages.page_text(body))
 
 
+CITATION = re.compile(r"格式说明((?:\s*[§、,，]\s*§?\d+(?:\.\d+)?)+)")
+SECTION = re.compile(r"§?(\d+)(?:\.(\d+))?")
+
+
+def cite_format(line: str, format_href: str) -> Markup:
+    """A basis line, escaped, its 格式说明 §N citations linked to the sections of the format
+    page (format.md#sN-M): every citation resolves on the site itself."""
+    escaped = str(inline(line))
+
+    def link(match: re.Match[str]) -> str:
+        parts = []
+        for section in SECTION.finditer(match.group(1)):
+            anchor = "s" + section.group(1) + (f"-{section.group(2)}" if section.group(2) else "")
+            parts.append(f"[§{section.group(0).lstrip('§')}]({format_href}#{anchor})")
+        return "格式说明 " + "、".join(parts)
+
+    return Markup(CITATION.sub(link, escaped))
+
+
+def render_format(env: jinja2.Environment, writer: ContentWriter) -> None:
+    """The 格式说明 page: the official format and the texts the rules cite."""
+    writer.add(pages.FORMAT, pages.page_text(env.get_template("format.md.j2").render()))
+
+
 def render_rules(
     env: jinja2.Environment,
     writer: ContentWriter,
@@ -192,7 +219,11 @@ def render_rules(
             certainty_label=f"{code}（{label}）",
             certainty_text=f"{code}（{label}）：{text}",
             weak=WEAK_BASIS.get(code, ""),
-            basis_lines=[line for line in str(rule.basis or "").splitlines() if line.strip()],
+            basis_lines=[
+                cite_format(line, pages.href(page, pages.FORMAT))
+                for line in str(rule.basis or "").splitlines()
+                if line.strip()
+            ],
             failed=_listed(failed, page),
             failed_total=len(failed),
             not_assessable=_listed(not_assessable, page),

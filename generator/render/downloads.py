@@ -14,6 +14,7 @@ from typing import Any, TextIO
 
 from generator import record as spec
 from generator.model import Finding, Level, Record, Value
+from generator.model.places import place_name
 
 CSV_BOM = "\ufeff"
 # Leading characters a spreadsheet would run as a formula (CSV injection).
@@ -72,7 +73,7 @@ def columns() -> list[tuple[str, str]]:
     """(column name, meaning) of records.csv, in order."""
     cols = list(_META_COLUMNS)
     cols += _proactive_columns()
-    for rid, label in _request_row_ids():
+    for rid, _label in _request_row_ids():
         only = {
             "other": "（仅 2019 版）",
             "other_no_correction": "（仅 2021 版）",
@@ -80,12 +81,12 @@ def columns() -> list[tuple[str, str]]:
             "other_misc": "（仅 2021 版）",
         }.get(rid, "")
         for col in spec.REQUEST_COLUMNS:
-            cols.append(
-                (f"requests.{rid}.{col}", f"三、{label} · {spec.REQUEST_COLUMN_LABELS[col]}{only}")
-            )
-    for gid, glabel in spec.APPEAL_GROUPS:
+            path = f"requests.{rid}.{col}"
+            cols.append((path, f"{place_name(path, '2019' if rid == 'other' else '2021')}{only}"))
+    for gid, _glabel in spec.APPEAL_GROUPS:
         for f in spec.APPEAL_FIELDS:
-            cols.append((f"appeals.{gid}.{f}", f"四、{glabel} · {spec.APPEAL_FIELD_LABELS[f]}"))
+            path = f"appeals.{gid}.{f}"
+            cols.append((path, str(place_name(path))))
     cols += [
         ("checks.error", "合规检查：错误条数"),
         ("checks.warning", "合规检查：警告条数"),

@@ -21,6 +21,8 @@ UNREADABLE = "unreadable.md"
 COMPLIANCE = "compliance/index.md"
 RULES = "compliance/rules/index.md"
 DATA = "data/index.md"
+FORMAT = "format.md"
+"""The official format and the texts the rules cite (格式说明 §N links here, #sN-M)."""
 
 
 def report_page(record_id: str) -> str:
