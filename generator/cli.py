@@ -50,19 +50,19 @@ def main(argv: list[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="nianbao",
-        description="政府信息公开工作年度报告门户: parse, check and publish annual reports.",
+        description="政府信息公开工作年度报告门户：解析、检查并发布年度报告。",
     )
     parser.add_argument("--version", action="version", version=f"nianbao {__version__}")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--debug", action="store_true", help="show tracebacks instead of one-line errors"
+        "--debug", action="store_true", help="出错时显示完整的调用栈（默认只显示一行说明）"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("parse", parents=[common], help="print the record of each report file")
+    p = sub.add_parser("parse", parents=[common], help="输出每个报告文件解析得到的记录")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
     p.add_argument(
-        "--format", choices=("json", "yaml"), default="json", help="output format (default json)"
+        "--format", choices=("json", "yaml"), default="json", help="输出格式（默认 json）"
     )
     p.set_defaults(run=_parse)
 
@@ -72,49 +72,49 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         default=Path("reports"),
         metavar="DIR",
-        help="folder of input reports (default reports/)",
+        help="年度报告所在的文件夹（默认 reports/）",
     )
     reports.add_argument(
         "--levels",
         type=Path,
         default=None,
         metavar="FILE",
-        help="rule level overrides (see generator/check/levels.yml)",
+        help="改写检查规则级别的文件（格式见 generator/check/levels.yml）",
     )
     reports.add_argument(
         "--no-cache",
         action="store_true",
-        help=f"parse (and render) every report again instead of reusing what is cached in {CACHE_DIR}/",
+        help=f"重新解析（和生成）每份报告，不使用 {CACHE_DIR}/ 中的缓存",
     )
 
     c = sub.add_parser(
-        "check", parents=[common, reports], help="print the compliance findings of every report"
+        "check", parents=[common, reports], help="列出每份报告的合规检查结果和无法读取的文件"
     )
     c.add_argument(
         "--fail-on",
         choices=FAIL_ON,
         default=None,
-        help="exit 1 if a finding of this level (or worse) exists",
+        help="存在该级别（或更严重）的问题时以状态 1 退出，用于把关新报告",
     )
     c.set_defaults(run=_check)
 
-    b = sub.add_parser(
-        "build", parents=[common, reports], help="parse, check, render and build the site"
-    )
+    b = sub.add_parser("build", parents=[common, reports], help="解析、检查、生成页面并构建网站")
     b.add_argument(
         "--out",
         type=Path,
         default=Path("site"),
         metavar="DIR",
-        help="output folder (default site/)",
+        help="网站输出文件夹（默认 site/）",
     )
     b.set_defaults(run=_build)
 
     s = sub.add_parser(
-        "serve", parents=[common, reports], help="build, then preview at http://127.0.0.1:8000"
+        "serve", parents=[common, reports], help="构建后在 http://127.0.0.1:8000 预览"
     )
-    s.add_argument("--out", type=Path, default=Path("site"), metavar="DIR")
-    s.add_argument("--port", type=int, default=8000)
+    s.add_argument(
+        "--out", type=Path, default=Path("site"), metavar="DIR", help="网站输出文件夹（默认 site/）"
+    )
+    s.add_argument("--port", type=int, default=8000, help="预览端口（默认 8000）")
     s.set_defaults(run=_serve)
     return parser
 
@@ -260,7 +260,7 @@ def _serve(args: argparse.Namespace) -> int:
     handler = functools.partial(_utf8_handler(), directory=str(args.out))
     with http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler) as server:
         print(
-            f"serving {args.out}/ at http://127.0.0.1:{args.port}/ (Ctrl+C to stop)",
+            f"正在 http://127.0.0.1:{args.port}/ 预览 {args.out}/（按 Ctrl+C 停止）",
             file=sys.stderr,
         )
         server.serve_forever()

@@ -240,3 +240,10 @@ def test_every_format_citation_of_a_rule_page_resolves(built):
     ]
     assert len(cited) > 30
     assert set(cited) <= anchors, set(cited) - anchors
+
+
+def test_region_sums_say_when_a_report_in_them_does_not_add_up(built):
+    """尖山区 2021 fails T3-01: the 黑龙江省 sums include it, and the page says so."""
+    project, _, _ = built
+    page = (project / "site" / "regions" / "heilongjiangsheng" / "index.html").read_text("utf-8")
+    assert "合计含有自身不平衡的报告" in page and "尖山区人民政府 2021年" in page

@@ -25,6 +25,19 @@ FONT = (
     "'WenQuanYi Micro Hei',sans-serif"
 )
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#17becf")
+LEVEL_COLORS = (("错误", "#c62828"), ("警告", "#b26a00"), ("提示", "#1565c0"))
+"""Compliance levels keep their meaning in every chart: 错误 red, 警告 amber, 提示 blue (the
+legend names them too, so colour is never the only cue)."""
+
+
+def series_color(name: str, index: int) -> str:
+    """A series' colour: its level's when it is a level, else the palette's in order."""
+    for word, color in LEVEL_COLORS:
+        if word in name:
+            return color
+    return PALETTE[index % len(PALETTE)]
+
+
 WIDTH = 640
 HEIGHT = 280
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 64  # plot margins; the legend sits under the x axis
@@ -51,6 +64,8 @@ def _nice_max(value: float) -> tuple[float, float]:
     magnitude = 10 ** math.floor(math.log10(raw))
     for factor in (1, 2, 2.5, 5, 10):
         step = factor * magnitude
+        if step != int(step) and step > 1:
+            continue  # counts: never a tick at 2.5 or 7.5
         if step >= raw:
             break
     if step < 1:
@@ -129,7 +144,7 @@ def _legend(labels: Sequence[str]) -> list[str]:
     parts = []
     x, y = LEFT, HEIGHT - 14
     for index, label in enumerate(labels):
-        color = PALETTE[index % len(PALETTE)]
+        color = series_color(label, index)
         parts.append(f'<rect x="{_f(x)}" y="{y - 9}" width="10" height="10" fill="{color}"/>')
         parts.append(f'<text x="{_f(x + 14)}" y="{y}" fill="#333">{_t(label)}</text>')
         x += 28 + 12 * len(label)
@@ -209,7 +224,7 @@ def line_chart(
                     f"格式变更</text>"
                 )
     for index, vs in enumerate(values):
-        color = PALETTE[index % len(PALETTE)]
+        color = series_color(series[index][0], index)
         run: list[str] = []
         runs: list[list[str]] = []
         for i, v in enumerate(vs):
@@ -267,7 +282,7 @@ def bar_chart(
             if v is None:
                 continue
             top, bottom = sorted((y_of(v), y_of(0.0)))
-            color = PALETTE[s % len(PALETTE)]
+            color = series_color(series[s][0], s)
             body.append(
                 f'<rect class="nb-bar" x="{_f(start + s * bar_w)}" y="{_f(top)}" '
                 f'width="{_f(bar_w - 2)}" height="{_f(max(bottom - top, 0.5))}" '

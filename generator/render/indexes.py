@@ -193,7 +193,9 @@ def year_rankings(records: Sequence[Record]) -> dict[str, list[dict[str, Any]]]:
             r.request_total("granted"),
             r.request_total("handled_total"),
         )
-        if total is None or total < SMALL_SAMPLE or granted is None or not handled:
+        # a share needs a real denominator and something to rank: a 0% at the top of a list
+        # of "highest shares" would say more than the figures do
+        if total is None or total < SMALL_SAMPLE or granted is None or not handled or not granted:
             continue
         shares.append((granted / handled, r, granted, handled))
     shares.sort(key=lambda x: (-x[0], key(x[1])))

@@ -12,6 +12,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from generator.model import Record
 from generator.model.identity import slugify
 from generator.render import charts, figures, pages
 from generator.render.catalog import UNKNOWN_REGION, Agency, Catalog, pinyin_key
@@ -87,7 +88,17 @@ def walk(nodes: list[Node]) -> list[Node]:
     return out
 
 
-def _year_rows(node: Node) -> list[dict[str, Any]]:
+IDENTITY_RULES = ("T3-01", "T3-02", "T3-03", "T4-01")
+"""A report whose own 勾稽 identities fail adds figures that do not add up to its region's sums."""
+
+
+def _inconsistent(catalog: Catalog, record: Record) -> bool:
+    return any(
+        f.rule in IDENTITY_RULES and f.status == "fail" for f in catalog.findings_of(record.key)
+    )
+
+
+def _year_rows(node: Node, catalog: Catalog) -> list[dict[str, Any]]:
     years = sorted({r.report_year for a in node.all_agencies for r in a.records}, reverse=True)
     rows = []
     for year in years:
@@ -105,7 +116,20 @@ def _year_rows(node: Node) -> list[dict[str, Any]]:
                         "id": record.key,
                     }
                 )
-        rows.append({"year": year, "reports": len(records), "totals": totals, "missing": missing})
+        inconsistent = [
+            {"name": r.agency_name, "year": r.year, "id": r.key}
+            for r in records
+            if _inconsistent(catalog, r)
+        ]
+        rows.append(
+            {
+                "year": year,
+                "reports": len(records),
+                "totals": totals,
+                "missing": missing,
+                "inconsistent": inconsistent,
+            }
+        )
     return rows
 
 
@@ -114,7 +138,7 @@ def render_regions(
 ) -> None:
     for node in walk(roots):
         page = node.path
-        rows = _year_rows(node)
+        rows = _year_rows(node, catalog)
         chart_years = sorted(r["year"] for r in rows)
         chart = Markup("")
         if len(chart_years) > 1:

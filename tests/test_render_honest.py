@@ -1,0 +1,53 @@
+"""Honest pages (issue 14): semantic colours with text labels, integer ticks for counts, no
+ranking of 0% shares, region sums that say when a report in them does not add up."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from generator.render import charts
+
+
+def test_levels_have_their_colours_and_their_names():
+    svg = str(
+        charts.bar_chart(
+            [("合规检查：错误", [1, 2]), ("合规检查：警告", [0, 1]), ("合规检查：提示", [3, 0])],
+            [2021, 2022],
+            "合规检查",
+        )
+    )
+    assert "#c62828" in svg and "#b26a00" in svg and "#1565c0" in svg  # red, amber, blue
+    for label in ("错误", "警告", "提示"):
+        assert label in svg  # the legend names them: colour is never the only cue
+
+
+@pytest.mark.parametrize("top", [1, 3, 6, 7, 8, 9, 10, 11, 13, 30, 75, 99, 101, 1000, 9999])
+def test_count_axes_have_integer_ticks(top):
+    svg = str(charts.line_chart([("申请", [0, top])], [2021, 2022], "申请"))
+    ticks = re.findall(r">([\d.&#;]+)</text>", svg)  # "2.5" is written "2&#46;5"
+    assert ticks
+    assert all("." not in tick and "&#46;" not in tick for tick in ticks), ticks
+
+
+def _record(rid: str, received: int, granted: int, handled: int):
+    from conftest import base_record
+
+    from generator.model import Record
+
+    data = base_record(rid, "某局", 2022, "2021", None)
+    data["requests"]["received"] = [received, 0, 0, 0, 0, 0, received]
+    data["requests"]["granted"] = [granted, 0, 0, 0, 0, 0, granted]
+    data["requests"]["handled_total"] = [handled, 0, 0, 0, 0, 0, handled]
+    return Record.from_dict(data)
+
+
+def test_no_share_ranking_of_zero_granted_or_a_zero_denominator():
+    from generator.render.indexes import year_rankings
+
+    ranked = _record("a-ju/2022", 20, 5, 20)
+    nothing_granted = _record("b-ju/2022", 20, 0, 20)
+    nothing_handled = _record("c-ju/2022", 20, 0, 0)
+    shares = year_rankings([ranked, nothing_granted, nothing_handled])["share"]
+    assert [item["record"].key for item in shares] == ["a-ju/2022"]
