@@ -10,10 +10,16 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from generator.document import Cell, Document, Paragraph, Table
 from generator.errors import SourceError
 from generator.ingest.encoding import unstack_rows
+
+if TYPE_CHECKING:
+    from docx.document import Document as WordDocument
+    from lxml.etree import _Element as Element  # python-docx's oxml elements are lxml's
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*([1-6])$", re.IGNORECASE)
@@ -71,7 +77,7 @@ def read(data: bytes, path: str) -> Document:
             grid = unstack_rows(table_grid(element))
             if not grid:
                 continue
-            rows = []
+            rows: list[tuple[Cell, ...]] = []
             for row in grid:
                 counter += 1
                 rows.append(tuple(Cell(text, counter) for text in row))
@@ -79,7 +85,7 @@ def read(data: bytes, path: str) -> Document:
     return Document(path, "docx", sha256_of(data), tuple(blocks), pages, ())
 
 
-def _body_children(parent):
+def _body_children(parent: Element) -> Iterator[Element]:
     """w:p and w:tbl children in order, looking inside content controls (w:sdt)."""
     for child in parent:
         if child.tag in (W + "p", W + "tbl"):
@@ -90,7 +96,7 @@ def _body_children(parent):
                 yield from _body_children(content)
 
 
-def _paragraph_text(p) -> str:
+def _paragraph_text(p: Element) -> str:
     """w:p -> text: runs (w:t), tabs, line breaks as "\\n"; deleted text (w:del) left out."""
     parts: list[str] = []
     for node in p.iter(W + "t", W + "tab", W + "br", W + "cr", W + "delText", W + "instrText"):
@@ -103,7 +109,7 @@ def _paragraph_text(p) -> str:
     return "".join(parts)
 
 
-def _style_levels(document) -> dict[str, int]:
+def _style_levels(document: WordDocument) -> dict[str, int]:
     """styleId -> heading level, from style names ("Heading 2", "标题 2") or outline levels."""
     levels: dict[str, int] = {}
     for style in document.styles.element.iter(W + "style"):
@@ -127,13 +133,14 @@ def _style_levels(document) -> dict[str, int]:
     return levels
 
 
-def _heading_level(p, styles: dict[str, int]) -> int | None:
+def _heading_level(p: Element, styles: dict[str, int]) -> int | None:
     ppr = p.find(W + "pPr")
     if ppr is None:
         return None
     outline = ppr.find(W + "outlineLvl")
-    if outline is not None and (outline.get(W + "val") or "").isdigit():
-        level = int(outline.get(W + "val")) + 1
+    value = outline.get(W + "val") if outline is not None else None
+    if value is not None and value.isdigit():
+        level = int(value) + 1
         return level if level <= 6 else None
     style = ppr.find(W + "pStyle")
     if style is not None:
@@ -145,7 +152,7 @@ SLIVER_TWIPS = 30
 """Grid columns narrower than this (half a millimetre) are layout slivers, not columns."""
 
 
-def table_grid(tbl) -> list[list[str]]:
+def table_grid(tbl: Element) -> list[list[str]]:
     """w:tbl -> rows of cell texts over the table grid; merged text placed once, others "".
 
     Grid columns in which no cell begins, and sliver columns (Word, WPS and LibreOffice add a
@@ -161,7 +168,7 @@ def table_grid(tbl) -> list[list[str]]:
         before = tr.find(f"{W}trPr/{W}gridBefore")
         if before is not None:
             col = int(before.get(W + "val") or 0)
-        cells = []
+        cells: list[tuple[int, int, str]] = []
         for tc in tr.findall(W + "tc"):
             tcpr = tc.find(W + "tcPr")
             span = 1
@@ -184,7 +191,7 @@ def table_grid(tbl) -> list[list[str]]:
         if c in starts and not (c < len(widths) and 0 < widths[c] < SLIVER_TWIPS)
     ]
     logical = {c: i for i, c in enumerate(keep)}
-    grid = []
+    grid: list[list[str]] = []
     for cells in rows:
         row = [""] * len(keep)
         for c, n, text in cells:
@@ -195,16 +202,16 @@ def table_grid(tbl) -> list[list[str]]:
     return grid
 
 
-def _owner_table(tr):
+def _owner_table(tr: Element) -> Element | None:
     node = tr.getparent()
     while node is not None and node.tag != W + "tbl":
         node = node.getparent()
     return node
 
 
-def _cell_text(tc) -> str:
+def _cell_text(tc: Element) -> str:
     """A cell's paragraphs (and nested tables' text) joined as one wrapped text."""
-    lines = []
+    lines: list[str] = []
     for p in tc.iter(W + "p"):
         lines.extend(_paragraph_text(p).split("\n"))
     return "\n".join(line.replace("\t", " ") for line in lines)  # lines: see unstack_rows

@@ -10,8 +10,9 @@ the first covered cell, "" in the others; &nbsp; cells are "").
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Literal, TypeAlias, cast
 
-from generator.document import Cell, Document, Paragraph, ParseWarning, Table
+from generator.document import Cell, Document, Paragraph, Table
 from generator.errors import SourceError
 from generator.ingest.encoding import (
     bom_encoding,
@@ -20,6 +21,19 @@ from generator.ingest.encoding import (
     normalize_encoding,
     unstack_rows,
 )
+from generator.model import ParseWarning
+
+if TYPE_CHECKING:
+    from bs4 import BeautifulSoup
+    from bs4.element import NavigableString, Tag
+
+_Event: TypeAlias = (
+    tuple[Literal["text"], str, int | None]
+    | tuple[Literal["break"]]
+    | tuple[Literal["table"], "Tag"]
+)
+"""What walking the body yields (_walk): a text with its heading level, a paragraph break, or
+a table (an innermost <table>, expanded to a grid when the blocks are assembled)."""
 
 CHROME_TAGS = (
     "script",
@@ -85,7 +99,8 @@ def read(data: bytes, path: str) -> Document:
     from generator.ingest import sha256_of
 
     try:
-        from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, ProcessingInstruction
+        from bs4 import BeautifulSoup, Comment, Doctype, ProcessingInstruction
+        from bs4.element import NavigableString
     except ImportError as exc:  # pragma: no cover - a declared dependency
         raise SourceError(
             path, "读取 HTML 需要 beautifulsoup4：pip install beautifulsoup4"
@@ -100,7 +115,7 @@ def read(data: bytes, path: str) -> Document:
         soup = BeautifulSoup(text, "html.parser")
     for tag in soup.find_all(CHROME_TAGS):
         tag.decompose()
-    for tag in soup.find_all(attrs={"role": "navigation"}):
+    for tag in soup.find_all(None, {"role": "navigation"}):
         tag.decompose()
     for comment in soup.find_all(
         string=lambda s: isinstance(s, Comment | Doctype | ProcessingInstruction)
@@ -108,9 +123,7 @@ def read(data: bytes, path: str) -> Document:
         comment.extract()
 
     root = find_body(soup)
-    if root is None:
-        raise SourceError(path, "网页没有正文（body）：请保存包含报告正文的网页")
-    events: list[tuple] = []
+    events: list[_Event] = []
     _walk(root, events, None, NavigableString)
     blocks = _assemble(events)
     if not blocks:
@@ -145,7 +158,7 @@ def decode_html(data: bytes) -> tuple[str, str | None]:
 # --- finding the report in the page --------------------------------------------------------------
 
 
-def find_body(soup):
+def find_body(soup: BeautifulSoup) -> Tag:
     """The element holding the report: the nearest common ancestor of its title and statistical
     tables, widened until it holds at least half of the page's non-link text. No anchors: <body>."""
     body = soup.body or soup
@@ -162,7 +175,7 @@ def find_body(soup):
     if not anchors:
         return body
     node = _common_ancestor(anchors)
-    if any(node is anchor for anchor in anchors):
+    if any(node is anchor for anchor in anchors) and node.parent is not None:
         node = node.parent  # a lone title or table: the report is around it
     total = _plain_len(body)
     while node is not body and node.parent is not None and _plain_len(node) < BODY_SHARE * total:
@@ -170,7 +183,7 @@ def find_body(soup):
     return node
 
 
-def _title(body, first_table):
+def _title(body: Tag, first_table: Tag | None) -> Tag | None:
     """The report's title: a short element saying 年度报告, not a link, before the first table."""
     best = None
     for el in body.find_all(True):
@@ -190,7 +203,7 @@ def _title(body, first_table):
     return best
 
 
-def _common_ancestor(nodes):
+def _common_ancestor(nodes: list[Tag]) -> Tag:
     paths = [[n, *n.parents] for n in nodes]
     common = set(map(id, paths[0]))
     for path in paths[1:]:
@@ -198,7 +211,7 @@ def _common_ancestor(nodes):
     return next(n for n in paths[0] if id(n) in common)
 
 
-def _plain_len(node) -> int:
+def _plain_len(node: Tag) -> int:
     """Characters of text in node outside links (menus and link lists are chrome)."""
     total = len("".join(node.get_text().split()))
     links = sum(len("".join(a.get_text().split())) for a in node.find_all("a"))
@@ -208,12 +221,15 @@ def _plain_len(node) -> int:
 # --- walking the body ------------------------------------------------------------------------------
 
 
-def _walk(node, events: list[tuple], heading: int | None, string_type) -> None:
+def _walk(
+    node: Tag, events: list[_Event], heading: int | None, string_type: type[NavigableString]
+) -> None:
     """Node -> events: ("text", str, heading), ("break",), ("table", element)."""
-    for child in node.children:
-        if isinstance(child, string_type):
-            events.append(("text", str(child), heading))
+    for element in node.children:
+        if isinstance(element, string_type):
+            events.append(("text", str(element), heading))
             continue
+        child = cast("Tag", element)  # an element that is not a string is a tag
         name = child.name
         if name == "br":
             events.append(("break",))
@@ -230,7 +246,7 @@ def _walk(node, events: list[tuple], heading: int | None, string_type) -> None:
                 events.append(("break",))
 
 
-def _assemble(events: list[tuple]) -> list[Paragraph | Table]:
+def _assemble(events: list[_Event]) -> list[Paragraph | Table]:
     blocks: list[Paragraph | Table] = []
     counter = 0
     pieces: list[str] = []
@@ -257,7 +273,7 @@ def _assemble(events: list[tuple]) -> list[Paragraph | Table]:
             grid = unstack_rows(table_grid(event[1]))
             if not grid:
                 continue
-            rows = []
+            rows: list[tuple[Cell, ...]] = []
             for row in grid:
                 counter += 1
                 rows.append(tuple(Cell(text, counter) for text in row))
@@ -274,7 +290,7 @@ def _clean(text: str) -> str:
     return re.sub(r"[ \t\r\f\v]+", " ", joined).strip()
 
 
-def table_grid(table) -> list[list[str]]:
+def table_grid(table: Tag) -> list[list[str]]:
     """<table> -> rows of cell texts over the grid; rowspan/colspan text once, others ""."""
     rows = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
     grid: dict[tuple[int, int], str] = {}
@@ -300,18 +316,18 @@ def table_grid(table) -> list[list[str]]:
     return [[grid.get((r, c), "") for c in keep] for r in range(height)]
 
 
-def _span(value) -> int:
+def _span(value: object) -> int:
     try:
         return min(max(int(str(value).strip()), 1), MAX_SPAN)
     except (TypeError, ValueError):
         return 1
 
 
-def _cell_text(td) -> str:
+def _cell_text(td: Tag) -> str:
     """A cell's lines (paragraphs, <br>, source line breaks) joined as wrapped text."""
-    from bs4 import NavigableString
+    from bs4.element import NavigableString
 
-    events: list[tuple] = []
+    events: list[_Event] = []
     _walk(td, events, None, NavigableString)
     lines: list[str] = []
     current: list[str] = []

@@ -21,6 +21,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from generator.document import Document
 from generator.errors import SourceError
@@ -39,6 +40,9 @@ from generator.ingest.ocr_image import (
     prepare,
 )
 from generator.ingest.pdf import PAGE_NUMBER, _Line, _PageTable, _to_blocks, _warning
+
+if TYPE_CHECKING:
+    import numpy as np
 
 MAX_PAGES = 60
 """An annual report is a few pages; a 300-page scan is not one and would take an hour."""
@@ -203,7 +207,12 @@ def _check_count(count: int, path: str) -> None:
 
 
 def _read_pages(
-    engine: ocr_engines.Engine, greys: Iterable, count: int, data: bytes, path: str, fmt: str
+    engine: ocr_engines.Engine,
+    greys: Iterable[np.ndarray],
+    count: int,
+    data: bytes,
+    path: str,
+    fmt: str,
 ) -> Document:
     """Pages (greyscale arrays, one at a time) -> Document."""
     from generator.ingest import sha256_of
@@ -285,7 +294,7 @@ def _read_grid(
     return _PageTable(texts, page.number, top, confidence)
 
 
-def read_cell(engine: ocr_engines.Engine, image) -> tuple[str, float]:
+def read_cell(engine: ocr_engines.Engine, image: np.ndarray) -> tuple[str, float]:
     """(text, confidence) of one cell.
 
     A cell that reads as a number (or as a stray mark or two, which a digit can look like)

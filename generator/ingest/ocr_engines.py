@@ -15,14 +15,17 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol, cast
 
 import numpy as np
 
 from generator.ingest.ocr_image import Box
+
+if TYPE_CHECKING:
+    from PIL.Image import Image as PilImage
 
 INSTALL_HINT = (
     "扫描件需要 OCR 引擎：请安装 tesseract-ocr 和 tesseract-ocr-chi-sim"
@@ -70,6 +73,25 @@ class Engine(Protocol):
     def read_lines(self, grey: np.ndarray) -> list[TextLine]: ...
 
 
+class _TessApi(Protocol):
+    """What is used of a tesserocr.PyTessBaseAPI (tesserocr has no type information that
+    mypy can use: see the ignore_missing_imports list in pyproject.toml)."""
+
+    def SetVariable(self, name: str, val: str) -> bool: ...
+
+    def SetImage(self, image: PilImage) -> None: ...
+
+    def SetSourceResolution(self, ppi: int) -> None: ...
+
+    def Recognize(self, timeout: int = 0) -> bool: ...
+
+    def GetUTF8Text(self) -> str: ...
+
+    def MeanTextConf(self) -> int: ...
+
+    def GetIterator(self) -> object: ...
+
+
 def tidy(text: str) -> str:
     """Engine text -> cell text: Chinese is not spaced (Tesseract spaces CJK characters)."""
     lines = [_SPACE_NEAR_CJK.sub("", line).strip() for line in text.splitlines()]
@@ -107,14 +129,15 @@ class Tesseract:
         self._t = tesserocr
         self.version = tesserocr.tesseract_version().split()[1]
         psm = tesserocr.PSM
-        self._text = tesserocr.PyTessBaseAPI(path=str(folder), lang="chi_sim", psm=psm.SINGLE_BLOCK)
-        self._page = tesserocr.PyTessBaseAPI(path=str(folder), lang="chi_sim", psm=psm.AUTO)
-        self._digits = tesserocr.PyTessBaseAPI(path=str(folder), lang="eng", psm=psm.SINGLE_LINE)
+        api = tesserocr.PyTessBaseAPI
+        self._text: _TessApi = api(path=str(folder), lang="chi_sim", psm=psm.SINGLE_BLOCK)
+        self._page: _TessApi = api(path=str(folder), lang="chi_sim", psm=psm.AUTO)
+        self._digits: _TessApi = api(path=str(folder), lang="eng", psm=psm.SINGLE_LINE)
         self._digits.SetVariable("tessedit_char_whitelist", DIGITS)
-        self._word = tesserocr.PyTessBaseAPI(path=str(folder), lang="eng", psm=psm.SINGLE_WORD)
+        self._word: _TessApi = api(path=str(folder), lang="eng", psm=psm.SINGLE_WORD)
         self._word.SetVariable("tessedit_char_whitelist", DIGITS)
 
-    def _set(self, api, image: np.ndarray) -> None:
+    def _set(self, api: _TessApi, image: np.ndarray) -> None:
         from PIL import Image
 
         api.SetImage(Image.fromarray(image))
@@ -137,7 +160,7 @@ class Tesseract:
             self._word, cv2.resize(image, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
         )
 
-    def _digits_of(self, api, image: np.ndarray) -> Reading:
+    def _digits_of(self, api: _TessApi, image: np.ndarray) -> Reading:
         self._set(api, image)
         text = re.sub(r"\s+", "", api.GetUTF8Text())
         level = self._t.RIL.SYMBOL
@@ -188,7 +211,7 @@ class RapidOcr:
         missing = [str(p) for p in paths.values() if not p.is_file()]
         if missing:  # never let it fetch a model: that would be a download at run time
             raise EngineMissing(f"rapidocr 安装不完整，缺少模型文件：{', '.join(missing)}")
-        params = {key: str(path) for key, path in paths.items()}
+        params: dict[str, str | int] = {key: str(path) for key, path in paths.items()}
         params |= {
             "Global.log_level": "error",
             "EngineConfig.onnxruntime.intra_op_num_threads": 1,
@@ -247,7 +270,8 @@ class RapidOcr:
 def _line_strips(image: np.ndarray) -> list[np.ndarray]:
     """A cell of wrapped lines cut at its blank rows (RapidOCR's detector takes ~1.5 s on
     one cell; the cut takes nothing)."""
-    inked = (image < 128).any(axis=1)
+    # a 2-D image reduced along axis 1 is an array (numpy's stubs also allow a scalar)
+    inked = cast("np.ndarray", (image < 128).any(axis=1))
     strips, start = [], None
     for y, ink in enumerate(inked):
         if ink and start is None:
@@ -260,7 +284,7 @@ def _line_strips(image: np.ndarray) -> list[np.ndarray]:
     return strips or [image]
 
 
-ENGINES = {"tesseract": Tesseract, "rapidocr": RapidOcr}
+ENGINES: dict[str, Callable[[], Engine]] = {"tesseract": Tesseract, "rapidocr": RapidOcr}
 DEFAULT_ENGINE = "tesseract"
 _loaded: dict[str, Engine] = {}
 

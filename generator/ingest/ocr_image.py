@@ -159,7 +159,8 @@ def _dust(ink: np.ndarray) -> np.ndarray:
     lonely[touching] = False
     lonely |= area < MIN_COMPONENT
     lonely[0] = False
-    return lonely[labels] & ink
+    dust: np.ndarray = lonely[labels] & ink
+    return dust
 
 
 # --- deskew ------------------------------------------------------------------------------------
@@ -213,8 +214,10 @@ def _lines(mask: np.ndarray, axis: int, min_length: int) -> list[int]:
     sums = mask.sum(axis=axis)
     hits = np.flatnonzero(sums >= min_length)
     centres: list[int] = []
-    start = prev = None
-    for index in hits:
+    start: int | None = None
+    prev = 0
+    for hit in hits:
+        index = int(hit)
         if start is None:
             start = prev = index
         elif index - prev <= 2:
@@ -224,7 +227,7 @@ def _lines(mask: np.ndarray, axis: int, min_length: int) -> list[int]:
             start = prev = index
     if start is not None:
         centres.append((start + prev) // 2)
-    return [int(c) for c in centres]
+    return centres
 
 
 def find_grids(page: Page) -> list[Grid]:
@@ -233,8 +236,9 @@ def find_grids(page: Page) -> list[Grid]:
 
     ink = page.ink.astype(np.uint8)
     h_len, v_len = round(H_RUN * WORK_DPI), round(V_RUN * WORK_DPI)
-    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, h_len), np.uint8))
-    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((v_len, 1), np.uint8))
+    # uint8 masks (cv2's stubs type its results as any integer or float array)
+    horizontal: np.ndarray = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, h_len), np.uint8))
+    vertical: np.ndarray = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((v_len, 1), np.uint8))
     joined = cv2.dilate(horizontal | vertical, np.ones((5, 5), np.uint8))
     count, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
     seg = round(SEGMENT_RUN * WORK_DPI)

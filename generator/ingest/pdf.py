@@ -12,11 +12,21 @@ import io
 import re
 import statistics
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from generator.document import Cell, Document, Paragraph, ParseWarning, Table
+from generator.document import Cell, Document, Paragraph, Table
 from generator.errors import SourceError
 from generator.ingest.encoding import join_wrapped, unstack_rows
+from generator.model import ParseWarning
+
+if TYPE_CHECKING:
+    from pdfplumber.page import Page
+    from pdfplumber.table import Table as PdfTable
+
+SameRow = Callable[[list[str], list[str]], bool]
+"""Whether a row at the top of a page repeats a header row of the table above (cell texts)."""
 
 TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 
@@ -125,14 +135,14 @@ def read(data: bytes, path: str) -> Document:
 # --- one page ----------------------------------------------------------------------------------
 
 
-def _read_page(page) -> tuple[list[_Line], list[_PageTable], bool]:
+def _read_page(page: Page) -> tuple[list[_Line], list[_PageTable], bool]:
     """A pdfplumber page -> (text lines outside tables, tables, whether it has any text)."""
     has_text = bool(page.chars)
     found = [t for t in page.find_tables(TABLE_SETTINGS) if _is_grid(t)]
     bboxes = [t.bbox for t in found]
     tables = [_PageTable(_grid(t), page.page_number, t.bbox[1]) for t in found]
 
-    def outside(obj) -> bool:
+    def outside(obj: dict[str, Any]) -> bool:
         if obj.get("object_type") != "char":
             return True
         cx = (obj["x0"] + obj["x1"]) / 2
@@ -142,7 +152,7 @@ def _read_page(page) -> tuple[list[_Line], list[_PageTable], bool]:
         )
 
     text_page = page.filter(outside) if bboxes else page
-    lines = []
+    lines: list[_Line] = []
     for line in text_page.extract_text_lines(layout=False, strip=True, return_chars=True):
         text = line["text"].strip()
         if not text:
@@ -164,13 +174,13 @@ def _read_page(page) -> tuple[list[_Line], list[_PageTable], bool]:
     return lines, tables, has_text
 
 
-def _is_grid(table) -> bool:
+def _is_grid(table: PdfTable) -> bool:
     """A real table has at least two cells; a single ruled box around text is just a frame."""
     cells = sum(1 for row in table.rows for cell in row.cells if cell is not None)
     return cells >= 2
 
 
-def _grid(table) -> list[list[str]]:
+def _grid(table: PdfTable) -> list[list[str]]:
     """pdfplumber table -> rows of cell texts; merged cells hold text once, covered ones ""."""
     return unstack_rows([[cell or "" for cell in row] for row in table.extract()])
 
@@ -212,7 +222,11 @@ def _shape(line: _Line) -> tuple[str, float]:
 
 
 def _to_blocks(
-    lines: list[_Line], tables: list[_PageTable], same_row=None, *, grid: bool = False
+    lines: list[_Line],
+    tables: list[_PageTable],
+    same_row: SameRow | None = None,
+    *,
+    grid: bool = False,
 ) -> list[Paragraph | Table]:
     """Lines and tables in page order -> Paragraphs (wrapped lines joined) and Tables (a table
     continued at the top of the next page joined to the one above). same_row(a, b) tells a
@@ -224,7 +238,7 @@ def _to_blocks(
     )
     left = min((ln.x0 for ln in lines), default=0.0)
     right = max((ln.x1 for ln in lines), default=0.0)
-    items: list[tuple[int, float, object]] = [(ln.page, ln.top, ln) for ln in lines]
+    items: list[tuple[int, float, _Line | _PageTable]] = [(ln.page, ln.top, ln) for ln in lines]
     items += [(t.page, t.top, t) for t in tables]
     items.sort(key=lambda item: (item[0], item[1]))
 
@@ -321,7 +335,7 @@ def _equal(a: list[str], b: list[str]) -> bool:
     return a == b
 
 
-def _repeated_header(above: list[list[str]], grid: list[list[str]], same_row) -> int:
+def _repeated_header(above: list[list[str]], grid: list[list[str]], same_row: SameRow) -> int:
     """How many rows at the top of a continuation repeat the first rows of the table above."""
     k = 0
     while k < len(grid) and k < len(above) and any(grid[k]) and same_row(grid[k], above[k]):
@@ -330,7 +344,7 @@ def _repeated_header(above: list[list[str]], grid: list[list[str]], same_row) ->
 
 
 def _body_size(lines: list[_Line]) -> float:
-    weights = Counter()
+    weights: Counter[float] = Counter()
     for ln in lines:
         weights[round(ln.size, 1)] += len(ln.text)
     return weights.most_common(1)[0][0] if weights else 10.0

@@ -17,9 +17,10 @@ import html
 import re
 from typing import NamedTuple
 
-from generator.document import Block, Cell, Document, Paragraph, ParseWarning, Table
+from generator.document import Block, Cell, Document, Paragraph, Table
 from generator.ingest import sha256_of
 from generator.ingest.encoding import decode_text, join_wrapped
+from generator.model import ParseWarning
 
 # Conversion debris seen in real reports (format-and-rules.md §8, PR-01).
 BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
@@ -163,11 +164,16 @@ class _PipeLine(NamedTuple):
     line: int
 
 
+_Row = tuple[Cell, ...] | _PipeLine
+"""A table row while the table is read: its cells, or a pipe row to split once the whole
+table is known (_resolve_pipe_rows)."""
+
+
 def _has_value(line: str) -> bool:
     return any(re.fullmatch(r"[\d,.０-９]+", c.strip()) for c in line.split("|"))
 
 
-def _resolve_pipe_rows(rows: list) -> tuple[tuple[Cell, ...], ...]:
+def _resolve_pipe_rows(rows: list[_Row]) -> tuple[tuple[Cell, ...], ...]:
     """Split pipe rows once the whole table is known. In a Markdown table every row starts
     with `|`; in the `a | b |` style a row starting with `|` has an empty first cell."""
     pipe_rows = [r for r in rows if isinstance(r, _PipeLine)]
@@ -286,7 +292,7 @@ def _blocks(lines: list[str], warnings: list[ParseWarning]) -> list[Block]:
     """Group lines into paragraphs and tables. A table is a run of table rows; blank lines
     and stray page numbers inside the run do not end it."""
     blocks: list[Block] = []
-    rows: list[tuple[Cell, ...]] = []
+    rows: list[_Row] = []
     table_line = 0
     i = 0
     n = len(lines)
@@ -398,14 +404,15 @@ def _is_cell_paragraph(line: str) -> bool:
 
 def _cell_per_line_row(lines: list[str], i: int) -> tuple[tuple[Cell, ...], int]:
     """Read one row of the one-cell-a-line layout: cells until a blank line."""
-    cells: list[list] = []  # [text, line]
+    cells: list[tuple[str, int]] = []  # (text, line)
     n = len(lines)
     while i < n:
         line = lines[i]
         if _is_cell_line(line):
-            cells.append([_cell_line_text(line).strip(), i + 1])
+            cells.append((_cell_line_text(line).strip(), i + 1))
         elif line.strip() and cells and _continues_cell(line):
-            cells[-1][0] = join_wrapped((cells[-1][0], line))  # the PDF/DOCX/HTML rule
+            text, number = cells[-1]
+            cells[-1] = (join_wrapped((text, line)), number)  # the PDF/DOCX/HTML rule
         else:
             break
         i += 1

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
-from typing import Any, cast
+from typing import TypedDict
 
 from generator.document import Document, Paragraph, Table
 from generator.model import (
@@ -32,10 +32,12 @@ from generator.model import (
     SectionHeading,
     Sections,
     Source,
+    Value,
 )
 from generator.parse import agency, facts
 from generator.parse.appeals import read_appeals
-from generator.parse.identity import record_id, region_from_path
+from generator.parse.facts import ContactFields, PeriodFields
+from generator.parse.identity import RegionFields, record_id, region_from_path
 from generator.parse.normalize import looks_traditional, norm, to_simplified
 from generator.parse.numbers import OCR_MIN_CONFIDENCE
 from generator.parse.proactive import complete_rows as complete_proactive
@@ -97,10 +99,7 @@ def parse_document(doc: Document) -> Record:
         warnings.append(
             warning("missing-table", None, "proactive", "table 二 (主动公开政府信息情况) not found")
         )
-    # The internals build their warnings with parse/warnings.py (ParseWarning); their own
-    # annotations still say dict until the parser rewrite.
-    table_warnings = [*proactive.warnings, *requests.warnings, *appeals.warnings]
-    warnings += cast(list[ParseWarning], table_warnings)
+    warnings += [*proactive.warnings, *requests.warnings, *appeals.warnings]
     _note_truncation(doc, rows, warnings)
 
     preamble, by_section = split_sections(doc.blocks, headings, end, skip=table_paragraphs)
@@ -135,21 +134,31 @@ def parse_document(doc: Document) -> Record:
     )
 
 
+class AgencyFields(TypedDict):
+    """Who the report is by, as _agency finds it (model.Agency is made from it)."""
+
+    name: str | None
+    region: RegionFields | None
+    name_source: str | None
+    """Where the name was found (title, signature, text, …, file, folder); None without one."""
+    region_source: str | None
+
+
 def _to_record(
     doc: Document,
     *,
-    agency: dict[str, Any],
+    agency: AgencyFields,
     year: int | None,
     edition: Edition | None,
     title: str | None,
     signed_on: date | None,
     signed_line: int | None,
-    period: dict[str, str] | None,
-    contact: dict[str, str | None] | None,
+    period: PeriodFields | None,
+    contact: ContactFields | None,
     sections: dict[str, str | None],
-    proactive: dict[str, dict[str, Any]] | None,
-    requests: dict[str, list[Any]] | None,
-    appeals: dict[str, dict[str, Any]] | None,
+    proactive: dict[str, dict[str, Value]] | None,
+    requests: dict[str, list[Value]] | None,
+    appeals: dict[str, dict[str, Value]] | None,
     headings: list[Heading],
     fingerprint: dict[str, list[str]],
     warnings: list[ParseWarning],
@@ -235,7 +244,13 @@ def _title_positions(matching: Document) -> list[int]:
 
 def _title_text(doc: Document, positions: list[int]) -> str | None:
     """The title as printed (same block positions in the printed form)."""
-    return "".join(doc.blocks[i].text for i in positions) or None  # type: ignore[union-attr]
+    return _joined_paragraphs(doc, positions) or None
+
+
+def _joined_paragraphs(doc: Document, positions: list[int]) -> str:
+    """The text of the paragraphs at these block positions, joined (title positions are
+    always paragraphs': _title_positions finds them among the paragraphs)."""
+    return "".join(b.text for i in positions if isinstance(b := doc.blocks[i], Paragraph))
 
 
 def _trailing_paragraphs(doc: Document) -> list[Paragraph]:
@@ -327,13 +342,13 @@ def _agency(
     signer: str | None,
     headings: list[Heading],
     warnings: list[ParseWarning],
-) -> dict[str, Any]:
+) -> AgencyFields:
     """The reporting body as the report names itself (generator/parse/agency.py lists the
     sources in order), in the printed script; the folders or file name when it never does."""
     paragraphs = [(i, b) for i, b in enumerate(matching.blocks) if isinstance(b, Paragraph)]
     first_heading = headings[0].index if headings else len(matching.blocks)
     early = [b for i, b in paragraphs if i < first_heading][:TITLE_SEARCH]
-    title = "".join(matching.blocks[i].text for i in title_positions)  # type: ignore[union-attr]
+    title = _joined_paragraphs(matching, title_positions)
     around: list[Paragraph] = []
     if title_positions:
         for i in (title_positions[0] - 1, title_positions[-1] + 1):
@@ -444,7 +459,7 @@ def _printed(simplified: str, doc: Document) -> str:
 
 def _year(
     title: str | None,
-    period: dict[str, str] | None,
+    period: PeriodFields | None,
     matching: Document,
     path: str,
     warnings: list[ParseWarning],

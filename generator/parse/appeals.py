@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from generator.model import ParseWarning, Value
 from generator.parse.normalize import norm
 from generator.parse.numbers import parse_cell
 from generator.parse.rows import Row, place_values
@@ -28,8 +29,9 @@ WIDTH = len(APPEAL_GROUPS) * len(APPEAL_FIELDS)
 
 @dataclass
 class AppealsTable:
-    groups: dict[str, dict] | None = None
-    warnings: list[dict] = field(default_factory=list)
+    groups: dict[str, dict[str, Value]] | None = None
+    """Group id -> field -> cell, in the published shape (record.md `appeals`)."""
+    warnings: list[ParseWarning] = field(default_factory=list)
 
 
 def read_appeals(rows: list[Row]) -> AppealsTable:
@@ -74,7 +76,7 @@ def _group_of(row: Row) -> str | None:
     return None
 
 
-def _cells(row: Row, group: str | None, width: int, result: AppealsTable) -> dict:
+def _cells(row: Row, group: str | None, width: int, result: AppealsTable) -> dict[str, Value]:
     placed = place_values(row.values, width, grid=row.grid)
     slots = (
         [(g, f) for g, _ in APPEAL_GROUPS for f in APPEAL_FIELDS]
@@ -92,7 +94,7 @@ def _cells(row: Row, group: str | None, width: int, result: AppealsTable) -> dic
             )
         )
         return {f"{g}.{f}": None for g, f in slots}
-    values = {}
+    values: dict[str, Value] = {}
     for (g, f), cell in zip(slots, placed, strict=True):
         parsed = parse_cell(cell.text, confidence=cell.confidence)
         if parsed.code:

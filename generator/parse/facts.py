@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import PurePosixPath
+from typing import TypedDict
 
 from generator.document import Paragraph
 from generator.parse.normalize import FULLWIDTH, norm
@@ -210,7 +211,24 @@ def split_signature(paragraphs: list[Paragraph]) -> tuple[int, str | None, date 
     return used, signer, when, line
 
 
-def find_period(texts: list[str]) -> dict | None:
+class PeriodFields(TypedDict):
+    """The statistical period as find_period reads it (ISO dates); model.Period is made from it."""
+
+    start: str
+    end: str
+
+
+class ContactFields(TypedDict):
+    """The contact details as find_contact reads them; None where the report states none."""
+
+    address: str | None
+    postcode: str | None
+    phone: str | None
+    email: str | None
+    website: str | None
+
+
+def find_period(texts: list[str]) -> PeriodFields | None:
     for text in texts:
         match = PERIOD.search(text.translate(FULLWIDTH))
         if match:
@@ -223,7 +241,7 @@ def find_period(texts: list[str]) -> dict | None:
     return None
 
 
-def find_contact(texts: list[str]) -> dict | None:
+def find_contact(texts: list[str]) -> ContactFields | None:
     """Contact details the report states (preamble and section 六 first)."""
     contact: dict[str, str] = {}
     for text in texts:
@@ -237,7 +255,13 @@ def find_contact(texts: list[str]) -> dict | None:
             contact["website"] = match.group(0)
     if not contact:
         return None
-    return {key: contact.get(key) for key in ("address", "postcode", "phone", "email", "website")}
+    return {
+        "address": contact.get("address"),
+        "postcode": contact.get("postcode"),
+        "phone": contact.get("phone"),
+        "email": contact.get("email"),
+        "website": contact.get("website"),
+    }
 
 
 YEAR_IN_TEXT = (

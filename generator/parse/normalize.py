@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Protocol
 
 FULLWIDTH = str.maketrans(
     "０１２３４５６７８９（）：；，．。！％＋－／［］｛｝　",
@@ -32,11 +33,18 @@ def looks_traditional(text: str) -> bool:
     return sum(1 for ch in set(text) if ch in TRADITIONAL_MARKERS) >= TRADITIONAL_THRESHOLD
 
 
+class _Converter(Protocol):
+    """What is used of opencc.OpenCC (opencc-python-reimplemented has no type information)."""
+
+    def convert(self, string: str) -> str: ...
+
+
 @lru_cache(maxsize=1)
-def _converter():
+def _converter() -> _Converter:
     from opencc import OpenCC
 
-    return OpenCC("t2s")
+    converter: _Converter = OpenCC("t2s")
+    return converter
 
 
 def to_simplified(text: str) -> str:

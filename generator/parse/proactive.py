@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from generator.document import Cell
+from generator.model import ParseWarning, Value
 from generator.parse.normalize import near_label, norm
 from generator.parse.numbers import parse_cell
 from generator.parse.rows import Row, merge_value_rows, place_values
@@ -55,8 +57,9 @@ LABELS = {key: label for key, label, _ in (*PROACTIVE_2021, *PROACTIVE_2019)}
 
 @dataclass
 class ProactiveTable:
-    rows: dict[str, dict] = field(default_factory=dict)
-    warnings: list[dict] = field(default_factory=list)
+    rows: dict[str, dict[str, Value]] = field(default_factory=dict)
+    """Row key -> field -> cell, the fields in the order read (the published shape)."""
+    warnings: list[ParseWarning] = field(default_factory=list)
     fingerprint: dict[str, list[str]] = field(default_factory=lambda: {"2019": [], "2021": []})
 
 
@@ -69,9 +72,9 @@ def match_row(row: Row) -> str | None:
             if pattern.search(text):
                 return key
     for text in candidates:
-        key = near_label(NUMBERING.sub("", text), NEAR_LABELS)
-        if key:
-            return key
+        near = near_label(NUMBERING.sub("", text), NEAR_LABELS)
+        if near:
+            return near
     return None
 
 
@@ -146,8 +149,8 @@ def read_proactive(rows: list[Row]) -> ProactiveTable:
             found = read_header(row, table)
             if found:
                 header, unlabelled = found, None
-            elif match_row(row) and row.labels:
-                _read_row(row, match_row(row), header, table, majority)  # a row left blank
+            elif (blank := match_row(row)) and row.labels:
+                _read_row(row, blank, header, table, majority)  # a row left blank
             continue
         key = match_row(row)
         if key is None and (not row.labels or read_header(row, ProactiveTable())):
@@ -216,7 +219,7 @@ def _read_unlabelled(
     _read_row(labelled, key, header, table, majority)
 
 
-TEMPLATE = {
+TEMPLATE: dict[str, dict[str, tuple[str, ...]]] = {
     "2019": {key: fields for key, _, fields in PROACTIVE_2019},
     "2021": {key: fields for key, _, fields in PROACTIVE_2021},
 }
@@ -266,7 +269,7 @@ def _read_row(
         and not header.segmented
         and len(row.cells) == header.width
     ):
-        placed = tuple(row.cells[i] for i in header.positions)
+        placed: tuple[Cell, ...] | None = tuple(row.cells[i] for i in header.positions)
     else:
         placed = place_values(row.values, len(names), grid=row.grid)
     if placed is None:
@@ -281,7 +284,7 @@ def _read_row(
         )
         table.rows[key] = dict.fromkeys(names)
         return
-    values = {}
+    values: dict[str, Value] = {}
     for name, cell in zip(names, placed, strict=True):
         parsed = parse_cell(
             cell.text,
@@ -306,13 +309,13 @@ def _read_row(
     table.rows[key] = values
 
 
-def complete_rows(table: ProactiveTable, edition: str | None) -> dict | None:
+def complete_rows(table: ProactiveTable, edition: str | None) -> dict[str, dict[str, Value]] | None:
     """The record's `proactive`: every row of the edition, in order (nulls + a warning for a
     row the report lacks); None when the report has no table 二 at all."""
     if not table.rows:
         return None
     spec = PROACTIVE_2019 if edition == "2019" else PROACTIVE_2021
-    result: dict[str, dict] = {}
+    result: dict[str, dict[str, Value]] = {}
     for key, label, names in spec:
         if key in table.rows:
             result[key] = table.rows[key]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from generator.model import ParseWarning, Value
 from generator.parse.normalize import near_label, norm
 from generator.parse.numbers import parse_cell
 from generator.parse.rows import Row, merge_value_rows, place_values
@@ -73,8 +74,9 @@ CANONICAL_CORES = {
 
 @dataclass
 class RequestsTable:
-    rows: dict[str, list] = field(default_factory=dict)
-    warnings: list[dict] = field(default_factory=list)
+    rows: dict[str, list[Value]] = field(default_factory=dict)
+    """Row id -> its seven cells in REQUEST_COLUMNS order (the published shape)."""
+    warnings: list[ParseWarning] = field(default_factory=list)
     saw_other_subrows: bool = False
     saw_single_other: bool = False
 
@@ -91,9 +93,9 @@ def match_row(row: Row, in_other_group: bool) -> str | None:
     if any(GROUP_OTHER.search(norm(label)) for label in row.labels):
         return "other"  # （六）其他处理 carrying its own values: the 2019 single row
     for text in candidates:
-        row_id = near_label(NUMBERING.sub("", text), CANONICAL_CORES, min_length=4)
-        if row_id:
-            return row_id
+        near = near_label(NUMBERING.sub("", text), CANONICAL_CORES, min_length=4)
+        if near:
+            return near
     return None
 
 
@@ -227,7 +229,7 @@ def _is_wrap(row: Row, previous: Row) -> bool:
     )
 
 
-def _values(row: Row, row_id: str, warnings: list[dict]) -> list:
+def _values(row: Row, row_id: str, warnings: list[ParseWarning]) -> list[Value]:
     placed = place_values(row.values, WIDTH, grid=row.grid)
     if placed is None:
         found = [c.text for c in row.values if c.text.strip()]
@@ -240,7 +242,7 @@ def _values(row: Row, row_id: str, warnings: list[dict]) -> list:
             )
         )
         return [None] * WIDTH
-    values = []
+    values: list[Value] = []
     for column, cell in zip(REQUEST_COLUMNS, placed, strict=True):
         parsed = parse_cell(cell.text, confidence=cell.confidence)
         if parsed.code:
@@ -263,7 +265,7 @@ def _values(row: Row, row_id: str, warnings: list[dict]) -> list:
 def complete_rows(result: RequestsTable, edition: str | None) -> None:
     """Every row of the edition is present; a row the report lost is nulls + a warning.
     Rows of the other edition that the report printed are kept (mixed templates)."""
-    ordered: dict[str, list] = {}
+    ordered: dict[str, list[Value]] = {}
     for row_id, label in request_rows(edition):
         if row_id in result.rows:
             ordered[row_id] = result.rows[row_id]

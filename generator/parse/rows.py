@@ -86,7 +86,7 @@ def place_values(
     return fits[0] if len(texts) == 1 else None
 
 
-def merge_value_rows(rows: list[Row], is_header) -> list[Row]:
+def merge_value_rows(rows: list[Row], is_header: Callable[[Row], bool]) -> list[Row]:
     """Attach a row of bare values to the label row above it when that row has no values
     (the numbers were printed on the next line: seed 001 予以公开). Header rows keep theirs."""
     out: list[Row] = []

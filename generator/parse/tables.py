@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from generator.document import Block, Cell, Paragraph, Table
+from generator.document import Block, Cell, Paragraph
 from generator.parse.normalize import norm
 from generator.parse.numbers import is_value_text
 from generator.parse.rows import Row, label_row, segment, table_rows
@@ -143,8 +143,6 @@ def classify_rows(
                 pending.append((index, found))
             else:
                 flush()
-            continue
-        if not isinstance(block, Table):
             continue
         flush()
         rows = table_rows(block, is_row_label)
