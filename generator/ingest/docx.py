@@ -124,12 +124,9 @@ def _style_levels(document: WordDocument) -> dict[str, int]:
             levels[style_id] = 1
             continue
         outline = style.find(f"{W}pPr/{W}outlineLvl")
-        if (
-            outline is not None
-            and (outline.get(W + "val") or "9").isdigit()
-            and int(outline.get(W + "val")) < 6
-        ):
-            levels[style_id] = int(outline.get(W + "val")) + 1
+        value = outline.get(W + "val") if outline is not None else None
+        if value is not None and value.isdigit() and int(value) < 6:  # <w:outlineLvl/>: none
+            levels[style_id] = int(value) + 1
     return levels
 
 
