@@ -17,14 +17,17 @@ process each.
 Every part also indexes a sentinel page holding the two bare marks as words. Pagefind answers
 a word it does not know with the longest word it knows that begins it; for a marked word that
 is the bare mark, whose only page is the sentinel, which has no portal:nianbao filter: a word
-no page of a part contains finds nothing there, as in one index of the whole site. The word
-chunk holding each mark is widened to every word with that mark, so it is loaded with any
-query (see exact_chunk_ranges).
+no page of a part contains finds nothing there, as in one index of the whole site. The marks
+get a word chunk of their own that is loaded with any query (see exact_chunk_ranges).
+
+The search box's filter lists come from pagefind/filters.json (every value of the type, year
+and province filters): asking Pagefind for them loads every filter chunk of every part.
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import html
 import json
 import re
@@ -40,6 +43,10 @@ from generator.search_words import PAIR_MARK, UNIT_MARK, meta_value, page_words
 
 SEARCH_DIR = "pagefind"
 PARTS_FILE = "parts.json"
+FILTERS_FILE = "filters.json"
+FILTERS = ("type", "year", "province")
+"""The search box's filters (overrides/main.html, report.md.j2): their values, for its lists."""
+FILTER = re.compile(r'data-pagefind-filter="([a-z]+):([^"]*)"')
 WORDS_FIELD = "w"
 """Metadata field with a page's words (the search box gives it weight 1)."""
 TITLE_FIELD = "t"
@@ -53,10 +60,11 @@ EXCLUDED = ".headerlink, .nb-table-wrap, .nb-diff"
 """Not in Pagefind's own index of the page body (its text, used for result excerpts):
 heading permalinks, the statistical tables and charts' data tables (row labels every report
 shares, and numbers) and version diffs. Their words are still in the page's words."""
-BATCH_COST = 1_200_000
+BATCH_COST = 1_800_000
 """Pages per Pagefind process, counted in page words plus a ninth of their characters of body
-text: Pagefind 1.5.2 took about 790 bytes a page word and 86 bytes a character of text
-(bench/README.md), so a batch peaks near 1 GB."""
+text: Pagefind 1.5.2 took about 790 bytes a page word and 86 bytes a character of text, and
+at 10,000 synthetic reports a batch of 1.2 million peaked at 940 MB and one of 2 million at
+1,542 MB (bench/README.md). Fewer, bigger parts answer a query with fewer requests."""
 TEXT_PER_WORD = 9
 BODY_START = re.compile(rb"<div data-pagefind-body[^>]*>")
 BODY_END = b"</article>"
@@ -91,25 +99,35 @@ def build_search_index(site_dir: Path, batch_cost: int = BATCH_COST) -> None:
     _index(site_dir, {"index.html": PLACEHOLDER.format(meta="")}, output)
     sentinel = PLACEHOLDER.format(meta=_meta(WORDS_FIELD, {UNIT_MARK, PAIR_MARK}))
     parts: list[str] = []
-    for number, staged in enumerate(_staged_batches(site_dir, batch_cost), start=1):
+    filters: dict[str, set[str]] = {name: set() for name in FILTERS}
+    for number, staged in enumerate(_staged_batches(site_dir, batch_cost, filters), start=1):
         staged["_nianbao-sentinel/index.html"] = sentinel
         part = output / "parts" / str(number)
         _index(site_dir, staged, part)
         exact_chunk_ranges(part)
         parts.append(part.relative_to(output).as_posix() + "/")
     (output / PARTS_FILE).write_text(json.dumps(parts) + "\n", "utf-8")
+    values = {name: sorted(found) for name, found in filters.items()}
+    (output / FILTERS_FILE).write_text(json.dumps(values, ensure_ascii=False) + "\n", "utf-8")
 
 
-def _staged_batches(site_dir: Path, batch_cost: int) -> Iterator[dict[str, str]]:
+def _staged_batches(
+    site_dir: Path, batch_cost: int, filters: dict[str, set[str]]
+) -> Iterator[dict[str, str]]:
     """The site's pages (sorted; the index's own folder left out) as staged HTML, in batches
-    of at most batch_cost (a bigger page is a batch of its own)."""
+    of at most batch_cost (a bigger page is a batch of its own); adds the values of the
+    search box's filters to filters."""
     batch: dict[str, str] = {}
     size = 0
     for path in sorted(site_dir.rglob("*.html")):
         page = path.relative_to(site_dir).as_posix()
         if page.startswith(SEARCH_DIR + "/"):
             continue
-        staged, cost = stage_page(path.read_bytes())
+        content = path.read_bytes()
+        staged, cost = stage_page(content)
+        for name, value in FILTER.findall(content.decode("utf-8")):
+            if name in filters:
+                filters[name].add(html.unescape(value))
         if batch and size + cost > batch_cost:
             yield batch
             batch, size = {}, 0
@@ -157,30 +175,50 @@ def _meta(field: str, words: set[str]) -> str:
 
 
 def exact_chunk_ranges(bundle: Path) -> None:
-    """Give every word chunk of a bundle the range of the words it holds, and the chunk
-    holding each bare mark the range of every word with that mark.
+    """Give every word chunk of a bundle the range of the words it holds, and move the bare
+    marks into a chunk of their own whose range holds every marked word.
 
     Pagefind loads, for a query word, the chunks whose [from, to] range holds it, but writes
     shortened ranges (["ǀ6", "ǀtot"] for a chunk ending at ǀtotalǂ) and relies on a looser
     second look when no range holds the word: a widened range would hold it and stop that
     look (ǀtotalǂ was then never loaded, as the old chunk-start rewrite lost total and org).
     With each range from its first to its last word, a word that exists is always in the
-    range of its own chunk. The mark's chunk, widened to [from, mark + U+10FFFF], is loaded
-    for every marked word, so Pagefind's fallback for a word it does not know (the longest
-    loaded word that begins it) always finds the bare mark of the sentinel page."""
+    range of its own chunk. The marks' chunk, [UNIT_MARK, PAIR_MARK + U+10FFFF], is loaded
+    for every query word, so Pagefind's fallback for a word it does not know (the longest
+    loaded word that begins it) always finds a bare mark, whose only page is the sentinel.
+    It holds those two words only (a few hundred bytes): at 10,000 reports a widened chunk
+    of ordinary size cost every query about 13 KB per part."""
     import cbor2
 
     for meta_file in sorted(bundle.glob("pagefind.*.pf_meta")):
         # [version, pages, chunks [[from, to, hash]], filters, sorts, meta fields]
         meta = _read_pagefind(meta_file, "metadata file")
-        for chunk in meta[2]:
+        chunks, marks = [], []
+        for _start, _end, name in meta[2]:
+            path = bundle / "index" / f"{name}.pf_index"
             # WordIndex [words: [PackedWord [word, pages, additional_variants]]], sorted
-            words = _read_pagefind(bundle / "index" / f"{chunk[2]}.pf_index", "word chunk")[0]
-            chunk[0], chunk[1] = words[0][0], words[-1][0]
-            for mark in (UNIT_MARK, PAIR_MARK):
-                if chunk[0] <= mark <= chunk[1]:
-                    chunk[1] = max(chunk[1], mark + "\U0010ffff")
+            index = _read_pagefind(path, "word chunk")
+            kept = [word for word in index[0] if word[0] not in (UNIT_MARK, PAIR_MARK)]
+            marks += [word for word in index[0] if word[0] in (UNIT_MARK, PAIR_MARK)]
+            if len(kept) < len(index[0]):
+                path.unlink()
+                name = _write_chunk(bundle, [kept, *index[1:]])
+            if kept:
+                chunks.append([kept[0][0], kept[-1][0], name])
+        if marks:
+            chunks.append([UNIT_MARK, PAIR_MARK + "\U0010ffff", _write_chunk(bundle, [marks])])
+        meta[2] = chunks
         meta_file.write_bytes(gzip.compress(CHUNK_SIGNATURE + cbor2.dumps(meta), mtime=0))
+
+
+def _write_chunk(bundle: Path, index: list) -> str:
+    """Write a word chunk named, as Pagefind names its own, by a hash of its content."""
+    import cbor2
+
+    data = gzip.compress(CHUNK_SIGNATURE + cbor2.dumps(index), mtime=0)
+    name = "zh_" + hashlib.sha256(data).hexdigest()[:7]
+    (bundle / "index" / f"{name}.pf_index").write_bytes(data)
+    return name
 
 
 def _read_pagefind(path: Path, what: str) -> list:

@@ -115,16 +115,19 @@ def _chunks(bundle: Path) -> list[tuple[str, str, list[str]]]:
 def test_every_word_is_in_the_range_of_its_own_chunk(indexed_site: Path) -> None:
     """Pagefind shortens chunk ranges (the last word ǀtotalǂ gave a range ending at ǀtot) and
     looks further only when no range holds a query word; nianbao's words are looked up by
-    their exact range, so every range must run from its first word to its last."""
-    chunks = _chunks(indexed_site / "pagefind/parts/1")
-    assert len(chunks) >= 1
+    their exact range, so every range runs from its first word to its last, and the bare
+    marks have a small chunk of their own whose range holds every marked word."""
+    part = indexed_site / "pagefind/parts/1"
+    chunks = _chunks(part)
+    marks = [c for c in chunks if c[2] == [UNIT_MARK, PAIR_MARK]]
+    assert len(marks) == 1 and marks[0][:2] == (UNIT_MARK, PAIR_MARK + "\U0010ffff")
     for start, end, words in chunks:
-        assert start == words[0]
-        assert words[-1] <= end
-        assert end == words[-1] or end.endswith("\U0010ffff")
-    for mark in (UNIT_MARK, PAIR_MARK):
-        holding = [c for c in chunks if mark in c[2]]
-        assert len(holding) == 1 and holding[0][1] >= mark + "\U0010ffff"
+        if words != [UNIT_MARK, PAIR_MARK]:
+            assert (start, end) == (words[0], words[-1])
+            assert UNIT_MARK not in words and PAIR_MARK not in words
+    names = {p.stem for p in (part / "index").glob("*.pf_index")}
+    meta = _read_pagefind(next(part.glob("pagefind.*.pf_meta")), "metadata file")
+    assert names == {name for _s, _e, name in meta[2]}  # no chunk file left unlisted
 
 
 def test_chunk_ranges_are_rewritten_from_the_chunks(tmp_path: Path) -> None:
@@ -135,23 +138,36 @@ def test_chunk_ranges_are_rewritten_from_the_chunks(tmp_path: Path) -> None:
 
     (tmp_path / "index").mkdir()
     chunks = {
-        "zh_a": ["a", "ǀ7", "ǀ", "ǀ6ǂ", "ǀtotalǂ"],
+        "zh_a": ["a", "ǀ", "ǀ6ǂ", "ǀtotalǂ"],
         "zh_b": ["ǀ伊", "ǀ美", "ǁ", "ǁ伊美"],
         "zh_c": ["ǁ美区", "伊美区"],
     }
     for name, words in chunks.items():
-        write(tmp_path / "index" / f"{name}.pf_index", [[[w, [], []] for w in words]])
+        write(tmp_path / "index" / f"{name}.pf_index", [[[w, [[7, []]], []] for w in words]])
     ranges = [["a", "ǀtot", "zh_a"], ["ǀ伊", "ǁ伊", "zh_b"], ["ǁ美", "伊美", "zh_c"]]
     meta = ["1.5.2", [["zh_p1", 10]], ranges, [["portal", "zh_f1"]], [], ["title"]]
     write(tmp_path / "pagefind.zh_1.pf_meta", meta)
     exact_chunk_ranges(tmp_path)
     rewritten = _read_pagefind(tmp_path / "pagefind.zh_1.pf_meta", "")
-    assert rewritten[2] == [
-        ["a", "ǀ\U0010ffff", "zh_a"],
-        ["ǀ伊", "ǁ\U0010ffff", "zh_b"],
-        ["ǁ美区", "伊美区", "zh_c"],
+    assert [c[:2] for c in rewritten[2]] == [
+        ["a", "ǀtotalǂ"],
+        ["ǀ伊", "ǁ伊美"],
+        ["ǁ美区", "伊美区"],
+        [UNIT_MARK, PAIR_MARK + "\U0010ffff"],
     ]
+    assert rewritten[2][2][2] == "zh_c"  # an unchanged chunk keeps its file
     assert rewritten[:2] == meta[:2] and rewritten[3:] == meta[3:]
+    words = {
+        name: [w[0] for w in _read_pagefind(tmp_path / "index" / f"{name}.pf_index", "")[0]]
+        for _s, _e, name in rewritten[2]
+    }
+    assert list(words.values()) == [
+        ["a", "ǀ6ǂ", "ǀtotalǂ"],
+        ["ǀ伊", "ǀ美", "ǁ伊美"],
+        ["ǁ美区", "伊美区"],
+        [UNIT_MARK, PAIR_MARK],
+    ]
+    assert not (tmp_path / "index" / "zh_a.pf_index").exists()  # replaced by its new content
 
 
 def test_a_large_site_is_indexed_in_parts(tmp_path: Path) -> None:

@@ -78,7 +78,11 @@
             });
           }));
         }).then(function () {
-          return module.filters();
+          // The filter values, written by generator/search.py: module.filters() would load
+          // every filter chunk of every part.
+          return fetch(new URL("filters.json", bundle).href);
+        }).then(function (response) {
+          return response.ok ? response.json() : {};
         }).then(function (filters) {
           fillFilters(filters);
           return module;
@@ -91,16 +95,16 @@
   function fillFilters(filters) {
     var order = {
       type: function (values) {
-        return strings.types.filter(function (value) { return value in values; });
+        return strings.types.filter(function (value) { return values.indexOf(value) >= 0; });
       },
-      year: function (values) { return Object.keys(values).sort().reverse(); },
+      year: function (values) { return values.slice().sort().reverse(); },
       province: function (values) {
-        return Object.keys(values).sort(function (a, b) { return a.localeCompare(b, "zh"); });
+        return values.slice().sort(function (a, b) { return a.localeCompare(b, "zh"); });
       }
     };
     selects.forEach(function (select) {
       var name = select.getAttribute("data-nb-filter");
-      order[name](filters[name] || {}).forEach(function (value) {
+      order[name](filters[name] || []).forEach(function (value) {
         var option = document.createElement("option");
         option.value = value;
         option.textContent = value;
