@@ -23,9 +23,13 @@ SEARCH = """async (query) => {
   const list = document.querySelector('[data-nb-search-results]');
   const box = document.querySelector('input[data-nb-search-query]');
   const meta = document.querySelector('[data-nb-search-meta]');
+  const placeholder = meta.textContent;
+  // painted: the first results are listed, or the count says there are none
   const shown = new Promise(resolve => new MutationObserver((changes, observer) => {
-    if (list.children.length) { observer.disconnect(); resolve(); }
-  }).observe(list, {childList: true}));
+    if (list.children.length || (meta.textContent !== placeholder && /^\\D*$/.test(meta.textContent))) {
+      observer.disconnect(); resolve();
+    }
+  }).observe(meta.parentNode, {childList: true, subtree: true, characterData: true}));
   const focused = performance.now();
   box.focus();
   await new Promise(resolve => setTimeout(resolve, 50));
@@ -37,6 +41,14 @@ SEARCH = """async (query) => {
   const painted = performance.now();
   return {typed: (painted - typed) / 1000, focused: (painted - focused) / 1000, meta: meta.textContent};
 }"""
+
+
+def _size(response) -> int:
+    """Bytes of a response body (0 for an error, or when the page closed before it came)."""
+    try:
+        return len(response.body()) if response.ok else 0
+    except Exception:  # the context was closed while a late response was being read
+        return 0
 
 
 def main() -> None:
@@ -66,9 +78,7 @@ def main() -> None:
             page.goto(base)
             page.wait_for_load_state("networkidle")
             sizes: list[int] = []
-            page.on(
-                "response", lambda r, sizes=sizes: sizes.append(len(r.body())) if r.ok else None
-            )
+            page.on("response", lambda r, sizes=sizes: sizes.append(_size(r)))
             timing = page.evaluate(SEARCH, query)
             results = timing["meta"].split(" ")[0]
             print(

@@ -1,119 +1,240 @@
-"""The search index: Pagefind over the built site, in batches that fit in memory.
+"""The search index: Pagefind over the built site, with nianbao's own words for every page.
 
-Pagefind holds a whole index in memory, about 180 bytes per Chinese character of page body
-(7.2 GB in one run over a 10,000-report site). A large site is therefore indexed in batches,
-one Pagefind process each, written as separate bundles that the search box merges in the
-browser: pagefind/ and pagefind/parts/<n>/, listed in pagefind/parts.json
-(overrides/assets/javascripts/nianbao-search.js).
+Each page is indexed with its words (generator/search_words.py: every character and every
+pair of adjacent characters of its text) as Pagefind metadata, added to a staged copy of the
+page: the published page carries no hidden word list, and search results show its text
+only. The search box looks those words up without letting Pagefind cut the query again
+(overrides/assets/javascripts/nianbao-search.js), so recall does not depend on two word
+segmenters agreeing.
 
-Merged bundles answer like one index only if each knows every word of the site: Pagefind
-drops a query word its index lacks and searches the rest, so a bundle without 伊美 would
-answer 伊美区 with every page containing 区. With more than one batch, a first pass reads
-the site's vocabulary from each bundle's word chunks, and every bundle then also indexes a
-vocabulary page holding all of it. Real pages carry the filter portal:nianbao
-(overrides/main.html) and the search box asks for it, so the vocabulary page is never a result.
+Layout of site/pagefind/: Pagefind's scripts and an index of one placeholder page, then one
+bundle per batch of pages in pagefind/parts/<n>/, listed in pagefind/parts.json. The search
+box merges the parts with language "und", Pagefind's documented way to search an index in a
+language other than the page's; for "und" it does not segment the query. Pagefind holds a
+whole index in memory, so a large site is indexed in batches (BATCH_COST), one Pagefind
+process each.
+
+Every part also indexes a sentinel page holding the two bare marks as words. Pagefind answers
+a word it does not know with the longest word it knows that begins it; for a marked word that
+is the bare mark, whose only page is the sentinel, which has no portal:nianbao filter: a word
+no page of a part contains finds nothing there, as in one index of the whole site. The marks
+get a word chunk of their own that is loaded with any query (see exact_chunk_ranges).
+
+The search box's filter lists come from pagefind/filters.json (every value of the type, year
+and province filters): asking Pagefind for them loads every filter chunk of every part.
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import html
 import json
-import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from generator.errors import NianbaoError
+from generator.search_words import PAIR_MARK, UNIT_MARK, meta_value, page_words
 
 SEARCH_DIR = "pagefind"
 PARTS_FILE = "parts.json"
-BATCH_CHARACTERS = 4_000_000
-"""Indexed Chinese characters (page body outside tables) per Pagefind process: about 1 GB of
-memory each (measured 242 bytes a character), leaving room below 2 GB for pages denser than
-the benchmark's. A synthetic report page has about 1,800, a real one with a long text
-several thousand. Smaller batches also answer broad queries faster (bench/README.md)."""
-EXCLUDED = ".headerlink, table, .nb-diff"
-"""Not indexed: heading permalinks, tables (row labels every report shares, and numbers) and
-version diffs. They were half of a report page's words and most of a broad query's work; the
-labels stay findable through the page's search terms (generator/render/searchterms.py)."""
-CJK_LEAD_BYTES = [bytes([lead]) for lead in range(0xE3, 0xEA)]
-"""UTF-8 lead bytes of U+3000..U+9FFF: CJK punctuation, kana and the unified ideographs."""
-BODY_MARKER = b"data-pagefind-body"
-TABLE = re.compile(rb"<table\b.*?</table>", re.S)
-"""Tables are not indexed (EXCLUDED), so their characters do not count."""
-VOCABULARY_PAGE = "_nianbao-vocabulary/index.html"
-"""Where the vocabulary page sits in each batch's staging folder (never a page of the site)."""
+FILTERS_FILE = "filters.json"
+FILTERS = ("type", "year", "province")
+"""The search box's filters (overrides/main.html, report.md.j2): their values, for its lists."""
+FILTER = re.compile(r'data-pagefind-filter="([a-z]+):([^"]*)"')
+WORDS_FIELD = "w"
+"""Metadata field with a page's words (the search box gives it weight 1)."""
+TITLE_FIELD = "t"
+"""Metadata field with the words of a page's first heading (weight 10: a page whose title
+holds the query comes first)."""
+KEY_FIELD = "k"
+"""Metadata field with the words of the page's data-nb-key attributes: a report or agency
+page names its agency and region there (report.md.j2, agency.md.j2), so agency and place
+queries rank these pages above the rule and index pages that merely list them (weight 5)."""
+EXCLUDED = ".headerlink, .nb-table-wrap, .nb-diff"
+"""Not in Pagefind's own index of the page body (its text, used for result excerpts):
+heading permalinks, the statistical tables and charts' data tables (row labels every report
+shares, and numbers) and version diffs. Their words are still in the page's words."""
+BATCH_COST = 1_800_000
+"""Pages per Pagefind process, counted in page words plus a ninth of their characters of body
+text: Pagefind 1.5.2 took about 790 bytes a page word and 86 bytes a character of text, and
+at 10,000 synthetic reports a batch of 1.2 million peaked at 940 MB and one of 2 million at
+1,542 MB (bench/README.md). Fewer, bigger parts answer a query with fewer requests."""
+TEXT_PER_WORD = 9
+BODY_START = re.compile(rb"<div data-pagefind-body[^>]*>")
+BODY_END = b"</article>"
+"""The page body Pagefind indexes: overrides/main.html's div up to the end of Material's
+article (report text never holds a raw tag: it is escaped)."""
+TAG = re.compile(r"<!--.*?-->|<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*>", re.S)
+INLINE = frozenset(
+    {
+        *("a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "i"),
+        *("ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup"),
+        *("time", "tspan", "u", "var", "wbr"),
+    }
+)
+"""Tags inside a line of text: 伊美<a>区</a> reads 伊美区. Any other tag separates text."""
+KEY = re.compile(r'data-nb-key="([^"]*)"')
+HEADING = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.S)
+PLACEHOLDER = (
+    '<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title>nianbao</title></head>'
+    "<body><div data-pagefind-body>nianbao{meta}</div></body></html>\n"
+)
+"""A page with no portal:nianbao filter, never a result: the primary index's only page and,
+with the marks as words, the sentinel page of every part."""
 CHUNK_SIGNATURE = b"pagefind_dcd"
-"""Pagefind 1.5's word chunks (index/*.pf_index): gzip of this signature + CBOR."""
+"""Pagefind 1.5 and 1.6 data files (pf_meta, pf_index): gzip of this signature + CBOR."""
 
 
-def build_search_index(site_dir: Path, batch_characters: int = BATCH_CHARACTERS) -> None:
-    """Write site_dir/pagefind/ (and pagefind/parts/<n>/ for a large site) with Pagefind; the
-    extended binary segments Chinese."""
+def build_search_index(site_dir: Path, batch_cost: int = BATCH_COST) -> None:
+    """Write site_dir/pagefind/: Pagefind's scripts and placeholder index, then the parts."""
     site_dir = Path(site_dir).resolve()
-    batches = search_batches(site_dir, batch_characters)
     output = site_dir / SEARCH_DIR
-    shutil.rmtree(output, ignore_errors=True)  # no bundle or part left from an earlier index
-    targets = [output, *(output / "parts" / str(n) for n in range(1, len(batches)))]
-    extra: dict[str, str] = {}
-    if len(batches) > 1:
-        vocabulary: set[str] = set()
-        with tempfile.TemporaryDirectory(prefix=".search-words-", dir=site_dir.parent) as scratch:
-            for number, batch in enumerate(batches):
-                bundle = Path(scratch) / str(number)
-                _run_pagefind(site_dir, batch, bundle, {})
-                vocabulary |= bundle_words(bundle)
-                shutil.rmtree(bundle)
-        extra = {VOCABULARY_PAGE: vocabulary_page(vocabulary)}
-    for batch, target in zip(batches, targets, strict=True):
-        _run_pagefind(site_dir, batch, target, extra)
-        widen_chunk_starts(target)
-    parts = [target.relative_to(output).as_posix() + "/" for target in targets[1:]]
+    shutil.rmtree(output, ignore_errors=True)  # no part left from an earlier index
+    _index(site_dir, {"index.html": PLACEHOLDER.format(meta="")}, output)
+    sentinel = PLACEHOLDER.format(meta=_meta(WORDS_FIELD, {UNIT_MARK, PAIR_MARK}))
+    parts: list[str] = []
+    filters: dict[str, set[str]] = {name: set() for name in FILTERS}
+    for number, staged in enumerate(_staged_batches(site_dir, batch_cost, filters), start=1):
+        staged["_nianbao-sentinel/index.html"] = sentinel
+        part = output / "parts" / str(number)
+        _index(site_dir, staged, part)
+        exact_chunk_ranges(part)
+        parts.append(part.relative_to(output).as_posix() + "/")
     (output / PARTS_FILE).write_text(json.dumps(parts) + "\n", "utf-8")
+    values = {name: sorted(found) for name, found in filters.items()}
+    (output / FILTERS_FILE).write_text(json.dumps(values, ensure_ascii=False) + "\n", "utf-8")
 
 
-def search_batches(site_dir: Path, batch_characters: int) -> list[list[str]]:
-    """The site's HTML pages (relative POSIX paths, sorted) cut into consecutive batches of at
-    most batch_characters Chinese characters of indexed page body each (a bigger page is a
-    batch of its own)."""
-    batches: list[list[str]] = [[]]
+def _staged_batches(
+    site_dir: Path, batch_cost: int, filters: dict[str, set[str]]
+) -> Iterator[dict[str, str]]:
+    """The site's pages (sorted; the index's own folder left out) as staged HTML, in batches
+    of at most batch_cost (a bigger page is a batch of its own); adds the values of the
+    search box's filters to filters."""
+    batch: dict[str, str] = {}
     size = 0
-    for page in sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html")):
+    for path in sorted(site_dir.rglob("*.html")):
+        page = path.relative_to(site_dir).as_posix()
         if page.startswith(SEARCH_DIR + "/"):
             continue
-        content = (site_dir / page).read_bytes()
-        start = content.find(BODY_MARKER)
-        body = TABLE.sub(b"", content[start:]) if start >= 0 else b""
-        characters = sum(body.count(lead) for lead in CJK_LEAD_BYTES)
-        if batches[-1] and size + characters > batch_characters:
-            batches.append([])
-            size = 0
-        batches[-1].append(page)
-        size += characters
-    return batches
+        content = path.read_bytes()
+        staged, cost = stage_page(content)
+        for name, value in FILTER.findall(content.decode("utf-8")):
+            if name in filters:
+                filters[name].add(html.unescape(value))
+        if batch and size + cost > batch_cost:
+            yield batch
+            batch, size = {}, 0
+        batch[page] = staged
+        size += cost
+    if batch:
+        yield batch
 
 
-def _read_pagefind(path: Path, what: str) -> Any:
-    """A Pagefind 1.5 data file (gzip of CHUNK_SIGNATURE + CBOR), decoded (Pagefind's own
-    nested lists: the callers index them as its format says)."""
+def stage_page(content: bytes) -> tuple[str, int]:
+    """A page as Pagefind indexes it: its words added as metadata at the start of the page
+    body. Returns the staged HTML and its cost (words + characters of body text)."""
+    page = content.decode("utf-8")
+    start = BODY_START.search(content)
+    if start is None:  # not a page of the portal's layout (Pagefind skips it too)
+        return page, 0
+    end = content.rfind(BODY_END, start.end())
+    body = content[start.end() : end if end > 0 else len(content)].decode("utf-8")
+    text = body_text(body)
+    words = page_words(text)
+    meta = _meta(WORDS_FIELD, words)
+    heading = HEADING.search(body)
+    if heading:
+        meta += _meta(TITLE_FIELD, page_words(body_text(heading.group(1))))
+    keys = " ".join(html.unescape(key) for key in KEY.findall(body))
+    if keys:
+        meta += _meta(KEY_FIELD, page_words(keys))
+    at = len(content[: start.end()].decode("utf-8"))
+    return page[:at] + meta + page[at:], len(words) + len(text) // TEXT_PER_WORD
+
+
+def body_text(fragment: str) -> str:
+    """The text of an HTML fragment as a reader sees it: inline tags join, others separate."""
+
+    def tag(match: re.Match[str]) -> str:
+        name = match.group(2)
+        return "" if name and name.lower() in INLINE else " "
+
+    return html.unescape(TAG.sub(tag, fragment))
+
+
+def _meta(field: str, words: set[str]) -> str:
+    value = html.escape(meta_value(words), quote=True)
+    return f'<span data-pagefind-meta="{field}:{value}"></span>'
+
+
+def exact_chunk_ranges(bundle: Path) -> None:
+    """Give every word chunk of a bundle the range of the words it holds, and move the bare
+    marks into a chunk of their own whose range holds every marked word.
+
+    Pagefind loads, for a query word, the chunks whose [from, to] range holds it, but writes
+    shortened ranges (["ǀ6", "ǀtot"] for a chunk ending at ǀtotalǂ) and relies on a looser
+    second look when no range holds the word: a widened range would hold it and stop that
+    look (ǀtotalǂ was then never loaded, as the old chunk-start rewrite lost total and org).
+    With each range from its first to its last word, a word that exists is always in the
+    range of its own chunk. The marks' chunk, [UNIT_MARK, PAIR_MARK + U+10FFFF], is loaded
+    for every query word, so Pagefind's fallback for a word it does not know (the longest
+    loaded word that begins it) always finds a bare mark, whose only page is the sentinel.
+    It holds those two words only (a few hundred bytes): at 10,000 reports a widened chunk
+    of ordinary size cost every query about 13 KB per part."""
+    import cbor2
+
+    for meta_file in sorted(bundle.glob("pagefind.*.pf_meta")):
+        # [version, pages, chunks [[from, to, hash]], filters, sorts, meta fields]
+        meta = _read_pagefind(meta_file, "metadata file")
+        chunks, marks = [], []
+        for _start, _end, name in meta[2]:
+            path = bundle / "index" / f"{name}.pf_index"
+            # WordIndex [words: [PackedWord [word, pages, additional_variants]]], sorted
+            index = _read_pagefind(path, "word chunk")
+            kept = [word for word in index[0] if word[0] not in (UNIT_MARK, PAIR_MARK)]
+            marks += [word for word in index[0] if word[0] in (UNIT_MARK, PAIR_MARK)]
+            if len(kept) < len(index[0]):
+                path.unlink()
+                name = _write_chunk(bundle, [kept, *index[1:]])
+            if kept:
+                chunks.append([kept[0][0], kept[-1][0], name])
+        if marks:
+            chunks.append([UNIT_MARK, PAIR_MARK + "\U0010ffff", _write_chunk(bundle, [marks])])
+        meta[2] = chunks
+        meta_file.write_bytes(gzip.compress(CHUNK_SIGNATURE + cbor2.dumps(meta), mtime=0))
+
+
+def _write_chunk(bundle: Path, index: list[Any]) -> str:
+    """Write a word chunk named, as Pagefind names its own, by a hash of its content."""
+    import cbor2
+
+    data = gzip.compress(CHUNK_SIGNATURE + cbor2.dumps(index), mtime=0)
+    name = "zh_" + hashlib.sha256(data).hexdigest()[:7]
+    (bundle / "index" / f"{name}.pf_index").write_bytes(data)
+    return name
+
+
+def _read_pagefind(path: Path, what: str) -> list[Any]:
+    """A Pagefind data file (gzip of CHUNK_SIGNATURE + CBOR), decoded."""
     import cbor2
 
     data = gzip.decompress(path.read_bytes())
     if not data.startswith(CHUNK_SIGNATURE):
-        raise NianbaoError(
-            f"search index failed: {path.name} is not a Pagefind 1.5 {what}; "
-            "nianbao reads it with pagefind==1.5.2"
-        )
-    return cbor2.loads(data[len(CHUNK_SIGNATURE) :])
+        raise NianbaoError(f"search index failed: {path.name} is not a Pagefind {what}")
+    decoded: list[Any] = cbor2.loads(data[len(CHUNK_SIGNATURE) :])
+    return decoded
 
 
 def bundle_words(bundle: Path) -> set[str]:
-    """Every word (and diacritic variant) in a Pagefind bundle's word chunks."""
+    """Every word in a Pagefind bundle's word chunks (for tests and benchmarks)."""
     words: set[str] = set()
     for chunk_file in sorted((bundle / "index").glob("*.pf_index")):
         # WordIndex [words: [PackedWord [word, pages, additional_variants [[form, pages]]]]]
@@ -123,53 +244,13 @@ def bundle_words(bundle: Path) -> set[str]:
     return words
 
 
-def widen_chunk_starts(bundle: Path) -> None:
-    """Make every word chunk of a bundle start at its first word's first character.
-
-    Pagefind 1.5.2 loads, for a query word, only the chunks whose [from, to] range holds the
-    word itself, so words that merely start with it but sit in the next chunk are not
-    searched: 伊美区 (伊美|区) missed the region page of 伊美龙泉乡 when a chunk ended at
-    伊美长青镇. A chunk holds no word below its first word, so starting its range at that
-    word's first character loads it for every prefix of its words (and at worst for a few
-    queries that find nothing in it)."""
-    import cbor2
-
-    for meta_file in sorted(bundle.glob("pagefind.*.pf_meta")):
-        # [version, pages, chunks [[from, to, hash]], filters, sorts, meta fields]
-        meta = _read_pagefind(meta_file, "metadata file")
-        meta[2] = [[start[:1], end, name] for start, end, name in meta[2]]
-        meta_file.write_bytes(gzip.compress(CHUNK_SIGNATURE + cbor2.dumps(meta), mtime=0))
-
-
-def vocabulary_page(words: set[str]) -> str:
-    """An HTML page that indexes every word once (no portal filter: never a result).
-
-    The words are the value of a metadata attribute: Pagefind indexes metadata split at spaces
-    only, while page text (attributes named in data-pagefind-index-attrs too) is segmented
-    again, and 伊美区 alone would become 伊|美|区. The one word of text keeps the page from
-    being dropped as empty."""
-    value = html.escape(" ".join(sorted(words)), quote=True)
-    return (
-        '<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title>-</title></head>'
-        "<body><div data-pagefind-body>vocabulary"
-        f'<span data-pagefind-meta="vocabulary:{value}"></span></div></body></html>\n'
-    )
-
-
-def _run_pagefind(site_dir: Path, pages: list[str], output: Path, extra: dict[str, str]) -> None:
-    """Index some pages (plus extra pages given as text) into the bundle folder output. The
-    pages are linked into an empty folder with the site's layout, so result URLs are the
-    site's; the folder is removed afterwards."""
+def _index(site_dir: Path, pages: dict[str, str], output: Path) -> None:
+    """Index staged pages (relative path -> HTML) into the bundle folder output. They are
+    written into an empty folder with the site's layout, so result URLs are the site's; the
+    folder is removed afterwards."""
     staging = Path(tempfile.mkdtemp(prefix=".search-batch-", dir=site_dir.parent))
     try:
-        for page in pages:
-            target = staging / page
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(site_dir / page, target)
-            except OSError:  # no hard links on this file system
-                shutil.copyfile(site_dir / page, target)
-        for page, text in extra.items():
+        for page, text in pages.items():
             target = staging / page
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, "utf-8")

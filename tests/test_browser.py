@@ -80,23 +80,6 @@ def base_url(built_site):
 
 
 @pytest.fixture(scope="module")
-def batched_url(built_site, tmp_path_factory):
-    """The same site with its search index cut into 3-5 bundles (generator/search.py)."""
-    import shutil
-
-    from generator.search import build_search_index, search_batches
-
-    site = tmp_path_factory.mktemp("batched") / "site"
-    shutil.copytree(built_site, site, ignore=shutil.ignore_patterns("pagefind"))
-    size = next(
-        size for size in range(1000, 200_000, 1000) if 3 <= len(search_batches(site, size)) <= 5
-    )
-    build_search_index(site, batch_characters=size)
-    assert len(json.loads((site / "pagefind/parts.json").read_text("utf-8"))) >= 2
-    yield from _serve(site)
-
-
-@pytest.fixture(scope="module")
 def browser():
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
@@ -171,39 +154,69 @@ def test_search_finds_agency_by_chinese_name(page, base_url):
     ), hits
 
 
-def test_search_finds_chinese_term(page, base_url):
+def _count(page) -> int:
+    text = page.locator("[data-nb-search-meta]").inner_text()
+    match = re.search(r"\d+", text)
+    assert match, text
+    return int(match.group())
+
+
+def test_every_result_is_reachable(page, base_url):
+    """ "N 个结果" shows ten and 显示更多结果 the rest, until all N are listed."""
     page.goto(base_url)
-    links = _search(page, "行政复议")
-    # every sample report has section 四 (行政复议), whatever way the query is segmented
-    hrefs = {links.nth(i).get_attribute("href") or "" for i in range(links.count())}
-    reports = {h for h in hrefs if re.search(r"/reports/[a-z0-9-]+/20\d\d/", h)}
-    assert len(reports) == 5, hrefs
-    meta = page.locator(".md-search-result__meta")
-    expect(meta).not_to_contain_text("没有找到")  # Material's zh "no results" text
+    _search(page, "行政复议")
+    total = _count(page)
+    assert total > 10
+    more = page.locator("[data-nb-search-more]")
+    while more.is_visible():
+        shown = page.locator(".md-search-result__item").count()
+        more.click()
+        expect(page.locator(".md-search-result__item")).not_to_have_count(shown)
+    links = page.locator(".md-search-result__item a.md-search-result__link")
+    assert links.count() == total
+    hrefs = {links.nth(i).get_attribute("href") or "" for i in range(total)}
+    reports = {h for h in hrefs if re.search(r"/reports/[a-z0-9-]+/20\d\d/$", h)}
+    assert len(reports) == 5, hrefs  # every sample report has section 四 (行政复议)
 
 
-@pytest.mark.parametrize(
-    "query", ["伊美区", "行政复议", "依申请公开", "海淀区人民政府", "疫情防控"]
-)
-def test_batched_index_answers_like_one_index(browser, base_url, batched_url, query):
-    """A site indexed in several bundles finds as many pages as one bundle finds, the same
-    ones where all fit in the ten shown (ranking differs between bundles: each has its own
-    word statistics), and never the vocabulary page."""
-    answers = []
-    for url in (base_url, batched_url):
-        context, page, _requests = _open_page(browser)
-        page.goto(url)
-        links = _search(page, query)
-        meta = page.locator(".md-search-result__meta").inner_text()
-        answers.append(
-            (meta, sorted(links.nth(i).get_attribute("href") or "" for i in range(links.count())))
-        )
-        context.close()
-    (meta, hrefs), (batched_meta, batched_hrefs) = answers
-    assert meta == batched_meta
-    assert hrefs and not any("vocabulary" in href for href in batched_hrefs)
-    if len(hrefs) < 10:
-        assert hrefs == batched_hrefs
+def test_excerpts_are_page_text_around_the_query(page, base_url):
+    page.goto(base_url)
+    _search(page, "伊美区")
+    excerpts = page.locator(".md-search-result__item article p")
+    expect(excerpts.first).to_contain_text("伊美区")
+    for i in range(excerpts.count()):
+        text = excerpts.nth(i).inner_text()
+        assert not re.search("[\u01c0-\u01c2]", text), text  # no index word leaks
+        assert " 人民 " not in text and "民政 政府" not in text, text  # no hidden term list
+        marks = excerpts.nth(i).locator("mark")
+        assert all(marks.nth(k).inner_text().lower() == "伊美区" for k in range(marks.count()))
+    assert excerpts.first.locator("mark").count() >= 1
+
+
+def test_search_filters_narrow_the_results(page, base_url):
+    page.goto(base_url)
+    _search(page, "行政复议")
+    filters = page.locator("[data-nb-search-filters]")
+    expect(filters).to_be_visible()
+    page.locator("select[data-nb-filter=year]").select_option("2020")
+    expect(page.locator("[data-nb-search-meta]")).to_have_text(re.compile(r"^\D*1\D*$"))
+    link = page.locator(".md-search-result__item a.md-search-result__link").first
+    expect(link).to_have_attribute("href", re.compile(r"/reports/yi-jiaxiang-renminzhengfu/2020/$"))
+    page.locator("select[data-nb-filter=year]").select_option("")
+    page.locator("select[data-nb-filter=type]").select_option("检查规则")
+    expect(page.locator("[data-nb-search-meta]")).not_to_have_text(re.compile(r"^\D*1\D*$"))
+    links = page.locator(".md-search-result__item a.md-search-result__link")
+    hrefs = [links.nth(i).get_attribute("href") or "" for i in range(links.count())]
+    assert hrefs and all("/compliance/rules/" in h for h in hrefs), hrefs
+
+
+def test_search_results_screenshot(page, base_url):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(base_url)
+    _search(page, "伊美区")
+    page.wait_for_timeout(300)  # the excerpts of all ten results
+    page.screenshot(path=str(ARTIFACTS / "search-results.png"))
 
 
 def test_click_through_to_report_and_source(page, base_url):
@@ -269,7 +282,6 @@ def test_agency_page_has_a_drawn_svg_chart(page, base_url):
 def hostile_site(tmp_path_factory):
     """The hostile corpus (tests/hostile) built into a site and served on 127.0.0.1."""
     import importlib.util
-    import json
     import shutil
     import sys
 

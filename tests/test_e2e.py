@@ -94,7 +94,7 @@ def test_chinese_terms_are_in_the_search_index(built):
     import gzip
 
     project, _, _ = built
-    pagefind = project / "site" / "pagefind"
+    pagefind = project / "site" / "pagefind" / "parts" / "1"  # the site's pages (search.py)
     entry = json.loads((pagefind / "pagefind-entry.json").read_text("utf-8"))
     assert list(entry["languages"]) == ["zh"]
     assert entry["languages"]["zh"]["page_count"] >= 5 + 5  # reports + agency pages at least

@@ -312,24 +312,28 @@ def test_csv_formula_cells_are_defused(tmp_path: Path) -> None:
     assert "'=HYPERLINK" in text
 
 
-def test_search_terms_cover_every_piece_a_browser_query_makes(site: Path) -> None:
-    """The browser cuts 行政复议 into 行政|复|议 and 伊美区 into 伊美|区 (ICU); each piece
-    must start a word of the page, so the page's terms carry sub-words and characters."""
-    import re
+def test_report_and_agency_pages_name_their_agency_region_and_filters(site: Path) -> None:
+    """The search index ranks a page by the agency and region of its data-nb-key and the
+    search box filters reports by year and province (generator/search.py, issue 14); the
+    page carries no hidden term list any more."""
+    report = _read(site, Y2021)
+    assert (
+        '<span data-nb-key="伊美区人民政府 黑龙江省 / 伊春市 / 伊美区" data-pagefind-filter="year:2021">'
+        '</span><span data-pagefind-filter="province:黑龙江省"></span>'
+    ) in report
+    agency = _read(site, "reports/yimei-qu-renmin-zhengfu/index.md")
+    assert (
+        '<span data-nb-key="伊美区人民政府 黑龙江省 / 伊春市 / 伊美区" '
+        'data-pagefind-filter="province:黑龙江省"></span>'
+    ) in agency
+    assert "data-terms" not in report + agency
 
-    page = _read(site, "reports/yimei-qu-renmin-zhengfu/2021.md")
-    match = re.search(r'data-pagefind-index-attrs="data-terms" data-terms="([^"]*)"', page)
-    assert match
-    words = set(match.group(1).split())
-    assert {"行政复议", "行政", "复议", "复", "议", "伊美区", "依申请公开", "申请"} <= words
-    assert {"伊", "美", "区"} <= words
 
-
-def test_search_terms_are_escaped() -> None:
-    from generator.render.searchterms import search_terms
-
-    terms = search_terms(['某局"><script>alert(1)</script>'], text="<img onerror=x>")
-    assert '"' not in terms and "<" not in terms and ">" not in terms
+def test_search_key_is_escaped(site: Path) -> None:
+    page = _read(site, "reports/eyi-ju/index.md")
+    key = page.split('data-nb-key="', 1)[1].split('"', 1)[0]
+    assert "<" not in key and ">" not in key
+    assert "&lt;script&gt;" in key
 
 
 # ---- security -----------------------------------------------------------------------------

@@ -1,11 +1,13 @@
-"""The batched Pagefind index (generator/search.py), with the real Pagefind binary.
+"""The Pagefind index (generator/search.py), with the real Pagefind binary.
 
-The browser side (merged bundles answer like one index) is in tests/test_browser.py."""
+What the browser finds with it (recall against the page text, filters, ranking, merged
+parts) is in tests/test_search_recall.py."""
 
 from __future__ import annotations
 
 import gzip
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -14,12 +16,14 @@ from generator.errors import NianbaoError
 from generator.search import (
     CHUNK_SIGNATURE,
     PARTS_FILE,
+    _read_pagefind,
+    body_text,
     build_search_index,
     bundle_words,
-    search_batches,
-    vocabulary_page,
-    widen_chunk_starts,
+    exact_chunk_ranges,
+    stage_page,
 )
+from generator.search_words import PAIR_MARK, UNIT_MARK, page_words
 
 pytestmark = pytest.mark.slow  # runs the Pagefind binary
 
@@ -29,120 +33,162 @@ def _page(site: Path, rel: str, body: str, title: str = "页") -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
         f'<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title>{title}</title>'
-        f"</head><body><nav>导航导航导航</nav><div data-pagefind-body "
-        f'data-pagefind-filter="portal:nianbao"><h1>{title}</h1><p>{body}</p></div>'
-        "</body></html>",
+        "</head><body><nav>导航导航导航</nav><article><div data-pagefind-body "
+        f'data-pagefind-filter="portal:nianbao"><h1>{title}</h1><p>{body}</p></div></article>'
+        "<footer>页脚文字</footer></body></html>",
         "utf-8",
     )
 
 
-def test_batches_cut_by_chinese_characters_of_the_body(tmp_path: Path) -> None:
-    _page(tmp_path, "a/index.html", "一二三四五六七八九十", title="甲")  # 11 in the body
-    _page(tmp_path, "b/index.html", "一二三", title="乙")  # 4
-    _page(tmp_path, "c/index.html", "一" * 30, title="丙")  # 31: over the budget, alone
-    _page(tmp_path, "d/index.html", "abc<table><tr><td>表格不计</td></tr></table>", title="丁")  # 1
-    _page(tmp_path, "pagefind/old/index.html", "一二三")  # a bundle is never indexed
-    assert search_batches(tmp_path, 15) == [
-        ["a/index.html", "b/index.html"],
-        ["c/index.html"],
-        ["d/index.html"],
-    ]
-    assert search_batches(tmp_path, 1000) == [
-        ["a/index.html", "b/index.html", "c/index.html", "d/index.html"]
+def test_body_text_joins_inline_tags_and_separates_the_others() -> None:
+    assert body_text("<p>伊美<a href='x'>区</a></p><p>人民</p>") == " 伊美区  人民 "
+    assert body_text("<td>地区</td><td>黑龙江省</td><!-- 注释 -->&lt;b&gt;") == (
+        " 地区  黑龙江省  <b>"
+    )
+
+
+def test_a_staged_page_carries_its_words_title_and_key_as_metadata(tmp_path: Path) -> None:
+    _page(
+        tmp_path,
+        "a.html",
+        '伊美<strong>区</strong>人民政府<span data-nb-key="伊春市 伊美区"></span>',
+        title="伊美区年报",
+    )
+    staged, cost = stage_page((tmp_path / "a.html").read_bytes())
+    head, rest = staged.split('data-pagefind-filter="portal:nianbao">', 1)
+    assert "data-pagefind-meta" not in head  # inside the indexed body, at its start
+    fields = dict(
+        part.split(":", 1)
+        for part in rest.split('<span data-pagefind-meta="')[1:]
+        for part in [part.split('"', 1)[0]]
+    )
+    assert set(fields) == {"w", "t", "k"}
+    words = set(fields["w"].split())
+    assert {PAIR_MARK + "美区", PAIR_MARK + "区人", UNIT_MARK + "府"} <= words  # 伊美<strong>区
+    assert words.isdisjoint({PAIR_MARK + "航页", PAIR_MARK + "页脚"})  # nav and footer are not body
+    assert set(fields["t"].split()) == page_words("伊美区年报")
+    assert set(fields["k"].split()) == page_words("伊春市 伊美区")
+    assert cost > len(words)
+    original = (tmp_path / "a.html").read_text("utf-8")
+    assert re.sub(r'<span data-pagefind-meta="[^"]*"></span>', "", staged) == original
+
+
+def test_a_page_outside_the_layout_is_staged_unchanged() -> None:
+    page = b"<html><body><p>\xe4\xbc\x8a</p></body></html>"
+    assert stage_page(page) == (page.decode("utf-8"), 0)
+
+
+@pytest.fixture(scope="module")
+def indexed_site(tmp_path_factory) -> Path:
+    site = tmp_path_factory.mktemp("indexed") / "site"
+    _page(site, "reports/yimei/index.html", "伊美区人民政府办公室 行政复议 total", title="伊美区")
+    _page(site, "reports/haidian/index.html", "海淀区人民政府 依申请公开 org", title="海淀区")
+    _page(site, "reports/jianshan/index.html", "尖山区人民政府 疫情防控", title="尖山区")
+    (site / "pagefind/parts/7").mkdir(parents=True)  # left by an earlier, bigger index
+    build_search_index(site)
+    return site
+
+
+def test_the_primary_bundle_holds_the_placeholder_and_the_parts_the_pages(
+    indexed_site: Path,
+) -> None:
+    bundle = indexed_site / "pagefind"
+    assert json.loads((bundle / PARTS_FILE).read_text("utf-8")) == ["parts/1/"]
+    assert not (bundle / "parts/7").exists()
+    entry = json.loads((bundle / "pagefind-entry.json").read_text("utf-8"))
+    assert entry["languages"]["zh"]["page_count"] == 1  # the placeholder
+    assert (bundle / "pagefind.js").is_file()
+    part = json.loads((bundle / "parts/1/pagefind-entry.json").read_text("utf-8"))
+    assert part["languages"]["zh"]["page_count"] == 4  # three pages and the sentinel
+    words = bundle_words(bundle / "parts/1")
+    assert {UNIT_MARK, PAIR_MARK} <= words  # the sentinel page's words
+    assert {PAIR_MARK + "伊美", UNIT_MARK + "total\u01c2", PAIR_MARK + "疫情"} <= words
+    assert not list(indexed_site.parent.glob(".search-*"))  # staging folders are removed
+
+
+def _chunks(bundle: Path) -> list[tuple[str, str, list[str]]]:
+    meta = _read_pagefind(next(bundle.glob("pagefind.*.pf_meta")), "metadata file")
+    return [
+        (start, end, [w[0] for w in _read_pagefind(bundle / "index" / f"{name}.pf_index", "")[0]])
+        for start, end, name in meta[2]
     ]
 
 
-def test_vocabulary_page_escapes_words() -> None:
-    page = vocabulary_page({'a"b', "<x>", "伊美区"})
-    assert 'data-pagefind-meta="vocabulary:&lt;x&gt; a&quot;b 伊美区"' in page
-    assert "data-pagefind-filter" not in page  # never matches the search box's filter
+def test_every_word_is_in_the_range_of_its_own_chunk(indexed_site: Path) -> None:
+    """Pagefind shortens chunk ranges (the last word ǀtotalǂ gave a range ending at ǀtot) and
+    looks further only when no range holds a query word; nianbao's words are looked up by
+    their exact range, so every range runs from its first word to its last, and the bare
+    marks have a small chunk of their own whose range holds every marked word."""
+    part = indexed_site / "pagefind/parts/1"
+    chunks = _chunks(part)
+    marks = [c for c in chunks if c[2] == [UNIT_MARK, PAIR_MARK]]
+    assert len(marks) == 1 and marks[0][:2] == (UNIT_MARK, PAIR_MARK + "\U0010ffff")
+    for start, end, words in chunks:
+        if words != [UNIT_MARK, PAIR_MARK]:
+            assert (start, end) == (words[0], words[-1])
+            assert UNIT_MARK not in words and PAIR_MARK not in words
+    names = {p.stem for p in (part / "index").glob("*.pf_index")}
+    meta = _read_pagefind(next(part.glob("pagefind.*.pf_meta")), "metadata file")
+    assert names == {name for _s, _e, name in meta[2]}  # no chunk file left unlisted
+
+
+def test_chunk_ranges_are_rewritten_from_the_chunks(tmp_path: Path) -> None:
+    import cbor2
+
+    def write(path: Path, data: object) -> None:
+        path.write_bytes(gzip.compress(CHUNK_SIGNATURE + cbor2.dumps(data)))
+
+    (tmp_path / "index").mkdir()
+    chunks = {
+        "zh_a": ["a", "ǀ", "ǀ6ǂ", "ǀtotalǂ"],
+        "zh_b": ["ǀ伊", "ǀ美", "ǁ", "ǁ伊美"],
+        "zh_c": ["ǁ美区", "伊美区"],
+    }
+    for name, words in chunks.items():
+        write(tmp_path / "index" / f"{name}.pf_index", [[[w, [[7, []]], []] for w in words]])
+    ranges = [["a", "ǀtot", "zh_a"], ["ǀ伊", "ǁ伊", "zh_b"], ["ǁ美", "伊美", "zh_c"]]
+    meta = ["1.5.2", [["zh_p1", 10]], ranges, [["portal", "zh_f1"]], [], ["title"]]
+    write(tmp_path / "pagefind.zh_1.pf_meta", meta)
+    exact_chunk_ranges(tmp_path)
+    rewritten = _read_pagefind(tmp_path / "pagefind.zh_1.pf_meta", "")
+    assert [c[:2] for c in rewritten[2]] == [
+        ["a", "ǀtotalǂ"],
+        ["ǀ伊", "ǁ伊美"],
+        ["ǁ美区", "伊美区"],
+        [UNIT_MARK, PAIR_MARK + "\U0010ffff"],
+    ]
+    assert rewritten[2][2][2] == "zh_c"  # an unchanged chunk keeps its file
+    assert rewritten[:2] == meta[:2] and rewritten[3:] == meta[3:]
+    words = {
+        name: [w[0] for w in _read_pagefind(tmp_path / "index" / f"{name}.pf_index", "")[0]]
+        for _s, _e, name in rewritten[2]
+    }
+    assert list(words.values()) == [
+        ["a", "ǀ6ǂ", "ǀtotalǂ"],
+        ["ǀ伊", "ǀ美", "ǁ伊美"],
+        ["ǁ美区", "伊美区"],
+        [UNIT_MARK, PAIR_MARK],
+    ]
+    assert not (tmp_path / "index" / "zh_a.pf_index").exists()  # replaced by its new content
+
+
+def test_a_large_site_is_indexed_in_parts(tmp_path: Path) -> None:
+    for n in range(6):
+        _page(tmp_path, f"p{n}/index.html", "伊美区人民政府" * (n + 1), title=f"页{n}")
+    build_search_index(tmp_path, batch_cost=40)
+    bundle = tmp_path / "pagefind"
+    parts = json.loads((bundle / PARTS_FILE).read_text("utf-8"))
+    assert len(parts) >= 3
+    pages = 0
+    for part in parts:
+        entry = json.loads((bundle / part / "pagefind-entry.json").read_text("utf-8"))
+        pages += entry["languages"]["zh"]["page_count"] - 1  # less the sentinel
+        assert {UNIT_MARK, PAIR_MARK} <= bundle_words(bundle / part)
+    assert pages == 6
 
 
 def test_unknown_chunk_format_is_an_error_naming_the_file(tmp_path: Path) -> None:
     (tmp_path / "index").mkdir()
     (tmp_path / "index" / "zh_1.pf_index").write_bytes(gzip.compress(b"something else"))
-    with pytest.raises(NianbaoError, match=r"zh_1\.pf_index is not a Pagefind 1\.5 word chunk"):
+    with pytest.raises(NianbaoError, match=r"zh_1\.pf_index is not a Pagefind word chunk"):
         bundle_words(tmp_path)
-
-
-@pytest.fixture(scope="module")
-def batched_site(tmp_path_factory) -> Path:
-    site = tmp_path_factory.mktemp("batched") / "site"
-    _page(site, "reports/yimei/index.html", "伊美区人民政府办公室 行政复议", title="伊美区")
-    _page(site, "reports/haidian/index.html", "海淀区人民政府 依申请公开", title="海淀区")
-    _page(site, "reports/jianshan/index.html", "尖山区人民政府 疫情防控", title="尖山区")
-    build_search_index(site, batch_characters=12)
-    return site
-
-
-def test_every_batch_is_a_bundle_listed_in_parts(batched_site: Path) -> None:
-    bundle = batched_site / "pagefind"
-    parts = json.loads((bundle / PARTS_FILE).read_text("utf-8"))
-    assert parts == ["parts/1/", "parts/2/"]
-    for part in parts:
-        entry = json.loads((bundle / part / "pagefind-entry.json").read_text("utf-8"))
-        assert entry["languages"]["zh"]["page_count"] == 2  # its page + the vocabulary page
-    assert not list(batched_site.parent.glob(".search-*"))  # staging folders are removed
-
-
-def test_every_bundle_knows_every_word_of_the_site(batched_site: Path, tmp_path: Path) -> None:
-    bundle = batched_site / "pagefind"
-    words = [
-        bundle_words(bundle),
-        *(bundle_words(bundle / part) for part in ("parts/1", "parts/2")),
-    ]
-    assert words[0] == words[1] == words[2]
-    # each page's words, as Pagefind segments the page on its own, are in every bundle
-    site_words: set[str] = set()
-    for page in sorted(batched_site.glob("reports/*/index.html")):
-        alone = tmp_path / page.parent.name
-        _page(alone, "index.html", "")
-        (alone / "index.html").write_bytes(page.read_bytes())
-        build_search_index(alone)
-        site_words |= bundle_words(alone / "pagefind")
-    assert {"伊美区", "海淀区", "尖山区", "疫情"} <= site_words
-    assert words[0] == site_words | {"vocabulary"}
-
-
-def test_a_small_site_is_one_bundle_without_a_vocabulary_page(tmp_path: Path) -> None:
-    _page(tmp_path, "a/index.html", "伊美区人民政府办公室")
-    (tmp_path / "pagefind/parts/7").mkdir(parents=True)  # left by an earlier, bigger index
-    build_search_index(tmp_path)
-    assert not (tmp_path / "pagefind/parts").exists()
-    assert json.loads((tmp_path / "pagefind" / PARTS_FILE).read_text("utf-8")) == []
-    entry = json.loads((tmp_path / "pagefind/pagefind-entry.json").read_text("utf-8"))
-    assert entry["languages"]["zh"]["page_count"] == 1
-    assert "vocabulary" not in bundle_words(tmp_path / "pagefind")
-
-
-def _meta(chunks: list) -> list:
-    return ["1.5.2", [["zh_p1", 10]], chunks, [["portal", "zh_f1"]], [], ["title"]]
-
-
-def test_word_chunks_start_at_their_first_character(tmp_path: Path) -> None:
-    """Pagefind loads a chunk for a query word only if the word is inside the chunk's range:
-    a chunk starting at 伊美长青镇人 was not loaded for 伊美, though it holds 伊美龙泉乡."""
-    import cbor2
-
-    chunks = [
-        ["以免", "伊美长青镇", "zh_a"],
-        ["伊美长青镇人", "位", "zh_b"],
-        ["2019年", "2021", "zh_c"],
-    ]
-    meta_file = tmp_path / "pagefind.zh_123.pf_meta"
-    meta_file.write_bytes(gzip.compress(CHUNK_SIGNATURE + cbor2.dumps(_meta(chunks))))
-    widen_chunk_starts(tmp_path)
-    data = gzip.decompress(meta_file.read_bytes())
-    assert data.startswith(CHUNK_SIGNATURE)
-    widened = [["以", "伊美长青镇", "zh_a"], ["伊", "位", "zh_b"], ["2", "2021", "zh_c"]]
-    assert cbor2.loads(data[len(CHUNK_SIGNATURE) :]) == _meta(widened)
-    assert [c for c in widened if c[0] <= "伊美" <= c[1]] == widened[:2]  # both chunks load
-
-
-def test_a_real_bundle_keeps_its_metadata_apart_from_chunk_starts(batched_site: Path) -> None:
-    import cbor2
-
-    meta_file = next((batched_site / "pagefind").glob("pagefind.*.pf_meta"))
-    meta = cbor2.loads(gzip.decompress(meta_file.read_bytes())[len(CHUNK_SIGNATURE) :])
-    assert meta[0] == "1.5.2" and meta[3][0][0] == "portal" and "vocabulary" in meta[5]
-    assert all(len(start) == 1 and start <= end for start, end, _name in meta[2])

@@ -66,7 +66,13 @@ def test_build_job(workflow: dict) -> None:
     assert "pip install ." in runs
     assert "nianbao build" in runs
     assert runs.index("pip install .") < runs.index("nianbao build")
-    assert _steps(build, "actions/configure-pages")[0]["uses"].endswith("@v5")
+    pages = _steps(build, "actions/configure-pages")[0]
+    assert pages["uses"].endswith("@v5")
+    # the site's address, for the sitemap, feeds and the 404 page under /<repo>/ (issue 14)
+    step = next(s for s in build["steps"] if s.get("run") == "nianbao build")
+    assert build["steps"].index(pages) < build["steps"].index(step)
+    site_url = "${{ steps." + pages["id"] + ".outputs.base_url }}/"
+    assert step["env"]["NIANBAO_SITE_URL"] == site_url
     upload = _steps(build, "actions/upload-pages-artifact")[0]
     assert upload["uses"].endswith("@v3")
     assert upload["with"]["path"] == "site"

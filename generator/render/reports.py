@@ -17,7 +17,6 @@ from generator.render import charts, figures, pages, tables
 from generator.render.catalog import UNKNOWN_REGION, Agency, Catalog
 from generator.render.notes import parse_notes
 from generator.render.output import ContentWriter
-from generator.render.searchterms import search_terms
 
 EDITION_TEXT = {
     "2019": "2019 版（国办公开办函〔2019〕60号《中华人民共和国政府信息公开工作年度报告格式（试行）》）",
@@ -103,23 +102,8 @@ def report_page_text(
     name = record.agency_name
     edition = record.edition
     layout = tables.layout_edition(record)
-    region_names = list(record.agency.region.names()) if record.agency.region else []
     ocr = ocr_note(record, catalog.findings_of(rid), cell_anchor)
-    terms = search_terms(
-        [
-            record.title,
-            name,
-            *region_names,
-            *spec.SECTION_TITLES.values(),
-            *(label for _, label in spec.request_rows(layout)),
-            *(label for _, label, _ in spec.proactive_rows(layout)),
-            *(label for _, label in spec.APPEAL_GROUPS),
-            "依申请公开",
-        ],
-        text="".join(v for _, v in record.sections.items() if v),
-    )
     body = env.get_template("report.md.j2").render(
-        search_terms=terms,
         r=record,
         heading=f"{name}{record.year}年政府信息公开工作年度报告",
         agency_name=name,
@@ -283,7 +267,6 @@ def agency_page_text(env: jinja2.Environment, catalog: Catalog, agency: Agency) 
         )
     page = pages.agency_page(agency.slug)
     body = env.get_template("agency.md.j2").render(
-        search_terms=search_terms([agency.name, *agency.region_path()]),
         agency=agency,
         figures=figures_,
         region=_region_text(agency.region),

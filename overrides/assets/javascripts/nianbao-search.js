@@ -1,7 +1,12 @@
 /* nianbao: the header search box (overrides/partials/pagefind.html) on Pagefind's JS API.
- * Pagefind (site/pagefind/, written after the MkDocs build by generator/site.py) loads only the
- * index chunks a query needs, instead of Material's whole-site index. Results are rendered in
- * Material's search-result markup so they look like the theme's own. No external requests. */
+ *
+ * The index (site/pagefind/, written by generator/search.py) gives every page its words:
+ * each character and each pair of adjacent characters of its text, marked. searchWords cuts
+ * the query the same way (the Python twin is generator/search_words.py: query_words), and the
+ * index parts are merged with language "und" so that Pagefind looks these words up as they
+ * are instead of segmenting them again: a page is found by every string its text contains.
+ * Results are drawn in Material's search-result markup, with an excerpt cut from the page
+ * text around the query; every result is reachable (显示更多结果). No external requests. */
 (function () {
   "use strict";
   var root = document.querySelector("[data-nb-search]");
@@ -9,39 +14,104 @@
   var input = root.querySelector("[data-nb-search-query]");
   var meta = root.querySelector("[data-nb-search-meta]");
   var list = root.querySelector("[data-nb-search-results]");
+  var more = root.querySelector("[data-nb-search-more]");
+  var filterBox = root.querySelector("[data-nb-search-filters]");
+  var selects = Array.prototype.slice.call(root.querySelectorAll("[data-nb-filter]"));
   var toggle = document.getElementById("__search");
   var strings = JSON.parse(document.getElementById("nb-search-strings").textContent);
-  var base = new URL(root.getAttribute("data-nb-base"), location.href);
+  // The site root: base_url is relative ("../..") on most pages and a path ("/", "/repo/")
+  // on the 404 page; either way with exactly one trailing slash.
+  var base = new URL(root.getAttribute("data-nb-base").replace(/\/*$/, "/"), location.href);
+  var PAGE_SIZE = 10;
+  var EXCERPT_BEFORE = 30;
+  var EXCERPT_LENGTH = 120;
+  // Metadata fields of generator/search.py: the page title's words first, then the agency
+  // and region a report or agency page names, then any word of the page.
+  var WEIGHTS = { t: 10, k: 5, w: 1 };
+  var UNIT_MARK = "\u01c0";
+  var PAIR_MARK = "\u01c1";
+  var END_MARK = "\u01c2";
+  var HAN = "\\u3007\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{3134f}";
+  var RUN = /[\p{L}\p{N}]+/gu;
+  var UNIT = new RegExp("[" + HAN + "]|(?:(?![" + HAN + "])[\\p{L}\\p{N}])+", "gu");
+  var HAN_CHAR = new RegExp("^[" + HAN + "]$", "u");
   var pagefind = null;
-  var MAX_RESULTS = 10;
-  // Real pages only: a batched index also holds a vocabulary page without this filter.
-  var FILTER = { portal: "nianbao" };
+  var current = null;
 
-  // A large site's index is written in several bundles (generator/site.py): the first in
-  // pagefind/, the others listed in pagefind/parts.json and merged into it.
-  function merge(module) {
-    var bundle = new URL("pagefind/", base);
-    return fetch(new URL("parts.json", bundle).href).then(function (response) {
-      return response.ok ? response.json() : [];
-    }).then(function (parts) {
-      return Promise.all(parts.map(function (part) {
-        return module.mergeIndex(new URL(part, bundle).pathname, { baseUrl: base.pathname });
-      }));
+  // A run of one unit is that unit, a longer run its pairs; a run of letters or digits ends
+  // with END_MARK. As query_words in generator/search_words.py.
+  function searchWords(query) {
+    var seen = {};
+    var words = [];
+    function add(word) {
+      if (!seen[word]) {
+        seen[word] = true;
+        words.push(word);
+      }
+    }
+    (query.normalize("NFKC").toLowerCase().match(RUN) || []).forEach(function (run) {
+      var units = run.match(UNIT).map(function (unit) {
+        return HAN_CHAR.test(unit) ? unit : unit + END_MARK;
+      });
+      if (units.length === 1) add(UNIT_MARK + units[0]);
+      for (var i = 0; i + 1 < units.length; i++) add(PAIR_MARK + units[i] + units[i + 1]);
     });
+    return words;
   }
 
   function load() {
     if (!pagefind) {
-      pagefind = import(new URL("pagefind/pagefind.js", base).href).then(function (module) {
+      var bundle = new URL("pagefind/", base);
+      pagefind = import(new URL("pagefind.js", bundle).href).then(function (module) {
         return module.options({ baseUrl: base.pathname }).then(function () {
-          module.init();
-          return merge(module);
+          return module.init();
         }).then(function () {
+          return fetch(new URL("parts.json", bundle).href);
+        }).then(function (response) {
+          return response.ok ? response.json() : [];
+        }).then(function (parts) {
+          return Promise.all(parts.map(function (part) {
+            return module.mergeIndex(new URL(part, bundle).pathname, {
+              baseUrl: base.pathname,
+              language: "und",
+              ranking: { metaWeights: WEIGHTS }
+            });
+          }));
+        }).then(function () {
+          // The filter values, written by generator/search.py: module.filters() would load
+          // every filter chunk of every part.
+          return fetch(new URL("filters.json", bundle).href);
+        }).then(function (response) {
+          return response.ok ? response.json() : {};
+        }).then(function (filters) {
+          fillFilters(filters);
           return module;
         });
       });
     }
     return pagefind;
+  }
+
+  function fillFilters(filters) {
+    var order = {
+      type: function (values) {
+        return strings.types.filter(function (value) { return values.indexOf(value) >= 0; });
+      },
+      year: function (values) { return values.slice().sort().reverse(); },
+      province: function (values) {
+        return values.slice().sort(function (a, b) { return a.localeCompare(b, "zh"); });
+      }
+    };
+    selects.forEach(function (select) {
+      var name = select.getAttribute("data-nb-filter");
+      order[name](filters[name] || []).forEach(function (value) {
+        var option = document.createElement("option");
+        option.value = value;
+        option.textContent = value;
+        select.appendChild(option);
+      });
+    });
+    filterBox.hidden = false;
   }
 
   function open() {
@@ -52,43 +122,115 @@
     load();
   }
 
-  function text(value) {
+  function escape(value) {
     var span = document.createElement("span");
     span.textContent = value;
     return span.innerHTML;
   }
 
-  function render(query, total, items) {
-    if (input.value.trim() !== query) return;
-    meta.textContent = total === 0 ? strings.none
-      : (total === 1 ? strings.one : strings.other.replace("#", total));
-    list.innerHTML = items.map(function (item) {
-      var title = (item.meta && item.meta.title) || item.url;
-      return '<li class="md-search-result__item"><a href="' + text(item.url) +
-        '" class="md-search-result__link" tabindex="-1"><article class="md-search-result__article' +
-        ' md-typeset"><div class="md-search-result__icon md-icon"></div><h1>' + text(title) +
-        "</h1><p>" + item.excerpt + "</p></article></a></li>";
-    }).join("");
+  // The page text around the first place it holds what was typed, the query's runs marked;
+  // the beginning of the text when the query matched words the excerpt text does not hold
+  // (the statistical tables are in the page's words, not in Pagefind's text).
+  function excerpt(content, query) {
+    // Pagefind ends each block of the page (heading, table cell) with ". "; Chinese text
+    // ends its sentences with "。", so after a Chinese character or a digit it is a gap.
+    var text = (content || "").replace(/([\u3000-\u9fff\uff00-\uffef0-9])\. /g, "$1 ");
+    var runs = query.split(/[^\p{L}\p{N}]+/u).filter(Boolean).sort(function (a, b) {
+      return b.length - a.length;
+    });
+    var pattern = runs.length ? new RegExp(runs.map(function (run) {
+      return run.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    }).join("|"), "giu") : null;
+    var found = pattern ? pattern.exec(text) : null;
+    var start = found ? Math.max(0, found.index - EXCERPT_BEFORE) : 0;
+    var end = Math.min(text.length, start + EXCERPT_LENGTH);
+    if (start > 0 && /[\udc00-\udfff]/.test(text[start])) start -= 1; // whole characters only
+    if (end < text.length && /[\udc00-\udfff]/.test(text[end])) end += 1;
+    var snippet = text.slice(start, end);
+    var html = "";
+    var last = 0;
+    if (pattern) {
+      snippet.replace(pattern, function (match, offset) {
+        html += escape(snippet.slice(last, offset)) + "<mark>" + escape(match) + "</mark>";
+        last = offset + match.length;
+        return match;
+      });
+    }
+    html += escape(snippet.slice(last));
+    return (start > 0 ? "…" : "") + html + (end < text.length ? "…" : "");
+  }
+
+  function item(data, query) {
+    var title = (data.meta && data.meta.title) || data.url;
+    return '<li class="md-search-result__item"><a href="' + escape(data.url) +
+      '" class="md-search-result__link"><article class="md-search-result__article' +
+      ' md-typeset"><div class="md-search-result__icon md-icon"></div><h1>' + escape(title) +
+      "</h1><p>" + excerpt(data.content, query) + "</p></article></a></li>";
+  }
+
+  function showMore(state) {
+    var batch = state.results.slice(state.shown, state.shown + PAGE_SIZE);
+    return Promise.all(batch.map(function (result) { return result.data(); })).then(function (items) {
+      if (state !== current) return;
+      list.insertAdjacentHTML("beforeend", items.map(function (data) {
+        return item(data, state.query);
+      }).join(""));
+      state.shown += items.length;
+      more.hidden = state.shown >= state.results.length;
+      more.textContent = strings.more.replace("{shown}", state.shown)
+        .replace("{total}", state.results.length);
+    });
+  }
+
+  function clear(text) {
+    current = null;
+    meta.textContent = text;
+    list.innerHTML = "";
+    more.hidden = true;
   }
 
   function search() {
     var query = input.value.trim();
-    if (!query) {
-      meta.textContent = strings.placeholder;
-      list.innerHTML = "";
+    var words = searchWords(query);
+    if (!words.length) {
+      clear(query ? strings.none : strings.placeholder);
       return;
     }
+    var filters = { portal: "nianbao" };
+    selects.forEach(function (select) {
+      if (select.value) filters[select.getAttribute("data-nb-filter")] = select.value;
+    });
     load().then(function (module) {
-      return module.debouncedSearch(query, { filters: FILTER }, 150);
+      return module.debouncedSearch(words.join(" "), { filters: filters }, 150);
     }).then(function (result) {
-      if (!result) return null;  // superseded by a newer query
-      return Promise.all(result.results.slice(0, MAX_RESULTS).map(function (r) { return r.data(); }))
-        .then(function (items) { render(query, result.results.length, items); });
+      if (!result || input.value.trim() !== query) return null; // superseded by a newer query
+      var total = result.results.length;
+      clear(total === 0 ? strings.none
+        : (total === 1 ? strings.one : strings.other.replace("#", total)));
+      current = { query: query, results: result.results, shown: 0 };
+      return showMore(current);
     }).catch(function (error) {
-      meta.textContent = strings.none;
+      clear(strings.none);
       if (window.console) console.error("nianbao search:", error);
     });
   }
+
+  // For the tests (tests/test_search_recall.py): the words of a query, and the URLs of every
+  // page the search box finds for it, in its order.
+  window.nianbaoSearch = {
+    words: searchWords,
+    urls: function (query, filters) {
+      return load().then(function (module) {
+        return module.search(searchWords(query).join(" "), {
+          filters: Object.assign({ portal: "nianbao" }, filters || {})
+        });
+      }).then(function (result) {
+        return Promise.all(result.results.map(function (r) { return r.data(); }));
+      }).then(function (items) {
+        return items.map(function (data) { return data.url; });
+      });
+    }
+  };
 
   input.addEventListener("focus", open);
   input.addEventListener("input", search);
@@ -97,6 +239,10 @@
       toggle.checked = false;
       input.blur();
     }
+  });
+  selects.forEach(function (select) { select.addEventListener("change", search); });
+  more.addEventListener("click", function () {
+    if (current) showMore(current);
   });
   if (toggle) {
     toggle.addEventListener("change", function () {
