@@ -330,3 +330,47 @@ def test_hostile_pages_open_no_dialog_and_make_no_foreign_request(browser, hosti
     context.close()
     assert dialogs == []
     _assert_all_local(requests)
+
+
+GENERATOR_VOCABULARY = (
+    "blank-cell",
+    "missing-section",
+    "read as null",
+    "not found",
+    "section",
+    "requests.",
+    "proactive.",
+    "sections.",
+    "appeals.",
+    "format-and-rules",
+)
+"""Words of the generator's own vocabulary (codes, key paths, English notes): never on a page a
+reader sees (issue 14)."""
+
+
+def _public_pages(site: Path) -> list[str]:
+    """One page of every kind: home, indexes, a report, an agency, a region, a year, the
+    compliance overview, a rule, the format, data, unreadable and about pages."""
+    pages = ["", "agencies/", "regions/", "years/", "compliance/", "compliance/rules/"]
+    pages += ["format/", "data/", "unreadable/", "about/", REPORT, AGENCY]
+    pages += [next(site.glob("regions/*/index.html")).parent.relative_to(site).as_posix() + "/"]
+    pages += [next(site.glob("years/20*/index.html")).parent.relative_to(site).as_posix() + "/"]
+    pages += ["compliance/rules/T3-01/"]
+    return pages
+
+
+def test_no_generator_vocabulary_in_what_a_reader_sees(page, base_url, built_site):
+    found = {}
+    for path in _public_pages(built_site):
+        page.goto(base_url + path)
+        page.wait_for_load_state("load")
+        # the data page names the download columns (their own identifiers) in <code>: a
+        # data user needs them exactly; everything else is text for readers
+        text = page.evaluate(
+            "() => { const b = document.body.cloneNode(true);"
+            " b.querySelectorAll('code').forEach(c => c.remove()); return b.innerText; }"
+        )
+        words = [word for word in GENERATOR_VOCABULARY if word in text]
+        if words:
+            found[path] = words
+    assert not found, found
