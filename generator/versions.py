@@ -102,13 +102,17 @@ def report_text(record: Record) -> list[str]:
     return lines
 
 
-def text_diff(old: Record, new: Record) -> str:
+def text_diff(
+    old: Record, new: Record, fromfile: str | None = None, tofile: str | None = None
+) -> str:
+    """The unified diff of the title and the six sections, old -> new, labelled with the two
+    files (or `fromfile` / `tofile`: two contents of one file are told apart by date)."""
     lines = list(
         difflib.unified_diff(
             report_text(old),
             report_text(new),
-            fromfile=old.source.file,
-            tofile=new.source.file,
+            fromfile=old.source.file if fromfile is None else fromfile,
+            tofile=new.source.file if tofile is None else tofile,
             lineterm="",
             n=3,
         )
