@@ -323,26 +323,23 @@ def group_places(reports: Iterable[HierarchyReport]) -> tuple[PlaceYear, ...]:
     for report in unique.values():
         if report.agency.region.depth:
             at.setdefault((_place_of(report), report.year), []).append(report)
+    # the governments of each place, by the place one level up (one pass: at 10,000 reports
+    # a scan of every place for each place's children is quadratic)
+    below: dict[tuple[Region, int], list[HierarchyReport]] = {}
+    for (child, child_year), rs in at.items():
+        parent = child.parent()
+        if child.depth != parent.depth + 1:
+            continue
+        for r in rs:
+            if _is_government(r) and _place_of(r) == child:
+                below.setdefault((parent, child_year), []).append(r)
     groups: list[PlaceYear] = []
     places = sorted(at, key=lambda k: (k[0].levels(), k[1]))
     for place, year in places:
         here = sorted(at[(place, year)], key=_order)
         governments = [r for r in here if _is_government(r) and _place_of(r) == place]
         departments = tuple(r for r in here if not _is_government(r))
-        children = tuple(
-            sorted(
-                (
-                    r
-                    for (child, child_year), rs in at.items()
-                    if child_year == year
-                    and child.depth == place.depth + 1
-                    and child.parent() == place
-                    for r in rs
-                    if _is_government(r) and _place_of(r) == child
-                ),
-                key=_order,
-            )
-        )
+        children = tuple(sorted(below.get((place, year), ()), key=_order))
         government = governments[0] if governments else None
         if (
             not departments
