@@ -202,7 +202,7 @@ def build_site(settings: Settings, progress: Progress | None = None) -> BuildSum
     """reports/ -> records -> findings -> Markdown in content/ -> HTML in site/."""
     from generator.check import RULES
     from generator.render import render_site
-    from generator.site import build_mkdocs
+    from generator.site import build_mkdocs, portal_url
     from generator.staging import recover_site, staged_site
 
     site_dir = settings.site_dir.resolve()
@@ -212,7 +212,13 @@ def build_site(settings: Settings, progress: Progress | None = None) -> BuildSum
     corpus = check_corpus_records(corpus, settings.levels_file)
     # Phase 2: write Markdown (a report whose pages cannot be made is listed, not fatal),
     # then build into a staging folder and swap it in.
-    faults = render_site(corpus, RULES, settings.content_dir, cache_dir=settings.cache_dir).faults
+    faults = render_site(
+        corpus,
+        RULES,
+        settings.content_dir,
+        cache_dir=settings.cache_dir,
+        base_url=portal_url(settings.project_dir),
+    ).faults
     corpus = corpus.without({fault.record_id: fault.failure for fault in faults})
     summary = summarize(corpus)
     del corpus  # MkDocs holds every page in memory: let it reuse the records' memory

@@ -94,7 +94,8 @@ def test_a_silent_edit_from_git_history_is_in_the_record(repo: Path) -> None:
     # the unchanged report has no such key; both were first seen with the first commit
     assert by_file[OTHER].edits == () and "edits" not in by_file[OTHER].to_dict()
     assert set(corpus.first_seen.values()) == {"2021-01-12T09:30:00+08:00"}
-    assert corpus.as_of == "2021-03-05"  # the newest commit of a report's content
+    # the newest date the reports carry: the year after the newest report year (2021) here
+    assert corpus.as_of == "2022-01-01"
     data = record.to_dict()
     assert list(data)[-1] == "edits"
     assert validate_record(data) == []
@@ -159,3 +160,37 @@ def test_agencies_yml_is_configuration_with_its_problems_listed(tmp_path: Path, 
     assert main(["check", "--reports", str(reports), "--no-cache", "--fail-on", "error"]) == 1
     out = capsys.readouterr().out
     assert "IN-04" in out and "缺少 level" in out
+
+
+@needs_git
+@pytest.mark.slow
+def test_a_build_in_git_publishes_the_silent_edit(tmp_path: Path) -> None:
+    """The whole pipeline in a temporary repository: the report page of the edited file has
+    its dated diff, the edits feed its entry dated by git, the timeliness pages use the list."""
+    import xml.etree.ElementTree as ET
+
+    from conftest import ROOT
+
+    from generator.pipeline import Settings, build_site
+    from generator.site import copy_site_config
+
+    project = copy_site_config(ROOT, tmp_path / "project")
+    copy_samples(project / "reports", [FILE, OTHER])
+    (project / "reports" / "agencies.yml").write_text(LIST, "utf-8")
+    git(project, "init", "-q")
+    commit(project, "年报", "2021-01-12T09:30:00+08:00")
+    path = project / "reports" / FILE
+    path.write_text(edited(path.read_text("utf-8")), "utf-8")
+    commit(project, "重新上传", "2021-03-05T16:45:00+08:00")
+    summary = build_site(
+        Settings(project_dir=project, reports_dir=project / "reports", site_dir=project / "site")
+    )
+    assert len(summary.list_problems) == 2
+    site = project / "site"
+    page = (site / "reports/yi-jiaxiang-renminzhengfu/2020/index.html").read_text("utf-8")
+    assert "文件修改记录" in page and "2021年3月5日替换（原内容首次收录于2021年1月12日）" in page
+    atom = "{http://www.w3.org/2005/Atom}"
+    (entry,) = ET.parse(site / "feeds/edits.xml").getroot().findall(f"{atom}entry")
+    assert entry.findtext(f"{atom}updated") == "2021-03-05T08:45:00Z"
+    timeliness = (site / "analysis/timeliness/index.html").read_text("utf-8")
+    assert "reports/agencies.yml" in timeliness and "缺少 level" in timeliness

@@ -61,14 +61,17 @@ class Corpus:
 
     @property
     def as_of(self) -> str | None:
-        """The date the corpus speaks for (ISO date): the newest date a report file or a new
-        content of one was first committed, or the newest 落款 date. Deterministic (never the clock): pages that say what is missing "as
-        of" a date change when the reports change, not every day."""
+        """The date the corpus speaks for (ISO date), never the clock: the newest of the
+        dates its reports carry: when a report file or a new content of one was first
+        committed, a 落款 date, and 1 January after each report year (a report on a year is
+        out after it). Pages that say what is missing "as of" a date change when the
+        reports change, not every day."""
         stamps = [*self.first_seen.values()]
         stamps += [e.replaced for r in self.records for e in r.edits if e.replaced]
+        stamps += [r.published for r in self.records if r.published]
         dates = [stamp[:10] for stamp in stamps if _ISO_DATE.match(stamp)]
-        dates += [r.published for r in self.records if r.published and _ISO_DATE.match(r.published)]
-        return max((d[:10] for d in dates), default=None)
+        dates += [f"{r.year + 1:04d}-01-01" for r in self.records if r.year is not None]
+        return max(dates, default=None)
 
     @property
     def inputs(self) -> int:
