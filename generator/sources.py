@@ -97,7 +97,9 @@ def _edits(
                 readable=readable,
                 table_changes=tuple(table_changes(old, new)) if old and new else (),
                 text_diff=(
-                    text_diff(old, new, _label(before), _label(after)) if old and new else ""
+                    text_diff(old, new, _label(before), _label(after), chinese=True)
+                    if old and new
+                    else ""
                 ),
             )
         )

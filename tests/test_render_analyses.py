@@ -375,6 +375,43 @@ def test_the_built_feeds_validate_as_atom(analyses_site: Path) -> None:
         assert root.findall(f"{ATOM}entry"), rel
 
 
+ENGLISH_VOCABULARY = (
+    "blank-cell",
+    "missing-section",
+    "read as null",
+    "not found",
+    "section ",
+    "requests.",
+    "proactive.",
+    "sections.",
+    "appeals.",
+    "format-and-rules",
+    "overview",
+    "commitment",
+    "repeated",
+    "silent",
+    "seen_late",
+)
+"""What a reader must never see on the analyses' pages (key paths, codes, English labels)."""
+
+
+@pytest.mark.slow
+def test_no_generator_vocabulary_on_the_analyses_pages(analyses_site: Path) -> None:
+    checked = [
+        analyses_site / "analysis",
+        analyses_site / "reports" / KEPT,
+        analyses_site / "reports" / REPEATS,
+        analyses_site / "regions",
+    ]
+    found = {}
+    for folder in checked:
+        for page in folder.rglob("*.html"):
+            html = re.sub(r"(?is)<(script|style|code)\b.*?</\1>", " ", page.read_text("utf-8"))
+            text = re.sub(r"<[^>]+>", " ", html)
+            found.update({page.as_posix(): w for w in ENGLISH_VOCABULARY if w in text})
+    assert not found, found
+
+
 @pytest.mark.browser
 @pytest.mark.slow
 @pytest.mark.skipif(not CHROMIUM.is_file(), reason=f"needs the system Chromium at {CHROMIUM}")

@@ -82,7 +82,7 @@ SECTION_ANCHORS: Final[dict[str, str]] = {
 HISTORY_TEXT: Final[dict[HistoryState, str]] = {
     "complete": "本次构建读取了 reports/ 的完整 git 历史：每个报告文件的每次内容变化都已列出。",
     "shallow": "本次构建的 git 历史不完整（浅克隆）：较早的版本可能缺失，最早日期只是上限。"
-    "完整结果需要完整历史（发布流程使用 fetch-depth: 0）。",
+    "完整结果需要完整的版本历史。",
     "none": "本次构建没有 git 历史（不在 git 仓库中，或没有 git）：无法发现静默修改，"
     "本页不作任何判断。",
 }
