@@ -146,7 +146,14 @@ def load_corpus(
     failures = [*inputs.failures, *(f for f in finished if isinstance(f, Failure))]
     kept, superseded = merge_versions(records)
     as_parsed = {o.source.file: o for o in parsed if isinstance(o, Record)}
-    history = attach_history(kept, as_parsed, reports_dir, parse_report, cache)
+    history = attach_history(
+        kept,
+        as_parsed,
+        reports_dir,
+        parse_report,
+        cache,
+        cache_dir / "history" if cache_dir is not None else None,
+    )
     return Corpus(
         records=history.records,
         failures=tuple(sorted(failures, key=lambda f: f.file)),

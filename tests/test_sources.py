@@ -113,6 +113,35 @@ def test_uncommitted_content_is_an_edit_not_yet_dated(repo: Path) -> None:
     assert older.replaced == "2021-03-05T16:45:00+08:00"
 
 
+@needs_git
+def test_the_history_is_kept_per_commit(repo: Path, tmp_path: Path, monkeypatch) -> None:
+    """A second build of one commit asks git for no file's log; the records are the same;
+    an uncommitted change is still seen; a new commit reads git again."""
+    from generator.analysis import edits
+
+    cache = tmp_path / "cache"
+    first = load_corpus(repo / "reports", cache_dir=cache)
+    assert len(list((cache / "history").glob("*.json"))) == 1
+    calls: list[str] = []
+    real = edits._log
+    monkeypatch.setattr(edits, "_log", lambda repo_, path: calls.append(path) or real(repo_, path))
+    second = load_corpus(repo / "reports", cache_dir=cache)
+    assert calls == [] and second.records == first.records
+    assert second.first_seen == first.first_seen
+    path = repo / "reports" / FILE
+    path.write_text(path.read_text("utf-8").replace("规范性文件\t2\t2\t5", "规范性文件\t2\t2\t6"))
+    changed = next(
+        r for r in load_corpus(repo / "reports", cache_dir=cache).records if r.source.file == FILE
+    )
+    assert calls == [] and len(changed.edits) == 2 and changed.edits[0].replaced is None
+    commit(repo, "再次上传", "2021-04-01T10:00:00+08:00")
+    again = next(
+        r for r in load_corpus(repo / "reports", cache_dir=cache).records if r.source.file == FILE
+    )
+    assert calls and again.edits[0].replaced == "2021-04-01T10:00:00+08:00"
+    assert len(list((cache / "history").glob("*.json"))) == 1  # the old commit's is gone
+
+
 def test_outside_git_nothing_is_claimed(tmp_path: Path) -> None:
     reports = copy_samples(tmp_path / "reports", [FILE])
     corpus = load_corpus(reports)
