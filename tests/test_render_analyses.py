@@ -498,3 +498,14 @@ def test_the_portal_address_comes_from_mkdocs_yml(tmp_path: Path) -> None:
     assert portal_url(tmp_path) == "https://nianbao.example.org/"
     (tmp_path / "mkdocs.yml").write_text("site_url: javascript:alert(1)\n", "utf-8")
     assert portal_url(tmp_path) is None
+
+
+def test_the_data_page_documents_every_analysis_column(content: Path) -> None:
+    from generator.render import analyses
+
+    data = read(content, "data/index.md")
+    for anchor, title, columns in analyses.CSV_DOCS:
+        names = [name for name, _ in columns]
+        assert list(csv_rows(content, f"data/{anchor}.csv")[0]) == names, anchor
+        assert f"## {title} {{#{anchor}}}" in data
+        assert all(f"| `{name}` |" in data for name in names)

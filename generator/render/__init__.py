@@ -334,6 +334,11 @@ def _render_downloads(
     body = env.get_template("data.md.j2").render(
         report_count=len(records),
         year_files=year_files,
+        # Column names are ASCII constants; meanings are trusted text with code spans.
+        analysis_columns=[
+            (anchor, title, [(Markup(n), Markup(m)) for n, m in cols])
+            for anchor, title, cols in analyses.CSV_DOCS
+        ],
         schema=spec.SCHEMA,
         cell_columns=downloads.CELL_COLUMNS,
         # Column names are ASCII constants shown in code spans: not escaped (Markup).

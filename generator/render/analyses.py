@@ -886,6 +886,89 @@ def _timeliness_rows(analyses: Analyses) -> Iterable[list[Any]]:
 
 # ---- the overview page, the feeds and the downloads -----------------------------------------
 
+CSV_DOCS: Final[tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...]] = (
+    (
+        "promises",
+        "promises.csv：承诺兑现",
+        (
+            ("id", "报告编号（问题或承诺所在的报告）"),
+            ("agency", "机关名称"),
+            ("region", "地区"),
+            ("year", "报告年度"),
+            ("next_id", "比对的下一年度报告编号（空：尚无）"),
+            ("next_year", "下一年度"),
+            ("item", "第五部分中的序号"),
+            ("kind", "`problem`（问题）或 `commitment`（承诺）"),
+            ("marker", "引出本项的词（一是、（二）、下一步……）"),
+            ("sentence", "本项原文"),
+            (
+                "outcome",
+                "`done`（已兑现）、`repeated`（问题重复出现）、`silent`（下一年未提及）、`generic`（泛泛表述，不比对）；空：尚未比对",
+            ),
+            ("outcome_label", "结果（中文）"),
+            ("evidence_section", "依据所在部分：`overview`（第一部分）或 `problems`（第五部分）"),
+            ("evidence_sentence", "下一年报告中的依据原文"),
+            ("evidence_item_sentence", "本项中与依据相对应的一句"),
+            ("evidence_score", "相似度（重复为余弦，兑现为包含度）"),
+        ),
+    ),
+    (
+        "edits",
+        "edits.csv：静默修改",
+        (
+            ("id", "报告编号"),
+            ("agency", "机关名称"),
+            ("year", "报告年度"),
+            ("file", "当时的文件名"),
+            ("sha256", "被替换的内容的 SHA-256"),
+            ("first_seen", "该内容首次提交的时间（git，含时区）"),
+            ("replaced", "被替换的时间（空：替换后的内容尚未提交）"),
+            ("replaced_by_sha256", "替换后内容的 SHA-256"),
+            ("readable", "1：原内容可读；0：无法读回，没有差异"),
+            ("changed_cells", "变化的统计表格单元格数"),
+            ("text_changed", "1：正文有改动"),
+        ),
+    ),
+    (
+        "hierarchy",
+        "hierarchy.csv：地区汇总核对",
+        (
+            ("rule", "规则编号（HI-01、HI-02、T3-07）"),
+            ("place", "地区"),
+            ("year", "年度"),
+            ("agency", "所涉报告的机关（全域数所在的政府本级，或结转不衔接的机关）"),
+            ("message", "说明"),
+            ("cell_agency", "比对的单元格所在报告的机关"),
+            ("cell_id", "该报告的编号"),
+            ("cell_year", "该报告的年度"),
+            ("cell_where", "单元格的键路径（报告页面锚点把“.”换成“-”）"),
+            ("cell_label", "单元格名称（照官方格式）"),
+            ("value", "数值"),
+        ),
+    ),
+    (
+        "timeliness",
+        "timeliness.csv：未发布和逾期发布",
+        (
+            ("year", "报告年度"),
+            ("region", "地区"),
+            ("agency", "机关名称"),
+            ("kind", "`government`、`office`、`department` 或 `township`"),
+            ("level", "名单中的层级（无名单时为空）"),
+            ("status", "`missing`（未发布）、`late`（逾期发布）或 `seen_late`（首次收录晚于期限）"),
+            ("status_label", "状态（中文）"),
+            ("deadline", "法定期限（乡镇、街道为空）"),
+            ("date", "判断所用的日期"),
+            ("date_source", "`signed`（落款）或 `first_seen`（首次收录）"),
+            ("days_late", "晚于期限的天数"),
+            ("file", "报告文件（未发布时为空）"),
+            ("expected", "`list`（名单）或 `inferred`（上一年发布过）"),
+            ("message", "说明"),
+        ),
+    ),
+)
+"""The analyses' downloads and their columns, as the data page documents them."""
+
 
 def render_index(env: jinja2.Environment, writer: ContentWriter, analyses: Analyses) -> None:
     page = pages.ANALYSES
