@@ -156,7 +156,10 @@ INPUT_FINDINGS = {
     "IN-01": (Level.ERROR, "无法读取"),
     "IN-02": (Level.ERROR, "更正未应用"),
     "IN-03": (Level.INFO, "已忽略"),
+    "IN-04": (Level.ERROR, "名单有误"),
 }
+"""IN-04: a problem of reports/agencies.yml (an entry that is skipped is an error, one that is
+kept with a doubt a warning)."""
 
 
 def input_findings(corpus: Corpus) -> list[tuple[str, str, Level, str]]:
@@ -177,6 +180,10 @@ def input_findings(corpus: Corpus) -> list[tuple[str, str, Level, str]]:
                     f"{entry}未应用：{rejected.problem}",
                 )
             )
+    if corpus.agencies is not None:
+        for problem in corpus.agencies.problems:
+            level = Level.ERROR if problem.severity == "error" else Level.WARNING
+            rows.append((corpus.agencies.source, "IN-04", level, problem.message))
     return sorted(rows)
 
 
@@ -230,6 +237,8 @@ def _build(args: argparse.Namespace) -> int:
         f"警告 {f[Level.WARNING]}、提示 {f[Level.INFO]}；网站在 {args.out}/",
         file=sys.stderr,
     )
+    for problem in summary.list_problems:
+        print(f"nianbao: {problem}", file=sys.stderr)
     return 0
 
 

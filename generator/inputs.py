@@ -3,7 +3,8 @@
 One walk of the folder. Nothing is skipped in silence: every file is a report (read later), a
 corrections sidecar (applied to its report, or listed when its report is missing), or an
 ignored file listed with the reason (hidden files and folders, editor backups and lock files,
-file types that are not reports, and what `.nianbaoignore` excludes). A file in a document or
+file types that are not reports, and what `.nianbaoignore` excludes). The folder's configuration
+files (`.nianbaoignore`, `agencies.yml`, at its top) are none of these. A file in a document or
 format no reader handles yet (`.wps`, `.ofd`, `.xlsx`) is a report
 the portal could not read: it is listed as unreadable, so `nianbao check --fail-on error`
 catches it.
@@ -24,6 +25,12 @@ from generator.model import Failure
 
 IGNORE_FILE = ".nianbaoignore"
 """gitignore syntax, at the top of the reports folder: files a maintainer excludes on purpose."""
+AGENCIES_FILE = "agencies.yml"
+"""The agencies expected to report (optional, at the top of the reports folder; read and
+checked by generator/analysis/timeliness.py, its problems shown by the build and `nianbao
+check`)."""
+CONFIG_FILES = frozenset({IGNORE_FILE, AGENCIES_FILE})
+"""The reports folder's own configuration: neither a report nor an ignored file."""
 
 # Formats agencies publish reports in that no reader handles (yet): unreadable, not ignored.
 DOCUMENT_SUFFIXES = {
@@ -92,7 +99,7 @@ def gather_inputs(reports_dir: Path) -> Inputs:
     files.sort()
     present = {rel for rel, _ in files}
     for rel, path in files:
-        if rel == IGNORE_FILE:
+        if rel in CONFIG_FILES:
             continue
         reason = _ignored_reason(rel, spec)
         if reason is not None:

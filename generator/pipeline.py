@@ -3,7 +3,8 @@
     process_report   one file -> Record | Failure: read, parse, correct, a year is required
     load_corpus      every file under reports/ -> Corpus (process_report for each report,
                      through the parse cache and a process pool: generator/batch.py; then
-                     namesakes told apart and versions of one report merged)
+                     namesakes told apart, versions of one report merged, each file's git
+                     history attached (generator/sources.py) and reports/agencies.yml read)
     check_corpus_records   Corpus -> Corpus with each record's findings attached
     check_report     one record with its report-rule findings (`nianbao parse`)
     build_site       the above, then render (content/), MkDocs and the search index (site/)
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from generator.analysis.timeliness import load_agencies
 from generator.batch import PARALLEL_THRESHOLD, Progress, parse_reports
 from generator.cache import RecordCache
 from generator.corrections import correct_record
@@ -32,6 +34,7 @@ from generator.inputs import gather_inputs
 from generator.model import Failure, Finding, Level, Record, bug_failure, count_levels
 from generator.model.corpus import Corpus
 from generator.model.identity import disambiguate_ids
+from generator.sources import attach_history
 from generator.versions import merge_versions
 
 
@@ -61,6 +64,8 @@ class BuildSummary:
     """Older reports of an agency and year kept as previous versions of the newer record."""
     ignored: int = 0
     """Files skipped on purpose (hidden, backups, not a report format, .nianbaoignore)."""
+    list_problems: tuple[str, ...] = ()
+    """The problems of reports/agencies.yml, in Chinese (the build prints them)."""
 
 
 # ---- one report ------------------------------------------------------------------------------
@@ -140,11 +145,23 @@ def load_corpus(
     records = disambiguate_ids([r for r in finished if isinstance(r, Record)])
     failures = [*inputs.failures, *(f for f in finished if isinstance(f, Failure))]
     kept, superseded = merge_versions(records)
+    as_parsed = {o.source.file: o for o in parsed if isinstance(o, Record)}
+    history = attach_history(
+        kept,
+        as_parsed,
+        reports_dir,
+        parse_report,
+        cache,
+        cache_dir / "history" if cache_dir is not None else None,
+    )
     return Corpus(
-        records=tuple(kept),
+        records=history.records,
         failures=tuple(sorted(failures, key=lambda f: f.file)),
         superseded=tuple(superseded),
         sources={r.key: reports_dir / r.source.file for r in kept},
+        first_seen=history.first_seen,
+        history=history.state,
+        agencies=load_agencies(reports_dir),
     )
 
 
@@ -192,7 +209,7 @@ def build_site(settings: Settings, progress: Progress | None = None) -> BuildSum
     """reports/ -> records -> findings -> Markdown in content/ -> HTML in site/."""
     from generator.check import RULES
     from generator.render import render_site
-    from generator.site import build_mkdocs
+    from generator.site import build_mkdocs, portal_url
     from generator.staging import recover_site, staged_site
 
     site_dir = settings.site_dir.resolve()
@@ -202,7 +219,13 @@ def build_site(settings: Settings, progress: Progress | None = None) -> BuildSum
     corpus = check_corpus_records(corpus, settings.levels_file)
     # Phase 2: write Markdown (a report whose pages cannot be made is listed, not fatal),
     # then build into a staging folder and swap it in.
-    faults = render_site(corpus, RULES, settings.content_dir, cache_dir=settings.cache_dir).faults
+    faults = render_site(
+        corpus,
+        RULES,
+        settings.content_dir,
+        cache_dir=settings.cache_dir,
+        base_url=portal_url(settings.project_dir),
+    ).faults
     corpus = corpus.without({fault.record_id: fault.failure for fault in faults})
     summary = summarize(corpus)
     del corpus  # MkDocs holds every page in memory: let it reuse the records' memory
@@ -219,4 +242,5 @@ def summarize(corpus: Corpus) -> BuildSummary:
         count_levels(f for record in corpus.records for f in record.checks),
         len(corpus.superseded),
         len(corpus.ignored),
+        tuple(p.message for p in corpus.agencies.problems) if corpus.agencies else (),
     )

@@ -83,3 +83,33 @@ def copy_site_config(source: Path, project: Path) -> Path:
         elif origin.is_file():
             shutil.copy(origin, project / name)
     return project
+
+
+def portal_url(project_dir: Path) -> str | None:
+    """The portal's absolute address for the 引用本报告 boxes: mkdocs.yml `site_url`, else
+    `extra: portal_url` (an address for citations that leaves Material's canonical links
+    out); None when neither is an http(s) address (the pages then cite their own path)."""
+    import yaml
+
+    class _Loader(yaml.SafeLoader):
+        """Reads MkDocs' configuration without running its Python tags (!!python/…, !ENV)."""
+
+    def _ignore(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> None:
+        return None
+
+    _Loader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore)
+    _Loader.add_multi_constructor("!", _ignore)
+    try:
+        config = yaml.load((Path(project_dir) / "mkdocs.yml").read_text("utf-8"), _Loader)
+    except (OSError, yaml.YAMLError):
+        return None
+    if not isinstance(config, dict):
+        return None
+    extra = config.get("extra")
+    for value in (
+        config.get("site_url"),
+        extra.get("portal_url") if isinstance(extra, dict) else None,
+    ):
+        if isinstance(value, str) and value.startswith(("https://", "http://")):
+            return value
+    return None

@@ -19,7 +19,7 @@ import difflib
 
 from generator.model import PreviousVersion, Record, TableChange, Value
 from generator.model.corpus import Superseded
-from generator.record import APPEAL_FIELDS, REQUEST_COLUMNS, SECTION_KEYS
+from generator.record import APPEAL_FIELDS, REQUEST_COLUMNS, SECTION_KEYS, SECTION_TITLES
 
 MAX_DIFF_LINES = 400
 
@@ -91,29 +91,50 @@ def table_cells(record: Record) -> dict[str, Value]:
     return cells
 
 
-def report_text(record: Record) -> list[str]:
+def report_text(record: Record, chinese: bool = False) -> list[str]:
+    """The title and the six sections as diff lines, each section under `## <key>` (the
+    published previous_versions' form) or, `chinese`, under its official title (the silent
+    edits' diffs, generator/sources.py)."""
     lines = [f"# {record.title or ''}"]
     for key in SECTION_KEYS:
         text = record.sections.get(key)
         lines.append("")
-        lines.append(f"## {key}" if text is not None else f"## {key} (missing)")
+        if chinese:
+            missing = "" if text is not None else "（报告中未找到本部分）"
+            lines.append(f"## {SECTION_TITLES[key]}{missing}")
+        else:
+            lines.append(f"## {key}" if text is not None else f"## {key} (missing)")
         if text:
             lines += text.splitlines()
     return lines
 
 
-def text_diff(old: Record, new: Record) -> str:
+def text_diff(
+    old: Record,
+    new: Record,
+    fromfile: str | None = None,
+    tofile: str | None = None,
+    chinese: bool = False,
+) -> str:
+    """The unified diff of the title and the six sections, old -> new, labelled with the two
+    files (or `fromfile` / `tofile`: two contents of one file are told apart by date), the
+    sections under their keys or (`chinese`) their official titles."""
     lines = list(
         difflib.unified_diff(
-            report_text(old),
-            report_text(new),
-            fromfile=old.source.file,
-            tofile=new.source.file,
+            report_text(old, chinese),
+            report_text(new, chinese),
+            fromfile=old.source.file if fromfile is None else fromfile,
+            tofile=new.source.file if tofile is None else tofile,
             lineterm="",
             n=3,
         )
     )
     if len(lines) > MAX_DIFF_LINES:
         more = len(lines) - MAX_DIFF_LINES
-        lines = [*lines[:MAX_DIFF_LINES], f"… diff truncated: {more} more lines not shown"]
+        note = (
+            f"……差异过长，另有 {more} 行未显示"
+            if chinese
+            else f"… diff truncated: {more} more lines not shown"
+        )
+        lines = [*lines[:MAX_DIFF_LINES], note]
     return "\n".join(lines)

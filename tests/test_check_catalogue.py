@@ -6,7 +6,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from generator.check import LEVELS_FILE, RULES, RULES_BY_ID, CorpusRule, ReportRule, load_levels
+from generator.check import (
+    LEVELS_FILE,
+    RULES,
+    RULES_BY_ID,
+    CorpusRule,
+    RegionRule,
+    ReportRule,
+    load_levels,
+)
 from generator.check.rule import FAMILIES
 from generator.model import Level
 
@@ -43,8 +51,9 @@ def test_ids_unique_and_fields_filled() -> None:
     assert len(RULES_BY_ID) == len(RULES)
     for rule in RULES:
         assert rule.family in FAMILIES
-        assert isinstance(rule, ReportRule | CorpusRule)
-        assert rule.scope == ("corpus" if isinstance(rule, CorpusRule) else "report")
+        assert isinstance(rule, ReportRule | CorpusRule | RegionRule)
+        scopes = {ReportRule: "report", CorpusRule: "corpus", RegionRule: "region"}
+        assert rule.scope == scopes[type(rule)]
         assert isinstance(rule.level, Level)
         assert rule.certainty in ("V", "D", "U", "S")
         assert f"[{rule.certainty}]" in rule.basis, rule.id
@@ -55,3 +64,14 @@ def test_packaged_levels_file_only_overrides() -> None:
     """Defaults live with the rules; the packaged file changes none of them."""
     assert load_levels() == {rule.id: rule.level for rule in RULES}
     assert not re.findall(r"^([A-Z]+\d?-\d{2}):", LEVELS_FILE.read_text("utf-8"), re.M)
+
+
+def test_the_portals_own_analyses_say_so() -> None:
+    """The HI rules (issue 17) are not a legal requirement: tagged, certainty D, and their
+    basis says so; every other rule is a requirement or a table instruction."""
+    own = [rule for rule in RULES if rule.own_analysis]
+    assert [rule.id for rule in own] == ["HI-01", "HI-02"]
+    for rule in own:
+        assert rule.certainty == "D" and rule.scope == "region"
+        assert rule.basis.startswith("本门户的分析，不是法定要求")
+    assert all(not rule.own_analysis for rule in RULES if rule.family != "HI")

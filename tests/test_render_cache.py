@@ -45,9 +45,9 @@ def made(monkeypatch) -> dict[str, list[str]]:
         calls["report"].append(record.key)
         return real_report(env, catalog, record, *args)
 
-    def agency_page_text(env, catalog, agency):
+    def agency_page_text(env, catalog, agency, *args):
         calls["agency"].append(agency.slug)
-        return real_agency(env, catalog, agency)
+        return real_agency(env, catalog, agency, *args)
 
     monkeypatch.setattr(reports, "report_page_text", report_page_text)
     monkeypatch.setattr(reports, "agency_page_text", agency_page_text)

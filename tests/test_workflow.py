@@ -57,7 +57,10 @@ def test_permissions_and_concurrency(workflow: dict) -> None:
 
 def test_build_job(workflow: dict) -> None:
     build = workflow["jobs"]["build"]
-    assert _steps(build, "actions/checkout")[0]["uses"] == "actions/checkout@v4"
+    checkout = _steps(build, "actions/checkout")[0]
+    assert checkout["uses"] == "actions/checkout@v4"
+    # the whole history: first-seen dates and silent edits come from git log (issue 17)
+    assert checkout["with"]["fetch-depth"] == 0
     python = _steps(build, "actions/setup-python")[0]
     assert python["uses"].endswith("@v5")
     assert python["with"]["python-version"] == "3.11"

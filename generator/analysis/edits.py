@@ -233,10 +233,12 @@ def _relative(repo: _Repository, top_path: str) -> str:
     return top_path[len(repo.prefix) :] if top_path.startswith(repo.prefix) else top_path
 
 
-def _history(repo: _Repository, reports_dir: Path, file: str) -> FileHistory | None:
+def _committed(repo: _Repository, file: str) -> tuple[FileVersion, ...]:
+    """The committed versions of `file`, oldest first: a function of the commit checked out
+    (HEAD) and the path only, so a caller may keep them per HEAD (`known` of histories)."""
     changes = _log(repo, repo.prefix + file)
     if not changes:
-        return None
+        return ()
     digests = _blob_sha256(repo, (c.blob for c in changes if c.blob))
     versions: list[FileVersion] = []
     last_blob: str | None = None
@@ -255,14 +257,32 @@ def _history(repo: _Repository, reports_dir: Path, file: str) -> FileHistory | N
                 path=_relative(repo, change.path),
             )
         )
+    return tuple(versions)
+
+
+def _history(
+    repo: _Repository,
+    reports_dir: Path,
+    file: str,
+    committed: tuple[FileVersion, ...] | None = None,
+) -> FileHistory | None:
+    versions = list(_committed(repo, file) if committed is None else committed)
     on_disk = reports_dir / file
-    if on_disk.is_file():
+    if on_disk.is_file() and versions:
         current = sha256_of(on_disk)
-        if not versions or versions[-1].sha256 != current:
+        if versions[-1].sha256 != current:
             versions.append(FileVersion(current, None, None, file))
     if not versions:
-        return None
+        return None  # not tracked: nothing is claimed
     return FileHistory(file, tuple(versions), complete=not repo.shallow)
+
+
+def head_commit(reports_dir: Path) -> str | None:
+    """The commit checked out in the repository reports_dir is in (None outside one)."""
+    if _repository(Path(reports_dir)) is None:
+        return None
+    out = _git(["rev-parse", "HEAD"], Path(reports_dir))
+    return out.decode("ascii", "replace").strip() if out else None
 
 
 def file_history(reports_dir: Path, file: str) -> FileHistory | None:
@@ -274,9 +294,18 @@ def file_history(reports_dir: Path, file: str) -> FileHistory | None:
     return _history(repo, Path(reports_dir), PurePosixPath(file).as_posix())
 
 
-def histories(reports_dir: Path, files: Iterable[str] | None = None) -> dict[str, FileHistory]:
+def histories(
+    reports_dir: Path,
+    files: Iterable[str] | None = None,
+    *,
+    known: dict[str, tuple[FileVersion, ...]] | None = None,
+) -> dict[str, FileHistory]:
     """{file: history} for `files` (paths under reports_dir; default: every file git tracks
-    there), in file order; files without history are left out. {} outside a repository."""
+    there), in file order; files without history are left out. {} outside a repository.
+
+    `known`: committed versions per file already read at the same HEAD (head_commit); the
+    files not in it are read from git and added to it, so a caller can keep it between
+    builds of one commit."""
     reports_dir = Path(reports_dir)
     repo = _repository(reports_dir)
     if repo is None:
@@ -288,7 +317,13 @@ def histories(reports_dir: Path, files: Iterable[str] | None = None) -> dict[str
         files = [f for f in out.decode("utf-8", "surrogateescape").split("\0") if f]
     found: dict[str, FileHistory] = {}
     for file in sorted(set(files)):
-        history = _history(repo, reports_dir, PurePosixPath(file).as_posix())
+        path = PurePosixPath(file).as_posix()
+        committed = known.get(path) if known is not None else None
+        if committed is None:
+            committed = _committed(repo, path)
+            if known is not None:
+                known[path] = committed
+        history = _history(repo, reports_dir, path, committed)
         if history is not None:
             found[file] = history
     return found

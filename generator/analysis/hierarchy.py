@@ -40,6 +40,7 @@ from generator.analysis.common import (
     RuleCandidate,
     agency_kind,
 )
+from generator.model.places import place_name
 
 Topic = Literal["requests", "appeals"]
 TOPICS: Final[tuple[Topic, ...]] = ("requests", "appeals")
@@ -266,27 +267,16 @@ class PlaceYear:
         return self.departments + self.children
 
 
-MEASURES: Final[tuple[tuple[str, str, str, Topic], ...]] = (
-    ("review_total", "appeals.review.total", "第四部分 行政复议 总计", "appeals"),
-    (
-        "suit_direct_total",
-        "appeals.suit_direct.total",
-        "第四部分 行政诉讼·未经复议直接起诉 总计",
-        "appeals",
-    ),
-    (
-        "suit_after_review_total",
-        "appeals.suit_after_review.total",
-        "第四部分 行政诉讼·复议后起诉 总计",
-        "appeals",
-    ),
-    (
-        "received_total",
-        "requests.received.total",
-        "第三部分 一、本年新收政府信息公开申请数量 总计",
-        "requests",
-    ),
+_MEASURED: Final[tuple[tuple[str, str, Topic], ...]] = (
+    ("review_total", "appeals.review.total", "appeals"),
+    ("suit_direct_total", "appeals.suit_direct.total", "appeals"),
+    ("suit_after_review_total", "appeals.suit_after_review.total", "appeals"),
+    ("received_total", "requests.received.total", "requests"),
 )
+MEASURES: Final[tuple[tuple[str, str, str, Topic], ...]] = tuple(
+    (attribute, where, str(place_name(where)), topic) for attribute, where, topic in _MEASURED
+)
+"""(HierarchyReport attribute, record key path, the cell's official name, topic)."""
 _RULE_OF_TOPIC: Final[dict[Topic, str]] = {"appeals": "HI-01", "requests": "HI-02"}
 _KIND_ORDER: Final[dict[Kind, int]] = {"government": 0, "office": 1, "department": 2, "township": 3}
 
@@ -323,26 +313,23 @@ def group_places(reports: Iterable[HierarchyReport]) -> tuple[PlaceYear, ...]:
     for report in unique.values():
         if report.agency.region.depth:
             at.setdefault((_place_of(report), report.year), []).append(report)
+    # the governments of each place, by the place one level up (one pass: at 10,000 reports
+    # a scan of every place for each place's children is quadratic)
+    below: dict[tuple[Region, int], list[HierarchyReport]] = {}
+    for (child, child_year), rs in at.items():
+        parent = child.parent()
+        if child.depth != parent.depth + 1:
+            continue
+        for r in rs:
+            if _is_government(r) and _place_of(r) == child:
+                below.setdefault((parent, child_year), []).append(r)
     groups: list[PlaceYear] = []
     places = sorted(at, key=lambda k: (k[0].levels(), k[1]))
     for place, year in places:
         here = sorted(at[(place, year)], key=_order)
         governments = [r for r in here if _is_government(r) and _place_of(r) == place]
         departments = tuple(r for r in here if not _is_government(r))
-        children = tuple(
-            sorted(
-                (
-                    r
-                    for (child, child_year), rs in at.items()
-                    if child_year == year
-                    and child.depth == place.depth + 1
-                    and child.parent() == place
-                    for r in rs
-                    if _is_government(r) and _place_of(r) == child
-                ),
-                key=_order,
-            )
-        )
+        children = tuple(sorted(below.get((place, year), ()), key=_order))
         government = governments[0] if governments else None
         if (
             not departments
@@ -456,13 +443,13 @@ def carry_over_flags(reports: Iterable[HierarchyReport]) -> tuple[Flag, ...]:
                 _cell(
                     before,
                     f"requests.carried_forward.{key}",
-                    f"第三部分 四、结转下年度继续办理 {column}",
+                    str(place_name(f"requests.carried_forward.{key}")),
                     then,
                 ),
                 _cell(
                     after,
                     f"requests.carried_over.{key}",
-                    f"第三部分 二、上年结转政府信息公开申请数量 {column}",
+                    str(place_name(f"requests.carried_over.{key}")),
                     now,
                 ),
             ]

@@ -40,6 +40,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final, Literal
 
 from generator.analysis.common import AgencyRef
@@ -445,7 +446,9 @@ def content_bigrams(text: str) -> frozenset[str]:
     return _content_bigrams(text)
 
 
+@lru_cache(maxsize=1 << 16)
 def _content_bigrams(text: str) -> frozenset[str]:
+    # a pure function of the text, asked for the same sentences once per pair they are in
     normal = unicodedata.normalize("NFKC", text)
     normal = _FRAME.sub("|", normal.strip())
     normal = _YEAR.sub("|", normal)

@@ -1,8 +1,10 @@
 """Check stage: records -> findings. `RULES` (catalogue.py) is the rule catalogue, in catalogue order.
 
-The catalogue is format-and-rules.md §5 (ids are public and stable). Each rule is a pure
-function in `generator/check/rules/`, declared there with its catalogue entry: a ReportRule
-takes one record, a CorpusRule the records of one agency and yields (record, observation).
+The catalogue is format-and-rules.md §5 (ids are public and stable), then the portal's own
+analyses (HI). Each rule is a pure function in `generator/check/rules/`, declared there with
+its catalogue entry: a ReportRule takes one record, a CorpusRule the records of one agency, a
+RegionRule the records of one region (a province), and the last two yield (record,
+observation).
 `_finish` adds the rule id, the level (the rule's, unless levels.yml overrides it) and the
 source line, and makes the Finding (`generator.model.Finding`, docs/contract.md).
 """
@@ -18,7 +20,7 @@ import yaml
 
 from generator.check.access import Observation, line_for
 from generator.check.catalogue import RULES
-from generator.check.rule import CorpusRule, ReportRule, Rule
+from generator.check.rule import CorpusRule, RegionRule, ReportRule, Rule
 from generator.errors import ConfigError
 from generator.model import Finding, Level, Record
 from generator.model.identity import place_key
@@ -180,13 +182,25 @@ def group_by_agency(records: Sequence[Record]) -> list[list[Record]]:
     return list(groups.values())
 
 
+def group_by_region(records: Sequence[Record]) -> list[list[Record]]:
+    """Records by province (the first region level), in input order; the records without a
+    province together. A region rule sees one group at a time, so a rule that raises costs
+    that province's reports, not the portal's."""
+    groups: dict[str, list[Record]] = {}
+    for record in records:
+        region = record.agency.region
+        groups.setdefault((region.province if region else None) or "", []).append(record)
+    return [groups[key] for key in sorted(groups)]
+
+
 def check_corpus(
     records: Sequence[Record],
     levels: Mapping[str, str] | None = None,
     *,
     on_fault: OnFault | None = None,
 ) -> dict[str, list[Finding]]:
-    """Record id -> all findings (report rules, then corpus rules per agency), keys sorted.
+    """Record id -> all findings (report rules, then corpus rules per agency, then region
+    rules per province), keys sorted.
 
     With on_fault, a rule that raises is reported through it (for each record it was
     checking) and the other rules and records go on; without, the exception propagates."""
@@ -199,10 +213,11 @@ def check_corpus(
             _report_findings(record, report_rules, settings, on_fault)
         )
     groups = group_by_agency(records)
+    regions = group_by_region(records)
     for rule in RULES:
-        if not isinstance(rule, CorpusRule) or settings[rule.id] == "ignore":
+        if isinstance(rule, ReportRule) or settings[rule.id] == "ignore":
             continue
-        for group in groups:
+        for group in groups if isinstance(rule, CorpusRule) else regions:
             try:
                 results = list(rule.check(group))
             except Exception as error:
@@ -228,10 +243,12 @@ __all__ = [
     "SETTINGS",
     "CorpusRule",
     "LevelSetting",
+    "RegionRule",
     "ReportRule",
     "Rule",
     "check_corpus",
     "check_record",
     "group_by_agency",
+    "group_by_region",
     "load_levels",
 ]

@@ -2,8 +2,9 @@
 
 Each module in generator/check/rules/ declares its rules (`RULES`) next to the functions that
 implement them. Here they are put in catalogue order: by family as §5 lists them, then by
-number (T3-07, a corpus rule in continuity.py, sits between T3-06 and T3-08). Adding a rule
-to an existing family is an edit of its module only (docs/contract.md, "Adding a rule").
+number (T3-07, a corpus rule in continuity.py, sits between T3-06 and T3-08); the portal's
+own analyses (HI, region rules in hierarchy.py) come last. Adding a rule to an existing family
+is an edit of its module only (docs/contract.md, "Adding a rule").
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from generator.check.rules import (
     artefacts,
     continuity,
     edition,
+    hierarchy,
     metadata,
     narrative,
     narrative_numbers,
@@ -43,6 +45,7 @@ RULES: tuple[Rule, ...] = tuple(
             *similarity.RULES,
             *metadata.RULES,
             *artefacts.RULES,
+            *hierarchy.RULES,
         ),
         key=_catalogue_order,
     )

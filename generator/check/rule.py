@@ -1,5 +1,7 @@
-"""What a compliance rule is: a report rule (one record) or a corpus rule (the records of one
-agency), with the catalogue entry that pages show next to its findings.
+"""What a compliance rule is: a report rule (one record), a corpus rule (the records of one
+agency) or a region rule (the records of the agencies of one region, to compare a government's
+report with its departments' and lower governments'), with the catalogue entry that pages
+show next to its findings.
 
 Each family module in generator/check/rules/ declares its rules as a `RULES` tuple next to
 the functions that implement them, with keyword fields; generator/check/catalogue.py lists
@@ -18,7 +20,7 @@ from generator.model import Level, Record
 
 Certainty = Literal["V", "D", "U", "S"]
 """The catalogue's tag: V seen in a source, D inferred, U unconfirmed, S seen in seeds only."""
-Scope = Literal["report", "corpus"]
+Scope = Literal["report", "corpus", "region"]
 
 SPEC = "格式说明"
 """The portal page that publishes the format and the texts rules cite (render: format.md)."""
@@ -33,6 +35,7 @@ FAMILIES = {
     "TX": "正文内容",
     "MD": "发布时间与基本信息",
     "PR": "文本预处理",
+    "HI": "地区汇总核对",
 }
 """Rule families (the id prefixes of §5) in catalogue order, with their names on the pages."""
 
@@ -50,6 +53,9 @@ class _Entry:
     basis: str
     """Legal basis or table instruction, quoted from format-and-rules.md, with its source."""
     certainty: Certainty
+    own_analysis: bool = False
+    """True for a rule that is the portal's own analysis, not a legal requirement or a table
+    instruction (the HI family, issue 17): its page says so, its certainty is D."""
 
     @property
     def family(self) -> str:
@@ -79,4 +85,17 @@ class CorpusRule(_Entry):
     scope: ClassVar[Scope] = "corpus"
 
 
-Rule = ReportRule | CorpusRule
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RegionRule(_Entry):
+    """A rule on the records of one region (generator.check.group_by_region: one province, or
+    the records without a region): it compares agencies' reports with each other and yields
+    the record each observation is about."""
+
+    check: Callable[[Sequence[Record]], Iterable[tuple[Record, Observation]]]
+    scope: ClassVar[Scope] = "region"
+
+
+Rule = ReportRule | CorpusRule | RegionRule
+
+OWN_ANALYSIS = "本门户的分析，不是法定要求"
+"""What a rule page and its basis say of a rule with own_analysis."""

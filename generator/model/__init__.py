@@ -7,7 +7,13 @@ from __future__ import annotations
 from generator.model.agency import Agency, Region
 from generator.model.failure import Failure, FailureKind, bug_failure
 from generator.model.finding import LEVELS, Finding, Level, Status, count_levels
-from generator.model.history import Correction, PreviousVersion, RejectedCorrection, TableChange
+from generator.model.history import (
+    Correction,
+    PreviousVersion,
+    RejectedCorrection,
+    SourceEdit,
+    TableChange,
+)
 from generator.model.identity import RECORD_ID_PATTERN, format_record_id, split_record_id
 from generator.model.parse_info import Fingerprint, ParseInfo, SectionHeading
 from generator.model.record import EDITIONS, Contact, Edition, Period, Record, Sections, Source
@@ -52,6 +58,7 @@ __all__ = [
     "SectionHeading",
     "Sections",
     "Source",
+    "SourceEdit",
     "Status",
     "TableChange",
     "Value",

@@ -118,3 +118,51 @@ class PreviousVersion:
             tuple(TableChange.from_dict(c) for c in data.get("table_changes") or ()),
             data.get("text_diff") or "",
         )
+
+
+@dataclass(frozen=True, slots=True)
+class SourceEdit:
+    """An earlier content of the report's own file, replaced under the same name (a silent
+    edit), from the git history of reports/ (generator/sources.py; docs/contract.md `edits`)."""
+
+    file: str
+    """The file's path under reports/ when it had this content (the record's file, unless the
+    file was renamed since)."""
+    sha256: str
+    """Of the earlier content."""
+    first_seen: str
+    """When that content was first committed (ISO 8601 committer date with its offset)."""
+    replaced: str | None
+    """When the content that replaced it was first committed; None when the replacing
+    content is not committed yet (the file on disk differs from its last commit)."""
+    readable: bool
+    """False when the earlier content could not be read back or parsed (no diff then)."""
+    table_changes: tuple[TableChange, ...]
+    """Every differing cell of the three tables: `old` in this content, `new` in the content
+    that replaced it, in table order."""
+    text_diff: str
+    """Unified diff of the title and the six sections, this content -> the one that replaced
+    it ("" when equal)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "sha256": self.sha256,
+            "first_seen": self.first_seen,
+            "replaced": self.replaced,
+            "readable": self.readable,
+            "table_changes": [change.to_dict() for change in self.table_changes],
+            "text_diff": self.text_diff,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SourceEdit:
+        return cls(
+            data["file"],
+            data["sha256"],
+            str(data["first_seen"]),
+            None if data.get("replaced") is None else str(data["replaced"]),
+            bool(data.get("readable", True)),
+            tuple(TableChange.from_dict(c) for c in data.get("table_changes") or ()),
+            data.get("text_diff") or "",
+        )

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from generator.model.agency import Agency
 from generator.model.finding import Finding
-from generator.model.history import Correction, PreviousVersion, RejectedCorrection
+from generator.model.history import Correction, PreviousVersion, RejectedCorrection, SourceEdit
 from generator.model.identity import split_record_id
 from generator.model.parse_info import ParseInfo
 from generator.model.tables import (
@@ -167,6 +167,9 @@ class Record:
     corrections_rejected: tuple[RejectedCorrection, ...] = ()
     previous_versions: tuple[PreviousVersion, ...] = ()
     """Older reports of the same agency, year and place, most recent first."""
+    edits: tuple[SourceEdit, ...] = ()
+    """Earlier contents of this report's own file (silent edits), most recent first, from the
+    git history of reports/; () outside git or when the file never changed."""
     schema: str = SCHEMA
 
     # ---- identity ------------------------------------------------------------------------
@@ -270,6 +273,8 @@ class Record:
             data["corrections_rejected"] = [c.to_dict() for c in self.corrections_rejected]
         if self.previous_versions:
             data["previous_versions"] = [v.to_dict() for v in self.previous_versions]
+        if self.edits:
+            data["edits"] = [e.to_dict() for e in self.edits]
         return data
 
     @classmethod
@@ -304,4 +309,5 @@ class Record:
             previous_versions=tuple(
                 PreviousVersion.from_dict(v) for v in data.get("previous_versions") or ()
             ),
+            edits=tuple(SourceEdit.from_dict(e) for e in data.get("edits") or ()),
         )

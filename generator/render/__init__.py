@@ -26,10 +26,12 @@ import jinja2
 from markupsafe import Markup
 
 from generator import record as spec
+from generator.analysis.promises import YearLedger
 from generator.errors import NianbaoError
 from generator.model import LEVELS, Failure, Record, bug_failure
 from generator.model.corpus import Corpus
 from generator.render import (
+    analyses,
     compliance,
     downloads,
     feeds,
@@ -66,7 +68,12 @@ class RenderResult:
 
 
 def render_site(
-    corpus: Corpus, rules: Sequence[Rule], content_dir: Path, *, cache_dir: Path | None = None
+    corpus: Corpus,
+    rules: Sequence[Rule],
+    content_dir: Path,
+    *,
+    cache_dir: Path | None = None,
+    base_url: str | None = None,
 ) -> RenderResult:
     """Write the portal's Markdown pages and downloads into content_dir, from the corpus
     (its records with their findings, its failures, the source files) and the rules.
@@ -74,7 +81,8 @@ def render_site(
     A report whose page (or whose agency's page) raises while being made is left out of every
     page and download and returned as a fault (listed on the unreadable page); only problems
     of the site itself (templates, the disk) raise. cache_dir: the render cache's parent
-    folder (the build uses .cache/nianbao); None = none."""
+    folder (the build uses .cache/nianbao); None = none. base_url: the portal's absolute
+    address for the 引用本报告 boxes (generator/site.py portal_url); None = page paths."""
     records = corpus.records
     for record in records:
         validate_record_id(record.id)
@@ -92,7 +100,7 @@ def render_site(
     )
     writer = ContentWriter(Path(content_dir))
     memo = RenderCache(cache_dir) if cache_dir is not None else None
-    pages_of = _ReportPages(env, memo, corpus.sources, rule_titles)
+    pages_of = _ReportPages(env, memo, corpus.sources, rule_titles, base_url)
     faults: list[RenderFault] = []
     catalog = build_catalog(records)
     with _corpus_streams(writer) as corpus_files:
@@ -105,6 +113,7 @@ def render_site(
     if faults:
         catalog = _without(records, faults)
     agency_faults: list[RenderFault] = []
+    ledgers: dict[str, tuple[YearLedger, ...]] = {}
     for agency in catalog.agencies:
         key = (
             agency_key(agency.slug, [pages_of.keys[r.key] for r in agency.records])
@@ -112,7 +121,9 @@ def render_site(
             else None
         )
         try:
-            made = _cached(memo, key, ("page",), partial(_agency_artefacts, env, catalog, agency))
+            made = _cached(
+                memo, key, ("page",), partial(_agency_artefacts, env, catalog, agency, ledgers)
+            )
             writer.add(pages.agency_page(agency.slug), made["page"])
         except Exception as error:
             for record in agency.records:
@@ -129,9 +140,14 @@ def render_site(
     listed = sorted([*corpus.failures, *(f.failure for f in faults)], key=lambda f: f.file)
     indexes.render_home(env, writer, catalog, listed, rule_titles)
     indexes.render_agencies(env, writer, catalog)
+    found = analyses.build_analyses(catalog, corpus, ledgers)
     region_roots = regions.build_tree(catalog)
-    indexes.render_regions(env, writer, catalog, regions.walk(region_roots))
-    regions.render_regions(env, writer, catalog, region_roots)
+    region_nodes = regions.walk(region_roots)
+    region_path = {node.names: node.path for node in region_nodes}
+    indexes.render_regions(env, writer, catalog, region_nodes)
+    regions.render_regions(
+        env, writer, catalog, region_roots, found, analyses.by_region(found, set(region_path))
+    )
     indexes.render_years(env, writer, catalog)
     indexes.render_unreadable(env, writer, listed)
     results = compliance.rule_results(catalog)
@@ -140,6 +156,7 @@ def render_site(
     compliance.render_format(env, writer)
     _render_downloads(env, writer, catalog, pages_of.csv_rows)
     feeds.render_feeds(writer, catalog)
+    analyses.render_analyses(env, writer, catalog, found, region_path)
     written = writer.commit()
     if memo is not None:
         memo.prune()  # only after a complete build: keep what this build used
@@ -169,8 +186,10 @@ class _ReportPages:
         memo: RenderCache | None,
         sources: Mapping[str, Path],
         rule_titles: dict[str, str],
+        base_url: str | None = None,
     ) -> None:
         self.env, self.memo, self.sources, self.rule_titles = env, memo, sources, rule_titles
+        self.base_url = base_url
         self.keys: dict[str, str] = {}  # record id -> artefact key (with a cache)
         self.csv_rows: dict[str, str] = {}  # record id -> records.csv line (also agency CSVs)
         self.paths: dict[str, set[str]] = {}  # record id -> files written for it
@@ -181,13 +200,21 @@ class _ReportPages:
         suffix = reports.source_suffix(source) if source is not None else None
         if self.memo is not None and rid not in self.keys:
             self.keys[rid] = artefact_key(
-                record, catalog.findings_of(rid), suffix, self.rule_titles
+                record, catalog.findings_of(rid), suffix, self.rule_titles, self.base_url
             )
         return _cached(
             self.memo,
             self.keys.get(rid),
             ARTEFACTS,
-            partial(_record_artefacts, self.env, catalog, record, suffix, self.rule_titles),
+            partial(
+                _record_artefacts,
+                self.env,
+                catalog,
+                record,
+                suffix,
+                self.rule_titles,
+                self.base_url,
+            ),
         )
 
     def write(
@@ -256,11 +283,12 @@ def _record_artefacts(
     record: Record,
     suffix: str | None,
     rule_titles: dict[str, str],
+    base_url: str | None = None,
 ) -> dict[str, str]:
     """A record's page, YAML, JSON item and CSV rows (memo.ARTEFACTS)."""
     published = record.to_dict()  # once per record: report file, records.yaml/.json/.csv
     return {
-        "page": reports.report_page_text(env, catalog, record, suffix, rule_titles),
+        "page": reports.report_page_text(env, catalog, record, suffix, rule_titles, base_url),
         "yaml": spec.yaml_text(published),
         "json": downloads.record_json_item(published),
         "csv": downloads.record_csv_row(published, catalog.counts_of(record.key)),
@@ -268,8 +296,15 @@ def _record_artefacts(
     }
 
 
-def _agency_artefacts(env: jinja2.Environment, catalog: Catalog, agency: Agency) -> dict[str, str]:
-    return {"page": reports.agency_page_text(env, catalog, agency)}
+def _agency_artefacts(
+    env: jinja2.Environment,
+    catalog: Catalog,
+    agency: Agency,
+    ledgers: dict[str, tuple[YearLedger, ...]],
+) -> dict[str, str]:
+    """The agency page; its promise ledger is kept for the corpus pages (build_analyses)."""
+    ledgers[agency.slug] = analyses.agency_ledgers(agency)
+    return {"page": reports.agency_page_text(env, catalog, agency, ledgers[agency.slug])}
 
 
 def _render_downloads(
@@ -279,6 +314,18 @@ def _render_downloads(
     cells.csv are written record by record in render_site)."""
     records = catalog.records
     writer.add(pages.RECORDS_CSV, downloads.csv_file(csv_rows[r.key] for r in records))
+    year_files = []
+    for year in catalog.years:
+        writer.add(
+            pages.year_csv(year), downloads.csv_file(csv_rows[r.key] for r in catalog.by_year(year))
+        )
+        year_files.append(
+            {
+                "year": year,
+                "href": pages.href(pages.DATA, pages.year_csv(year)),
+                "count": len(catalog.by_year(year)),
+            }
+        )
     for agency in catalog.agencies:
         ordered = sorted(agency.records, key=lambda r: r.report_year)
         writer.add(
@@ -286,6 +333,12 @@ def _render_downloads(
         )
     body = env.get_template("data.md.j2").render(
         report_count=len(records),
+        year_files=year_files,
+        # Column names are ASCII constants; meanings are trusted text with code spans.
+        analysis_columns=[
+            (anchor, title, [(Markup(n), Markup(m)) for n, m in cols])
+            for anchor, title, cols in analyses.CSV_DOCS
+        ],
         schema=spec.SCHEMA,
         cell_columns=downloads.CELL_COLUMNS,
         # Column names are ASCII constants shown in code spans: not escaped (Markup).

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 from markupsafe import Markup
 
+from generator.check.rule import OWN_ANALYSIS
 from generator.model import LEVELS, Record, count_levels
 from generator.render import pages
 from generator.render.catalog import Catalog
@@ -31,8 +32,12 @@ CERTAINTY = {
     "U": ("未证实", "规则的依据尚未得到证实：没有找到能确认它的官方文本。"),
 }
 WEAK_BASIS = {"D": "是推断得出的", "U": "尚未得到证实"}
-SCOPE_NAMES = {"report": "单份报告", "corpus": "同一机关的历年报告"}
-"""What a rule looks at (generator.check.rule: ReportRule, CorpusRule)."""
+SCOPE_NAMES = {
+    "report": "单份报告",
+    "corpus": "同一机关的历年报告",
+    "region": "同一地区各机关的同年度报告（政府本级、部门与下一级政府）",
+}
+"""What a rule looks at (generator.check.rule: ReportRule, CorpusRule, RegionRule)."""
 
 
 def _family_text(rule: Rule) -> str:
@@ -104,6 +109,7 @@ def _rule_items(
                 "failed": len(failed),
                 "not_assessable": len(not_assessable),
                 "certainty_label": f"{code}（{CERTAINTY[code][0]}）" if code in CERTAINTY else code,
+                "own_analysis": OWN_ANALYSIS if rule.own_analysis else "",
             }
         )
     return items
@@ -219,6 +225,7 @@ def render_rules(
             certainty_label=f"{code}（{label}）",
             certainty_text=f"{code}（{label}）：{text}",
             weak=WEAK_BASIS.get(code, ""),
+            own_analysis=OWN_ANALYSIS if rule.own_analysis else "",
             basis_lines=[
                 cite_format(line, pages.href(page, pages.FORMAT))
                 for line in str(rule.basis or "").splitlines()

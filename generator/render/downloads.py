@@ -235,3 +235,8 @@ class CorpusFiles:
 
     def finish(self) -> None:
         self.json_out.write("\n]\n" if self.count else "[]\n")
+
+
+def csv_table(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """A whole CSV download (BOM, CRLF, formula starts neutralised) from plain values."""
+    return CSV_BOM + _csv_lines([header]) + _csv_lines([_csv_text(v) for v in row] for row in rows)

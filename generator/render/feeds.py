@@ -161,3 +161,22 @@ def render_feeds(writer: ContentWriter, catalog: Catalog) -> None:
                 pages.agency_page(agency.slug),
             ),
         )
+
+
+def feed_text(
+    env: jinja2.Environment,
+    feed: str,
+    feed_id: str,
+    title: str,
+    entries: list[dict[str, Any]],
+    home: str,
+) -> str:
+    """A whole feed from entries {id, title, updated, href, summary} (generator/render/
+    analyses.py's feeds use the same template and rules as the report feeds)."""
+    return _feed(env, feed, feed_id, title, entries, home)
+
+
+page_url = _url
+"""The site URL of a Markdown page relative to a feed (with an optional anchor)."""
+newest = _newest
+"""Entries newest first (then by id), at most FEED_LIMIT."""

@@ -45,6 +45,31 @@ def year_page(year: int) -> str:
     return f"years/{int(year)}.md"
 
 
+ANALYSES = "analysis/index.md"
+"""The four analyses of issue 17 and what each shows."""
+PROMISES = "analysis/promises.md"
+EDITS = "analysis/edits.md"
+HIERARCHY = "analysis/hierarchy.md"
+TIMELINESS = "analysis/timeliness/index.md"
+
+
+def timeliness_page(year: int) -> str:
+    return f"analysis/timeliness/{int(year)}.md"
+
+
+def year_csv(year: int) -> str:
+    """All agencies' records of one report year (the columns of records.csv)."""
+    return f"data/{int(year)}/records.csv"
+
+
+PROMISES_FEED = "feeds/promises.xml"
+EDITS_FEED = "feeds/edits.xml"
+HIERARCHY_FEED = "feeds/hierarchy.xml"
+TIMELINESS_FEED = "feeds/timeliness.xml"
+PROMISES_CSV = "data/promises.csv"
+EDITS_CSV = "data/edits.csv"
+HIERARCHY_CSV = "data/hierarchy.csv"
+TIMELINESS_CSV = "data/timeliness.csv"
 REPORTS_FEED = "feeds/reports.xml"
 ERRORS_FEED = "feeds/errors.xml"
 CELLS_CSV = "data/cells.csv"

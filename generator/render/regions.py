@@ -1,7 +1,9 @@
 """Region pages: province -> city -> county -> township, one page per node under regions/.
 
 A node lists its sub-regions and agencies and sums its agencies' figures per year; a sum with
-a null operand is "—" with a note naming the reports that left the item blank.
+a null operand is "—" with a note naming the reports that left the item blank. Its 汇总核对
+puts the place's government, departments and lower governments side by side per year, with
+the sums that cannot be true (generator/render/analyses.py).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from markupsafe import Markup
 
 from generator.model import Record
 from generator.model.identity import slugify
-from generator.render import charts, figures, pages
+from generator.render import analyses, charts, figures, pages
 from generator.render.catalog import UNKNOWN_REGION, Agency, Catalog, pinyin_key
 from generator.render.output import ContentWriter
 
@@ -134,8 +136,15 @@ def _year_rows(node: Node, catalog: Catalog) -> list[dict[str, Any]]:
 
 
 def render_regions(
-    env: jinja2.Environment, writer: ContentWriter, catalog: Catalog, roots: list[Node]
+    env: jinja2.Environment,
+    writer: ContentWriter,
+    catalog: Catalog,
+    roots: list[Node],
+    found: analyses.Analyses | None = None,
+    checks: dict[tuple[str, ...], analyses.RegionChecks] | None = None,
 ) -> None:
+    """Every region page; with the analyses, each gets its 汇总核对 (hierarchies that add up)."""
+    checks = checks or {}
     for node in walk(roots):
         page = node.path
         rows = _year_rows(node, catalog)
@@ -186,6 +195,9 @@ def render_regions(
             items=figures.SUM_ITEMS,
             chart=chart,
             agencies=agencies,
+            hierarchy=analyses.hierarchy_sections(page, checks.get(node.names), found)
+            if found is not None
+            else None,
             report_href={
                 r.key: pages.href(page, pages.report_page(r.key))
                 for a in node.all_agencies

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +12,12 @@ import jinja2
 from markupsafe import Markup
 
 from generator import record as spec
+from generator.analysis.cite import CitedReport, cite
+from generator.analysis.promises import YearLedger
+from generator.analysis.records import iso_date
 from generator.model import LEVELS, Contact, Finding, Period, Record, Region, split_record_id
 from generator.model.places import place_name
-from generator.render import charts, figures, pages, tables
+from generator.render import analyses, charts, figures, pages, tables
 from generator.render.catalog import UNKNOWN_REGION, Agency, Catalog
 from generator.render.notes import parse_notes
 from generator.render.output import ContentWriter
@@ -74,15 +78,44 @@ def add_report_files(
     writer.add(f"reports/{rid}.yml", yaml_text)
 
 
+_ACCESSED = date(1, 1, 1)
+"""A stand-in access date: the page fills in the reader's own (content/assets/js/cite.js)."""
+
+
+def citation(record: Record, base_url: str | None) -> dict[str, Any]:
+    """引用本报告 (generator/analysis/cite.py) in three parts around the access date and the
+    URL, which the page fills in: the URL is absolute when the portal's address is configured
+    (mkdocs.yml site_url, or extra: portal_url), else the page's path from the site root."""
+    path = f"reports/{record.key}/"
+    url = f"{base_url.rstrip('/')}/{path}" if base_url else path
+    text = cite(
+        CitedReport(
+            agency=record.agency_name,
+            title=record.title,
+            year=record.report_year,
+            published=iso_date(record.published),
+            file=record.source.file,
+            sha256=record.source.sha256 or "",
+            url=url,
+        ),
+        _ACCESSED,
+    )
+    before, _, rest = text.partition(f"[{_ACCESSED.isoformat()}]. ")
+    after = rest[len(url) + 2 :] if rest.startswith(f"{url}. ") else rest
+    return {"before": before, "url": url, "after": after, "absolute": bool(base_url)}
+
+
 def report_page_text(
     env: jinja2.Environment,
     catalog: Catalog,
     record: Record,
     suffix: str | None,
     rule_titles: dict[str, str],
+    base_url: str | None = None,
 ) -> str:
-    """The report page. It depends on the record, its findings, the source's published suffix
-    and the rule titles only (generator/render/memo.py keys its cache on exactly these)."""
+    """The report page. It depends on the record, its findings, the source's published suffix,
+    the rule titles and the portal's address only (generator/render/memo.py keys its cache on
+    exactly these)."""
     rid = record.key
     page = pages.report_page(rid)
     year_name = f"{split_record_id(rid)[1]:04d}"  # the page's own file name, as in the id
@@ -135,6 +168,8 @@ def report_page_text(
         corrections=record.corrections,
         rejected_corrections=record.corrections_rejected,
         versions=record.previous_versions,
+        edits=analyses.edit_items(record, cell_anchor, lambda where: place_name(where, layout)),
+        cite=citation(record, base_url),
         rule_href={r: pages.href(page, pages.rule_page(r)) for r in rule_titles},
         rule_titles=rule_titles,
     )
@@ -257,9 +292,17 @@ def _agency_charts(catalog: Catalog, agency: Agency) -> dict[str, Any]:
     }
 
 
-def agency_page_text(env: jinja2.Environment, catalog: Catalog, agency: Agency) -> str:
-    """The agency page. It depends on the agency's records and their findings only
-    (generator/render/memo.py keys its cache on exactly these)."""
+def agency_page_text(
+    env: jinja2.Environment,
+    catalog: Catalog,
+    agency: Agency,
+    ledgers: Sequence[YearLedger] | None = None,
+) -> str:
+    """The agency page. It depends on the agency's records and their findings only (its
+    promise ledger is made from its records: generator/render/memo.py keys its cache on
+    exactly these)."""
+    if ledgers is None:
+        ledgers = analyses.agency_ledgers(agency)
     figures_ = [(label, [fn(r) for r in agency.records]) for label, fn in figures.KEY_FIGURES]
     for level in LEVELS[:2]:
         figures_.append(
@@ -273,6 +316,11 @@ def agency_page_text(env: jinja2.Environment, catalog: Catalog, agency: Agency) 
         unknown_region=UNKNOWN_REGION,
         feed_href=pages.href(page, pages.agency_feed(agency.slug)),
         csv_href=pages.href(page, pages.agency_csv(agency.slug)),
+        ledgers=analyses.ledger_items(
+            ledgers,
+            {r.report_year: pages.href(page, pages.report_page(r.key)) for r in agency.records},
+        ),
+        promises_href=pages.href(page, pages.PROMISES),
         **_agency_charts(catalog, agency),
     )
     return pages.page_text(body, title=agency.name)

@@ -126,8 +126,30 @@ def agency_type_known(record: Record) -> Iterator[Observation]:
             )
 
 
+def _day(stamp: str | None) -> str:
+    """2021-03-05T16:45:00+08:00 -> 2021年3月5日 (the day git recorded); 尚未提交 for None."""
+    if not stamp or len(stamp) < 10:
+        return "尚未提交"
+    year, month, day = stamp[:10].split("-")
+    return f"{int(year)}年{int(month)}月{int(day)}日"
+
+
 def single_copy(group: Sequence[Record]) -> Iterator[tuple[Record, Observation]]:
-    """MD-05 (corpus): two records with one id, or one source file under two ids."""
+    """MD-05 (corpus): two records with one id, one source file under two ids, or a report
+    file whose content changed under its name after it was first published (record.edits,
+    from the git history of reports/: a silent edit)."""
+    for record in group:
+        if record.edits:
+            latest = record.edits[0]
+            yield (
+                record,
+                fail(
+                    f"报告文件首次收录后内容被替换{len(record.edits)}次（同一文件名，"
+                    f"最近一次在{_day(latest.replaced)}），报告未说明修改；"
+                    "各版本的差异见本页“文件修改记录”",
+                    "source.sha256",
+                ),
+            )
     by_id: dict[str, list[Record]] = {}
     by_sha: dict[str, list[Record]] = {}
     for record in group:
@@ -202,7 +224,7 @@ RULES = (
         id="MD-05",
         title="只保留一份规范副本",
         level=Level.INFO,
-        what="同一 id 或同一来源文件不出现两条记录。",
+        what="同一 id 或同一来源文件不出现两条记录；报告文件发布后在同一文件名下被替换为不同内容（按本门户 git 历史发现的静默修改）时提示。",
         basis="中国社科院2016评估：“发布后有变动”“多平台发布”“可获取性不强”[V]（"
         + SPEC
         + " §5、§6）",
