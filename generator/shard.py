@@ -4,14 +4,16 @@ builds the one site from all shares, byte-identical to `nianbao build` of the sa
 What a shard does without knowing the others, and what waits for the merge:
 
     shard   gather the whole reports/ tree (one walk, file sizes only), take its share, then
-            read, parse and OCR those files (through the parse cache) and parse the earlier
-            contents of those that were edited under their name (git history). This is the
-            expensive, embarrassingly parallel part: a scanned page costs 2.5 s of OCR.
+            read, parse and OCR those files (through the parse cache), read their git
+            history (`git log --follow`, 8 ms a file) and parse the earlier contents of those
+            edited under their name. This is the expensive, embarrassingly parallel part: a
+            scanned page costs 2.5 s of OCR.
     merge   checks that the shards fit together and cover every report exactly once, then
             everything that needs the whole corpus or the final page set, as `nianbao
-            build` does it: corrections, namesakes told apart, versions merged, git dates,
-            every check (report rules and cross-year, near-copy, hierarchy, region rules),
-            the analyses, render, MkDocs and the Pagefind index.
+            build` does it: corrections, namesakes told apart, versions merged, the dated
+            edits (from the shards' git history when the merge is at their commit, else
+            from git), every check (report rules and cross-year, near-copy, hierarchy,
+            region rules), the analyses, render, MkDocs and the Pagefind index.
 
 Rendering stays in the merge because nothing a shard could render is final: a report page
 shows its findings, some of which come from other reports (cross-year, near-copy, hierarchy);
@@ -26,9 +28,10 @@ reading work: scans are large) to the shard with the least so far. Every shard a
 compute the same deal from the same tree; a province's reports, all under one top folder,
 are still spread over every shard.
 
-A shard folder holds `shard.json` (which share, of what tree, by which parser, each file's
-sha256 and its failure when it could not be read) and `records/`, entries of the parse cache
-(generator/cache.py) for its records and the earlier contents of edited files. The merge
+A shard folder holds `shard.json` (which share, of what tree and commit, by which parser,
+each file's sha256 and its failure when it could not be read), `records/`, entries of the
+parse cache (generator/cache.py) for its records and the earlier contents of edited files,
+and `history/`, its files' committed versions (generator/sources.py). The merge
 refuses shards that do not fit together, naming the folder and what to do.
 """
 
@@ -58,6 +61,8 @@ if TYPE_CHECKING:
 SHARD_FILE = "shard.json"
 SHARD_FORMAT = 1
 """Of shard.json and the folder's layout (a merge reads only its own format)."""
+HISTORY_DIR = "history"
+"""In a shard folder: the committed versions of its files (generator/sources.py's format)."""
 SPEC = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
 
 
@@ -145,6 +150,7 @@ def build_shard(
     workers: int | None = None,
 ) -> ShardSummary:
     """Parse shard K of N of reports_dir into out_dir (replaced; see the module doc)."""
+    from generator.analysis.edits import head_commit
     from generator.pipeline import parse_report
     from generator.sources import attach_history
 
@@ -166,15 +172,16 @@ def build_shard(
             files.append({"file": rel, "sha256": sha, "failure": None})
         else:
             files.append({"file": rel, "sha256": _sha_or_none(path), "failure": outcome.to_dict()})
-    # The earlier contents of files edited under their name, parsed here into out/records/
-    # (the merge reads git for the dates again, and finds these parses in the cache).
+    # Each file's committed versions (git log, into out/history/) and the earlier contents
+    # of files edited under their name, parsed into out/records/: the merge finds both in
+    # its caches (when its HEAD is the shards').
     attach_history(
         records,
         {r.source.file: r for r in records},
         reports_dir,
         parse_report,
         out,
-        cache_dir / "history" if cache_dir is not None else None,
+        out_dir / HISTORY_DIR,
     )
     manifest = {
         "format": SHARD_FORMAT,
@@ -183,6 +190,7 @@ def build_shard(
         "parser": parser_version(),
         "nianbao": __version__,
         "tree": tree_fingerprint(reports_dir, inputs.reports),
+        "head": head_commit(reports_dir),
         "files": files,
     }
     text = json.dumps(manifest, ensure_ascii=False, indent=1) + "\n"
@@ -226,6 +234,8 @@ class Shard:
     spec: ShardSpec
     parser: str
     tree: str
+    head: str | None
+    """The commit the shard's reports were checked out at (None outside git)."""
     files: tuple[dict[str, Any], ...]
 
 
@@ -249,7 +259,15 @@ def read_shard(folder: Path) -> Shard:
             {"file": str(f["file"]), "sha256": f["sha256"], "failure": f["failure"]}
             for f in data["files"]
         )
-        return Shard(folder, spec, str(data["parser"]), str(data["tree"]), files)
+        head = data.get("head")
+        return Shard(
+            folder,
+            spec,
+            str(data["parser"]),
+            str(data["tree"]),
+            str(head) if head is not None else None,
+            files,
+        )
     except (KeyError, TypeError, ValueError) as error:
         raise NianbaoError(f"{folder}/{SHARD_FILE}：内容不完整（{error}）：{again}") from error
 
@@ -368,14 +386,31 @@ def merge_shards(settings: Settings, folders: Sequence[Path]) -> BuildSummary:
 def load_merged(shards: Sequence[Shard], inputs: Inputs, settings: Settings) -> Corpus:
     """The corpus load_corpus would give, from the shards' parses. The shards' cache entries
     (their records, the earlier contents of edited files) go into the merge's parse cache
-    (a temporary one with --no-cache), where the history step finds them."""
+    (a temporary one with --no-cache), where the history step finds them, and so do the
+    committed versions the shards' git log found, when the merge is at the shards' HEAD."""
     from generator.pipeline import assemble_corpus
 
     parsed = merged_outcomes(shards, settings.reports_dir, inputs)
     with tempfile.TemporaryDirectory(prefix="nianbao-merge-") as temporary:
         cache_dir = settings.cache_dir if settings.cache_dir is not None else Path(temporary)
         seed_cache(shards, cache_dir)
+        seed_shard_history(shards, settings.reports_dir, cache_dir / HISTORY_DIR)
         return assemble_corpus(settings.reports_dir, inputs, parsed, cache_dir=cache_dir)
+
+
+def seed_shard_history(shards: Sequence[Shard], reports_dir: Path, history_dir: Path) -> None:
+    """The committed versions the shards' git log found, into the merge's history cache,
+    when the merge's reports are at the shards' commit (else the merge asks git itself)."""
+    from generator.analysis.edits import head_commit
+    from generator.sources import read_history_folder, seed_history
+
+    heads = {shard.head for shard in shards}
+    if None in heads or heads != {head_commit(reports_dir)}:
+        return
+    known = {}
+    for shard in shards:
+        known.update(read_history_folder(shard.folder / HISTORY_DIR))
+    seed_history(history_dir, reports_dir, known)
 
 
 def seed_cache(shards: Sequence[Shard], cache_dir: Path) -> None:

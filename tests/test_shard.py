@@ -16,6 +16,7 @@ import pytest
 from conftest import ROOT, make_project
 from test_sources import commit, git
 
+from generator.analysis import edits
 from generator.cache import RecordCache
 from generator.errors import NianbaoError
 from generator.inputs import gather_inputs
@@ -106,7 +107,7 @@ def one(tmp_path_factory):
 
 
 @pytest.mark.slow
-def test_three_shards_merged_equal_one_build_byte_for_byte(one):
+def test_three_shards_merged_equal_one_build_byte_for_byte(one, monkeypatch):
     project, settings, summary, site, content = one
     # what the corpus holds is really there: a version pair, failures, ignored files
     assert summary.superseded == 1
@@ -115,6 +116,11 @@ def test_three_shards_merged_equal_one_build_byte_for_byte(one):
     assert summary.records == 30 + 5 + 1
     folders = shard_all(project, 3)
     assert all(json.loads((f / SHARD_FILE).read_text("utf-8"))["files"] for f in folders)
+
+    def no_git_log(*args: object) -> None:
+        raise AssertionError("the merge ran git log: the shards' history was not used")
+
+    monkeypatch.setattr(edits, "_committed", no_git_log)
     merged = merge_shards(dataclasses.replace(settings, site_dir=project / "site-merged"), folders)
     assert merged == summary
     assert tree_digest(project / "content") == content
