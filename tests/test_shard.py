@@ -18,6 +18,7 @@ from test_sources import commit, git
 
 from generator.analysis import edits
 from generator.cache import RecordCache
+from generator.cli import main
 from generator.errors import NianbaoError
 from generator.inputs import gather_inputs
 from generator.pipeline import Settings, build_site
@@ -291,3 +292,26 @@ def test_unreadable_file_is_in_exactly_one_shard(small):
         if entry["failure"]
     ]
     assert failures == ["河南省/坏文件-2021年报.wps"]
+
+
+# ---- the command ---------------------------------------------------------------------------
+
+
+def test_cli_shards_and_refuses_in_one_chinese_line(small, capsys, monkeypatch):
+    project, _, folders = small
+    monkeypatch.chdir(project)
+    assert main(["build", "--shard", "4/3", "--out", "x"]) == 1
+    assert capsys.readouterr().err.strip() == (
+        "nianbao: 错误：--shard 4/3：应写成 K/N（第 K 片，共 N 片，1 ≤ K ≤ N），例如 --shard 2/3"
+    )
+    assert main(["build", "--shard", "2/3", "--out", "again", "--no-cache"]) == 0
+    err = capsys.readouterr().err
+    assert "第 2/3 片" in err and "nianbao merge" in err
+    assert (project / "again" / SHARD_FILE).read_bytes() == (folders[1] / SHARD_FILE).read_bytes()
+    assert main(["merge", str(folders[0]), "again", "--out", "site"]) == 1
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines == [
+        "nianbao: 错误：缺少第 3/3 片（共 3 片，已给出 2 片）："
+        "请用 nianbao build --shard 3/3 生成后一并合并"
+    ]
+    assert not (project / "site").exists()
