@@ -149,17 +149,42 @@ def build_shard(
     cache_dir: Path | None = None,
     workers: int | None = None,
 ) -> ShardSummary:
-    """Parse shard K of N of reports_dir into out_dir (replaced; see the module doc)."""
-    from generator.analysis.edits import head_commit
+    """Parse shard K of N of reports_dir into out_dir (see the module doc). out_dir is
+    written whole or not at all: built beside it, then swapped in for an earlier shard's."""
     from generator.pipeline import parse_report
-    from generator.sources import attach_history
 
+    _check_out(out_dir)  # before any work
     inputs = gather_inputs(reports_dir)
     share = set(plan_shards(reports_dir, inputs.reports, spec.count)[spec.index - 1])
     mine = [p for p in inputs.reports if relative(reports_dir, p) in share]
     cache = RecordCache(cache_dir) if cache_dir is not None else None
     parsed = parse_reports(mine, reports_dir, parse_report, progress, cache=cache, workers=workers)
-    _prepare_out(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.partial-", dir=out_dir.parent))
+    try:
+        summary = _write_shard(staging, reports_dir, inputs, mine, parsed, spec)
+        _check_out(out_dir)
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        staging.rename(out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return summary
+
+
+def _write_shard(
+    out_dir: Path,
+    reports_dir: Path,
+    inputs: Inputs,
+    mine: Sequence[Path],
+    parsed: Sequence[Record | Failure],
+    spec: ShardSpec,
+) -> ShardSummary:
+    from generator.analysis.edits import head_commit
+    from generator.pipeline import parse_report
+    from generator.sources import attach_history
+
     out = RecordCache(out_dir)
     files: list[dict[str, Any]] = []
     records: list[Record] = []
@@ -211,18 +236,15 @@ def _sha_or_none(path: Path) -> str | None:
         return None
 
 
-def _prepare_out(out_dir: Path) -> None:
-    """An empty out_dir: a new folder, an empty one, or an earlier shard's (replaced)."""
-    if out_dir.exists():
-        if not out_dir.is_dir() or (
-            any(out_dir.iterdir()) and not (out_dir / SHARD_FILE).is_file()
-        ):
-            raise NianbaoError(
-                f"分片输出文件夹 {out_dir} 已存在，且不是分片文件夹：请换一个不存在的文件夹"
-                "（它会被整个替换）"
-            )
-        shutil.rmtree(out_dir)
-    out_dir.mkdir(parents=True)
+def _check_out(out_dir: Path) -> None:
+    """out_dir may be replaced: it does not exist, is empty, or is an earlier shard."""
+    if out_dir.exists() and (
+        not out_dir.is_dir() or (any(out_dir.iterdir()) and not (out_dir / SHARD_FILE).is_file())
+    ):
+        raise NianbaoError(
+            f"分片输出文件夹 {out_dir} 已存在，且不是分片文件夹：请换一个不存在的文件夹"
+            "（它会被整个替换）"
+        )
 
 
 # ---- the merge -------------------------------------------------------------------------------

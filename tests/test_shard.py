@@ -16,6 +16,7 @@ import pytest
 from conftest import ROOT, make_project
 from test_sources import commit, git
 
+from generator import sources
 from generator.analysis import edits
 from generator.cache import RecordCache
 from generator.cli import main
@@ -315,3 +316,17 @@ def test_cli_shards_and_refuses_in_one_chinese_line(small, capsys, monkeypatch):
         "请用 nianbao build --shard 3/3 生成后一并合并"
     ]
     assert not (project / "site").exists()
+
+
+def test_a_failed_shard_leaves_the_earlier_shard_and_no_partial_folder(small, monkeypatch):
+    project, _, folders = small
+    before = tree_digest(folders[0])
+
+    def fail(*args: object) -> None:
+        raise OSError("磁盘已满")
+
+    monkeypatch.setattr(sources, "attach_history", fail)
+    with pytest.raises(OSError, match="磁盘已满"):
+        build_shard(project / "reports", folders[0], parse_spec("1/3"))
+    assert tree_digest(folders[0]) == before
+    assert sorted(p.name for p in folders[0].parent.iterdir()) == ["1", "2", "3"]
