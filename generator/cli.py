@@ -1,5 +1,6 @@
-"""The `nianbao` command: parse, check, build (also one shard of a build), merge, serve. Thin: each command loads settings and
-calls one library function; errors become one line (tracebacks only with --debug)."""
+"""The `nianbao` command: parse, check, build (or one shard of a build), merge, serve. Thin:
+each command loads settings and calls one library function; errors become one line
+(tracebacks only with --debug)."""
 
 from __future__ import annotations
 
