@@ -155,6 +155,37 @@ def test_shards_with_a_cache_merge_into_a_warm_cache_and_the_same_site(one, tmp_
     assert tree_digest(tmp_path / "site") == site
 
 
+@pytest.mark.slow
+def test_a_merge_at_another_commit_reads_git_itself_and_gives_the_same_site(
+    one, tmp_path, monkeypatch
+):
+    """Shards of one commit, merged after a commit that leaves reports/ as it was: the
+    merge does not trust the shards' history (their HEAD is not its own) and asks git."""
+    project, settings, summary, site, _ = one
+    copy = Path(shutil.copytree(project, tmp_path / "copy", symlinks=True))
+    shutil.rmtree(copy / "shards", ignore_errors=True)
+    folders = shard_all(copy, 3)
+    (copy / "说明.txt").write_text("与报告无关的提交", "utf-8")
+    git(copy, "add", "说明.txt")  # only this: reports/ keeps its uncommitted files
+    git(copy, "commit", "-q", "-m", "说明", when="2022-05-01T09:00:00+08:00")
+    asked: list[str] = []
+    committed = edits._committed
+
+    def counted(repo: object, path: str) -> object:
+        asked.append(path)
+        return committed(repo, path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(edits, "_committed", counted)
+    merge_shards(
+        dataclasses.replace(
+            settings, project_dir=copy, reports_dir=copy / "reports", site_dir=copy / "site"
+        ),
+        folders,
+    )
+    assert len(asked) == summary.records  # git log of every published record's file
+    assert tree_digest(copy / "site") == site
+
+
 # ---- the deal ------------------------------------------------------------------------------
 
 
