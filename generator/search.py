@@ -106,6 +106,7 @@ def build_search_index(site_dir: Path, batch_cost: int = BATCH_COST) -> None:
         part = output / "parts" / str(number)
         _index(site_dir, staged, part)
         exact_chunk_ranges(part)
+        canonical_filters(part)
         parts.append(part.relative_to(output).as_posix() + "/")
     (output / PARTS_FILE).write_text(json.dumps(parts) + "\n", "utf-8")
     values = {name: sorted(found) for name, found in filters.items()}
@@ -210,6 +211,38 @@ def exact_chunk_ranges(bundle: Path) -> None:
             chunks.append([UNIT_MARK, PAIR_MARK + "\U0010ffff", _write_chunk(bundle, [marks])])
         meta[2] = chunks
         meta_file.write_bytes(gzip.compress(CHUNK_SIGNATURE + cbor2.dumps(meta), mtime=0))
+
+
+def canonical_filters(bundle: Path) -> None:
+    """Write a bundle's filters in one order: Pagefind 1.5 writes each filter's values, and
+    the list of filters, in hash-map order, so two indexes of the same pages differed in
+    their filter chunks and metadata file (and a sharded build could not equal a one-machine
+    build byte for byte). Values and filters are sorted, each chunk named by a hash of its
+    content as Pagefind names its own, and the metadata file too (pagefind-entry.json)."""
+    import cbor2
+
+    entry = bundle / "pagefind-entry.json"
+    for meta_file in sorted(bundle.glob("pagefind.*.pf_meta")):
+        meta = _read_pagefind(meta_file, "metadata file")
+        filters = []
+        for name, chunk in meta[3]:
+            path = bundle / "filter" / f"{chunk}.pf_filter"
+            # [filter name, [[value, pages]]]
+            data = _read_pagefind(path, "filter chunk")
+            data[1] = sorted(data[1], key=lambda value: str(value[0]))
+            packed = gzip.compress(CHUNK_SIGNATURE + cbor2.dumps(data), mtime=0)
+            path.unlink()
+            renamed = chunk.split("_", 1)[0] + "_" + hashlib.sha256(packed).hexdigest()[:7]
+            (bundle / "filter" / f"{renamed}.pf_filter").write_bytes(packed)
+            filters.append([name, renamed])
+        meta[3] = sorted(filters)
+        packed = gzip.compress(CHUNK_SIGNATURE + cbor2.dumps(meta), mtime=0)
+        old = meta_file.name.split(".")[1]
+        new = old.split("_", 1)[0] + "_" + hashlib.sha256(packed).hexdigest()[:10]
+        meta_file.unlink()
+        (bundle / f"pagefind.{new}.pf_meta").write_bytes(packed)
+        if entry.is_file():
+            entry.write_text(entry.read_text("utf-8").replace(f'"{old}"', f'"{new}"'), "utf-8")
 
 
 def _write_chunk(bundle: Path, index: list[Any]) -> str:
