@@ -13,8 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, make_project
-from test_sources import commit, git
+from conftest import ROOT, commit_all, git, make_project
 
 from generator import sources
 from generator.analysis import edits
@@ -63,13 +62,13 @@ def make_corpus(project: Path) -> None:
     reports = project / "reports"
     _scale().write_reports(reports, 30, seed=7)
     git(project, "init", "-q")
-    commit(project, "报告", "2022-03-01T09:00:00+08:00")
+    commit_all(project, "报告", "2022-03-01T09:00:00+08:00")
     path = reports / EDITED
     text = path.read_text("utf-8")
     changed = text.replace("规范性文件\t2\t2\t4", "规范性文件\t2\t2\t5")
     assert changed != text
     path.write_text(changed, "utf-8")
-    commit(project, "重新上传", "2022-04-01T09:00:00+08:00")
+    commit_all(project, "重新上传", "2022-04-01T09:00:00+08:00")
     original = (reports / VERSION_OF).read_text("utf-8")
     (reports / VERSION).write_text(original + "\n本报告为更正版。\n", "utf-8")
     (reports / NAMESAKE).parent.mkdir(parents=True, exist_ok=True)
