@@ -49,7 +49,7 @@ PAGE = (
 def test_split_and_join_round_trip() -> None:
     page, fragments = split_fragments(PAGE)
     assert fragments == ['<table><tr><td id="a-b">1</td></tr></table>']
-    assert page == "# 页\n\n" + placeholder(0) + "\n\n正文\n"
+    assert page == "# 页\n\n" + placeholder(0, fragments[0]) + "\n\n正文\n"
     assert "<table" not in page
     assert join_fragments(page, fragments) == "# 页\n\n" + fragments[0] + "\n\n正文\n"
 
@@ -69,7 +69,8 @@ def test_report_text_cannot_open_or_close_a_fragment() -> None:
 def test_the_hook_and_the_writer_agree_on_the_format() -> None:
     hook = _hook()
     assert hook.FRAGMENT_DIR == FRAGMENT_DIR
-    assert hook.PLACEHOLDER.fullmatch(placeholder(12)).group(1) == "12"
+    match = hook.PLACEHOLDER.fullmatch(placeholder(12, "<p>片段</p>"))
+    assert match.group(1) == "12" and match.group(2) == hook.digest("<p>片段</p>")
     mkdocs = (ROOT / "mkdocs.yml").read_text("utf-8")
     assert "overrides/hooks/fragments.py" in mkdocs
     assert f"/{FRAGMENT_DIR}/" in mkdocs  # exclude_docs: never published
@@ -92,12 +93,13 @@ def test_writer_puts_fragments_beside_and_skips_unchanged(tmp_path: Path) -> Non
     writer.add("reports/x/2021.md", PAGE)
     writer.commit()
     assert (page.stat().st_mtime_ns, sidecar.stat().st_mtime_ns) == stamps
-    # A changed fragment (same page text around it) rewrites the sidecar only.
+    # A changed fragment (same page text around it) rewrites the sidecar and the page (its
+    # placeholder carries the fragment's digest), so a check by the page's bytes sees it.
     writer = ContentWriter(content)
     writer.add("reports/x/2021.md", PAGE.replace(">1<", ">2<"))
     writer.commit()
-    assert page.stat().st_mtime_ns == stamps[0]
     assert ">2<" in sidecar.read_text("utf-8")
+    assert page.stat().st_mtime_ns != stamps[0]
     # A page without fragments any more: its old sidecar is deleted as stale.
     writer = ContentWriter(content)
     writer.add("reports/x/2021.md", "# 页\n\n正文\n")
@@ -206,9 +208,12 @@ def test_an_anchor_only_a_fragment_has_is_found(tmp_path: Path) -> None:
     run_mkdocs(project, project / "site")  # no "does not contain an anchor '#yes'"
 
 
-def test_a_placeholder_without_its_fragment_fails_the_strict_build(tmp_path: Path) -> None:
+@pytest.mark.parametrize("sidecar", ["[]\n", '["<p>y</p>"]\n'])
+def test_a_placeholder_without_its_fragment_fails_the_strict_build(
+    tmp_path: Path, sidecar: str
+) -> None:
     project = _project(tmp_path, {"index.md": "# 首页\n\n" + _fragment("<p>x</p>")})
-    (project / "content" / fragment_path("index.md")).write_text("[]\n", "utf-8")
+    (project / "content" / fragment_path("index.md")).write_text(sidecar, "utf-8")
     with pytest.raises(NianbaoError) as failure:
         run_mkdocs(project, project / "site")
-    assert "index.md" in str(failure.value)
+    assert "index.md" in str(failure.value) and "fragment 0" in str(failure.value)

@@ -12,8 +12,12 @@ a complete render) and the next run rewrites it.
 HTML fragments (issue 15): the render stage already has the final HTML of a page's tables,
 charts and narrative, so it does not hand it to Python-Markdown to parse again. A template
 wraps such a block in `<nb-fragment>` ... `</nb-fragment>` lines; `add` writes the page with
-each block replaced by a placeholder comment (`<!--nb-fragment N-->`) and the blocks, in order,
-to a sidecar `.fragments/<page>.json` (a JSON list of strings). MkDocs never copies it (it
+each block replaced by a placeholder comment (`<!--nb-fragment N DIGEST-->`, DIGEST the first
+16 hex digits of the block's SHA-256) and the blocks, in order, to a sidecar
+`.fragments/<page>.json` (a JSON list of strings). The digest makes the page's own bytes
+change whenever a fragment does, so anything that decides by the .md file alone (MkDocs'
+`--dirty`, a file watcher) still sees the change, and lets the hook refuse a sidecar that
+does not belong to the page. MkDocs never copies it (it
 skips dot-folders, and mkdocs.yml excludes it by name); overrides/hooks/fragments.py puts the
 blocks back after Markdown conversion, resolving and validating their links as MkDocs does
 for Markdown links. Both files are claimed, compared and deleted like any generated file, so
@@ -25,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import filecmp
+import hashlib
 import json
 import os
 import re
@@ -46,12 +51,17 @@ FRAGMENT_DIR = ".fragments"
 FRAGMENT_OPEN = "<nb-fragment>"
 FRAGMENT_CLOSE = "</nb-fragment>"
 _FRAGMENT = re.compile(r"^<nb-fragment>\n(.*?)^</nb-fragment>\n", re.MULTILINE | re.DOTALL)
-_PLACEHOLDER = re.compile(r"<!--nb-fragment (\d+)-->")
+_PLACEHOLDER = re.compile(r"<!--nb-fragment (\d+) ([0-9a-f]{16})-->")
 
 
-def placeholder(index: int) -> str:
+def fragment_digest(fragment: str) -> str:
+    """The first 16 hex digits of the fragment's UTF-8 SHA-256 (as the hook computes it)."""
+    return hashlib.sha256(fragment.encode("utf-8")).hexdigest()[:16]
+
+
+def placeholder(index: int, fragment: str) -> str:
     """The comment that stands for fragment `index` in a page (the hook's PLACEHOLDER)."""
-    return f"<!--nb-fragment {index}-->"
+    return f"<!--nb-fragment {index} {fragment_digest(fragment)}-->"
 
 
 def fragment_path(page: str) -> str:
@@ -67,7 +77,7 @@ def split_fragments(text: str) -> tuple[str, list[str]]:
 
     def _stash(match: re.Match[str]) -> str:
         fragments.append(match.group(1).rstrip("\n"))
-        return placeholder(len(fragments) - 1) + "\n"
+        return placeholder(len(fragments) - 1, fragments[-1]) + "\n"
 
     page = _FRAGMENT.sub(_stash, text)
     if FRAGMENT_OPEN in page or FRAGMENT_CLOSE in page:

@@ -2,7 +2,7 @@
 
 The render stage writes the heavy blocks of a page (the statistical tables, the charts, the
 narrative, the parse notes) as finished HTML into content/.fragments/<page>.json and leaves a
-placeholder comment `<!--nb-fragment N-->` in the page (generator/render/output.py), so
+placeholder comment `<!--nb-fragment N DIGEST-->` in the page (generator/render/output.py), so
 Python-Markdown does not parse thousands of tags again (issue 15). Headings stay Markdown, so
 Material's table of contents and permalinks are unchanged.
 
@@ -17,11 +17,13 @@ fragment, and the fragment gets what MkDocs gives links in Markdown:
   its `present_anchor_ids`, so MkDocs' anchor validation (run after every page is built) sees
   them as it sees Markdown's.
 
-A placeholder without a fragment, or a fragment without a placeholder, is a warning too.
+A placeholder without its fragment (none, or one whose SHA-256 does not start with DIGEST: a
+sidecar from another build), or a fragment without a placeholder, is a warning too.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import logging
@@ -34,7 +36,7 @@ log = logging.getLogger("mkdocs.hooks.fragments")
 
 FRAGMENT_DIR = ".fragments"
 """As generator/render/output.py FRAGMENT_DIR (tests/test_fragments.py checks they agree)."""
-PLACEHOLDER = re.compile(r"<!--nb-fragment (\d+)-->")
+PLACEHOLDER = re.compile(r"<!--nb-fragment (\d+) ([0-9a-f]{16})-->")
 LINK = re.compile(r'(<a\b[^>]*?\shref=")([^"]*)(")')
 ANCHOR = re.compile(r'<[a-zA-Z][^>]*?\s(?:id|name)="([^"]*)"')
 
@@ -52,8 +54,11 @@ def on_page_content(html_text: str, page, config, files) -> str:
 
     def fill(match: re.Match[str]) -> str:
         index = int(match.group(1))
-        if index >= len(fragments):
-            log.warning(f"Doc file '{src}' has no HTML fragment {index} in {sidecar.name}")
+        if index >= len(fragments) or match.group(2) != digest(fragments[index]):
+            log.warning(
+                f"Doc file '{src}': its HTML fragment {index} is missing from or different in"
+                f" {FRAGMENT_DIR}/{src}.json (content/ is not from one render; build again)"
+            )
             return ""
         used.add(index)
         return resolve_links(fragments[index], links)
@@ -72,6 +77,11 @@ def on_page_content(html_text: str, page, config, files) -> str:
             for anchor, url in anchors.items():
                 known.setdefault(anchor, url)
     return html_text
+
+
+def digest(fragment: str) -> str:
+    """As generator/render/output.py fragment_digest."""
+    return hashlib.sha256(fragment.encode("utf-8")).hexdigest()[:16]
 
 
 def resolve_links(fragment: str, links: _RelativePathTreeprocessor) -> str:
