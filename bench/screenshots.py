@@ -71,6 +71,8 @@ def shoot(site: Path, out: Path) -> None:
                         "() => document.querySelectorAll('[data-nb-accessed]')"
                         ".forEach(e => e.textContent = '2026-01-01')"
                     )
+                    # Let the wide-table script and late paints settle (they vary run to run).
+                    page.wait_for_timeout(300)
                     target = out / name / ((path.strip("/").replace("/", "__") or "home") + ".png")
                     page.screenshot(path=str(target), full_page=True, animations="disabled")
                 context.close()
