@@ -202,12 +202,12 @@ def test_edition_shapes(site: Path) -> None:
 def test_report_page_content(site: Path) -> None:
     page = _read(site, Y2021)
     for text in (
-        "| 发布日期 | 2022-01-20 |",
-        "| 统计期间 | 2021-01-01 至 2021-12-31 |",
-        "| 地区 | 黑龙江省 / 伊春市 / 伊美区 |",
+        "<td>发布日期</td>\n<td>2022-01-20</td>",
+        "<td>统计期间</td>\n<td>2021-01-01 至 2021-12-31</td>",
+        "<td>地区</td>\n<td>黑龙江省 / 伊春市 / 伊美区</td>",
         "电话：0458-1234567",
-        "[原始文件（txt）](2021.txt)",
-        "[结构化记录（YAML）](2021.yml)",
+        '<a href="2021.txt">原始文件（txt）</a>',
+        '<a href="2021.yml">结构化记录（YAML）</a>',
         "### 一、总体情况",
         "### 六、其他需要报告的事项",
     ):
@@ -217,21 +217,21 @@ def test_report_page_content(site: Path) -> None:
     # Findings grouped by level, linked to their rule and cell; parse warnings with lines.
     # A check that could not be made is listed apart and not counted as 提示 (the header
     # counts failed checks only): one count everywhere.
-    assert page.index("**警告（1）**") < page.index(
-        "**无法判断（1，不计入上面的错误、警告、提示）**"
+    assert page.index("<strong>警告（1）</strong>") < page.index(
+        "<strong>无法判断（1，不计入上面的错误、警告、提示）</strong>"
     )
-    assert "**提示（" not in page
-    assert "[T3-05](../../compliance/rules/T3-05.md)" in page
+    assert "<strong>提示（" not in page
+    assert '<a href="../../compliance/rules/T3-05.md">T3-05</a>' in page
     # Places by their official names, linked to the cell; never a key path or a code.
-    assert "[第三部分（一）予以公开 · 商业企业](#requests-granted-commercial)" in page
+    assert '<a href="#requests-granted-commercial">第三部分（一）予以公开 · 商业企业</a>' in page
     assert (
         '第 42 行：<a href="#requests-granted-commercial">第三部分（一）予以公开 · 商业企业：'
         "空白，按未填写处理（不作 0）</a>" in page
     )
     assert "blank-cell" not in page and "requests.granted" not in page
     hostile = _read(site, HOSTILE_PAGE)
-    assert "- ZZ-99：未知规则的发现" in hostile  # unknown rule: listed, not linked
-    assert "](#requests-received-natural_person)" in hostile
+    assert "<li>ZZ-99：未知规则的发现" in hostile  # unknown rule: listed, not linked
+    assert '<a href="#requests-received-natural_person">' in hostile
 
 
 def test_agency_page_years_newest_first(site: Path) -> None:
@@ -494,7 +494,7 @@ def test_source_copies_never_served_as_pages(tmp_path: Path) -> None:
     render_site(corpus, RULES, content)
     assert (content / "reports/yimei-qu-renmin-zhengfu/2021.html.txt").is_file()
     assert (content / "reports/yimei-qu-renmin-zhengfu/2020.md.txt").is_file()
-    assert "[原始文件（html.txt）](2021.html.txt)" in _read(content, Y2021)
+    assert '<a href="2021.html.txt">原始文件（html.txt）</a>' in _read(content, Y2021)
     assert not list(content.rglob("*.html"))
 
 
