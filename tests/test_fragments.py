@@ -64,6 +64,11 @@ def test_report_text_cannot_open_or_close_a_fragment() -> None:
     assert "<nb-fragment>" not in inline(hostile) and "</nb-fragment>" not in inline(hostile)
     assert "<nb-fragment>" not in html_paragraphs(hostile)
     assert "<script>" not in html_paragraphs(hostile)
+    # Nor stand for one: a placeholder in report text is escaped before the hook looks.
+    fake = placeholder(0, "<p>x</p>")
+    hook = _hook()
+    assert not hook.PLACEHOLDER.search(inline(fake))
+    assert not hook.PLACEHOLDER.search(html_paragraphs(fake))
 
 
 def test_the_hook_and_the_writer_agree_on_the_format() -> None:
