@@ -32,6 +32,8 @@ from generator.record import (
     request_rows,
 )
 from generator.render import render_site
+from generator.render.output import MANIFEST
+from generator.render.output import read_page as _read_page
 from generator.site import copy_site_config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -503,3 +505,12 @@ def commit_all(repo: Path, message: str, when: str) -> str:
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", message, when=when)
     return git(repo, "rev-parse", "HEAD")
+
+
+def page_text(path: Path) -> str:
+    """A generated Markdown page as one text, with its HTML fragments (content/.fragments,
+    generator/render/output.py) put back where the page has their placeholders."""
+    for parent in path.parents:
+        if (parent / MANIFEST).is_file():
+            return _read_page(parent, path.relative_to(parent).as_posix())
+    return path.read_text("utf-8")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import parse_file
+from conftest import page_text, parse_file
 
 from generator.errors import SourceError
 from generator.ingest import MAX_BYTES, read_document
@@ -399,7 +399,7 @@ def rendered(corpus_dir, tmp_path_factory):
     before = set(parent.rglob("*"))
     render.render_site(corpus, RULES, content)
     after = set(parent.rglob("*"))
-    pages = {p.relative_to(content).as_posix(): p.read_text("utf-8") for p in content.rglob("*.md")}
+    pages = {p.relative_to(content).as_posix(): page_text(p) for p in content.rglob("*.md")}
     reports_after = sorted((p.as_posix(), p.stat().st_size) for p in corpus_dir.rglob("*"))
     return {
         "content": content,

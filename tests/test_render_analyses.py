@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ENGLISH_VOCABULARY, HOSTILE, base_record, make_corpus, setp
+from conftest import ENGLISH_VOCABULARY, HOSTILE, base_record, make_corpus, page_text, setp
 
 from generator.check import RULES
 from generator.render import render_site
@@ -89,7 +89,7 @@ def content(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def read(content: Path, rel: str) -> str:
-    return (content / rel).read_text("utf-8")
+    return page_text(content / rel)
 
 
 def feed(content: Path, rel: str) -> ET.Element:
@@ -206,7 +206,7 @@ def test_a_hierarchy_that_adds_up_is_not_flagged(tmp_path: Path) -> None:
     records[1]["appeals"]["review"]["total"] = 1  # 1 <= 1
     records[1]["appeals"]["review"]["upheld"] = 1
     render_site(make_corpus(tmp_path, records, {}), RULES, tmp_path / "content")
-    page = (tmp_path / "content/regions/henansheng/pingdingshanshi/weidongqu/index.md").read_text()
+    page = page_text(tmp_path / "content/regions/henansheng/pingdingshanshi/weidongqu/index.md")
     assert "## 汇总核对 {#hierarchy}" in page and "数字不能同时成立" not in page
 
 
@@ -250,7 +250,7 @@ def test_every_report_page_has_a_citation(content: Path) -> None:
     pages = sorted((content / "reports").glob("*/[0-9][0-9][0-9][0-9].md"))
     assert len(pages) == len(corpus_records())
     for page in pages:
-        text = page.read_text("utf-8")
+        text = page_text(page)
         assert "## 引用本报告 {#cite}" in text, page
         assert "[<span data-nb-accessed>引用日期</span>]" in text  # filled by the page
     page = read(content, f"reports/{KEPT}/2021.md")
@@ -270,7 +270,7 @@ def test_a_configured_address_makes_the_citation_absolute(tmp_path: Path) -> Non
         tmp_path / "content",
         base_url="https://nianbao.example.org/portal/",
     )
-    page = (tmp_path / f"content/reports/{KEPT}/2021.md").read_text("utf-8")
+    page = page_text(tmp_path / f"content/reports/{KEPT}/2021.md")
     assert (
         "<span data-nb-url data-nb-fixed>https://nianbao.example.org/portal/reports/"
         f"{KEPT}/2021/</span>" in page
@@ -291,7 +291,7 @@ def test_yearly_downloads(content: Path) -> None:
 
 def test_hostile_text_never_becomes_markup_on_analysis_pages(content: Path) -> None:
     for path in [*content.rglob("*.md"), *content.rglob("*.xml")]:
-        assert "<script" not in path.read_text("utf-8"), path
+        assert "<script" not in page_text(path), path
     agency = next(p for p in (content / "reports").glob("eyi-ju/index.md"))
     assert "&lt;script&gt;" in agency.read_text("utf-8")
     assert not re.search(r"\]\(javascript:", agency.read_text("utf-8"))

@@ -28,6 +28,7 @@ import generator.render
 from generator.pipeline import check_corpus_records, load_corpus
 from generator.record import record_to_json, record_to_yaml
 from generator.render import downloads, memo, reports
+from generator.render.output import fragment_path
 from generator.render.pages import relative_path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,6 +66,11 @@ def _snapshot(content: Path) -> dict[str, bytes]:
         for p in sorted(content.rglob("*"))
         if p.is_file()
     }
+
+
+def _page(snapshot: dict[str, bytes], rel: str) -> str:
+    """A page's text and its HTML fragments' sidecar (generator/render/output.py)."""
+    return (snapshot[rel] + snapshot.get(fragment_path(rel), b"")).decode("utf-8")
 
 
 def _build(reports_dir: Path, content: Path, cache: Path | None) -> dict[str, bytes]:
@@ -132,7 +138,7 @@ def test_cross_year_finding_renders_the_unchanged_later_report_again(samples, tm
     warm = _build(samples, tmp_path / "content", cache)
     assert sorted(made["report"]) == ["yimeiqu-renminzhengfu/2021", "yimeiqu-renminzhengfu/2022"]
     assert made["agency"] == ["yimeiqu-renminzhengfu"]
-    assert "T3-07" in warm["reports/yimeiqu-renminzhengfu/2022.md"].decode()
+    assert "T3-07" in _page(warm, "reports/yimeiqu-renminzhengfu/2022.md")
     assert warm == _build(samples, tmp_path / "clean", None)
 
 
@@ -173,7 +179,7 @@ def test_a_changed_finding_or_rule_title_renders_what_shows_it(tmp_path, made):
         "report": ["haidian-qu-renmin-zhengfu/2021"],
         "agency": ["haidian-qu-renmin-zhengfu"],
     }
-    assert "新的发现" in warm["reports/haidian-qu-renmin-zhengfu/2021.md"].decode()
+    assert "新的发现" in _page(warm, "reports/haidian-qu-renmin-zhengfu/2021.md")
     assert warm == _render(tmp_path / "clean", records, changed, None)
     # Report pages link rule titles: a renamed rule makes every report page again.
     renamed = (dataclasses.replace(RULES[0], title="改名的规则"), *RULES[1:])

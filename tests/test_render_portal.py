@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import HOSTILE, base_record, render_content, requests_table
+from conftest import HOSTILE, base_record, page_text, render_content, requests_table
 
 from generator.render.charts import bar_chart, line_chart
 
@@ -121,7 +121,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _read(site: Path, rel: str) -> str:
-    return (site / rel).read_text("utf-8")
+    return page_text(site / rel)
 
 
 def _figures(text: str) -> list[str]:
@@ -274,7 +274,7 @@ def test_feeds_parse_and_hold_the_right_entries(site: Path) -> None:
 
 def test_hostile_names_never_become_markup(site: Path) -> None:
     for path in list(site.rglob("*.md")) + list(site.rglob("*.xml")):
-        assert "<script" not in path.read_text("utf-8"), path
+        assert "<script" not in page_text(path), path
     feed = _feed(site, "feeds/agencies/eyi-ju.xml")
     assert feed.findtext(f"{ATOM}title").startswith("恶意<script>")  # text, not markup
     assert any(p.name == "index.md" for p in (site / "regions").rglob("*"))

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import markdown
-from conftest import REPORTS, examples, parse_file
+from conftest import REPORTS, examples, page_text, parse_file
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -84,7 +84,7 @@ def test_arbitrary_report_text_renders_inert(
     content = tmp_path_factory.mktemp("render")
     render_site(corpus, RULES, content)
     for path in content.rglob("*.md"):
-        text = path.read_text("utf-8")
+        text = page_text(path)
         body = re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.S)  # front matter is YAML, not HTML
         html = markdown.markdown(body, extensions=EXTENSIONS)
         parser = _Tags()

@@ -93,6 +93,15 @@ def paragraphs(value: Any) -> Markup:
     return Markup("\n\n".join(escape_md(line) for line in lines if line))
 
 
+def html_paragraphs(value: Any) -> Markup:
+    """Escaped narrative text as HTML: one `<p>` per non-empty source line, the bytes
+    Python-Markdown makes of `paragraphs` (for an HTML fragment, generator/render/output.py)."""
+    if value is None:
+        return Markup("")
+    lines = [line.strip() for line in str(value).splitlines()]
+    return Markup("\n".join(f"<p>{escape_md(line)}</p>" for line in lines if line))
+
+
 def plain(value: Any) -> str:
     """Text with markup-significant ASCII replaced by full-width look-alikes (titles, tags)."""
     return _SPACES.sub(" ", str(value)).strip().translate(_PLAIN)
@@ -179,6 +188,7 @@ def make_environment(**globals_: Any) -> jinja2.Environment:
         escape_html=escape_html,
         inline=inline,
         paragraphs=paragraphs,
+        html_paragraphs=html_paragraphs,
         plain=plain,
         yaml_str=yaml_str,
         number=number,

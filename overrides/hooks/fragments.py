@@ -1,0 +1,94 @@
+"""MkDocs hook: put the render stage's HTML fragments into the pages after Markdown.
+
+The render stage writes the heavy blocks of a page (the statistical tables, the charts, the
+narrative, the parse notes) as finished HTML into content/.fragments/<page>.json and leaves a
+placeholder comment `<!--nb-fragment N DIGEST-->` in the page (generator/render/output.py), so
+Python-Markdown does not parse thousands of tags again (issue 15). Headings stay Markdown, so
+Material's table of contents and permalinks are unchanged.
+
+After MkDocs has converted a page (`on_page_content`), each placeholder is replaced by its
+fragment, and the fragment gets what MkDocs gives links in Markdown:
+
+- every `<a href>` goes through MkDocs' own link resolution (the `_RelativePathTreeprocessor`
+  of mkdocs 1.6.1, pinned in pyproject.toml): a link to a .md file becomes its directory URL,
+  relative to the page, and a link to a missing file logs MkDocs' own warning naming the page
+  and the link, which fails the `--strict` build;
+- links with an anchor are added to the page's `links_to_anchors`, and the fragment's `id`s to
+  its `present_anchor_ids`, so MkDocs' anchor validation (run after every page is built) sees
+  them as it sees Markdown's.
+
+A placeholder without its fragment (none, or one whose SHA-256 does not start with DIGEST: a
+sidecar from another build), or a fragment without a placeholder, is a warning too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import logging
+import re
+from pathlib import Path
+
+from mkdocs.structure.pages import _RelativePathTreeprocessor
+
+log = logging.getLogger("mkdocs.hooks.fragments")
+
+FRAGMENT_DIR = ".fragments"
+"""As generator/render/output.py FRAGMENT_DIR (tests/test_fragments.py checks they agree)."""
+PLACEHOLDER = re.compile(r"<!--nb-fragment (\d+) ([0-9a-f]{16})-->")
+LINK = re.compile(r'(<a\b[^>]*?\shref=")([^"]*)(")')
+ANCHOR = re.compile(r'<[a-zA-Z][^>]*?\s(?:id|name)="([^"]*)"')
+
+
+def on_page_content(html_text: str, page, config, files) -> str:
+    src = page.file.src_uri
+    sidecar = Path(config["docs_dir"]) / FRAGMENT_DIR / f"{src}.json"
+    if not sidecar.is_file():
+        if PLACEHOLDER.search(html_text):
+            log.warning(f"Doc file '{src}' has HTML fragment placeholders but no {sidecar.name}")
+        return html_text
+    fragments = json.loads(sidecar.read_text("utf-8"))
+    links = _RelativePathTreeprocessor(page.file, files, config)
+    used: set[int] = set()
+
+    def fill(match: re.Match[str]) -> str:
+        index = int(match.group(1))
+        if index >= len(fragments) or match.group(2) != digest(fragments[index]):
+            log.warning(
+                f"Doc file '{src}': its HTML fragment {index} is missing from or different in"
+                f" {FRAGMENT_DIR}/{src}.json (content/ is not from one render; build again)"
+            )
+            return ""
+        used.add(index)
+        return resolve_links(fragments[index], links)
+
+    html_text = PLACEHOLDER.sub(fill, html_text)
+    if len(used) != len(fragments):
+        unused = sorted(set(range(len(fragments))) - used)
+        log.warning(f"Doc file '{src}': HTML fragments {unused} have no placeholder in the page")
+    ids = {html.unescape(m) for i in used for m in ANCHOR.findall(fragments[i])}
+    page.present_anchor_ids = (page.present_anchor_ids or set()) | ids
+    if links.links_to_anchors:
+        if page.links_to_anchors is None:
+            page.links_to_anchors = {}
+        for target, anchors in links.links_to_anchors.items():
+            known = page.links_to_anchors.setdefault(target, {})
+            for anchor, url in anchors.items():
+                known.setdefault(anchor, url)
+    return html_text
+
+
+def digest(fragment: str) -> str:
+    """As generator/render/output.py fragment_digest."""
+    return hashlib.sha256(fragment.encode("utf-8")).hexdigest()[:16]
+
+
+def resolve_links(fragment: str, links: _RelativePathTreeprocessor) -> str:
+    """The fragment with each <a href> as MkDocs makes a Markdown link (validated, rewritten)."""
+
+    def one(match: re.Match[str]) -> str:
+        url = links.path_to_url(html.unescape(match.group(2)))
+        return match.group(1) + html.escape(url, quote=True) + match.group(3)
+
+    return LINK.sub(one, fragment)
