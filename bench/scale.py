@@ -3,7 +3,9 @@
     python bench/scale.py --reports N [--keep DIR] [--seed S]
 
 Writes N realistic text reports (agencies in region folders, years 2019-2024; 2019/2020 use the
-2019-edition tables of the 伊家乡 sample, 2021 on the 2021-edition tables of the other samples)
+2019-edition tables of the 伊家乡 sample, 2021 on the 2021-edition tables of the other samples;
+the narrative sections 一、五、六 are a sample report's own, at its real length, with the names
+and years moved to the synthetic agency)
 into a temp project laid out like tests/test_e2e.py's make_project, then times each stage:
 ingest+parse (load_corpus), check, render, MkDocs and the Pagefind search index. Numbers vary per
 report but keep the §三 identities (新收+结转 = 总计+结转下年度, result rows sum to 总计, columns
@@ -18,6 +20,7 @@ Prints one table; nothing is asserted (goals live in bench/README.md, not in tes
 from __future__ import annotations
 
 import argparse
+import functools
 import random
 import resource
 import shutil
@@ -183,51 +186,51 @@ AGENCY_TYPES = [
 ]
 YEARS = list(range(2019, 2025))
 
-# --- narrative, adapted from the sample reports ------------------------------------------------
+# --- narrative: the sample reports' own, at their real length --------------------------------
 
-OVERVIEW = [
-    "{year}年，{agency}深入贯彻落实《中华人民共和国政府信息公开条例》（以下简称《条例》），坚持以公开为常态、"
-    "不公开为例外，认真做好主动公开、依申请公开、政府信息管理、平台建设、监督保障各项工作。",
-    "（一）主动公开情况。全年通过政府门户网站主动公开政府信息{n1}条，其中政策文件{n2}件，政策解读信息{n3}条，"
-    "政务动态信息{n4}条。财政信息专栏及时公开了{year}年预算、{prev}年决算和政府债务信息。",
-    "（二）依申请公开情况。{year}年共受理政府信息公开申请{received}件，申请内容主要集中在征地拆迁、"
-    "社会保障、行政执法等领域，均在法定期限内予以答复。",
-    [
-        "（三）政府信息管理。严格落实保密审查制度，开展行政规范性文件清理工作，清理结果在政府门户网站集中统一对外公开。",
-        "（三）政府信息管理。健全公文公开属性源头认定机制，落实“三审三校”制度，全年未发生泄密事件。",
-        "（三）政府信息管理。动态更新政府信息公开指南和主动公开目录，规范发布流程，做到应公开尽公开。",
-    ],
-    [
-        "（四）平台建设。加强政府门户网站和政务新媒体管理，政府门户网站已全部支持互联网协议第6版，"
-        "清理整合政务新媒体账号{n6}个，确保政务新媒体合规运行。",
-        "（四）平台建设。优化政府信息公开专栏设置，完成“政策”栏目调整，新增专题专栏{n6}个，方便群众查找。",
-        "（四）平台建设。推进政务公开专区建设，在便民服务中心设置查阅点，提供政策咨询和信息查询服务。",
-    ],
-    [
-        "（五）监督保障。调整政府信息公开工作领导小组，组织政务公开业务培训{n7}次，"
-        "将政府信息公开工作纳入年度绩效考核。",
-        "（五）监督保障。开展政务公开自查自纠，对发现的问题建立台账、限时整改，并接受社会评议。",
-        "（五）监督保障。聘请社会监督员，畅通意见箱和热线电话渠道，全年收到意见建议{n7}条，均已回复。",
-    ],
-]
-PROBLEMS = [
-    [
-        "{year}年，{agency}政府信息公开工作取得了一定成效，但还存在一些问题和不足：一是信息公开深度不够，"
-        "对公众关心的热点问题回应不够及时；二是政策解读形式较为单一；三是工作人员业务水平有待提高。",
-        "{year}年{agency}政务公开工作仍有短板：基层政务公开标准化规范化水平不高，依申请公开答复的规范性有待加强。",
-        "对照上级要求和群众期望，{agency}的主要问题是公开内容更新不及时、新媒体互动不足、专业人员配备不足。",
-    ],
-    [
-        "下一步，将进一步拓展主动公开的深度和广度，丰富政策解读形式，加强业务培训，"
-        "不断提升政府信息公开工作水平。",
-        "改进措施：一是完善信息发布审核机制；二是运用图解、音视频等方式开展政策解读；三是定期组织专题培训。",
-        "整改方向：压实各科室公开责任，建立依申请公开办理会商机制，加强与法律顾问的沟通。",
-    ],
-]
-OTHER = [
-    "按照《国务院办公厅关于印发〈政府信息公开信息处理费管理办法〉的通知》（国办函〔2020〕109号）规定，"
-    "{year}年{agency}依申请公开政府信息未收取信息处理费。",
-]
+SAMPLE_REPORTS = (
+    # (path under reports/, the names of the sample's agency and place its text uses)
+    ("河南省/平顶山市/卫东区/卫东区政府办-2021年报.txt", ("卫东区政府办", "卫东区")),
+    ("河南省/洛阳市/宜阳县/宜阳县人民政府办公室-2021年报.txt", ("宜阳县人民政府办公室", "宜阳县")),
+    ("福建省/三明市/建宁县/伊家乡/伊家乡人民政府-2020年报.txt", ("伊家乡人民政府", "伊家乡")),
+    ("黑龙江省/伊春市/伊美区/伊美区人民政府-2021年报.txt", ("伊美区人民政府", "伊美区")),
+    ("黑龙江省/双鸭山市/尖山区/尖山区人民政府-2021年报.txt", ("尖山区人民政府", "尖山区")),
+)
+NARRATIVE_SECTIONS = ("overview", "problems", "other")
+
+
+@functools.cache
+def sample_narratives() -> tuple[tuple[int, tuple[str, ...], dict[str, str]], ...]:
+    """(year, names, {section: text}) of each sample report: its narrative sections (一、五、六)
+    as the parser reads them, so a synthetic report is as long as a real one."""
+    from generator.ingest import read_document
+    from generator.parse import parse_document
+
+    out = []
+    for relative, names in SAMPLE_REPORTS:
+        record = parse_document(read_document(ROOT / "reports" / relative, relative))
+        texts = record.sections.to_dict()
+        assert record.year is not None
+        out.append((record.year, names, {key: texts[key] or "" for key in NARRATIVE_SECTIONS}))
+    return tuple(out)
+
+
+def narrative(rng: random.Random, agency: str, place: str, year: int) -> dict[str, str]:
+    """The narrative sections of one synthetic report: one sample's, chosen at random, with the
+    sample's agency and place names and its years moved to this agency and year."""
+    sample_year, names, texts = rng.choice(sample_narratives())
+
+    def moved(text: str) -> str:
+        for old, new in zip(names, (agency, place), strict=True):
+            text = text.replace(old, new)
+        for offset in (1, 0, -1, -2):  # placeholders first: 2021 -> 2023 must not become 2025
+            text = text.replace(str(sample_year + offset), f"\0{offset}\0")
+        for offset in (1, 0, -1, -2):
+            text = text.replace(f"\0{offset}\0", str(year + offset))
+        return text
+
+    return {key: moved(text) for key, text in texts.items()}
+
 
 HEADER_2019 = (
     "(本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和)\t\t申请人情况\t\t\t\t\t\t\t\n"
@@ -367,34 +370,24 @@ def _appeals_table(rng: random.Random) -> str:
     )
 
 
-def report_text(rng: random.Random, agency: str, year: int, broken: str | None, state: dict) -> str:
+def report_text(
+    rng: random.Random, agency: str, place: str, year: int, broken: str | None, state: dict
+) -> str:
     edition = "2019" if year <= 2020 else "2021"
     if broken == "edition":
         edition = "2021" if edition == "2019" else "2019"
     table = _requests(rng, edition)
-    fill = {
-        "agency": agency,
-        "year": year,
-        "prev": year - 1,
-        "received": table["received"][-1],
-        **{f"n{i}": rng.randint(1, 3000 if i in (1, 4) else 60) for i in range(1, 8)},
-    }
-
-    def para(items: list) -> str:
-        return "\n\n".join(
-            (rng.choice(p) if isinstance(p, list) else p).format(**fill) for p in items
-        )
-
+    texts = narrative(rng, agency, place, year)
     sections = [
         f"{agency}{year}年政府信息公开工作年度报告\n\n"
         f"本报告依据《中华人民共和国政府信息公开条例》要求编制，数据统计期限自{year}年1月1日起至{year}年12月31日止。",
-        "一、总体情况\n\n" + para(OVERVIEW),
+        "一、总体情况\n\n" + texts["overview"],
         "二、主动公开政府信息情况\n\n" + _proactive_table(rng, edition, state),
         "三、收到和处理政府信息公开申请情况\n\n" + _requests_table(table, edition, broken),
         "四、政府信息公开行政复议、行政诉讼情况\n\n"
         + ("" if broken == "appeals" else _appeals_table(rng)),
-        "五、存在的主要问题及改进情况\n\n" + para(PROBLEMS),
-        "六、其他需要报告的事项\n\n" + para(OTHER),
+        "五、存在的主要问题及改进情况\n\n" + texts["problems"],
+        "六、其他需要报告的事项\n\n" + texts["other"],
         f"{agency}\n\n{year + 1}年1月{rng.randint(5, 28)}日",
     ]
     return "\n\n".join(sections) + "\n"
@@ -429,7 +422,7 @@ def write_reports(reports: Path, n: int, seed: int) -> None:
                 return
             broken = rng.choice(["total", "edition", "appeals"]) if rng.random() < 0.03 else None
             (folder / f"{agency}-{year}年报.txt").write_text(
-                report_text(rng, agency, year, broken, state), "utf-8"
+                report_text(rng, agency, folders[-1], year, broken, state), "utf-8"
             )
             written += 1
     raise SystemExit(f"only {written} reports possible with the built-in agency list")
@@ -441,7 +434,8 @@ def add_next_year(corpus: Corpus, seed: int) -> Path:
     year = max(r.report_year for r in corpus.records if r.slug == first.slug) + 1
     path = corpus.sources[first.key].with_name(f"{first.agency_name}-{year}年报.txt")
     agency = first.agency_name
-    path.write_text(report_text(random.Random(seed), agency, year, None, {}), "utf-8")
+    place = path.parent.name
+    path.write_text(report_text(random.Random(seed), agency, place, year, None, {}), "utf-8")
     return path
 
 
