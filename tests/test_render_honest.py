@@ -23,6 +23,14 @@ def test_levels_have_their_colours_and_their_names():
         assert label in svg  # the legend names them: colour is never the only cue
 
 
+def test_one_year_by_level_colours_each_bar_by_its_level():
+    # An agency with one year draws one series over the levels: each bar keeps its level's
+    # colour (it was the palette's first blue for all three).
+    svg = str(charts.bar_chart([("发现条数", [1, 8, 3])], ["错误", "警告", "提示"], "按级别"))
+    fills = re.findall(r'class="nb-bar"[^>]*fill="(#[0-9a-f]{6})"', svg)
+    assert fills == ["#c62828", "#b26a00", "#1565c0"]
+
+
 @pytest.mark.parametrize("top", [1, 3, 6, 7, 8, 9, 10, 11, 13, 30, 75, 99, 101, 1000, 9999])
 def test_count_axes_have_integer_ticks(top):
     svg = str(charts.line_chart([("申请", [0, top])], [2021, 2022], "申请"))

@@ -30,12 +30,17 @@ LEVEL_COLORS = (("错误", "#c62828"), ("警告", "#b26a00"), ("提示", "#1565c
 legend names them too, so colour is never the only cue)."""
 
 
-def series_color(name: str, index: int) -> str:
-    """A series' colour: its level's when it is a level, else the palette's in order."""
+def level_color(name: str) -> str | None:
+    """The colour of the compliance level a label names, None when it names none."""
     for word, color in LEVEL_COLORS:
         if word in name:
             return color
-    return PALETTE[index % len(PALETTE)]
+    return None
+
+
+def series_color(name: str, index: int) -> str:
+    """A series' colour: its level's when it is a level, else the palette's in order."""
+    return level_color(name) or PALETTE[index % len(PALETTE)]
 
 
 WIDTH = 640
@@ -283,6 +288,8 @@ def bar_chart(
                 continue
             top, bottom = sorted((y_of(v), y_of(0.0)))
             color = series_color(series[s][0], s)
+            if len(series) == 1:  # one series over the levels (a single year): by category
+                color = level_color(str(category)) or color
             body.append(
                 f'<rect class="nb-bar" x="{_f(start + s * bar_w)}" y="{_f(top)}" '
                 f'width="{_f(bar_w - 2)}" height="{_f(max(bottom - top, 0.5))}" '
