@@ -11,9 +11,14 @@ ingest+parse (load_corpus), check, render, MkDocs and the Pagefind search index.
 report but keep the §三 identities (新收+结转 = 总计+结转下年度, result rows sum to 总计, columns
 sum to 总计); about 3 % are deliberately broken (wrong totals, wrong edition, missing table).
 
-The build uses the project's cache folder (.cache/nianbao) as the CLI does. Afterwards one more
-report is written (the next year of the first agency) and the stages before MkDocs are timed
-again with the warm cache: the incremental case ("incremental: ..." rows).
+The build uses the project's cache folder (.cache/nianbao) as the CLI does. Then every page
+of the built site goes, as plain text Markdown, into a bare MkDocs project with the same theme
+settings and navigation (no hooks, no Markdown extensions), timed with `mkdocs build` and one
+`pagefind` run (the "bare" rows and the ratio; --no-bare leaves them out). Afterwards one more
+report is written (the next year of the first agency) and `nianbao build` runs end to end in a
+new process with the warm cache and the previous site ("one report added" rows), then once
+more with nothing changed (--no-incremental leaves both out). The "size" rows say what the
+site consists of.
 Prints one table; nothing is asserted (goals live in bench/README.md, not in tests).
 """
 
@@ -21,7 +26,10 @@ from __future__ import annotations
 
 import argparse
 import functools
+import html
+import os
 import random
+import re
 import resource
 import shutil
 import subprocess
@@ -39,7 +47,7 @@ from generator.model import Level, count_levels  # noqa: E402
 from generator.model.corpus import Corpus  # noqa: E402
 from generator.pipeline import check_corpus_records, load_corpus  # noqa: E402
 from generator.render.memo import ENTRY_SUFFIX  # noqa: E402
-from generator.site import copy_site_config  # noqa: E402
+from generator.site import SEARCH_CACHE, SITE_STATE, copy_site_config  # noqa: E402
 
 # --- places and agencies ---------------------------------------------------------------------
 
@@ -462,25 +470,190 @@ def time_before_mkdocs(
     return times, corpus
 
 
-def incremental_rows(
-    project: Path, cache: Path, rules: Sequence, seed: int
-) -> list[tuple[str, str]]:
-    """Add one report to the built project, then time the stages before MkDocs again."""
+def incremental_rows(project: Path, cache: Path, seed: int) -> list[tuple[str, str]]:
+    """Add one report to the built project and run `nianbao build` (a new process, as a
+    person or CI runs it, with the project's cache and the previous site), then once more
+    with nothing changed: wall time, and what was built again."""
     corpus = load_corpus(project / "reports", cache_dir=cache)
     added = add_next_year(corpus, seed + 1)
+    del corpus
     parsed_before = _cache_entries(cache / "records", "*.json")
     rendered_before = _cache_entries(cache / "render", f"*{ENTRY_SUFFIX}")
-    times, corpus = time_before_mkdocs(project, cache, rules)
-    parsed = len(_cache_entries(cache / "records", "*.json") - parsed_before)
-    rendered = len(_cache_entries(cache / "render", f"*{ENTRY_SUFFIX}") - rendered_before)
-    return [
-        ("incremental: added", added.relative_to(project / "reports").as_posix()),
-        ("incremental: records", f"{len(corpus.records)}"),
-        ("incremental: reports parsed", f"{parsed}"),
-        ("incremental: pages rendered", f"{rendered}"),
-        *((f"incremental: {stage} s", f"{seconds:.2f}") for stage, seconds in times.items()),
-        ("incremental: before MkDocs s", f"{sum(times.values()):.2f}"),
-    ]
+    rows = [("incremental: added", added.relative_to(project / "reports").as_posix())]
+    for case in ("one report added", "nothing changed"):
+        site = project / "site"
+        started = time.time()
+        seconds, peak = _cli_build(project)
+        pages = [p for p in site.rglob("*.html") if not p.is_relative_to(site / "pagefind")]
+        built = sum(1 for p in pages if p.stat().st_mtime >= started)
+        parts = list((site / "pagefind" / "parts").iterdir())
+        indexed = sum(1 for d in parts if (d / "pagefind-entry.json").stat().st_mtime >= started)
+        rows += [
+            (f"{case}: nianbao build s", f"{seconds:.1f}"),
+            (f"{case}: peak RSS MB", f"{peak:.0f}"),
+            (f"{case}: pages built / all", f"{built} / {len(pages)}"),
+            (f"{case}: index parts made / all", f"{indexed} / {len(parts)}"),
+        ]
+        if case == "one report added":
+            parsed = len(_cache_entries(cache / "records", "*.json") - parsed_before)
+            rendered = len(_cache_entries(cache / "render", f"*{ENTRY_SUFFIX}") - rendered_before)
+            rows.append((f"{case}: parsed / rendered", f"{parsed} / {rendered}"))
+    return rows
+
+
+def _cli_build(project: Path) -> tuple[float, float]:
+    """`nianbao build` in project (its .cache/nianbao, reports/ and site/): wall s, peak MB."""
+    script = (
+        "import resource, sys\n"
+        "from generator.cli import main\n"
+        "code = main(['build'])\n"
+        "own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+        "print(max(own, kids) / 1024, file=sys.stderr)\n"
+        "sys.exit(code)\n"
+    )
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=project,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    seconds = time.perf_counter() - start
+    if result.returncode != 0:
+        raise SystemExit(f"nianbao build failed: {result.stderr[-2000:]}")
+    return seconds, float(result.stderr.split()[-1])
+
+
+# --- bare MkDocs + Material + one Pagefind run on the same pages, as plain text ---------------
+
+BLOCK_TAG = re.compile(r"<!--.*?-->|<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*>", re.S)
+H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.S)
+
+
+def plain_markdown(page_html: str) -> str:
+    """The text of a built page's body as plain Markdown: its title as a heading, then one
+    paragraph per line of text (tags dropped; inline tags join, the others break lines)."""
+    from generator.search import BODY_END, BODY_START, INLINE
+
+    data = page_html.encode("utf-8")
+    start = BODY_START.search(data)
+    body = data[start.end() : data.rfind(BODY_END)].decode("utf-8") if start else page_html
+    heading = H1.search(body)
+
+    def tag(match: re.Match[str]) -> str:
+        name = match.group(2)
+        return "" if name and name.lower() in INLINE else "\n"
+
+    lines = [" ".join(line.split()) for line in html.unescape(BLOCK_TAG.sub(tag, body)).split("\n")]
+    paragraphs = [line.replace("<", "&lt;") for line in lines if line]
+    if heading:
+        title = " ".join(html.unescape(BLOCK_TAG.sub("", heading.group(1))).split())
+        paragraphs = ["# " + title.replace("¶", "").strip(), *paragraphs[1:]]
+    return "\n\n".join(paragraphs) + "\n"
+
+
+def bare_mkdocs(project: Path, tmp: Path) -> dict[str, float]:
+    """Every page of nianbao's site (content/*.md) as plain Markdown in a bare MkDocs project
+    with the portal's theme settings and navigation, no hooks or extensions; timed: `mkdocs
+    build` and one `pagefind` run over its site, each as its own process."""
+    import yaml
+
+    bare = tmp / "bare"
+    shutil.rmtree(bare, ignore_errors=True)
+    docs = bare / "docs"
+    content = project / "content"
+    for page in sorted(content.rglob("*.md")):
+        rel = page.relative_to(content).as_posix()
+        if any(part.startswith(".") for part in page.relative_to(content).parts):
+            continue
+        stem = rel[: -len(".md")]
+        built = (
+            project
+            / "site"
+            / (
+                stem + ".html"
+                if stem == "index" or stem.endswith("/index")
+                else stem + "/index.html"
+            )
+        )
+        text = plain_markdown(built.read_text("utf-8")) if built.is_file() else "# -\n"
+        target = docs / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, "utf-8")
+    own = yaml.safe_load(
+        re.sub(r"!!python/\S+|!ENV", "", (project / "mkdocs.yml").read_text("utf-8"))
+    )
+    config = {
+        "site_name": own["site_name"],
+        "docs_dir": "docs",
+        "site_dir": "site",
+        "use_directory_urls": True,
+        "theme": {k: v for k, v in own["theme"].items() if k != "custom_dir"},
+        "plugins": [],
+        "nav": own["nav"],
+        "not_in_nav": own["not_in_nav"],
+    }
+    (bare / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
+    times = {}
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(bare / "mkdocs.yml")],
+        check=True,
+    )
+    times["bare mkdocs s"] = time.perf_counter() - start
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "pagefind", "--site", str(bare / "site"), "--quiet"], check=True
+    )
+    times["bare pagefind s"] = time.perf_counter() - start
+    return times
+
+
+# --- what the site consists of ---------------------------------------------------------------
+
+
+def page_type(rel: str) -> str:
+    """The kind of a site file, for the size table."""
+    parts = rel.split("/")
+    if parts[0] == "pagefind":
+        return "search index (pagefind/)"
+    if parts[0] == "assets":
+        return "theme and portal CSS/JS (assets/)"
+    if parts[0] == "reports":
+        if rel.endswith(".html"):
+            return "report pages" if len(parts) == 4 else "agency pages"
+        return f"report downloads (*{Path(rel).suffix})"
+    if parts[0] == "data" and not rel.endswith(".html"):
+        return "data downloads (data/)"
+    if parts[0] == "feeds":
+        return "feeds (feeds/)"
+    if rel.endswith(".html"):
+        return f"{parts[0] if len(parts) > 1 else 'top'} pages"
+    return "other"
+
+
+def size_rows(site: Path, reports: int) -> list[tuple[str, str]]:
+    """Site MB by kind of file, the largest data downloads, and bytes per report."""
+    kinds: dict[str, int] = {}
+    data: dict[str, int] = {}
+    total = 0
+    for path in site.rglob("*"):
+        if not path.is_file():
+            continue
+        rel = path.relative_to(site).as_posix()
+        size = path.stat().st_size
+        total += size
+        kinds[page_type(rel)] = kinds.get(page_type(rel), 0) + size
+        if rel.startswith("data/") and not rel.endswith(".html"):
+            data[rel] = size
+    rows = [(f"size: {kind} MB", f"{size / 1e6:.1f}") for kind, size in sorted(kinds.items())]
+    largest = sorted(data.items(), key=lambda item: -item[1])[:6]
+    rows += [(f"size: {rel} MB", f"{size / 1e6:.2f}") for rel, size in largest]
+    rows.append(("site KB per report", f"{total / 1e3 / reports:.1f}"))
+    return rows
 
 
 def make_project(tmp: Path) -> Path:
@@ -498,16 +671,16 @@ INDEX_SCRIPT = """
 import resource, sys
 from pathlib import Path
 from generator.search import build_search_index
-build_search_index(Path(sys.argv[1]))
+build_search_index(Path(sys.argv[1]), cache_dir=Path(sys.argv[2]))
 print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
 """
 
 
-def index_in_small_process(site: Path) -> float:
+def index_in_small_process(site: Path, cache: Path) -> float:
     """Build the search index from a fresh Python process and return the largest Pagefind
     process's peak RSS in MB (children forked from this big process would count its pages)."""
     result = subprocess.run(
-        [sys.executable, "-c", INDEX_SCRIPT, str(site)],
+        [sys.executable, "-c", INDEX_SCRIPT, str(site), str(cache)],
         capture_output=True,
         text=True,
         check=True,
@@ -527,6 +700,12 @@ def main() -> None:
         "--keep", type=Path, help="build here and keep the project (default: a temp dir)"
     )
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--no-bare", action="store_true", help="leave out bare MkDocs + Pagefind on the same pages"
+    )
+    parser.add_argument(
+        "--no-incremental", action="store_true", help="leave out the incremental rebuilds"
+    )
     args = parser.parse_args()
 
     from generator.check import RULES
@@ -550,27 +729,29 @@ def main() -> None:
         del corpus  # as build_site: MkDocs does not run beside the records
         start = time.perf_counter()
         strict_note = ""
+        state = cache / SITE_STATE  # as build_site: the next build can reuse the pages
         try:
-            run_mkdocs(project, site, strict=True)
+            run_mkdocs(project, site, strict=True, state_file=state)
         except NianbaoError as error:  # still measure; say so in the table
             strict_note = f"strict build failed, timed non-strict: {error}"
             start = time.perf_counter()
-            run_mkdocs(project, site, strict=False)
+            run_mkdocs(project, site, strict=False, state_file=state)
         times["mkdocs"] = time.perf_counter() - start
         start = time.perf_counter()
-        indexer_mb = index_in_small_process(site)
+        indexer_mb = index_in_small_process(site, cache / SEARCH_CACHE)
         times["search index"] = time.perf_counter() - start
 
         pages = list(site.rglob("*.html"))
         report_pages = sorted(p for p in site.glob("reports/*/*/index.html"))
         typical = report_pages[len(report_pages) // 2] if report_pages else None
         search_dirs = [d for d in (site / "pagefind", site / "search") if d.is_dir()]
+        nianbao_total = sum(times.values())
         rows = [
             ("reports written", f"{args.reports}"),
             ("records / unreadable", f"{counts[0]} / {counts[1]}"),
             ("error findings", f"{counts[2]}"),
             *((f"{stage} s", f"{seconds:.1f}") for stage, seconds in times.items()),
-            ("total s", f"{sum(times.values()):.1f}"),
+            ("total s", f"{nianbao_total:.1f}"),
             ("peak RSS self MB", f"{_rss_mb(resource.RUSAGE_SELF):.0f}"),
             # a forked child counts the parent's pages: this is at least "self"
             ("peak RSS children MB", f"{_rss_mb(resource.RUSAGE_CHILDREN):.0f}"),
@@ -579,15 +760,25 @@ def main() -> None:
             ("site MB", f"{_size(site) / 1e6:.1f}"),
             *((f"{d.name}/ MB", f"{_size(d) / 1e6:.1f}") for d in search_dirs),
             ("typical report page KB", f"{typical.stat().st_size / 1024:.1f}" if typical else "-"),
-            *incremental_rows(project, cache, RULES, args.seed),
+            *size_rows(site, counts[0]),
         ]
+        if not args.no_bare:
+            bare = bare_mkdocs(project, tmp)
+            bare_total = sum(bare.values())
+            rows += [
+                *((name, f"{seconds:.1f}") for name, seconds in bare.items()),
+                ("bare total s", f"{bare_total:.1f}"),
+                ("ratio nianbao / bare", f"{nianbao_total / bare_total:.2f}"),
+            ]
+        if not args.no_incremental:
+            rows += incremental_rows(project, cache, args.seed)
         print(
             f"\nnianbao scale benchmark, N={args.reports}"
             + (f", project kept in {project}" if args.keep else "")
         )
-        print(f"{'measure':<30} {'value':>12}")
+        print(f"{'measure':<44} {'value':>12}")
         for name, value in rows:
-            print(f"{name:<30} {value:>12}")
+            print(f"{name:<44} {value:>12}")
         if typical:
             print(f"(typical page: {typical.relative_to(site)})")
         if strict_note:
