@@ -36,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -125,8 +126,9 @@ def build_search_index(
     sentinel = PLACEHOLDER.format(meta=_meta(WORDS_FIELD, {UNIT_MARK, PAIR_MARK}))
     parts: list[str] = []
     filters: dict[str, set[str]] = {name: set() for name in FILTERS}
-    costs = cache.costs() if cache is not None else {}
-    batches = _batches(_site_pages(site_dir, filters, costs), batch_cost)
+    known = cache.costs() if cache is not None else {}
+    costs: dict[str, int] = {}  # this site's pages
+    batches = _batches(_site_pages(site_dir, filters, _Costs(known, costs)), batch_cost)
     for number, batch in enumerate(batches, start=1):
         part = output / "parts" / str(number)
 
@@ -144,20 +146,28 @@ def build_search_index(
         cache.finish(costs)
 
 
+@dataclass(frozen=True, slots=True)
+class _Costs:
+    """Page costs by the SHA-256 of the page: known from earlier builds, kept for this one."""
+
+    known: dict[str, int]
+    kept: dict[str, int]
+
+
 class _Page:
     """One page of the site on its way into a part: its bytes, digest and cost."""
 
     __slots__ = ("_staged", "content", "cost", "digest", "rel")
 
-    def __init__(self, rel: str, content: bytes, costs: dict[str, int]) -> None:
+    def __init__(self, rel: str, content: bytes, costs: _Costs) -> None:
         self.rel, self.content = rel, content
         self.digest = hashlib.sha256(content).hexdigest()
         self._staged: str | None = None
-        known = costs.get(self.digest)
-        if known is None:
-            self._staged, known = stage_page(content)
-            costs[self.digest] = known
-        self.cost = known
+        cost = costs.known.get(self.digest)
+        if cost is None:
+            self._staged, cost = stage_page(content)
+        costs.kept[self.digest] = cost
+        self.cost = cost
 
     def staged(self) -> str:
         if self._staged is None:
@@ -165,12 +175,10 @@ class _Page:
         return self._staged
 
 
-def _site_pages(
-    site_dir: Path, filters: dict[str, set[str]], costs: dict[str, int]
-) -> Iterator[_Page]:
+def _site_pages(site_dir: Path, filters: dict[str, set[str]], costs: _Costs) -> Iterator[_Page]:
     """The site's pages (the index's own folder left out): every page outside reports/, then
     the report and agency pages, each sorted; adds the search box's filter values to filters.
-    costs: known page costs by digest, completed with the new pages' costs."""
+    costs: known page costs, and those of this site's pages."""
     found = [
         path.relative_to(site_dir).as_posix()
         for path in site_dir.rglob("*.html")
@@ -299,7 +307,7 @@ class _PartCache:
             pass
 
     def finish(self, costs: dict[str, int]) -> None:
-        """Keep only this build's parts; write the page costs (of this build's pages too)."""
+        """Keep only this build's parts and the costs of this build's pages."""
         parts = self.folder / "parts"
         if parts.is_dir():
             for stored in parts.iterdir():

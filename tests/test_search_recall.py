@@ -11,6 +11,7 @@ several parts answers like one index.
 
 from __future__ import annotations
 
+import gzip
 import importlib.util
 import json
 import re
@@ -97,7 +98,7 @@ def corpus(request, tmp_path_factory):
 
 
 def _queries(site: Path) -> dict[str, list[str]]:
-    records = json.loads((site / "data" / "records.json").read_text("utf-8"))
+    records = json.loads(gzip.decompress((site / "data" / "records.json.gz").read_bytes()))
     places = sorted(
         {
             name
