@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -83,6 +84,9 @@ def run_mkdocs(
             str(config_file), site_dir=str(Path(site_dir).resolve()), strict=strict
         )
         if state_file is not None:
+            # a dirty build keeps what site_dir holds: start from an empty one
+            shutil.rmtree(site_dir, ignore_errors=True)
+            Path(site_dir).mkdir(parents=True)
             reuse = Reuse(config, state_file, previous)
             reuse.install(config)
         with _quiet_dirty_warning(reuse is not None):
