@@ -13,8 +13,9 @@ builds the rest. A page is reused only when all of this holds:
 - the page's source and its sidecars (PAGE_SIDECARS) have the SHA-256 the state records;
 - the previous site's file has the SHA-256 the state records for it (any other site/, one a
   failed swap or a person left, is never trusted);
-- the page is not in the navigation (those few are always built: the navigation of every
-  page shows their titles, which MkDocs reads from them);
+- the page is not one the navigation lists without a title (compliance/index.md,
+  analysis/index.md: always built, as the navigation of every page shows the title MkDocs
+  reads from them);
 - no page of the last build has gone since (a removed page: everything is built again, as
   a page that linked to it must then fail the strict build).
 
@@ -158,6 +159,21 @@ def save_state(path: Path, signature: str, pages: dict[str, PageState]) -> None:
         pass
 
 
+def titled_nav_pages(nav: object) -> set[str]:
+    """The pages that mkdocs.yml's nav lists with a title of their own (`标题: page.md`):
+    the navigation does not need them read. None (a navigation from the folders) gives none."""
+    titled: set[str] = set()
+    items = nav if isinstance(nav, list) else []
+    for item in items:
+        if isinstance(item, dict):
+            for value in item.values():
+                if isinstance(value, str):
+                    titled.add(value)
+                else:
+                    titled |= titled_nav_pages(value)
+    return titled
+
+
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -189,9 +205,11 @@ class Reuse(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             self.sources[file.src_uri] = source_digest(self.docs_dir, file.src_uri)
         if self.previous is None or not self.old or not set(self.old) <= set(self.sources):
             return nav  # nothing to reuse, or a page has gone: build everything
-        in_nav = {page.file.src_uri for page in nav.pages}
+        titled = titled_nav_pages(config.nav)
+        # every page shows the navigation, with the titles MkDocs reads from these pages
+        read = {page.file.src_uri for page in nav.pages} - titled
         for file in pages:
-            if file.src_uri not in in_nav:
+            if file.src_uri not in read:
                 self._reuse(file)
         return nav
 
