@@ -30,6 +30,7 @@ import gzip
 import hashlib
 import html
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -268,6 +269,13 @@ def _key(pages: list[tuple[str, str]]) -> str:
     return digest.hexdigest()
 
 
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
 class _PartCache:
     """Indexed parts (bundle folders, keyed by _key) and page costs from earlier builds."""
 
@@ -290,7 +298,8 @@ class _PartCache:
         stored = self.folder / "parts" / key
         if not (stored / "pagefind-entry.json").is_file():
             return False
-        shutil.copytree(stored, target)
+        # hard links (no Pagefind file is written after it is made), as generator/incremental.py
+        shutil.copytree(stored, target, copy_function=_link_or_copy)
         return True
 
     def put(self, key: str, bundle: Path) -> None:
@@ -300,7 +309,7 @@ class _PartCache:
             stored.parent.mkdir(parents=True, exist_ok=True)
             temp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=stored.parent))
             shutil.rmtree(temp)
-            shutil.copytree(bundle, temp)
+            shutil.copytree(bundle, temp, copy_function=_link_or_copy)
             shutil.rmtree(stored, ignore_errors=True)
             temp.rename(stored)
         except OSError:
