@@ -16,8 +16,9 @@ deleting a whole 1,000-report site took 20 s). A page is reused only when all of
 - the previous site's file has the SHA-256 the state records for it (any other site/, one a
   failed swap or a person left, is never trusted);
 - the page is not one the navigation lists without a title (compliance/index.md,
-  analysis/index.md: always built, as the navigation of every page shows the title MkDocs
-  reads from them);
+  analysis/index.md): MkDocs takes such a nav title from the page itself. With
+  navigation.indexes Material shows the section's title there instead, and a test build
+  that reused them too gave the same bytes, so building these two is caution;
 - no page of the last build has gone since (a removed page: everything is built again, as
   a page that linked to it must then fail the strict build).
 
