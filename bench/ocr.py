@@ -9,6 +9,12 @@ table value with the golden records. Prints per engine: seconds per page (one pr
 report at a time) and values exact / null / wrong; then, for each engine, how the counts move
 with the confidence threshold (generator.parse.numbers.OCR_MIN_CONFIDENCE), from the same
 readings. RapidOCR needs the bench extra: pip install -e ".[bench]".
+
+    .venv/bin/python bench/ocr.py --mixed
+
+instead reads PDFs that have text pages and scanned pages (each fixture PDF with the pages of
+MIXED taken from its scan) with the default engine, and prints per PDF the read time and the
+values exact / null / wrong.
 """
 
 from __future__ import annotations
@@ -33,6 +39,43 @@ from generator.parse import parse_document  # noqa: E402
 SEEDS = ("000", "001", "002", "003", "004")
 TABLES = ("proactive", "requests", "appeals")
 THRESHOLDS = (0.0, 0.5, 0.8, 0.85, 0.9, 0.95, 0.99)
+MIXED = (
+    ("004", (3,)),
+    ("004", (4,)),
+    ("001", (1, 3)),
+    ("002", (2,)),
+    ("000", (2, 3)),
+    ("003", (1,)),
+)
+"""(seed, its pages taken from the scan): table pages, text pages, the first and a middle page."""
+
+
+def mixed_pdf(text_pdf: Path, scan_pdf: Path, scanned: tuple[int, ...], out: Path) -> Path:
+    import pypdfium2
+
+    text = pypdfium2.PdfDocument(str(text_pdf))
+    scan = pypdfium2.PdfDocument(str(scan_pdf))
+    mixed = pypdfium2.PdfDocument.new()
+    for index in range(len(text)):
+        mixed.import_pages(scan if index + 1 in scanned else text, [index])
+    mixed.save(str(out))
+    return out
+
+
+def bench_mixed(out: Path, scans: dict[str, Path], golden: dict[str, dict]) -> None:
+    print(f"{'seed':<5} {'scanned':<8} {'seconds':>7} {'exact':>6} {'null':>5} {'wrong':>6}")
+    for seed, pages in MIXED:
+        name = f"{seed}-mixed-{'-'.join(map(str, pages))}.pdf"
+        path = mixed_pdf(out / f"{seed}.pdf", scans[seed], pages, out / name)
+        start = time.perf_counter()
+        record = parse_document(read_document(path, name))
+        seconds = time.perf_counter() - start
+        counts = score(record.to_dict(), golden[seed])
+        shown = ",".join(map(str, pages))
+        print(
+            f"{seed:<5} {shown:<8} {seconds:>7.1f} {counts['exact']:>6} {counts['null']:>5} "
+            f"{counts['wrong']:>6}"
+        )
 
 
 def load(name: str):
@@ -73,6 +116,7 @@ def add(total: dict[str, int], counts: dict[str, int]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engines", default="tesseract,rapidocr")
+    parser.add_argument("--mixed", action="store_true", help="PDFs with text and scanned pages")
     args = parser.parse_args()
     golden = {
         seed: yaml.safe_load(
@@ -84,6 +128,9 @@ def main() -> None:
         out = Path(tmp)
         load("make_fixtures").build_all(out)
         scans = load("make_scans").build_scans(out, out / "scans", SEEDS)
+        if args.mixed:
+            bench_mixed(out, scans, golden)
+            return
         sweeps = {}
         print(f"{'engine':<22} {'pages':>5} {'s/page':>7} {'exact':>6} {'null':>5} {'wrong':>6}")
         for name in args.engines.split(","):

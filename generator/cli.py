@@ -1,5 +1,6 @@
-"""The `nianbao` command: parse, check, build, serve. Thin: each command loads settings and
-calls one library function; errors become one line (tracebacks only with --debug)."""
+"""The `nianbao` command: parse, check, build (or one shard of a build), merge, serve. Thin:
+each command loads settings and calls one library function; errors become one line
+(tracebacks only with --debug)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,15 @@ import http.server
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from generator import __version__
 from generator.errors import NianbaoError, SourceError
 from generator.model import LEVELS, Level
 from generator.model.corpus import Corpus
+
+if TYPE_CHECKING:
+    from generator.pipeline import BuildSummary, Settings
 
 T = TypeVar("T")
 
@@ -104,9 +108,31 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         default=Path("site"),
         metavar="DIR",
-        help="网站输出文件夹（默认 site/）",
+        help="网站输出文件夹（默认 site/；分片构建时为分片文件夹）",
+    )
+    b.add_argument(
+        "--shard",
+        default=None,
+        metavar="K/N",
+        help="只解析第 K 片（共 N 片，按报告所在文件夹划分），写入 --out 文件夹，"
+        "供 nianbao merge 合并",
     )
     b.set_defaults(run=_build)
+
+    m = sub.add_parser(
+        "merge",
+        parents=[common, reports],
+        help="把 nianbao build --shard 生成的全部分片合并成一个网站",
+    )
+    m.add_argument("shards", nargs="+", type=Path, metavar="DIR", help="分片文件夹（全部 N 片）")
+    m.add_argument(
+        "--out",
+        type=Path,
+        default=Path("site"),
+        metavar="DIR",
+        help="网站输出文件夹（默认 site/）",
+    )
+    m.set_defaults(run=_merge)
 
     s = sub.add_parser(
         "serve", parents=[common, reports], help="构建后在 http://127.0.0.1:8000 预览"
@@ -218,17 +244,49 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _build(args: argparse.Namespace) -> int:
-    from generator.pipeline import Settings, build_site
+def _settings(args: argparse.Namespace) -> Settings:
+    from generator.pipeline import Settings
 
-    settings = Settings(
+    return Settings(
         project_dir=Path("."),
         reports_dir=args.reports,
         site_dir=args.out,
         levels_file=args.levels,
         cache_dir=_cache_dir(args),
     )
-    summary = build_site(settings, _progress)
+
+
+def _build(args: argparse.Namespace) -> int:
+    from generator.pipeline import build_site
+
+    if getattr(args, "shard", None) is not None:  # (serve has no --shard)
+        return _build_shard(args)
+    _print_summary(build_site(_settings(args), _progress), args)
+    return 0
+
+
+def _build_shard(args: argparse.Namespace) -> int:
+    from generator.shard import build_shard, parse_spec
+
+    spec = parse_spec(args.shard)
+    shard = build_shard(args.reports, args.out, spec, _progress, cache_dir=_cache_dir(args))
+    print(
+        f"nianbao: 第 {shard.spec} 片：解析了全部 {shard.total} 个报告文件中的 {shard.files} 个"
+        f"（{shard.records} 份记录，{shard.unreadable} 个无法读取）；分片在 {args.out}/，"
+        "全部分片生成后用 nianbao merge 合并",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _merge(args: argparse.Namespace) -> int:
+    from generator.shard import merge_shards
+
+    _print_summary(merge_shards(_settings(args), args.shards), args)
+    return 0
+
+
+def _print_summary(summary: BuildSummary, args: argparse.Namespace) -> None:
     f = summary.findings
     print(
         f"nianbao: 读取 {summary.inputs} 个输入文件：发布 {summary.records} 份报告，"
@@ -239,7 +297,6 @@ def _build(args: argparse.Namespace) -> int:
     )
     for problem in summary.list_problems:
         print(f"nianbao: {problem}", file=sys.stderr)
-    return 0
 
 
 def _utf8_handler() -> type[http.server.SimpleHTTPRequestHandler]:

@@ -8,6 +8,9 @@
     check_corpus_records   Corpus -> Corpus with each record's findings attached
     check_report     one record with its report-rule findings (`nianbao parse`)
     build_site       the above, then render (content/), MkDocs and the search index (site/)
+    assemble_corpus, publish_corpus   load_corpus after parsing and build_site after
+                     loading: `nianbao merge` (generator/shard.py) gives them what the shards
+                     parsed
 
 One bad input costs one report, never the site: anything that goes wrong on the way (an
 unreadable file, a parser bug, no year; a rule or a page that raises) makes that report a
@@ -19,7 +22,7 @@ only when the build succeeded (generator/staging.py).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -30,7 +33,7 @@ from generator.cache import RecordCache
 from generator.corrections import correct_record
 from generator.errors import SourceError
 from generator.ingest import read_document
-from generator.inputs import gather_inputs
+from generator.inputs import Inputs, gather_inputs
 from generator.model import Failure, Finding, Level, Record, bug_failure, count_levels
 from generator.model.corpus import Corpus
 from generator.model.identity import disambiguate_ids
@@ -138,6 +141,21 @@ def load_corpus(
         parallel=parallel_threshold,
         workers=workers,
     )
+    return assemble_corpus(reports_dir, inputs, parsed, cache_dir=cache_dir)
+
+
+def assemble_corpus(
+    reports_dir: Path,
+    inputs: Inputs,
+    parsed: Sequence[Record | Failure],
+    *,
+    cache_dir: Path | None = None,
+) -> Corpus:
+    """The corpus from every report's parse outcome (`parsed`, in the order of
+    inputs.reports): corrections applied, namesakes told apart, versions merged, history
+    attached. `nianbao merge` calls it with the outcomes the shards parsed
+    (generator/shard.py)."""
+    cache = RecordCache(cache_dir) if cache_dir is not None else None
     finished = [
         outcome if isinstance(outcome, Failure) else finish_report(outcome, path)
         for path, outcome in zip(inputs.reports, parsed, strict=True)
@@ -207,15 +225,26 @@ def _check_fault(
 
 def build_site(settings: Settings, progress: Progress | None = None) -> BuildSummary:
     """reports/ -> records -> findings -> Markdown in content/ -> HTML in site/."""
-    from generator.check import RULES
-    from generator.render import render_site
-    from generator.site import build_mkdocs, portal_url
-    from generator.staging import recover_site, staged_site
+    from generator.staging import recover_site
 
     site_dir = settings.site_dir.resolve()
     recover_site(site_dir)  # what a killed build left, before anything else
     # Phase 1: gather. Nothing is written until every report is read and checked.
-    corpus = load_corpus(settings.reports_dir, progress, cache_dir=settings.cache_dir)
+    # (passed on, not kept here: publish_corpus lets the records' memory go before MkDocs)
+    return publish_corpus(
+        settings, load_corpus(settings.reports_dir, progress, cache_dir=settings.cache_dir)
+    )
+
+
+def publish_corpus(settings: Settings, corpus: Corpus) -> BuildSummary:
+    """A loaded corpus -> findings -> Markdown in content/ -> HTML in site/ (build_site's
+    second half; `nianbao merge` loads the corpus from the shards instead)."""
+    from generator.check import RULES
+    from generator.render import render_site
+    from generator.site import build_mkdocs, portal_url
+    from generator.staging import staged_site
+
+    site_dir = settings.site_dir.resolve()
     corpus = check_corpus_records(corpus, settings.levels_file)
     # Phase 2: write Markdown (a report whose pages cannot be made is listed, not fatal),
     # then build into a staging folder and swap it in.

@@ -345,6 +345,7 @@ def _indexed(
     _index(site_dir, pages(), output)
     if exact:
         exact_chunk_ranges(output)
+        canonical_filters(output)
     if cache is not None:
         cache.put(key, output)
 
@@ -420,49 +421,39 @@ def exact_chunk_ranges(bundle: Path) -> None:
         if marks:
             chunks.append([UNIT_MARK, PAIR_MARK + "\U0010ffff", _write_chunk(bundle, [marks])])
         meta[2] = chunks
-        meta[3] = _canonical_filters(bundle, meta[3])
-        data = gzip.compress(CHUNK_SIGNATURE + cbor2.dumps(meta), mtime=0)
-        _rename_meta(bundle, meta_file, data)
+        meta_file.write_bytes(gzip.compress(CHUNK_SIGNATURE + cbor2.dumps(meta), mtime=0))
 
 
-def _canonical_filters(bundle: Path, filters: list[Any]) -> list[Any]:
-    """The filter chunks with their values sorted, named by their content, listed by filter
-    name: Pagefind 1.5.2 writes the values in an order that differs from run to run, so the
-    same pages would give other bytes (and other names) in every build."""
+def canonical_filters(bundle: Path) -> None:
+    """Write a bundle's filters in one order: Pagefind 1.5 writes each filter's values, and
+    the list of filters, in hash-map order, so two indexes of the same pages differed in
+    their filter chunks and metadata file (and a sharded build could not equal a one-machine
+    build byte for byte). Values and filters are sorted, each chunk named by a hash of its
+    content as Pagefind names its own, and the metadata file too (pagefind-entry.json)."""
     import cbor2
 
-    if not all((bundle / "filter" / f"{name}.pf_filter").is_file() for _n, name in filters):
-        return filters  # not a whole bundle (tests)
-    out = []
-    for filter_name, name in filters:
-        path = bundle / "filter" / f"{name}.pf_filter"
-        # [filter name, [[value, pages]]]
-        chunk = _read_pagefind(path, "filter chunk")
-        chunk[1] = sorted(chunk[1], key=lambda value: str(value[0]))
-        data = gzip.compress(CHUNK_SIGNATURE + cbor2.dumps(chunk), mtime=0)
-        canonical = "zh_" + hashlib.sha256(data).hexdigest()[:7]
-        path.unlink()
-        (bundle / "filter" / f"{canonical}.pf_filter").write_bytes(data)
-        out.append([filter_name, canonical])
-    return sorted(out, key=lambda entry: str(entry[0]))
-
-
-def _rename_meta(bundle: Path, meta_file: Path, data: bytes) -> None:
-    """Write a bundle's metadata file under a name from its content, which
-    pagefind-entry.json gives the search box (Pagefind's name comes from its own bytes)."""
-    entry_file = bundle / "pagefind-entry.json"
-    if not entry_file.is_file():  # not a whole bundle (tests): the name stays
-        meta_file.write_bytes(data)
-        return
-    old = meta_file.name[len("pagefind.") : -len(".pf_meta")]
-    new = old.split("_", 1)[0] + "_" + hashlib.sha256(data).hexdigest()[:10]
-    meta_file.unlink()
-    (bundle / f"pagefind.{new}.pf_meta").write_bytes(data)
-    entry = json.loads(entry_file.read_text("utf-8"))
-    for language in entry["languages"].values():
-        if language.get("hash") == old:
-            language["hash"] = new
-    entry_file.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), "utf-8")
+    entry = bundle / "pagefind-entry.json"
+    for meta_file in sorted(bundle.glob("pagefind.*.pf_meta")):
+        meta = _read_pagefind(meta_file, "metadata file")
+        filters = []
+        for name, chunk in meta[3]:
+            path = bundle / "filter" / f"{chunk}.pf_filter"
+            # [filter name, [[value, pages]]]
+            data = _read_pagefind(path, "filter chunk")
+            data[1] = sorted(data[1], key=lambda value: str(value[0]))
+            packed = gzip.compress(CHUNK_SIGNATURE + cbor2.dumps(data), mtime=0)
+            path.unlink()
+            renamed = chunk.split("_", 1)[0] + "_" + hashlib.sha256(packed).hexdigest()[:7]
+            (bundle / "filter" / f"{renamed}.pf_filter").write_bytes(packed)
+            filters.append([name, renamed])
+        meta[3] = sorted(filters)
+        packed = gzip.compress(CHUNK_SIGNATURE + cbor2.dumps(meta), mtime=0)
+        old = meta_file.name.split(".")[1]
+        new = old.split("_", 1)[0] + "_" + hashlib.sha256(packed).hexdigest()[:10]
+        meta_file.unlink()
+        (bundle / f"pagefind.{new}.pf_meta").write_bytes(packed)
+        if entry.is_file():
+            entry.write_text(entry.read_text("utf-8").replace(f'"{old}"', f'"{new}"'), "utf-8")
 
 
 def _write_chunk(bundle: Path, index: list[Any]) -> str:

@@ -169,6 +169,27 @@ def _parsed(
     return outcome
 
 
+def read_history_folder(folder: Path) -> dict[str, tuple[FileVersion, ...]]:
+    """Every file's committed versions kept in a history folder (a shard's: generator/shard.py
+    reads what the shard's git log found, at the shard's HEAD)."""
+    known: dict[str, tuple[FileVersion, ...]] = {}
+    for entry in sorted(Path(folder).glob("*.json")):
+        known.update(_read_known(folder, entry.stem))
+    return known
+
+
+def seed_history(
+    history_dir: Path, reports_dir: Path, known: Mapping[str, tuple[FileVersion, ...]]
+) -> None:
+    """Add committed versions read at the same HEAD elsewhere (by the shards of a sharded
+    build) to the history cache of reports_dir's HEAD, so git log is not run again for them."""
+    head = head_commit(reports_dir)
+    if not head or not known:
+        return
+    key = _history_key(head, reports_dir)
+    _write_known(history_dir, key, {**known, **_read_known(history_dir, key)})
+
+
 def _history_key(head: str, reports_dir: Path) -> str:
     where = Path(reports_dir).resolve().as_posix()
     return hashlib.sha256(f"{HISTORY_CACHE_VERSION}\0{head}\0{where}".encode()).hexdigest()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import os
 import shutil
+import subprocess
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -451,3 +452,54 @@ def make_sources(tmp: Path, records: list[dict[str, Any]]) -> dict[str, Path]:
 
 
 FAILURES = [Failure("reports/broken<script>.doc", "doc", "旧版 .doc 文件需要 LibreOffice 才能读取")]
+
+
+# ---- words a reader must never see, and a git repository for history tests ---------------------
+
+ENGLISH_VOCABULARY = (
+    "blank-cell",
+    "missing-section",
+    "read as null",
+    "not found",
+    "section ",
+    "requests.",
+    "proactive.",
+    "sections.",
+    "appeals.",
+    "format-and-rules",
+)
+"""Words of the generator's own vocabulary that must never reach a reader (issue 14)."""
+
+
+def git(repo: Path, *args: str, when: str | None = None) -> str:
+    """git in repo with a fixed identity and no user configuration; when = author and
+    committer date. Returns stdout."""
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "维护者",
+        "GIT_AUTHOR_EMAIL": "maintainer@example.org",
+        "GIT_COMMITTER_NAME": "维护者",
+        "GIT_COMMITTER_EMAIL": "maintainer@example.org",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+    for key in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
+        env.pop(key, None)
+    if when is not None:
+        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = when
+    done = subprocess.run(
+        ["git", "-c", "commit.gpgsign=false", *args],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
+def commit_all(repo: Path, message: str, when: str) -> str:
+    """Commit everything in repo at the date when; returns the commit."""
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", message, when=when)
+    return git(repo, "rev-parse", "HEAD")

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import commit_all, git
 
 from generator.analysis.edits import (
     FileHistory,
@@ -28,37 +29,6 @@ SAMPLE = (
 FILE = "福建省/三明市/建宁县/伊家乡/伊家乡人民政府-2020年报.txt"
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
-
-
-def git(repo: Path, *args: str, when: str | None = None) -> str:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "维护者",
-        "GIT_AUTHOR_EMAIL": "maintainer@example.org",
-        "GIT_COMMITTER_NAME": "维护者",
-        "GIT_COMMITTER_EMAIL": "maintainer@example.org",
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_CONFIG_NOSYSTEM": "1",
-    }
-    for key in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
-        env.pop(key, None)
-    if when is not None:
-        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = when
-    done = subprocess.run(
-        ["git", "-c", "commit.gpgsign=false", *args],
-        cwd=repo,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return done.stdout.strip()
-
-
-def commit_all(repo: Path, message: str, when: str) -> str:
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", message, when=when)
-    return git(repo, "rev-parse", "HEAD")
 
 
 def digest(data: bytes) -> str:

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import copy_samples, make_project
+from conftest import ENGLISH_VOCABULARY, copy_samples, make_project
 
 from generator.errors import NianbaoError
 from generator.pipeline import Settings, build_site
@@ -192,21 +192,6 @@ def test_records_pages_and_downloads_do_not_depend_on_the_hash_seed(tmp_path):
             check=True,
         )
     assert _tree_digest(tmp_path / "1" / "content") == _tree_digest(tmp_path / "2" / "content")
-
-
-# Words of the generator's own vocabulary that must never reach a reader (issue 14).
-ENGLISH_VOCABULARY = (
-    "blank-cell",
-    "missing-section",
-    "read as null",
-    "not found",
-    "section ",
-    "requests.",
-    "proactive.",
-    "sections.",
-    "appeals.",
-    "format-and-rules",
-)
 
 
 def _visible_text(html: str) -> str:

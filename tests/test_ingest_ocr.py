@@ -226,6 +226,86 @@ def test_needs_ocr_tells_scans_from_text_pdfs(pdfs, scans, tmp_path):
     assert not needs_ocr(pdfs / "001.pdf") and not needs_ocr(pdfs / "001.docx")
 
 
+# --- a PDF with text pages and scanned pages --------------------------------------------------------
+
+
+def _mixed_pdf(pdfs: Path, scans: Path, seed: str, scanned: set[int], out: Path) -> Path:
+    """The fixture PDF of seed with the pages `scanned` (1-based) taken from its scan: a report
+    exported from Word whose signed table pages were printed and scanned back in."""
+    import pypdfium2
+
+    text = pypdfium2.PdfDocument(str(pdfs / f"{seed}.pdf"))
+    scan = pypdfium2.PdfDocument(str(scans / f"{seed}-scan.pdf"))
+    mixed = pypdfium2.PdfDocument.new()
+    for index in range(len(text)):
+        mixed.import_pages(scan if index + 1 in scanned else text, [index])
+    mixed.save(str(out))
+    return out
+
+
+@pytest.fixture(scope="session")
+def mixed_004(pdfs, scans, tmp_path_factory) -> Path:
+    # page 3 holds the first part of table 三, which goes on on (text) page 4
+    out = tmp_path_factory.mktemp("ocr-mixed") / "004-mixed.pdf"
+    return _mixed_pdf(pdfs, scans, "004", {3}, out)
+
+
+def test_the_scanned_pages_of_a_text_pdf_are_read_by_ocr(mixed_004):
+    from generator.parse import parse_document
+
+    doc = read_document(mixed_004, "004-mixed.pdf")
+    assert doc.ocr is not None and doc.ocr["pages"] == 1 and len(doc.ocr["deskew"]) == 1
+    notes = [w for w in doc.warnings if w.code == "ocr-pages"]
+    assert [w.text for w in notes] == ["3"]
+    assert not [w for w in doc.warnings if w.code == "page-without-text"]
+    t3 = next(b for b in doc.blocks if isinstance(b, Table) and b.page == 3)
+    assert t3.grid and any(c.confidence is not None for row in t3.rows for c in row)
+    text_tables = [b for b in doc.blocks if isinstance(b, Table) and b.page != 3]
+    assert text_tables and all(c.confidence is None for t in text_tables for r in t.rows for c in r)
+    record = parse_document(doc).to_dict()
+    result = _compare(record, "004")
+    assert result["wrong"] == []  # never a different number
+    assert len(result["exact"]) / sum(map(len, result.values())) >= 0.99, result["null"]
+    assert record["source"]["ocr"]["pages"] == 1
+
+
+def test_without_the_engine_the_scanned_pages_are_missing_never_guessed(mixed_004, monkeypatch):
+    from generator.parse import parse_document
+
+    monkeypatch.setattr(ocr_engines, "tessdata_dir", lambda: None)
+    monkeypatch.setattr(ocr_engines, "_loaded", {})
+    doc = read_document(mixed_004, "004-mixed.pdf")
+    assert doc.ocr is None
+    assert [w.text for w in doc.warnings if w.code == "page-without-text"] == ["3"]
+    record = parse_document(doc).to_dict()
+    result = _compare(record, "004")
+    # table 二 and the first rows of table 三 are printed on page 3: not in the file's text,
+    # so null (or the whole table missing), never 0 or a neighbour's number
+    assert [w for w in result["wrong"] if not w.endswith("read 'missing'")] == []
+    assert record["proactive"] is None and result["null"]
+
+
+@pytest.mark.slow
+def test_a_partly_scanned_report_says_which_pages_were_read_by_ocr(mixed_004, tmp_path):
+    from conftest import make_project
+
+    from generator.pipeline import Settings, build_site
+
+    project = make_project(tmp_path)
+    reports = project / "reports"
+    shutil.rmtree(reports)
+    reports.mkdir()
+    shutil.copy(mixed_004, reports / "004-mixed.pdf")
+    summary = build_site(
+        Settings(project_dir=project, reports_dir=reports, site_dir=project / "site")
+    )
+    assert (summary.records, summary.unreadable) == (1, 0)
+    (report_page,) = (project / "site" / "reports").glob("*/2021/index.html")
+    page = report_page.read_text("utf-8")
+    assert "本报告第 3 页为扫描页，这些页的内容经 OCR 识别" in page
+    assert "PDF 第 3 页没有文字层（扫描页），这些页由 OCR 从页面图像识别" in page
+
+
 # --- page images ---------------------------------------------------------------------------------
 
 

@@ -6,13 +6,11 @@ configuration, its problems shown by `nianbao check` (IN-04) and the build summa
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import REPORTS, copy_samples
+from conftest import REPORTS, commit_all, copy_samples, git
 
 from generator.cli import input_findings, main
 from generator.model import Record
@@ -22,36 +20,6 @@ from generator.record import record_to_yaml, validate_record
 FILE = "福建省/三明市/建宁县/伊家乡/伊家乡人民政府-2020年报.txt"
 OTHER = "河南省/平顶山市/卫东区/卫东区政府办-2021年报.txt"
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
-
-
-def git(repo: Path, *args: str, when: str | None = None) -> str:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "维护者",
-        "GIT_AUTHOR_EMAIL": "maintainer@example.org",
-        "GIT_COMMITTER_NAME": "维护者",
-        "GIT_COMMITTER_EMAIL": "maintainer@example.org",
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_CONFIG_NOSYSTEM": "1",
-    }
-    for key in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
-        env.pop(key, None)
-    if when is not None:
-        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = when
-    done = subprocess.run(
-        ["git", "-c", "commit.gpgsign=false", *args],
-        cwd=repo,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return done.stdout.strip()
-
-
-def commit(repo: Path, message: str, when: str) -> None:
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", message, when=when)
 
 
 def edited(text: str) -> str:
@@ -66,10 +34,10 @@ def repo(tmp_path: Path) -> Path:
     root = tmp_path / "portal"
     copy_samples(root / "reports", [FILE, OTHER])
     git(root, "init", "-q")
-    commit(root, "年报", "2021-01-12T09:30:00+08:00")
+    commit_all(root, "年报", "2021-01-12T09:30:00+08:00")
     path = root / "reports" / FILE
     path.write_text(edited(path.read_text("utf-8")), "utf-8")
-    commit(root, "重新上传", "2021-03-05T16:45:00+08:00")
+    commit_all(root, "重新上传", "2021-03-05T16:45:00+08:00")
     return root
 
 
@@ -134,7 +102,7 @@ def test_the_history_is_kept_per_commit(repo: Path, tmp_path: Path, monkeypatch)
         r for r in load_corpus(repo / "reports", cache_dir=cache).records if r.source.file == FILE
     )
     assert calls == [] and len(changed.edits) == 2 and changed.edits[0].replaced is None
-    commit(repo, "再次上传", "2021-04-01T10:00:00+08:00")
+    commit_all(repo, "再次上传", "2021-04-01T10:00:00+08:00")
     again = next(
         r for r in load_corpus(repo / "reports", cache_dir=cache).records if r.source.file == FILE
     )
@@ -207,10 +175,10 @@ def test_a_build_in_git_publishes_the_silent_edit(tmp_path: Path) -> None:
     copy_samples(project / "reports", [FILE, OTHER])
     (project / "reports" / "agencies.yml").write_text(LIST, "utf-8")
     git(project, "init", "-q")
-    commit(project, "年报", "2021-01-12T09:30:00+08:00")
+    commit_all(project, "年报", "2021-01-12T09:30:00+08:00")
     path = project / "reports" / FILE
     path.write_text(edited(path.read_text("utf-8")), "utf-8")
-    commit(project, "重新上传", "2021-03-05T16:45:00+08:00")
+    commit_all(project, "重新上传", "2021-03-05T16:45:00+08:00")
     summary = build_site(
         Settings(project_dir=project, reports_dir=project / "reports", site_dir=project / "site")
     )

@@ -41,29 +41,10 @@ from generator.analysis.common import (
     agency_kind,
 )
 from generator.model.places import place_name
+from generator.record import REQUEST_COLUMN_LABELS
 
 Topic = Literal["requests", "appeals"]
 TOPICS: Final[tuple[Topic, ...]] = ("requests", "appeals")
-
-REQUEST_COLUMN_LABELS: Final = (
-    "自然人",
-    "商业企业",
-    "科研机构",
-    "社会公益组织",
-    "法律服务机构",
-    "其他",
-    "总计",
-)
-REQUEST_COLUMN_KEYS: Final = (
-    "natural_person",
-    "commercial",
-    "research",
-    "nonprofit",
-    "legal_service",
-    "other_org",
-    "total",
-)
-"""Section 三's seven columns in the record's order (generator/record.py REQUEST_COLUMNS)."""
 
 
 _OWN = "本门户的分析，不是法定要求"
@@ -431,9 +412,7 @@ def carry_over_flags(reports: Iterable[HierarchyReport]) -> tuple[Flag, ...]:
             continue
         cells: list[Cell] = []
         differing: list[str] = []
-        for index, (key, column) in enumerate(
-            zip(REQUEST_COLUMN_KEYS, REQUEST_COLUMN_LABELS, strict=True)
-        ):
+        for index, (key, column) in enumerate(REQUEST_COLUMN_LABELS.items()):
             then = before.carried_forward[index] if index < len(before.carried_forward) else None
             now = after.carried_over[index] if index < len(after.carried_over) else None
             if then is None or now is None or then == now:

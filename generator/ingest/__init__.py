@@ -32,9 +32,10 @@ READERS: dict[str, tuple[str, str]] = {
     ".tiff": ("ocr", "image"),
 }
 
-OCR_VERSION = "1"
+OCR_VERSION = "2"
 """Bump with any change to the OCR reader (ocr*.py) that can alter what it reads: it is part
-of the parse cache key (generator/cache.py), so cached OCR parses are read afresh."""
+of the parse cache key (generator/cache.py), so cached OCR parses are read afresh.
+2: the pages without a text layer of a PDF that has text elsewhere are read by OCR."""
 
 MAX_BYTES = 20 * 1024 * 1024
 """Larger inputs are refused with a message: no annual report is anywhere near this size."""

@@ -39,7 +39,15 @@ from generator.ingest.ocr_image import (
     pdf_pages,
     prepare,
 )
-from generator.ingest.pdf import PAGE_NUMBER, _Line, _PageTable, _to_blocks, _warning
+from generator.ingest.pdf import (
+    PAGE_NUMBER,
+    ScannedPages,
+    _Line,
+    _PageTable,
+    _to_blocks,
+    _warning,
+)
+from generator.model import ParseWarning
 
 if TYPE_CHECKING:
     import numpy as np
@@ -217,17 +225,7 @@ def _read_pages(
     """Pages (greyscale arrays, one at a time) -> Document."""
     from generator.ingest import sha256_of
 
-    lines: list[_Line] = []
-    tables: list[_PageTable] = []
-    angles: list[float] = []
-    snapped: list[tuple[str, str]] = []
-    for number, grey in enumerate(greys, start=1):
-        page = prepare(number, grey)
-        angles.append(page.angle)
-        grids = find_grids(page)
-        for grid in grids:
-            tables.append(_read_grid(engine, page, grid, snapped))
-        lines += _read_lines(engine, page, grids)
+    lines, tables, angles, snapped = _read_page_images(engine, enumerate(greys, start=1))
     lines, removed = _remove_furniture(lines, count)
     blocks = _to_blocks(lines, tables, _same_row, grid=True)
     if not blocks:
@@ -243,16 +241,7 @@ def _read_pages(
             1,
         )
     ]
-    if snapped:
-        shown = "; ".join(f"'{a}' -> '{b}'" for a, b in snapped[:3])
-        warnings.append(
-            _warning(
-                "ocr-label-matched",
-                f"{len(snapped)} table label(s) read by OCR taken as the official form's "
-                f"wording (e.g. {shown})",
-                1,
-            )
-        )
+    warnings += _snapped_warning(snapped)
     if removed:
         warnings.append(
             _warning(
@@ -269,6 +258,70 @@ def _read_pages(
         "deskew": angles,
     }
     return Document(path, fmt, sha256_of(data), tuple(blocks), count, tuple(warnings), ocr=ocr)
+
+
+def read_pdf_pages(
+    engine: ocr_engines.Engine, data: bytes, path: str, numbers: list[int]
+) -> ScannedPages:
+    """The pages of a PDF that have no text layer (1-based numbers) while its other pages have
+    one: read as a scan's pages are, to go in page order among the text pages (pdf.read)."""
+    _check_count(len(numbers), path)
+    lines, tables, angles, snapped = _read_page_images(
+        engine, zip(numbers, pdf_pages(data, numbers), strict=True)
+    )
+    lines, removed = _remove_furniture(lines, len(numbers))
+    pages = "、".join(map(str, numbers))
+    warnings = [
+        _warning(
+            "ocr-pages",
+            f"page(s) {', '.join(map(str, numbers))} have no text layer: read by OCR "
+            f"({engine.name} {engine.version}); check their values against the file",
+            1,
+            pages,
+        ),
+        *_snapped_warning(snapped),
+    ]
+    info = {
+        "engine": engine.name,
+        "version": engine.version,
+        "dpi": WORK_DPI,
+        "pages": len(numbers),
+        "deskew": angles,
+    }
+    return ScannedPages(lines, tables, removed, warnings, info, _same_row)
+
+
+def _read_page_images(
+    engine: ocr_engines.Engine, pages: Iterable[tuple[int, np.ndarray]]
+) -> tuple[list[_Line], list[_PageTable], list[float], list[tuple[str, str]]]:
+    """(page number, greyscale image) pairs, one at a time -> (lines outside the tables, the
+    tables, each page's deskew angle, the labels snapped to the official wording)."""
+    lines: list[_Line] = []
+    tables: list[_PageTable] = []
+    angles: list[float] = []
+    snapped: list[tuple[str, str]] = []
+    for number, grey in pages:
+        page = prepare(number, grey)
+        angles.append(page.angle)
+        grids = find_grids(page)
+        for grid in grids:
+            tables.append(_read_grid(engine, page, grid, snapped))
+        lines += _read_lines(engine, page, grids)
+    return lines, tables, angles, snapped
+
+
+def _snapped_warning(snapped: list[tuple[str, str]]) -> list[ParseWarning]:
+    if not snapped:
+        return []
+    shown = "; ".join(f"'{a}' -> '{b}'" for a, b in snapped[:3])
+    return [
+        _warning(
+            "ocr-label-matched",
+            f"{len(snapped)} table label(s) read by OCR taken as the official form's "
+            f"wording (e.g. {shown})",
+            1,
+        )
+    ]
 
 
 # --- tables --------------------------------------------------------------------------------------
@@ -291,7 +344,7 @@ def _read_grid(
         texts[cell.row][cell.col] = text
         confidence[cell.row][cell.col] = score
     top = grid.box.y0 * page.points_per_pixel
-    return _PageTable(texts, page.number, top, confidence)
+    return _PageTable(texts, page.number, top, confidence, full_grid=True)
 
 
 def read_cell(engine: ocr_engines.Engine, image: np.ndarray) -> tuple[str, float]:

@@ -14,7 +14,7 @@ whatever the scanner used): greyscale, white paper, black ink. Steps, in order:
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -94,14 +94,16 @@ def pdf_page_count(data: bytes) -> int:
         document.close()
 
 
-def pdf_pages(data: bytes) -> Iterator[np.ndarray]:
-    """The pages of a PDF rendered in grey at WORK_DPI (pdfium, which pdfplumber also uses),
-    one at a time."""
+def pdf_pages(data: bytes, numbers: Iterable[int] | None = None) -> Iterator[np.ndarray]:
+    """The pages of a PDF (or those of the 1-based numbers) rendered in grey at WORK_DPI
+    (pdfium, which pdfplumber also uses), one at a time."""
     import pypdfium2
 
     document = pypdfium2.PdfDocument(data)
     try:
-        for page in document:
+        indexes = range(len(document)) if numbers is None else [n - 1 for n in numbers]
+        for index in indexes:
+            page = document[index]
             bitmap = page.render(scale=WORK_DPI / 72, grayscale=True)
             yield np.asarray(bitmap.to_pil().convert("L"))
     finally:

@@ -67,6 +67,24 @@ class _PageTable:
     top: float
     confidence: list[list[float | None]] | None = None
     """Per cell, the OCR engine's confidence (ingest/ocr.py); None for a text layer."""
+    full_grid: bool = False
+    """Rows are the full grid (OCR reads every cell of the ruled grid): Table.grid."""
+
+
+@dataclass(frozen=True, slots=True)
+class ScannedPages:
+    """What OCR read from the pages of a PDF that have no text layer (ingest/ocr.py), to be
+    put in page order among the text pages' lines and tables."""
+
+    lines: list[_Line]
+    tables: list[_PageTable]
+    removed: list[str]
+    """Page numbers and running headers/footers removed from those pages."""
+    warnings: list[ParseWarning]
+    info: dict[str, Any]
+    """Document.ocr: engine, version, dpi, pages (how many were read by OCR), deskew."""
+    same_row: SameRow
+    """Two readings of one header row (a table split over a scanned page repeats it)."""
 
 
 def read(data: bytes, path: str) -> Document:
@@ -105,21 +123,33 @@ def read(data: bytes, path: str) -> Document:
         warnings.append(
             _warning("pdf-truncated", "no %%EOF end marker: the file may be cut short", 1)
         )
+    text_pages = [i + 1 for i, (_, _, has_text) in enumerate(items) if has_text]
+    lines = [line for page_lines, _, _ in items for line in page_lines]
+    tables = [table for _, page_tables, _ in items for table in page_tables]
+    lines, removed = _remove_furniture(lines, len(text_pages))
     empty = [i + 1 for i, (_, _, has_text) in enumerate(items) if not has_text]
-    if empty:
+    scanned = _read_scanned_pages(data, path, empty) if empty else None
+    same_row: SameRow | None = None
+    if scanned is not None:
+        # A report printed, signed and scanned, with its text pages exported: the scanned pages
+        # are read by OCR and take their place in page order.
+        lines += scanned.lines
+        tables += scanned.tables
+        removed += scanned.removed
+        warnings += scanned.warnings
+        same_row = scanned.same_row
+    elif empty:
         pages = ", ".join(map(str, empty))
         warnings.append(
             _warning(
                 "page-without-text",
-                f"page(s) {pages} have no text layer (scanned?): their content is missing",
+                f"page(s) {pages} have no text layer (scanned?) and no OCR engine is "
+                "installed: their content is missing",
                 1,
+                "、".join(map(str, empty)),
             )
         )
-
-    lines = [line for page_lines, _, _ in items for line in page_lines]
-    tables = [table for _, page_tables, _ in items for table in page_tables]
-    lines, removed = _remove_furniture(lines, page_count)
-    blocks = _to_blocks(lines, tables)
+    blocks = _to_blocks(lines, tables, same_row)
     if removed:
         shown = ", ".join(f"'{text}'" for text in list(dict.fromkeys(removed))[:3])
         warnings.append(
@@ -129,7 +159,22 @@ def read(data: bytes, path: str) -> Document:
                 1,
             )
         )
-    return Document(path, "pdf", sha256_of(data), tuple(blocks), page_count, tuple(warnings))
+    ocr_info = scanned.info if scanned is not None else None
+    return Document(
+        path, "pdf", sha256_of(data), tuple(blocks), page_count, tuple(warnings), ocr=ocr_info
+    )
+
+
+def _read_scanned_pages(data: bytes, path: str, pages: list[int]) -> ScannedPages | None:
+    """The pages without a text layer of a PDF that has text elsewhere, read by OCR; None when
+    no OCR engine is installed (the pages are then reported missing, never guessed)."""
+    from generator.ingest import ocr, ocr_engines
+
+    try:
+        engine = ocr_engines.engine()
+    except ocr_engines.EngineMissing:
+        return None
+    return ocr.read_pdf_pages(engine, data, path, pages)
 
 
 # --- one page ----------------------------------------------------------------------------------
@@ -282,14 +327,15 @@ def _to_blocks(
             for r in range(dropped, len(obj.grid)):
                 counter += 1
                 rows.append(_cells(obj, r, counter))
-            blocks[-1] = Table(tuple(rows), previous.line, previous.page, grid)
+            blocks[-1] = Table(tuple(rows), previous.line, previous.page, previous.grid)
             last_page_of_table[id(blocks[-1])] = page
             continue
         rows = []
         for r in range(len(obj.grid)):
             counter += 1
             rows.append(_cells(obj, r, counter))
-        table = Table(tuple(rows), rows[0][0].line if rows and rows[0] else counter, page, grid)
+        line = rows[0][0].line if rows and rows[0] else counter
+        table = Table(tuple(rows), line, page, grid or obj.full_grid)
         blocks.append(table)
         # a table "ends at the bottom" of its page when nothing follows it there
         next_page = items[index + 1][0] if index + 1 < len(items) else None
@@ -350,8 +396,8 @@ def _body_size(lines: list[_Line]) -> float:
     return weights.most_common(1)[0][0] if weights else 10.0
 
 
-def _warning(code: str, message: str, line: int) -> ParseWarning:
-    return ParseWarning(code, message, line)
+def _warning(code: str, message: str, line: int, text: str | None = None) -> ParseWarning:
+    return ParseWarning(code, message, line, text=text)
 
 
 def _unwrap(exc: BaseException) -> BaseException:

@@ -43,6 +43,7 @@ WARNING_CODES = frozenset(
         "page-without-text",
         "page-furniture-removed",
         "ocr",
+        "ocr-pages",
         "ocr-label-matched",
         # how a fact was found (informational)
         "agency-name-source",

@@ -103,7 +103,7 @@ def _error_entries(catalog: Catalog, feed: str) -> list[dict[str, str]]:
     return _newest(entries)
 
 
-def _feed(
+def feed_text(
     env: jinja2.Environment,
     feed: str,
     feed_id: str,
@@ -111,6 +111,8 @@ def _feed(
     entries: list[dict[str, Any]],
     home: str,
 ) -> str:
+    """A whole feed from entries {id, title, updated, href, summary} (generator/render/
+    analyses.py's feeds use the same template and rules as the report feeds)."""
     updated = max((e["updated"] for e in entries), default=EPOCH)
     return env.get_template("feed.xml.j2").render(
         feed_id=feed_id,
@@ -127,7 +129,7 @@ def render_feeds(writer: ContentWriter, catalog: Catalog) -> None:
     feed = pages.REPORTS_FEED
     writer.add(
         feed,
-        _feed(
+        feed_text(
             env,
             feed,
             "urn:nianbao:feed:reports",
@@ -139,7 +141,7 @@ def render_feeds(writer: ContentWriter, catalog: Catalog) -> None:
     feed = pages.ERRORS_FEED
     writer.add(
         feed,
-        _feed(
+        feed_text(
             env,
             feed,
             "urn:nianbao:feed:errors",
@@ -152,7 +154,7 @@ def render_feeds(writer: ContentWriter, catalog: Catalog) -> None:
         feed = pages.agency_feed(agency.slug)
         writer.add(
             feed,
-            _feed(
+            feed_text(
                 env,
                 feed,
                 f"urn:nianbao:feed:agency:{agency.slug}",
@@ -161,19 +163,6 @@ def render_feeds(writer: ContentWriter, catalog: Catalog) -> None:
                 pages.agency_page(agency.slug),
             ),
         )
-
-
-def feed_text(
-    env: jinja2.Environment,
-    feed: str,
-    feed_id: str,
-    title: str,
-    entries: list[dict[str, Any]],
-    home: str,
-) -> str:
-    """A whole feed from entries {id, title, updated, href, summary} (generator/render/
-    analyses.py's feeds use the same template and rules as the report feeds)."""
-    return _feed(env, feed, feed_id, title, entries, home)
 
 
 page_url = _url

@@ -42,9 +42,16 @@ NOTES = {
     "debris-removed": ("文件与文字识别", "删除了文件转换留下的残余“{text}”"),
     "encoding-guessed": ("文件与文字识别", "文件不是 UTF-8 编码，已按推断的编码读取"),
     "pdf-truncated": ("文件与文字识别", "PDF 文件可能不完整（缺少结束标记）"),
-    "page-without-text": ("文件与文字识别", "PDF 中有的页面没有文字层，这些页的内容缺失"),
+    "page-without-text": (
+        "文件与文字识别",
+        "PDF 第 {text} 页没有文字层，且本机没有安装 OCR 引擎，这些页的内容缺失",
+    ),
     "page-furniture-removed": ("文件与文字识别", "删除了页码和页眉页脚"),
     "ocr": ("文件与文字识别", "报告由 OCR 从页面图像识别"),
+    "ocr-pages": (
+        "文件与文字识别",
+        "PDF 第 {text} 页没有文字层（扫描页），这些页由 OCR 从页面图像识别，请对照原始文件",
+    ),
     "agency-name-source": ("信息来源", "机关名称“{agency}”取自{source}"),
     "year-source": ("信息来源", "报告年度取自{source}"),
 }

@@ -213,7 +213,11 @@ def ocr_note(
         verdict = (
             f"勾稽关系全部成立（{'、'.join(IDENTITY_RULES)}）：OCR 读出的数值与报告自身的合计一致。"
         )
+    scanned = next((w.text for w in record.parse.warnings if w.code == "ocr-pages"), None)
     return {
+        "what": f"本报告第 {scanned} 页为扫描页，这些页的内容经 OCR 识别"
+        if scanned
+        else "本报告为扫描件，表格数值经 OCR 识别",
         "engine": f"{ocr.get('engine')} {ocr.get('version')}",
         "unconfirmed": unconfirmed,
         "verdict": verdict,
