@@ -3,22 +3,33 @@
     python bench/scale.py --reports N [--keep DIR] [--seed S]
 
 Writes N realistic text reports (agencies in region folders, years 2019-2024; 2019/2020 use the
-2019-edition tables of the 伊家乡 sample, 2021 on the 2021-edition tables of the other samples)
+2019-edition tables of the 伊家乡 sample, 2021 on the 2021-edition tables of the other samples;
+the narrative sections 一、五、六 are a sample report's own, at its real length, with the names
+and years moved to the synthetic agency)
 into a temp project laid out like tests/test_e2e.py's make_project, then times each stage:
 ingest+parse (load_corpus), check, render, MkDocs and the Pagefind search index. Numbers vary per
 report but keep the §三 identities (新收+结转 = 总计+结转下年度, result rows sum to 总计, columns
 sum to 总计); about 3 % are deliberately broken (wrong totals, wrong edition, missing table).
 
-The build uses the project's cache folder (.cache/nianbao) as the CLI does. Afterwards one more
-report is written (the next year of the first agency) and the stages before MkDocs are timed
-again with the warm cache: the incremental case ("incremental: ..." rows).
+The build uses the project's cache folder (.cache/nianbao) as the CLI does. Then every page
+of the built site goes, as plain text Markdown, into a bare MkDocs project with the same theme
+settings and navigation (no hooks, no Markdown extensions), timed with `mkdocs build` and one
+`pagefind` run (the "bare" rows and the ratio; --no-bare leaves them out). Afterwards one more
+report is written (the next year of the first agency) and `nianbao build` runs end to end in a
+new process with the warm cache and the previous site ("one report added" rows), then once
+more with nothing changed (--no-incremental leaves both out). The "size" rows say what the
+site consists of.
 Prints one table; nothing is asserted (goals live in bench/README.md, not in tests).
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import html
+import os
 import random
+import re
 import resource
 import shutil
 import subprocess
@@ -36,7 +47,7 @@ from generator.model import Level, count_levels  # noqa: E402
 from generator.model.corpus import Corpus  # noqa: E402
 from generator.pipeline import check_corpus_records, load_corpus  # noqa: E402
 from generator.render.memo import ENTRY_SUFFIX  # noqa: E402
-from generator.site import copy_site_config  # noqa: E402
+from generator.site import SEARCH_CACHE, SITE_STATE, copy_site_config  # noqa: E402
 
 # --- places and agencies ---------------------------------------------------------------------
 
@@ -183,51 +194,51 @@ AGENCY_TYPES = [
 ]
 YEARS = list(range(2019, 2025))
 
-# --- narrative, adapted from the sample reports ------------------------------------------------
+# --- narrative: the sample reports' own, at their real length --------------------------------
 
-OVERVIEW = [
-    "{year}年，{agency}深入贯彻落实《中华人民共和国政府信息公开条例》（以下简称《条例》），坚持以公开为常态、"
-    "不公开为例外，认真做好主动公开、依申请公开、政府信息管理、平台建设、监督保障各项工作。",
-    "（一）主动公开情况。全年通过政府门户网站主动公开政府信息{n1}条，其中政策文件{n2}件，政策解读信息{n3}条，"
-    "政务动态信息{n4}条。财政信息专栏及时公开了{year}年预算、{prev}年决算和政府债务信息。",
-    "（二）依申请公开情况。{year}年共受理政府信息公开申请{received}件，申请内容主要集中在征地拆迁、"
-    "社会保障、行政执法等领域，均在法定期限内予以答复。",
-    [
-        "（三）政府信息管理。严格落实保密审查制度，开展行政规范性文件清理工作，清理结果在政府门户网站集中统一对外公开。",
-        "（三）政府信息管理。健全公文公开属性源头认定机制，落实“三审三校”制度，全年未发生泄密事件。",
-        "（三）政府信息管理。动态更新政府信息公开指南和主动公开目录，规范发布流程，做到应公开尽公开。",
-    ],
-    [
-        "（四）平台建设。加强政府门户网站和政务新媒体管理，政府门户网站已全部支持互联网协议第6版，"
-        "清理整合政务新媒体账号{n6}个，确保政务新媒体合规运行。",
-        "（四）平台建设。优化政府信息公开专栏设置，完成“政策”栏目调整，新增专题专栏{n6}个，方便群众查找。",
-        "（四）平台建设。推进政务公开专区建设，在便民服务中心设置查阅点，提供政策咨询和信息查询服务。",
-    ],
-    [
-        "（五）监督保障。调整政府信息公开工作领导小组，组织政务公开业务培训{n7}次，"
-        "将政府信息公开工作纳入年度绩效考核。",
-        "（五）监督保障。开展政务公开自查自纠，对发现的问题建立台账、限时整改，并接受社会评议。",
-        "（五）监督保障。聘请社会监督员，畅通意见箱和热线电话渠道，全年收到意见建议{n7}条，均已回复。",
-    ],
-]
-PROBLEMS = [
-    [
-        "{year}年，{agency}政府信息公开工作取得了一定成效，但还存在一些问题和不足：一是信息公开深度不够，"
-        "对公众关心的热点问题回应不够及时；二是政策解读形式较为单一；三是工作人员业务水平有待提高。",
-        "{year}年{agency}政务公开工作仍有短板：基层政务公开标准化规范化水平不高，依申请公开答复的规范性有待加强。",
-        "对照上级要求和群众期望，{agency}的主要问题是公开内容更新不及时、新媒体互动不足、专业人员配备不足。",
-    ],
-    [
-        "下一步，将进一步拓展主动公开的深度和广度，丰富政策解读形式，加强业务培训，"
-        "不断提升政府信息公开工作水平。",
-        "改进措施：一是完善信息发布审核机制；二是运用图解、音视频等方式开展政策解读；三是定期组织专题培训。",
-        "整改方向：压实各科室公开责任，建立依申请公开办理会商机制，加强与法律顾问的沟通。",
-    ],
-]
-OTHER = [
-    "按照《国务院办公厅关于印发〈政府信息公开信息处理费管理办法〉的通知》（国办函〔2020〕109号）规定，"
-    "{year}年{agency}依申请公开政府信息未收取信息处理费。",
-]
+SAMPLE_REPORTS = (
+    # (path under reports/, the names of the sample's agency and place its text uses)
+    ("河南省/平顶山市/卫东区/卫东区政府办-2021年报.txt", ("卫东区政府办", "卫东区")),
+    ("河南省/洛阳市/宜阳县/宜阳县人民政府办公室-2021年报.txt", ("宜阳县人民政府办公室", "宜阳县")),
+    ("福建省/三明市/建宁县/伊家乡/伊家乡人民政府-2020年报.txt", ("伊家乡人民政府", "伊家乡")),
+    ("黑龙江省/伊春市/伊美区/伊美区人民政府-2021年报.txt", ("伊美区人民政府", "伊美区")),
+    ("黑龙江省/双鸭山市/尖山区/尖山区人民政府-2021年报.txt", ("尖山区人民政府", "尖山区")),
+)
+NARRATIVE_SECTIONS = ("overview", "problems", "other")
+
+
+@functools.cache
+def sample_narratives() -> tuple[tuple[int, tuple[str, ...], dict[str, str]], ...]:
+    """(year, names, {section: text}) of each sample report: its narrative sections (一、五、六)
+    as the parser reads them, so a synthetic report is as long as a real one."""
+    from generator.ingest import read_document
+    from generator.parse import parse_document
+
+    out = []
+    for relative, names in SAMPLE_REPORTS:
+        record = parse_document(read_document(ROOT / "reports" / relative, relative))
+        texts = record.sections.to_dict()
+        assert record.year is not None
+        out.append((record.year, names, {key: texts[key] or "" for key in NARRATIVE_SECTIONS}))
+    return tuple(out)
+
+
+def narrative(rng: random.Random, agency: str, place: str, year: int) -> dict[str, str]:
+    """The narrative sections of one synthetic report: one sample's, chosen at random, with the
+    sample's agency and place names and its years moved to this agency and year."""
+    sample_year, names, texts = rng.choice(sample_narratives())
+
+    def moved(text: str) -> str:
+        for old, new in zip(names, (agency, place), strict=True):
+            text = text.replace(old, new)
+        for offset in (1, 0, -1, -2):  # placeholders first: 2021 -> 2023 must not become 2025
+            text = text.replace(str(sample_year + offset), f"\0{offset}\0")
+        for offset in (1, 0, -1, -2):
+            text = text.replace(f"\0{offset}\0", str(year + offset))
+        return text
+
+    return {key: moved(text) for key, text in texts.items()}
+
 
 HEADER_2019 = (
     "(本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和)\t\t申请人情况\t\t\t\t\t\t\t\n"
@@ -367,34 +378,24 @@ def _appeals_table(rng: random.Random) -> str:
     )
 
 
-def report_text(rng: random.Random, agency: str, year: int, broken: str | None, state: dict) -> str:
+def report_text(
+    rng: random.Random, agency: str, place: str, year: int, broken: str | None, state: dict
+) -> str:
     edition = "2019" if year <= 2020 else "2021"
     if broken == "edition":
         edition = "2021" if edition == "2019" else "2019"
     table = _requests(rng, edition)
-    fill = {
-        "agency": agency,
-        "year": year,
-        "prev": year - 1,
-        "received": table["received"][-1],
-        **{f"n{i}": rng.randint(1, 3000 if i in (1, 4) else 60) for i in range(1, 8)},
-    }
-
-    def para(items: list) -> str:
-        return "\n\n".join(
-            (rng.choice(p) if isinstance(p, list) else p).format(**fill) for p in items
-        )
-
+    texts = narrative(rng, agency, place, year)
     sections = [
         f"{agency}{year}年政府信息公开工作年度报告\n\n"
         f"本报告依据《中华人民共和国政府信息公开条例》要求编制，数据统计期限自{year}年1月1日起至{year}年12月31日止。",
-        "一、总体情况\n\n" + para(OVERVIEW),
+        "一、总体情况\n\n" + texts["overview"],
         "二、主动公开政府信息情况\n\n" + _proactive_table(rng, edition, state),
         "三、收到和处理政府信息公开申请情况\n\n" + _requests_table(table, edition, broken),
         "四、政府信息公开行政复议、行政诉讼情况\n\n"
         + ("" if broken == "appeals" else _appeals_table(rng)),
-        "五、存在的主要问题及改进情况\n\n" + para(PROBLEMS),
-        "六、其他需要报告的事项\n\n" + para(OTHER),
+        "五、存在的主要问题及改进情况\n\n" + texts["problems"],
+        "六、其他需要报告的事项\n\n" + texts["other"],
         f"{agency}\n\n{year + 1}年1月{rng.randint(5, 28)}日",
     ]
     return "\n\n".join(sections) + "\n"
@@ -429,7 +430,7 @@ def write_reports(reports: Path, n: int, seed: int) -> None:
                 return
             broken = rng.choice(["total", "edition", "appeals"]) if rng.random() < 0.03 else None
             (folder / f"{agency}-{year}年报.txt").write_text(
-                report_text(rng, agency, year, broken, state), "utf-8"
+                report_text(rng, agency, folders[-1], year, broken, state), "utf-8"
             )
             written += 1
     raise SystemExit(f"only {written} reports possible with the built-in agency list")
@@ -441,7 +442,8 @@ def add_next_year(corpus: Corpus, seed: int) -> Path:
     year = max(r.report_year for r in corpus.records if r.slug == first.slug) + 1
     path = corpus.sources[first.key].with_name(f"{first.agency_name}-{year}年报.txt")
     agency = first.agency_name
-    path.write_text(report_text(random.Random(seed), agency, year, None, {}), "utf-8")
+    place = path.parent.name
+    path.write_text(report_text(random.Random(seed), agency, place, year, None, {}), "utf-8")
     return path
 
 
@@ -468,25 +470,190 @@ def time_before_mkdocs(
     return times, corpus
 
 
-def incremental_rows(
-    project: Path, cache: Path, rules: Sequence, seed: int
-) -> list[tuple[str, str]]:
-    """Add one report to the built project, then time the stages before MkDocs again."""
+def incremental_rows(project: Path, cache: Path, seed: int) -> list[tuple[str, str]]:
+    """Add one report to the built project and run `nianbao build` (a new process, as a
+    person or CI runs it, with the project's cache and the previous site), then once more
+    with nothing changed: wall time, and what was built again."""
     corpus = load_corpus(project / "reports", cache_dir=cache)
     added = add_next_year(corpus, seed + 1)
+    del corpus
     parsed_before = _cache_entries(cache / "records", "*.json")
     rendered_before = _cache_entries(cache / "render", f"*{ENTRY_SUFFIX}")
-    times, corpus = time_before_mkdocs(project, cache, rules)
-    parsed = len(_cache_entries(cache / "records", "*.json") - parsed_before)
-    rendered = len(_cache_entries(cache / "render", f"*{ENTRY_SUFFIX}") - rendered_before)
-    return [
-        ("incremental: added", added.relative_to(project / "reports").as_posix()),
-        ("incremental: records", f"{len(corpus.records)}"),
-        ("incremental: reports parsed", f"{parsed}"),
-        ("incremental: pages rendered", f"{rendered}"),
-        *((f"incremental: {stage} s", f"{seconds:.2f}") for stage, seconds in times.items()),
-        ("incremental: before MkDocs s", f"{sum(times.values()):.2f}"),
-    ]
+    rows = [("incremental: added", added.relative_to(project / "reports").as_posix())]
+    for case in ("one report added", "nothing changed"):
+        site = project / "site"
+        started = time.time()
+        seconds, peak = _cli_build(project)
+        pages = [p for p in site.rglob("*.html") if not p.is_relative_to(site / "pagefind")]
+        built = sum(1 for p in pages if p.stat().st_mtime >= started)
+        parts = list((site / "pagefind" / "parts").iterdir())
+        indexed = sum(1 for d in parts if (d / "pagefind-entry.json").stat().st_mtime >= started)
+        rows += [
+            (f"{case}: nianbao build s", f"{seconds:.1f}"),
+            (f"{case}: peak RSS MB", f"{peak:.0f}"),
+            (f"{case}: pages built / all", f"{built} / {len(pages)}"),
+            (f"{case}: index parts made / all", f"{indexed} / {len(parts)}"),
+        ]
+        if case == "one report added":
+            parsed = len(_cache_entries(cache / "records", "*.json") - parsed_before)
+            rendered = len(_cache_entries(cache / "render", f"*{ENTRY_SUFFIX}") - rendered_before)
+            rows.append((f"{case}: parsed / rendered", f"{parsed} / {rendered}"))
+    return rows
+
+
+def _cli_build(project: Path) -> tuple[float, float]:
+    """`nianbao build` in project (its .cache/nianbao, reports/ and site/): wall s, peak MB."""
+    script = (
+        "import resource, sys\n"
+        "from generator.cli import main\n"
+        "code = main(['build'])\n"
+        "own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+        "print(max(own, kids) / 1024, file=sys.stderr)\n"
+        "sys.exit(code)\n"
+    )
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=project,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    seconds = time.perf_counter() - start
+    if result.returncode != 0:
+        raise SystemExit(f"nianbao build failed: {result.stderr[-2000:]}")
+    return seconds, float(result.stderr.split()[-1])
+
+
+# --- bare MkDocs + Material + one Pagefind run on the same pages, as plain text ---------------
+
+BLOCK_TAG = re.compile(r"<!--.*?-->|<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*>", re.S)
+H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.S)
+
+
+def plain_markdown(page_html: str) -> str:
+    """The text of a built page's body as plain Markdown: its title as a heading, then one
+    paragraph per line of text (tags dropped; inline tags join, the others break lines)."""
+    from generator.search import BODY_END, BODY_START, INLINE
+
+    data = page_html.encode("utf-8")
+    start = BODY_START.search(data)
+    body = data[start.end() : data.rfind(BODY_END)].decode("utf-8") if start else page_html
+    heading = H1.search(body)
+
+    def tag(match: re.Match[str]) -> str:
+        name = match.group(2)
+        return "" if name and name.lower() in INLINE else "\n"
+
+    lines = [" ".join(line.split()) for line in html.unescape(BLOCK_TAG.sub(tag, body)).split("\n")]
+    paragraphs = [line.replace("<", "&lt;") for line in lines if line]
+    if heading:
+        title = " ".join(html.unescape(BLOCK_TAG.sub("", heading.group(1))).split())
+        paragraphs = ["# " + title.replace("¶", "").strip(), *paragraphs[1:]]
+    return "\n\n".join(paragraphs) + "\n"
+
+
+def bare_mkdocs(project: Path, tmp: Path) -> dict[str, float]:
+    """Every page of nianbao's site (content/*.md) as plain Markdown in a bare MkDocs project
+    with the portal's theme settings and navigation, no hooks or extensions; timed: `mkdocs
+    build` and one `pagefind` run over its site, each as its own process."""
+    import yaml
+
+    bare = tmp / "bare"
+    shutil.rmtree(bare, ignore_errors=True)
+    docs = bare / "docs"
+    content = project / "content"
+    for page in sorted(content.rglob("*.md")):
+        rel = page.relative_to(content).as_posix()
+        if any(part.startswith(".") for part in page.relative_to(content).parts):
+            continue
+        stem = rel[: -len(".md")]
+        built = (
+            project
+            / "site"
+            / (
+                stem + ".html"
+                if stem == "index" or stem.endswith("/index")
+                else stem + "/index.html"
+            )
+        )
+        text = plain_markdown(built.read_text("utf-8")) if built.is_file() else "# -\n"
+        target = docs / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, "utf-8")
+    own = yaml.safe_load(
+        re.sub(r"!!python/\S+|!ENV", "", (project / "mkdocs.yml").read_text("utf-8"))
+    )
+    config = {
+        "site_name": own["site_name"],
+        "docs_dir": "docs",
+        "site_dir": "site",
+        "use_directory_urls": True,
+        "theme": {k: v for k, v in own["theme"].items() if k != "custom_dir"},
+        "plugins": [],
+        "nav": own["nav"],
+        "not_in_nav": own["not_in_nav"],
+    }
+    (bare / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
+    times = {}
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(bare / "mkdocs.yml")],
+        check=True,
+    )
+    times["bare mkdocs s"] = time.perf_counter() - start
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "pagefind", "--site", str(bare / "site"), "--quiet"], check=True
+    )
+    times["bare pagefind s"] = time.perf_counter() - start
+    return times
+
+
+# --- what the site consists of ---------------------------------------------------------------
+
+
+def page_type(rel: str) -> str:
+    """The kind of a site file, for the size table."""
+    parts = rel.split("/")
+    if parts[0] == "pagefind":
+        return "search index (pagefind/)"
+    if parts[0] == "assets":
+        return "theme and portal CSS/JS (assets/)"
+    if parts[0] == "reports":
+        if rel.endswith(".html"):
+            return "report pages" if len(parts) == 4 else "agency pages"
+        return f"report downloads (*{Path(rel).suffix})"
+    if parts[0] == "data" and not rel.endswith(".html"):
+        return "data downloads (data/)"
+    if parts[0] == "feeds":
+        return "feeds (feeds/)"
+    if rel.endswith(".html"):
+        return f"{parts[0] if len(parts) > 1 else 'top'} pages"
+    return "other"
+
+
+def size_rows(site: Path, reports: int) -> list[tuple[str, str]]:
+    """Site MB by kind of file, the largest data downloads, and bytes per report."""
+    kinds: dict[str, int] = {}
+    data: dict[str, int] = {}
+    total = 0
+    for path in site.rglob("*"):
+        if not path.is_file():
+            continue
+        rel = path.relative_to(site).as_posix()
+        size = path.stat().st_size
+        total += size
+        kinds[page_type(rel)] = kinds.get(page_type(rel), 0) + size
+        if rel.startswith("data/") and not rel.endswith(".html"):
+            data[rel] = size
+    rows = [(f"size: {kind} MB", f"{size / 1e6:.1f}") for kind, size in sorted(kinds.items())]
+    largest = sorted(data.items(), key=lambda item: -item[1])[:6]
+    rows += [(f"size: {rel} MB", f"{size / 1e6:.2f}") for rel, size in largest]
+    rows.append(("site KB per report", f"{total / 1e3 / reports:.1f}"))
+    return rows
 
 
 def make_project(tmp: Path) -> Path:
@@ -504,16 +671,16 @@ INDEX_SCRIPT = """
 import resource, sys
 from pathlib import Path
 from generator.search import build_search_index
-build_search_index(Path(sys.argv[1]))
+build_search_index(Path(sys.argv[1]), cache_dir=Path(sys.argv[2]))
 print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
 """
 
 
-def index_in_small_process(site: Path) -> float:
+def index_in_small_process(site: Path, cache: Path) -> float:
     """Build the search index from a fresh Python process and return the largest Pagefind
     process's peak RSS in MB (children forked from this big process would count its pages)."""
     result = subprocess.run(
-        [sys.executable, "-c", INDEX_SCRIPT, str(site)],
+        [sys.executable, "-c", INDEX_SCRIPT, str(site), str(cache)],
         capture_output=True,
         text=True,
         check=True,
@@ -533,6 +700,12 @@ def main() -> None:
         "--keep", type=Path, help="build here and keep the project (default: a temp dir)"
     )
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--no-bare", action="store_true", help="leave out bare MkDocs + Pagefind on the same pages"
+    )
+    parser.add_argument(
+        "--no-incremental", action="store_true", help="leave out the incremental rebuilds"
+    )
     args = parser.parse_args()
 
     from generator.check import RULES
@@ -556,27 +729,29 @@ def main() -> None:
         del corpus  # as build_site: MkDocs does not run beside the records
         start = time.perf_counter()
         strict_note = ""
+        state = cache / SITE_STATE  # as build_site: the next build can reuse the pages
         try:
-            run_mkdocs(project, site, strict=True)
+            run_mkdocs(project, site, strict=True, state_file=state)
         except NianbaoError as error:  # still measure; say so in the table
             strict_note = f"strict build failed, timed non-strict: {error}"
             start = time.perf_counter()
-            run_mkdocs(project, site, strict=False)
+            run_mkdocs(project, site, strict=False, state_file=state)
         times["mkdocs"] = time.perf_counter() - start
         start = time.perf_counter()
-        indexer_mb = index_in_small_process(site)
+        indexer_mb = index_in_small_process(site, cache / SEARCH_CACHE)
         times["search index"] = time.perf_counter() - start
 
         pages = list(site.rglob("*.html"))
         report_pages = sorted(p for p in site.glob("reports/*/*/index.html"))
         typical = report_pages[len(report_pages) // 2] if report_pages else None
         search_dirs = [d for d in (site / "pagefind", site / "search") if d.is_dir()]
+        nianbao_total = sum(times.values())
         rows = [
             ("reports written", f"{args.reports}"),
             ("records / unreadable", f"{counts[0]} / {counts[1]}"),
             ("error findings", f"{counts[2]}"),
             *((f"{stage} s", f"{seconds:.1f}") for stage, seconds in times.items()),
-            ("total s", f"{sum(times.values()):.1f}"),
+            ("total s", f"{nianbao_total:.1f}"),
             ("peak RSS self MB", f"{_rss_mb(resource.RUSAGE_SELF):.0f}"),
             # a forked child counts the parent's pages: this is at least "self"
             ("peak RSS children MB", f"{_rss_mb(resource.RUSAGE_CHILDREN):.0f}"),
@@ -585,15 +760,25 @@ def main() -> None:
             ("site MB", f"{_size(site) / 1e6:.1f}"),
             *((f"{d.name}/ MB", f"{_size(d) / 1e6:.1f}") for d in search_dirs),
             ("typical report page KB", f"{typical.stat().st_size / 1024:.1f}" if typical else "-"),
-            *incremental_rows(project, cache, RULES, args.seed),
+            *size_rows(site, counts[0]),
         ]
+        if not args.no_bare:
+            bare = bare_mkdocs(project, tmp)
+            bare_total = sum(bare.values())
+            rows += [
+                *((name, f"{seconds:.1f}") for name, seconds in bare.items()),
+                ("bare total s", f"{bare_total:.1f}"),
+                ("ratio nianbao / bare", f"{nianbao_total / bare_total:.2f}"),
+            ]
+        if not args.no_incremental:
+            rows += incremental_rows(project, cache, args.seed)
         print(
             f"\nnianbao scale benchmark, N={args.reports}"
             + (f", project kept in {project}" if args.keep else "")
         )
-        print(f"{'measure':<30} {'value':>12}")
+        print(f"{'measure':<44} {'value':>12}")
         for name, value in rows:
-            print(f"{name:<30} {value:>12}")
+            print(f"{name:<44} {value:>12}")
         if typical:
             print(f"(typical page: {typical.relative_to(site)})")
         if strict_note:

@@ -259,7 +259,7 @@ def publish_corpus(settings: Settings, corpus: Corpus) -> BuildSummary:
     summary = summarize(corpus)
     del corpus  # MkDocs holds every page in memory: let it reuse the records' memory
     with staged_site(site_dir) as staging:
-        build_mkdocs(settings.project_dir, staging)
+        build_mkdocs(settings.project_dir, staging, previous=site_dir, cache_dir=settings.cache_dir)
     return summary
 
 

@@ -30,12 +30,14 @@ import gzip
 import hashlib
 import html
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -92,51 +94,260 @@ CHUNK_SIGNATURE = b"pagefind_dcd"
 """Pagefind 1.5 and 1.6 data files (pf_meta, pf_index): gzip of this signature + CBOR."""
 
 
-def build_search_index(site_dir: Path, batch_cost: int = BATCH_COST) -> None:
-    """Write site_dir/pagefind/: Pagefind's scripts and placeholder index, then the parts."""
+PART_TARGET = 0.6
+"""The report pages' parts are cut where the content says (see _batches), on average at
+this share of the batch cost: an added report changes the part of its agency only."""
+SEARCH_VERSION = "2"
+"""Part of every cached part's key: bumped when what a part holds changes for the same pages."""
+COSTS_FILE = "costs.json"
+"""In the search cache: each page's cost by the SHA-256 of its HTML."""
+
+
+def build_search_index(
+    site_dir: Path, batch_cost: int = BATCH_COST, *, cache_dir: Path | None = None
+) -> None:
+    """Write site_dir/pagefind/: Pagefind's scripts and placeholder index, then the parts.
+
+    With a cache_dir, a part whose pages (paths and bytes) are those of a part of an earlier
+    build is copied from the cache instead of being indexed again; the cache then keeps the
+    parts and page costs of this build only."""
     site_dir = Path(site_dir).resolve()
     output = site_dir / SEARCH_DIR
     shutil.rmtree(output, ignore_errors=True)  # no part left from an earlier index
-    _index(site_dir, {"index.html": PLACEHOLDER.format(meta="")}, output)
+    cache = _PartCache(cache_dir) if cache_dir is not None else None
+    primary = {"index.html": PLACEHOLDER.format(meta="")}
+    _indexed(
+        site_dir,
+        cache,
+        _key([("index.html", _sha256(primary["index.html"]))]),
+        output,
+        lambda: primary,
+        exact=False,
+    )
     sentinel = PLACEHOLDER.format(meta=_meta(WORDS_FIELD, {UNIT_MARK, PAIR_MARK}))
     parts: list[str] = []
     filters: dict[str, set[str]] = {name: set() for name in FILTERS}
-    for number, staged in enumerate(_staged_batches(site_dir, batch_cost, filters), start=1):
-        staged["_nianbao-sentinel/index.html"] = sentinel
+    known = cache.costs() if cache is not None else {}
+    costs: dict[str, int] = {}  # this site's pages
+    batches = _batches(_site_pages(site_dir, filters, _Costs(known, costs)), batch_cost)
+    for number, batch in enumerate(batches, start=1):
         part = output / "parts" / str(number)
-        _index(site_dir, staged, part)
-        exact_chunk_ranges(part)
-        canonical_filters(part)
+
+        def staged(batch: list[_Page] = batch) -> dict[str, str]:
+            pages = {page.rel: page.staged() for page in batch}
+            pages["_nianbao-sentinel/index.html"] = sentinel
+            return pages
+
+        _indexed(site_dir, cache, _key([(p.rel, p.digest) for p in batch]), part, staged)
         parts.append(part.relative_to(output).as_posix() + "/")
     (output / PARTS_FILE).write_text(json.dumps(parts) + "\n", "utf-8")
     values = {name: sorted(found) for name, found in filters.items()}
     (output / FILTERS_FILE).write_text(json.dumps(values, ensure_ascii=False) + "\n", "utf-8")
+    if cache is not None:
+        cache.finish(costs)
 
 
-def _staged_batches(
-    site_dir: Path, batch_cost: int, filters: dict[str, set[str]]
-) -> Iterator[dict[str, str]]:
-    """The site's pages (sorted; the index's own folder left out) as staged HTML, in batches
-    of at most batch_cost (a bigger page is a batch of its own); adds the values of the
-    search box's filters to filters."""
-    batch: dict[str, str] = {}
-    size = 0
-    for path in sorted(site_dir.rglob("*.html")):
-        page = path.relative_to(site_dir).as_posix()
-        if page.startswith(SEARCH_DIR + "/"):
-            continue
-        content = path.read_bytes()
-        staged, cost = stage_page(content)
+@dataclass(frozen=True, slots=True)
+class _Costs:
+    """Page costs by the SHA-256 of the page: known from earlier builds, kept for this one."""
+
+    known: dict[str, int]
+    kept: dict[str, int]
+
+
+class _Page:
+    """One page of the site on its way into a part: its bytes, digest and cost."""
+
+    __slots__ = ("_staged", "content", "cost", "digest", "rel")
+
+    def __init__(self, rel: str, content: bytes, costs: _Costs) -> None:
+        self.rel, self.content = rel, content
+        self.digest = hashlib.sha256(content).hexdigest()
+        self._staged: str | None = None
+        cost = costs.known.get(self.digest)
+        if cost is None:
+            self._staged, cost = stage_page(content)
+        costs.kept[self.digest] = cost
+        self.cost = cost
+
+    def staged(self) -> str:
+        if self._staged is None:
+            self._staged = stage_page(self.content)[0]
+        return self._staged
+
+
+def _site_pages(site_dir: Path, filters: dict[str, set[str]], costs: _Costs) -> Iterator[_Page]:
+    """The site's pages (the index's own folder left out): every page outside reports/, then
+    the report and agency pages, each sorted; adds the search box's filter values to filters.
+    costs: known page costs, and those of this site's pages."""
+    found = [
+        path.relative_to(site_dir).as_posix()
+        for path in site_dir.rglob("*.html")
+        if not path.relative_to(site_dir).as_posix().startswith(SEARCH_DIR + "/")
+    ]
+    for rel in sorted(found, key=lambda rel: (rel.startswith(REPORTS), rel)):
+        content = (site_dir / rel).read_bytes()
         for name, value in FILTER.findall(content.decode("utf-8")):
             if name in filters:
                 filters[name].add(html.unescape(value))
-        if batch and size + cost > batch_cost:
+        yield _Page(rel, content, costs)
+
+
+REPORTS = "reports/"
+"""The report and agency pages (reports/<agency>/...): most of the index, cut by agency."""
+
+
+def _batches(pages: Iterator[_Page], batch_cost: int) -> Iterator[list[_Page]]:
+    """Pages in batches of at most batch_cost (a bigger page is a batch of its own).
+
+    The pages outside reports/ (the corpus-wide pages, which a new report changes anyway)
+    come first and are cut by cost alone. The report pages are cut before an agency's pages
+    (reports/<agency>/) where a hash of the agency's folder says so, with a chance of the
+    agency's cost over PART_TARGET of batch_cost, or where a batch would exceed batch_cost:
+    a cut depends on the agencies just before it only, so adding, changing or removing a
+    report changes its own part (and, when the cost limit moves a cut, the parts after it up
+    to the next hash cut), and the other parts are reused from the cache."""
+    batch: list[_Page] = []
+    size = 0
+    group: list[_Page] = []
+    agency = None
+
+    def cut(pages: list[_Page], by_hash: bool) -> Iterator[list[_Page]]:
+        nonlocal batch, size
+        cost = sum(page.cost for page in pages)
+        if batch and (
+            (by_hash and _hash_cut(pages[0].rel, cost, batch_cost * PART_TARGET))
+            or (batch[0].rel.startswith(REPORTS) != pages[0].rel.startswith(REPORTS))
+        ):
             yield batch
-            batch, size = {}, 0
-        batch[page] = staged
-        size += cost
+            batch, size = [], 0
+        for page in pages:
+            if batch and size + page.cost > batch_cost:
+                yield batch
+                batch, size = [], 0
+            batch.append(page)
+            size += page.cost
+
+    for page in pages:
+        if not page.rel.startswith(REPORTS):
+            yield from cut([page], by_hash=False)
+            continue
+        folder = page.rel.split("/")[1]
+        if folder != agency and group:
+            yield from cut(group, by_hash=True)
+            group = []
+        agency = folder
+        group.append(page)
+    if group:
+        yield from cut(group, by_hash=True)
     if batch:
         yield batch
+
+
+def _hash_cut(rel: str, cost: int, target: float) -> bool:
+    """Whether the report pages' batch is cut before the agency whose first page is rel."""
+    folder = rel.split("/")[1]
+    draw = int(hashlib.sha256(folder.encode("utf-8")).hexdigest()[:13], 16) / 16**13
+    return draw < cost / target
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _key(pages: list[tuple[str, str]]) -> str:
+    """A part's cache key: its pages (path and SHA-256 of their HTML) and what indexes them."""
+    from importlib import metadata
+
+    try:
+        version = metadata.version("pagefind")
+    except metadata.PackageNotFoundError:
+        version = "-"
+    digest = hashlib.sha256(f"{SEARCH_VERSION}\0{version}\0{EXCLUDED}\0".encode())
+    for rel, page in pages:
+        digest.update(f"{rel}\0{page}\n".encode())
+    return digest.hexdigest()
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+class _PartCache:
+    """Indexed parts (bundle folders, keyed by _key) and page costs from earlier builds."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        self.used: set[str] = set()
+
+    def costs(self) -> dict[str, int]:
+        try:
+            data = json.loads((self.folder / COSTS_FILE).read_text("utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict):
+            return {}
+        return {str(k): v for k, v in data.items() if isinstance(v, int)}
+
+    def get(self, key: str, target: Path) -> bool:
+        """Copy the part stored under key to target; False when there is none."""
+        self.used.add(key)
+        stored = self.folder / "parts" / key
+        if not (stored / "pagefind-entry.json").is_file():
+            return False
+        # hard links (no Pagefind file is written after it is made), as generator/incremental.py
+        shutil.copytree(stored, target, copy_function=_link_or_copy)
+        return True
+
+    def put(self, key: str, bundle: Path) -> None:
+        """Keep a copy of a freshly indexed part (a cache that cannot be written is no error)."""
+        stored = self.folder / "parts" / key
+        try:
+            stored.parent.mkdir(parents=True, exist_ok=True)
+            temp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=stored.parent))
+            shutil.rmtree(temp)
+            shutil.copytree(bundle, temp, copy_function=_link_or_copy)
+            shutil.rmtree(stored, ignore_errors=True)
+            temp.rename(stored)
+        except OSError:
+            pass
+
+    def finish(self, costs: dict[str, int]) -> None:
+        """Keep only this build's parts and the costs of this build's pages."""
+        parts = self.folder / "parts"
+        if parts.is_dir():
+            for stored in parts.iterdir():
+                if stored.name not in self.used:
+                    shutil.rmtree(stored, ignore_errors=True)
+        try:
+            text = json.dumps(costs, sort_keys=True, separators=(",", ":"))
+            (self.folder / COSTS_FILE).write_text(text, "utf-8")
+        except OSError:
+            pass
+
+
+def _indexed(
+    site_dir: Path,
+    cache: _PartCache | None,
+    key: str,
+    output: Path,
+    pages: Callable[[], dict[str, str]],
+    *,
+    exact: bool = True,
+) -> None:
+    """Index the staged pages (made on demand) into the bundle folder output, or copy it
+    from the cache when it holds the bundle of the same pages."""
+    if cache is not None and cache.get(key, output):
+        return
+    _index(site_dir, pages(), output)
+    if exact:
+        exact_chunk_ranges(output)
+        canonical_filters(output)
+    if cache is not None:
+        cache.put(key, output)
 
 
 def stage_page(content: bytes) -> tuple[str, int]:

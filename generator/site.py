@@ -7,7 +7,10 @@ results), Pagefind loads a few hundred KB of chunks per query (bench/README.md).
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 from generator.errors import NianbaoError
@@ -25,19 +28,48 @@ class _WarningCounter(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def build_mkdocs(project_dir: Path, site_dir: Path, *, strict: bool = True) -> None:
+def build_mkdocs(
+    project_dir: Path,
+    site_dir: Path,
+    *,
+    strict: bool = True,
+    previous: Path | None = None,
+    cache_dir: Path | None = None,
+) -> None:
     """Build the site from project_dir/mkdocs.yml into site_dir, then index it for search.
 
-    NianbaoError on any failure."""
-    run_mkdocs(project_dir, site_dir, strict=strict)
-    build_search_index(site_dir)
+    With a cache_dir, the build is incremental (generator/incremental.py): pages whose source
+    is unchanged since the build that wrote previous (the published site/) are taken from it
+    instead of being built again, and search index parts whose pages are unchanged come from
+    the cache. The result is the same site a clean build makes. NianbaoError on any failure."""
+    state = cache_dir / SITE_STATE if cache_dir is not None else None
+    run_mkdocs(project_dir, site_dir, strict=strict, previous=previous, state_file=state)
+    build_search_index(site_dir, cache_dir=cache_dir / SEARCH_CACHE if cache_dir else None)
 
 
-def run_mkdocs(project_dir: Path, site_dir: Path, *, strict: bool = True) -> None:
-    """MkDocs alone: project_dir/mkdocs.yml -> HTML in site_dir; NianbaoError on any failure."""
+SITE_STATE = "site-state.json"
+"""In the cache folder: what the last build made of each source file (generator/incremental.py)."""
+SEARCH_CACHE = "search"
+"""In the cache folder: search index parts by the pages they index (generator/search.py)."""
+
+
+def run_mkdocs(
+    project_dir: Path,
+    site_dir: Path,
+    *,
+    strict: bool = True,
+    previous: Path | None = None,
+    state_file: Path | None = None,
+) -> None:
+    """MkDocs alone: project_dir/mkdocs.yml -> HTML in site_dir; NianbaoError on any failure.
+
+    With state_file (and previous, the site that build wrote), a dirty build that reuses the
+    unchanged pages of previous (generator/incremental.py); the state is then updated."""
     from mkdocs import exceptions
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
+
+    from generator.incremental import Reuse
 
     project_dir = Path(project_dir).resolve()
     config_file = project_dir / "mkdocs.yml"
@@ -46,11 +78,21 @@ def run_mkdocs(project_dir: Path, site_dir: Path, *, strict: bool = True) -> Non
     counter = _WarningCounter()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(counter)
+    reuse: Reuse | None = None
     try:
         config = load_config(
             str(config_file), site_dir=str(Path(site_dir).resolve()), strict=strict
         )
-        build(config)
+        if state_file is not None:
+            # a dirty build keeps what site_dir holds: start from an empty one
+            shutil.rmtree(site_dir, ignore_errors=True)
+            Path(site_dir).mkdir(parents=True)
+            reuse = Reuse(config, state_file, previous)
+            reuse.install(config)
+        with _quiet_dirty_warning(reuse is not None):
+            build(config, dirty=reuse is not None)
+        if reuse is not None:
+            reuse.save(len(counter.messages))
     except exceptions.Abort as error:
         reason = counter.messages[0] if counter.messages else str(error)
         raise NianbaoError(f"MkDocs build failed: {_one_line(reason)}") from error
@@ -60,6 +102,26 @@ def run_mkdocs(project_dir: Path, site_dir: Path, *, strict: bool = True) -> Non
         raise NianbaoError(f"MkDocs build failed: {error}") from error
     finally:
         logger.removeHandler(counter)
+
+
+class _DirtyWarning(logging.Filter):
+    """Drops MkDocs' warning that a dirty build may have stale navigation: the incremental
+    build rebuilds every page the navigation lists, and a warning fails a strict build."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "'dirty' build" not in record.getMessage()
+
+
+@contextlib.contextmanager
+def _quiet_dirty_warning(active: bool) -> Iterator[None]:
+    build_logger = logging.getLogger("mkdocs.commands.build")
+    dirty_filter = _DirtyWarning()
+    if active:
+        build_logger.addFilter(dirty_filter)
+    try:
+        yield
+    finally:
+        build_logger.removeFilter(dirty_filter)
 
 
 def _one_line(text: str) -> str:

@@ -297,7 +297,7 @@ def hostile_site(tmp_path_factory):
     build_site(
         Settings(project_dir=project, reports_dir=project / "reports", site_dir=project / "site")
     )
-    records = json.loads((project / "site" / "data" / "records.json").read_text("utf-8"))
+    records = json.loads((project / "content" / "data" / "records.json").read_text("utf-8"))
     hostile_file = written["hostile"].relative_to(project / "reports").as_posix()
     hostile_id = next(r["id"] for r in records if r["source"]["file"] == hostile_file)
     handler = functools.partial(_QuietHandler, directory=str(project / "site"))

@@ -6,6 +6,7 @@ sitemap and feeds with the site's address, and the source files read correctly f
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
 import os
 import socket
@@ -199,4 +200,5 @@ def test_text_downloads_are_utf8_with_a_mark(sub_path_site):
     ]
     assert len(files) >= 5 * 2 + 3
     assert [p for p in files if not p.read_bytes().startswith(b"\xef\xbb\xbf")] == []
-    assert not (sub_path_site / "data" / "records.json").read_bytes().startswith(b"\xef")
+    packed = (sub_path_site / "data" / "records.json.gz").read_bytes()  # compressed, no mark
+    assert not gzip.decompress(packed).startswith(b"\xef")

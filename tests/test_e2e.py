@@ -65,7 +65,7 @@ def test_indexes_compliance_downloads(built):
         "about/index.html",
     ):
         assert (site / page).is_file(), page
-    for download in ("records.json", "records.yaml", "records.csv"):
+    for download in ("records.json.gz", "records.yaml.gz", "records.csv"):
         assert (site / "data" / download).stat().st_size > 0
     assert (site / "data" / "records.csv").read_bytes().startswith(b"\xef\xbb\xbf")
 

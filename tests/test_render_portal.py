@@ -314,7 +314,7 @@ def test_downloads_cells_and_agency_csv(site: Path) -> None:
         )
     )
     assert [r["year"] for r in agency] == ["2019", "2021", "2022"]
-    assert "[cells.csv](cells.csv)" in _read(site, "data/index.md")
+    assert "[cells.csv.gz](cells.csv.gz)" in _read(site, "data/index.md")
 
 
 def test_portal_is_deterministic(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ several parts answers like one index.
 
 from __future__ import annotations
 
+import gzip
 import importlib.util
 import json
 import re
@@ -97,7 +98,7 @@ def corpus(request, tmp_path_factory):
 
 
 def _queries(site: Path) -> dict[str, list[str]]:
-    records = json.loads((site / "data" / "records.json").read_text("utf-8"))
+    records = json.loads(gzip.decompress((site / "data" / "records.json.gz").read_bytes()))
     places = sorted(
         {
             name
@@ -136,13 +137,22 @@ def answers(corpus, browser):  # noqa: F811
     return texts, queries, found
 
 
+def _holds(text: str, query: str) -> bool:
+    """Whether a page's text holds the query as the search sees words: a query of Latin
+    letters and digits is a whole word (generator/search_words.py), so 2019 is not in a
+    source's SHA-256 ...6a2019b... (a synthetic corpus with the samples' narratives met one)."""
+    if re.fullmatch(r"[0-9A-Za-z]+", query):
+        return re.search(rf"(?<![0-9A-Za-z]){query}(?![0-9A-Za-z])", text) is not None
+    return query in text
+
+
 @pytest.mark.parametrize("group", ["place", "agency", "year", "narrative", "latin"])
 def test_every_report_page_containing_the_query_is_found(answers, group):
     texts, queries, found = answers
     assert texts and queries[group]
     missed = {}
     for query in queries[group]:
-        expected = {url for url, text in texts.items() if query in text}
+        expected = {url for url, text in texts.items() if _holds(text, query)}
         lost = expected - set(found[query])
         if lost:
             missed[query] = (len(lost), len(expected), sorted(lost)[:3])

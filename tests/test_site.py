@@ -42,6 +42,23 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return site
 
 
+def test_large_downloads_are_published_compressed_only(built: Path) -> None:
+    """records.json, records.yaml and cells.csv grow with every report (about 45 KB a report):
+    the site has them as .gz only (the bytes of content/ compressed), the data page links
+    those, and the small downloads stay as they are (issue 15)."""
+    import gzip
+
+    content = built.parent / "project" / "content"
+    page = (built / "data" / "index.html").read_text("utf-8")
+    for name in ("records.json", "records.yaml", "cells.csv"):
+        assert not (built / "data" / name).exists(), name
+        packed = (built / "data" / f"{name}.gz").read_bytes()
+        assert gzip.decompress(packed) == (content / "data" / name).read_bytes()
+        assert f'href="{name}.gz"' in page
+    assert (built / "data" / "records.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert "gzip" in page
+
+
 class _Assets(HTMLParser):
     """Collects (tag, attribute, url) of everything a browser would fetch or run."""
 
@@ -83,8 +100,8 @@ def test_pages_exist(built: Path) -> None:
         assert (built / rel).is_file(), rel
     for rel in (
         "data/records.csv",
-        "data/records.json",
-        "data/records.yaml",
+        "data/records.json.gz",
+        "data/records.yaml.gz",
         "reports/yimei-qu-renmin-zhengfu/2021.txt",
         "reports/yimei-qu-renmin-zhengfu/2021.yml",
         "assets/js/tablesort.js",
@@ -145,10 +162,16 @@ def _pagefind_text(site: Path) -> str:
 
 
 def test_pagefind_indexes_page_bodies_in_chinese(built: Path) -> None:
-    # the site's pages are in the parts, each with a sentinel page (generator/search.py)
-    entry = json.loads((built / "pagefind/parts/1/pagefind-entry.json").read_text("utf-8"))
-    assert list(entry["languages"]) == ["zh"]
-    assert entry["languages"]["zh"]["page_count"] == len(_pages(built)) - 1 + 1  # not 404.html
+    # the site's pages are in the parts, each with a sentinel page (generator/search.py):
+    # the pages outside reports/ in parts of their own, then the report and agency pages
+    parts = json.loads((built / "pagefind/parts.json").read_text("utf-8"))
+    assert len(parts) >= 2
+    pages = 0
+    for part in parts:
+        entry = json.loads((built / "pagefind" / part / "pagefind-entry.json").read_text("utf-8"))
+        assert list(entry["languages"]) == ["zh"]
+        pages += entry["languages"]["zh"]["page_count"] - 1
+    assert pages == len(_pages(built)) - 1  # not 404.html
     text = _pagefind_text(built)
     for word in ("行政复议", "依申请公开", "伊美区人民政府", "海淀区人民政府"):
         assert word in text, word
@@ -203,7 +226,7 @@ def test_portal_pages_charts_and_feeds_survive_mkdocs(built: Path) -> None:
         "feeds/reports.xml",
         "feeds/errors.xml",
         "feeds/agencies/yimei-qu-renmin-zhengfu.xml",
-        "data/cells.csv",
+        "data/cells.csv.gz",
         "data/agencies/yimei-qu-renmin-zhengfu.csv",
     ):
         assert (built / rel).is_file(), rel

@@ -109,6 +109,41 @@ def test_deploy_job(workflow: dict) -> None:
     assert step["id"] == "deployment"
 
 
+VERSION_FILES = (
+    "generator/parse/__init__.py",  # PARSER_VERSION
+    "generator/ingest/__init__.py",  # OCR_VERSION
+    "generator/cache.py",  # CACHE_VERSION
+    "generator/render/memo.py",  # RENDER_CACHE_VERSION
+)
+
+
+def test_build_cache_is_kept_between_runs(workflow: dict) -> None:
+    """actions/cache restores .cache/nianbao and the previous site before `nianbao build`
+    (incremental builds, issue 15), keyed on the files holding the cache versions."""
+    build = workflow["jobs"]["build"]
+    cache = _steps(build, "actions/cache")
+    assert len(cache) == 1
+    step = cache[0]
+    assert step["uses"] == "actions/cache@v4"
+    assert step["with"]["path"].split() == [".cache/nianbao", "site"]
+    key, restore = step["with"]["key"], step["with"]["restore-keys"].strip()
+    for rel in VERSION_FILES:
+        assert f"'{rel}'" in key and f"'{rel}'" in restore
+        assert (WORKFLOW.parents[2] / rel).is_file(), rel
+    assert key.endswith("-${{ github.sha }}")  # each run saves its own state
+    assert key.startswith(restore)  # ... and the newest one of the same versions is restored
+    names = {
+        "PARSER_VERSION": VERSION_FILES[0],
+        "OCR_VERSION": VERSION_FILES[1],
+        "CACHE_VERSION": VERSION_FILES[2],
+        "RENDER_CACHE_VERSION": VERSION_FILES[3],
+    }
+    for name, rel in names.items():
+        assert f"\n{name} = " in (WORKFLOW.parents[2] / rel).read_text("utf-8"), (name, rel)
+    build_step = next(s for s in build["steps"] if s.get("run") == "nianbao build")
+    assert build["steps"].index(step) < build["steps"].index(build_step)
+
+
 # ---- publish-sharded.yml ---------------------------------------------------------------------
 
 

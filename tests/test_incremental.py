@@ -1,0 +1,139 @@
+"""Incremental builds (generator/incremental.py, the part cache of generator/search.py): after
+a report is added, changed or removed, a build with the cache makes the same site, byte for
+byte, as a clean build, and it reuses the unchanged pages and search index parts."""
+
+from __future__ import annotations
+
+import functools
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import make_project
+
+import generator.incremental
+import generator.search
+import generator.site
+from generator.pipeline import Settings, build_site
+
+pytestmark = pytest.mark.slow  # builds the site seven times
+
+ADDED = "河南省/平顶山市/卫东区/卫东区政府办-2022年报.txt"
+CHANGED = "河南省/洛阳市/宜阳县/宜阳县人民政府办公室-2021年报.txt"
+REMOVED = "黑龙江省/伊春市/伊美区/伊美区人民政府-2021年报.txt"
+
+
+def _tree(site: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in sorted(site.rglob("*"))
+        if p.is_file()
+    }
+
+
+class _Spy:
+    """Which pages the incremental build reused and how many Pagefind runs it made."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.reused: list[str] = []
+        self.indexed = 0
+        reuse = generator.incremental.Reuse._reuse
+        index = generator.search._index
+
+        def spy_reuse(plugin: generator.incremental.Reuse, file) -> None:  # type: ignore[no-untyped-def]
+            reuse(plugin, file)
+            if file.src_uri in plugin.reused:
+                self.reused.append(file.src_uri)
+
+        def spy_index(*args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+            self.indexed += 1
+            index(*args, **kwargs)
+
+        monkeypatch.setattr(generator.incremental.Reuse, "_reuse", spy_reuse)
+        monkeypatch.setattr(generator.search, "_index", spy_index)
+
+    def reset(self) -> None:
+        self.reused, self.indexed = [], 0
+
+
+def _parts(site: Path) -> int:
+    return len(list((site / "pagefind" / "parts").iterdir()))
+
+
+def test_incremental_builds_equal_clean_builds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # small parts, so that a change leaves parts of other agencies unchanged
+    small = functools.partial(generator.search.build_search_index, batch_cost=8_000)
+    monkeypatch.setattr(generator.site, "build_search_index", small)
+    monkeypatch.setenv("NIANBAO_SITE_URL", "https://example.org/nianbao/")  # sitemap, feeds
+    project = make_project(tmp_path)
+    reports = project / "reports"
+    site = project / "site"
+    cached = Settings(project, reports, site, cache_dir=project / ".cache" / "nianbao")
+    clean = Settings(project, reports, site)
+    spy = _Spy(monkeypatch)
+    build_site(cached)
+    assert spy.reused == []  # nothing to reuse yet
+    assert spy.indexed == _parts(site) + 1
+    before = _tree(site)
+    spy.reset()
+    build_site(cached)  # nothing changed
+    assert _tree(site) == before
+    assert spy.indexed == 0
+    assert "index.md" in spy.reused  # in the navigation under a title of its own: reused
+    assert "compliance/index.md" not in spy.reused  # its title in the navigation is read
+    assert "analysis/index.md" not in spy.reused
+    pages = [p for p in (project / "content").rglob("*.md") if ".fragments" not in p.parts]
+    assert len([p for p in spy.reused if p.endswith(".md")]) == len(pages) - 2
+    assert "data/records.csv" in spy.reused  # static files too
+
+    def check(changed_page: str) -> None:
+        spy.reset()
+        build_site(cached)
+        incremental = _tree(site)
+        reused, indexed, parts = spy.reused, spy.indexed, _parts(site)
+        build_site(clean)
+        assert incremental == _tree(site)
+        assert reused, "no page was reused"
+        assert changed_page not in reused
+        assert "compliance/index.md" not in reused  # its nav title comes from the page: built
+        assert 1 <= indexed < parts, (indexed, parts)  # the other parts came from the cache
+
+    source = (reports / "河南省/平顶山市/卫东区/卫东区政府办-2021年报.txt").read_text("utf-8")
+    (reports / ADDED).write_text(source.replace("2021年", "2022年"), "utf-8")
+    check("reports/weidongqu-zhengfuban/2022.md")
+
+    text = (reports / CHANGED).read_text("utf-8")
+    (reports / CHANGED).write_text(text.replace("。", "。本年度另行补充说明一项。", 1), "utf-8")
+    check("reports/yiyangxian-renminzhengfu-bangongshi/2021.md")
+
+    (reports / REMOVED).unlink()
+    spy.reset()
+    build_site(cached)
+    incremental = _tree(site)
+    build_site(clean)
+    assert incremental == _tree(site)
+    assert spy.reused == []  # a page has gone: every page is built again
+
+
+def test_a_site_that_is_not_the_one_the_state_describes_is_not_reused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = make_project(tmp_path)
+    reports = project / "reports"
+    site = project / "site"
+    cached = Settings(project, reports, site, cache_dir=project / ".cache" / "nianbao")
+    spy = _Spy(monkeypatch)
+    build_site(cached)
+    page = next(site.glob("reports/*/2021/index.html"))
+    original = page.read_bytes()
+    page.write_bytes(original.replace(b"</body>", b"<p>tampered</p></body>"))
+    spy.reset()
+    build_site(cached)
+    assert spy.reused  # the other pages are reused
+    assert page.read_bytes() == original  # this one is built again
+    shutil.rmtree(project / ".cache" / "nianbao" / "search")
+    spy.reset()
+    build_site(cached)  # without the part cache, every part is indexed again
+    assert spy.indexed == _parts(site) + 1
