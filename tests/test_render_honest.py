@@ -59,3 +59,60 @@ def test_no_share_ranking_of_zero_granted_or_a_zero_denominator():
     nothing_handled = _record("c-ju/2022", 20, 0, 0)
     shares = year_rankings([ranked, nothing_granted, nothing_handled])["share"]
     assert [item["record"].key for item in shares] == ["a-ju/2022"]
+
+
+def test_a_null_cell_says_why_and_an_unreadable_one_is_marked(tmp_path):
+    """Blank and unreadable are different facts: a cell the report left blank says 报告未填写,
+    one it filled with something that is not a number (or OCR could not confirm) says so and
+    is marked with a ?; the report's own text in the tooltip stays text."""
+    from conftest import HOSTILE, RULES, base_record, make_corpus, page_text
+
+    from generator.render import render_site
+
+    data = base_record("ceshi-ju/2022", "测试局", 2022, "2021", None)
+    data["requests"]["granted"][6] = None  # printed "<b>x</b>", not a number
+    data["requests"]["granted"][0] = None  # OCR could not confirm it
+    data["appeals"]["suit_direct"]["upheld"] = None  # a row whose numbers fit no columns
+    data["appeals"]["suit_direct"]["total"] = None
+    warnings = data["parse"]["warnings"]
+    warnings += [
+        {
+            "code": "bad-number",
+            "message": "m",
+            "line": 3,
+            "where": "requests.granted.total",
+            "text": HOSTILE,
+        },
+        {
+            "code": "ocr-unconfirmed",
+            "message": "m",
+            "line": 3,
+            "where": "requests.granted.natural_person",
+            "text": "7",
+        },
+        {"code": "ambiguous-row", "message": "m", "line": 9, "where": "appeals.suit_direct"},
+        {"code": "ambiguous-row", "message": "m", "line": 9, "where": "requests"},  # no cell
+    ]
+    content = tmp_path / "content"
+    render_site(make_corpus(tmp_path, [data]), RULES, content)
+    page = page_text(content / "reports" / "ceshi-ju" / "2022.md")
+
+    def td(anchor: str) -> str:
+        return re.search(rf'<td id="{anchor}"[^>]*>.*?</td>', page).group(0)
+
+    assert 'class="nb-null nb-unread"' in td("requests-granted-total")
+    assert "<sup>?</sup>" in td("requests-granted-total")
+    assert "<script" not in td("requests-granted-total") and "不是数字" in td(
+        "requests-granted-total"
+    )
+    assert "OCR 未能确认" in td("requests-granted-natural_person")
+    assert "无法确定各属哪一列" in td("appeals-suit_direct-upheld")
+    assert "nb-unread" in td("appeals-suit_direct-total")
+    # the review row is blank in the record and has no warning: not filled in, not marked
+    assert (
+        td("appeals-review-total")
+        == '<td id="appeals-review-total" class="nb-null" title="报告未填写">—</td>'
+    )
+    # the table-level ambiguous row nulls no cell of its own
+    assert "nb-unread" not in td("requests-received-total")
+    assert "带 ? 的“—”是报告填写了、但无法可靠读出数字的格" in page

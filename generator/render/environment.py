@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import jinja2
@@ -122,11 +123,18 @@ def number(value: Any) -> str:
 
 
 def cell(
-    value: Any, anchor: str, colspan: int = 1, corrected: dict[str, Any] | None = None
+    value: Any,
+    anchor: str,
+    colspan: int = 1,
+    corrected: dict[str, Any] | None = None,
+    null_reason: NullReason | None = None,
 ) -> Markup:
     """An HTML <td> with a stable id; null is an explicit dash with a tooltip, never 0. A
     corrected cell is marked (class nb-corrected, a "*") and says the report's own value on
-    hover: the page must not pass a corrected number off as the report's."""
+    hover: the page must not pass a corrected number off as the report's. A null cell says
+    why on hover (null_reason; default: not filled in), and one the report did fill in but
+    that could not be read is marked apart (class nb-unread, a "?"): blank and unreadable
+    are different facts."""
     attrs = f' id="{escape_html(anchor)}"' + (f' colspan="{int(colspan)}"' if colspan > 1 else "")
     shown = "—" if value is None else escape_html(number(value))
     if corrected is not None:
@@ -135,8 +143,21 @@ def cell(
         tip = escape_html(f"已更正：报告原文为“{before}”。理由：{corrected['reason']}")
         return Markup(f'<td{attrs} class="nb-corrected" title="{tip}">{shown}<sup>*</sup></td>')
     if value is None:
-        return Markup(f'<td{attrs} class="nb-null" title="{NULL_TOOLTIP}">—</td>')
+        if null_reason is not None and null_reason.unread:
+            tip = escape_html(null_reason.tip)
+            return Markup(f'<td{attrs} class="nb-null nb-unread" title="{tip}">—<sup>?</sup></td>')
+        why = escape_html(null_reason.tip if null_reason is not None else NULL_TOOLTIP)
+        return Markup(f'<td{attrs} class="nb-null" title="{why}">—</td>')
     return Markup(f"<td{attrs}>{shown}</td>")
+
+
+@dataclass(frozen=True, slots=True)
+class NullReason:
+    """Why a table cell is null, as its tooltip says (generator/render/reports.py)."""
+
+    tip: str
+    unread: bool
+    """The report printed something there that could not be read as a number."""
 
 
 def pre_text(value: Any) -> Markup:

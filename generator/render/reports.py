@@ -19,6 +19,7 @@ from generator.model import LEVELS, Contact, Finding, Period, Record, Region, sp
 from generator.model.places import place_name
 from generator.render import analyses, charts, figures, pages, tables
 from generator.render.catalog import UNKNOWN_REGION, Agency, Catalog
+from generator.render.environment import NullReason
 from generator.render.notes import parse_notes
 from generator.render.output import ContentWriter
 
@@ -136,6 +137,7 @@ def report_page_text(
     edition = record.edition
     layout = tables.layout_edition(record)
     ocr = ocr_note(record, catalog.findings_of(rid), cell_anchor)
+    nulls = null_reasons(record, cell_anchors)
     body = env.get_template("report.md.j2").render(
         r=record,
         heading=f"{name}{record.year}年政府信息公开工作年度报告",
@@ -164,6 +166,8 @@ def report_page_text(
             c.path.replace(".", "-"): {"original": c.original, "reason": c.reason}
             for c in record.corrections
         },
+        null_cells=nulls,
+        unread_cells=any(n.unread for n in nulls.values()),
         ocr=ocr,
         corrections=record.corrections,
         rejected_corrections=record.corrections_rejected,
@@ -176,6 +180,45 @@ def report_page_text(
     title = record.title or f"{name}{record.year}年政府信息公开工作年度报告"
     tags = [f"{record.year}年", f"{edition} 版格式" if edition else "格式未识别", name]
     return pages.page_text(body, title=title, tags=tags)
+
+
+NULL_TIPS = {
+    # the report printed something that is not a number: unreadable, marked apart
+    "ocr-unconfirmed": (True, "OCR 未能确认这一格的数字，按未能读取处理，请对照原始文件"),
+    "bad-number": (True, "报告填写的“{text}”不是数字，按未能读取处理"),
+    "decimal-count": (True, "件数填写了小数“{text}”，按未能读取处理"),
+    "ambiguous-row": (True, "这一行的数字无法确定各属哪一列，为免错列，整行按未能读取处理"),
+    # nothing there to read
+    "placeholder-cell": (False, "报告填写“{text}”，按未填写处理"),
+    "missing-row": (False, "报告中没有这一行"),
+    "missing-table": (False, "报告中没有这张表"),
+    "truncated": (False, "报告文本在此之前中途结束"),
+}
+"""Why a null cell is null, from the parse warning at its cell, row or table (blank-cell and
+cells without a warning keep the default 报告未填写)."""
+
+
+def null_reasons(record: Record, anchors: set[str]) -> dict[str, NullReason]:
+    """Anchor -> why that cell is null, for the cells a parse warning names (its own key
+    path, its row's or its table's). A row-level reason never reaches a whole table: an
+    unlabelled row that is not used nulls no particular cell."""
+    out: dict[str, NullReason] = {}
+    for warning in record.parse.warnings:
+        if warning.code not in NULL_TIPS or not warning.where:
+            continue
+        unread, tip = NULL_TIPS[warning.code]
+        prefix = warning.where.replace(".", "-")
+        if unread and "." not in warning.where:
+            continue  # a table-level ambiguous row: its values were not used, no cell is null by it
+        targets = (
+            [prefix]
+            if prefix in anchors
+            else sorted(a for a in anchors if a.startswith(prefix + "-"))
+        )
+        reason = NullReason(tip.format(text=warning.text or ""), unread)
+        for anchor in targets:
+            out.setdefault(anchor, reason)
+    return out
 
 
 IDENTITY_RULES = ("T3-01", "T3-02", "T3-03", "T4-01")
