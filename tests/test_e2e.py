@@ -232,3 +232,27 @@ def test_region_sums_say_when_a_report_in_them_does_not_add_up(built):
     project, _, _ = built
     page = (project / "site" / "regions" / "heilongjiangsheng" / "index.html").read_text("utf-8")
     assert "合计含有自身不平衡的报告" in page and "尖山区人民政府 2021年" in page
+
+
+def test_a_gbk_source_is_published_as_received_and_as_utf8_text(tmp_path):
+    """GitHub Pages sends a .txt as UTF-8: a GBK source would show as mojibake. It is
+    published byte for byte (its SHA-256 checks) and beside it as UTF-8 text, linked."""
+    project = make_project(tmp_path)
+    reports = project / "reports"
+    original = next(reports.rglob("尖山区*.txt"))
+    text = original.read_text("utf-8")
+    gbk = text.encode("gb18030")
+    for path in list(reports.rglob("*.txt")):
+        path.unlink()
+    original.write_bytes(gbk)
+    build_site(Settings(project_dir=project, reports_dir=reports, site_dir=project / "site"))
+    (folder,) = (project / "site" / "reports").glob("*/2021/")
+    published = folder.parent / "2021.txt"
+    assert published.read_bytes() == gbk  # as received: its SHA-256 is the record's
+    utf8 = (folder.parent / "2021.utf8.txt").read_bytes()
+    assert utf8.startswith(b"\xef\xbb\xbf") and utf8[3:].decode("utf-8") == text
+    page = (folder / "index.html").read_text("utf-8")
+    assert "原始文件（txt，GB18030 编码）" in page
+    assert '<a href="../2021.utf8.txt">UTF-8 文本</a>' in page
+    record = (folder.parent / "2021.yml").read_text("utf-8-sig")
+    assert f"sha256: {hashlib.sha256(gbk).hexdigest()}" in record

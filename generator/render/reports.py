@@ -15,6 +15,7 @@ from generator import record as spec
 from generator.analysis.cite import CitedReport, cite
 from generator.analysis.promises import YearLedger
 from generator.analysis.records import iso_date
+from generator.ingest.encoding import decode_text
 from generator.model import LEVELS, Contact, Finding, Period, Record, Region, split_record_id
 from generator.model.places import place_name
 from generator.render import analyses, charts, figures, pages, tables
@@ -75,8 +76,30 @@ def add_report_files(
     """The published copy of the source file (read afresh every build) and the record's YAML."""
     rid = record.key
     if source is not None and suffix is not None:
-        writer.add(f"reports/{rid}{suffix}", source.read_bytes())
+        data = source.read_bytes()
+        writer.add(f"reports/{rid}{suffix}", data)
+        if source_encoding(record, suffix) is not None:
+            writer.add(f"reports/{rid}{UTF8_SUFFIX}", decode_text(data)[0])
     writer.add(f"reports/{rid}.yml", yaml_text)
+
+
+UTF8_SUFFIX = ".utf8.txt"
+"""A text source that is not UTF-8 (GBK, GB18030) is published as received and, beside it, as
+UTF-8 text, decoded as the parser read it: GitHub Pages and most servers send a .txt as UTF-8
+(or with no charset), and a GBK file then shows as mojibake."""
+_DECODED_AS = re.compile(r"decoded as ([A-Za-z0-9_-]+)")
+
+
+def source_encoding(record: Record, suffix: str | None) -> str | None:
+    """The encoding a text source was read in when it is not UTF-8 (the reader's
+    encoding-guessed warning names it), else None."""
+    if suffix != ".txt":
+        return None
+    for warning in record.parse.warnings:
+        if warning.code == "encoding-guessed":
+            named = _DECODED_AS.search(warning.message or "")
+            return named.group(1).upper() if named else "未知编码"
+    return None
 
 
 _ACCESSED = date(1, 1, 1)
@@ -122,9 +145,14 @@ def report_page_text(
     year_name = f"{split_record_id(rid)[1]:04d}"  # the page's own file name, as in the id
     source_name = "原始文件"
     source_href = None
+    utf8_href = None
     if suffix is not None:
         source_href = Markup(f"{year_name}{suffix}")
         source_name = f"原始文件（{suffix.lstrip('.')}）"
+        encoding = source_encoding(record, suffix)
+        if encoding is not None:
+            source_name = f"原始文件（{suffix.lstrip('.')}，{encoding} 编码）"
+            utf8_href = Markup(f"{year_name}{UTF8_SUFFIX}")
     cell_anchors = tables.anchors(record)
 
     def cell_anchor(where: str | None) -> Markup | None:
@@ -148,6 +176,7 @@ def report_page_text(
         contact=_contact_text(record.contact),
         counts=catalog.counts_of(rid),
         source_name=source_name,
+        utf8_href=utf8_href,
         source_href=source_href or Markup(f"{year_name}.yml"),
         yaml_href=Markup(f"{year_name}.yml"),
         titles=spec.SECTION_TITLES,

@@ -7,7 +7,8 @@ Runs after the build, on site/ only (content/ keeps the render stage's bytes):
   charset, and browsers then read it as windows-1252 or GBK: the Chinese became mojibake. A
   browser honours the mark over any guess. The SHA-256 a record gives for its source is
   that of the file as received, without the mark. A source that is not UTF-8 (a GBK .txt)
-  is published as it is.
+  is published as it is, and the render stage publishes it beside that as UTF-8 text
+  (<year>.utf8.txt, linked from the report page), which gets the mark here.
 - With site_url set (mkdocs.yml, NIANBAO_SITE_URL), each Atom feed gets xml:base, so the
   links of its entries, relative to the feed, resolve to the site's address wherever a
   reader copies them; and sitemap.xml lists the pages (MkDocs writes it from site_url)
