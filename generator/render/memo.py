@@ -49,6 +49,7 @@ CODE_OUTSIDE_RENDER = (
     "check/agency.py",
     "record.py",
     "errors.py",
+    "ingest/encoding.py",
     "check/rule.py",
     "model/__init__.py",
     "model/agency.py",
