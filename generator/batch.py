@@ -74,7 +74,6 @@ def parse_reports(
             total=len(tasks),
             parallel=sum(OCR_WEIGHT if needs_ocr(t.path) else 1 for t in pending) > parallel,
             workers=workers,
-            heavy=frozenset(i for i, t in enumerate(pending) if needs_ocr(t.path)),
         )
     )
     outcomes: list[Parsed] = []
@@ -122,14 +121,9 @@ def _map(
     total: int,
     parallel: bool,
     workers: int | None,
-    heavy: frozenset[int] = frozenset(),
 ) -> list[Parsed]:
     """Outcomes in task order, serially or in a process pool; the progress bar counts the
-    `done` (cached) reports first, then advances per report.
-
-    In the pool, the heavy tasks (scans: OCR takes seconds a page) go first, one per worker
-    at a time, and the rest in chunks: chunks of the sorted list put a folder's scans side by
-    side in one or two chunks, so one worker read them all while the other had nothing left."""
+    `done` (cached) reports first, then advances per report."""
 
     def advance(results: Iterable[Parsed]) -> Iterator[Parsed]:
         items: Iterable[Parsed | None] = itertools.chain(itertools.repeat(None, done), results)
@@ -143,17 +137,10 @@ def _map(
         return []
     if parallel:
         count = workers or os.cpu_count() or 1
+        chunksize = max(1, len(tasks) // (count * 4))
         try:
             with ProcessPoolExecutor(max_workers=count) as pool:
-                first = {i: pool.submit(parse, tasks[i]) for i in sorted(heavy)}
-                light = [task for i, task in enumerate(tasks) if i not in first]
-                rest = pool.map(parse, light, chunksize=max(1, len(light) // (count * 4)))
-
-                def in_order() -> Iterator[Parsed]:
-                    for i in range(len(tasks)):
-                        yield first[i].result() if i in first else next(rest)
-
-                return list(advance(in_order()))
+                return list(advance(pool.map(parse, tasks, chunksize=chunksize)))
         except (OSError, BrokenProcessPool):
             pass  # no process pool here (sandbox, killed worker): parse serially instead
     return list(advance(parse(task) for task in tasks))

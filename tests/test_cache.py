@@ -192,31 +192,3 @@ def test_cli_no_cache_flag(tmp_path, monkeypatch, capsys):
     assert main(["check"]) == 0
     assert len(list((tmp_path / ".cache" / "nianbao" / "records").glob("*.json"))) == 5
     assert "0 份报告被新版本取代" in capsys.readouterr().out
-
-
-def _name(task: tuple[Path, str]) -> str:
-    return task[1]
-
-
-def test_scans_go_to_the_pool_first_one_by_one_and_outcomes_keep_their_order(monkeypatch):
-    """A folder's scans sit side by side in the sorted list: handed out in chunks, one worker
-    read them all. They are submitted first, each on its own; the outcomes stay in order."""
-    import generator.batch as batch
-
-    submitted: list = []
-    real = batch.ProcessPoolExecutor
-
-    class Recording(real):  # type: ignore[misc, valid-type]
-        def submit(self, fn, *args, **kwargs):
-            submitted.append(args[0] if fn is _name else "chunk")
-            return super().submit(fn, *args, **kwargs)
-
-    monkeypatch.setattr(batch, "ProcessPoolExecutor", Recording)
-    tasks = [(Path(f"{i}.txt"), f"{i}.txt") for i in range(12)]
-    tasks[5] = (Path("5.pdf"), "5.pdf")
-    tasks[6] = (Path("6.pdf"), "6.pdf")
-    out = batch._map(
-        _name, tasks, None, done=0, total=12, parallel=True, workers=2, heavy=frozenset({5, 6})
-    )
-    assert out == [t[1] for t in tasks]
-    assert submitted[:2] == [tasks[5], tasks[6]] and set(submitted[2:]) == {"chunk"}
