@@ -379,3 +379,34 @@ def test_per_record_downloads_join_to_the_whole_files(tmp_path):
         )
         assert findings_out.getvalue().startswith(downloads.CSV_BOM + "id,agency,year,rule,level,")
         assert findings_out.getvalue().count("\r\n") == 1 + sum(len(r.checks) for r in subset)
+
+
+def test_a_cached_agency_page_brings_its_promise_ledger(samples, tmp_path, monkeypatch):
+    """The corpus pages need every agency's promise ledger; a warm build takes the cached
+    pages' ledgers from the cache instead of comparing every agency's years again, and the
+    pages are the bytes a clean render gives."""
+    from generator.analysis import promises
+    from generator.render import analyses
+
+    _add_next_year(samples)  # 伊美区 2021 against 2022: a compared ledger with evidence
+    cache = tmp_path / "cache"
+    cold = _build(samples, tmp_path / "cold", cache)
+    computed: list[str] = []
+    real = analyses.agency_ledgers
+
+    def counting(agency):
+        computed.append(agency.slug)
+        return real(agency)
+
+    monkeypatch.setattr(analyses, "agency_ledgers", counting)
+    warm = _build(samples, tmp_path / "warm", cache)
+    assert computed == [] and warm == cold
+    ledgers = real(next(a for a in _catalog(samples).agencies if a.slug == "yimeiqu-renminzhengfu"))
+    assert any(p.evidence for ledger in ledgers for p in ledger.promises)
+    assert promises.ledgers_from_json(promises.ledgers_to_json(ledgers)) == ledgers
+
+
+def _catalog(reports_dir: Path):
+    from generator.render.catalog import build_catalog
+
+    return build_catalog(check_corpus_records(load_corpus(reports_dir), None).records)

@@ -35,6 +35,8 @@ than the promise). Either needs at least MIN_CONTENT_BIGRAMS bigrams in common.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import math
 import re
 import unicodedata
@@ -43,7 +45,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final, Literal
 
-from generator.analysis.common import AgencyRef
+from generator.analysis.common import AgencyRef, Region
 
 ItemKind = Literal["problem", "commitment"]
 Outcome = Literal["done", "repeated", "silent", "generic"]
@@ -591,6 +593,33 @@ class YearLedger:
             for p in self.promises
             if p.outcome == outcome and (kind is None or p.item.kind == kind)
         )
+
+
+def ledgers_to_json(ledgers: Sequence[YearLedger]) -> str:
+    """An agency's ledgers as JSON, for the render cache: a cached agency page brings its
+    ledger, so a build that renders one new report does not compare every agency's years again."""
+    return json.dumps([dataclasses.asdict(ledger) for ledger in ledgers], ensure_ascii=False)
+
+
+def ledgers_from_json(text: str) -> tuple[YearLedger, ...]:
+    """The ledgers ledgers_to_json wrote (equal to the ones it was given)."""
+    out = []
+    for data in json.loads(text):
+        agency = AgencyRef(data["agency"]["name"], Region(**data["agency"]["region"]))
+        promises = tuple(
+            Promise(
+                Item(**p["item"]),
+                p["outcome"],
+                tuple(Evidence(**e) for e in p["evidence"]),
+            )
+            for p in data["promises"]
+        )
+        out.append(
+            YearLedger(
+                agency, data["year"], data["file"], data["next_year"], data["next_file"], promises
+            )
+        )
+    return tuple(out)
 
 
 MAX_EVIDENCE: Final = 3

@@ -26,7 +26,7 @@ import jinja2
 from markupsafe import Markup
 
 from generator import record as spec
-from generator.analysis.promises import YearLedger
+from generator.analysis.promises import YearLedger, ledgers_from_json, ledgers_to_json
 from generator.errors import NianbaoError
 from generator.model import LEVELS, Failure, Record, bug_failure
 from generator.model.corpus import Corpus
@@ -122,8 +122,13 @@ def render_site(
         )
         try:
             made = _cached(
-                memo, key, ("page",), partial(_agency_artefacts, env, catalog, agency, ledgers)
+                memo,
+                key,
+                ("page", "ledger"),
+                partial(_agency_artefacts, env, catalog, agency, ledgers),
             )
+            if agency.slug not in ledgers:  # a cached page: its ledger came with it
+                ledgers[agency.slug] = ledgers_from_json(made["ledger"])
             writer.add(pages.agency_page(agency.slug), made["page"])
         except Exception as error:
             for record in agency.records:
@@ -302,9 +307,13 @@ def _agency_artefacts(
     agency: Agency,
     ledgers: dict[str, tuple[YearLedger, ...]],
 ) -> dict[str, str]:
-    """The agency page; its promise ledger is kept for the corpus pages (build_analyses)."""
+    """The agency page, and its promise ledger, kept for the corpus pages (build_analyses)
+    and cached with the page."""
     ledgers[agency.slug] = analyses.agency_ledgers(agency)
-    return {"page": reports.agency_page_text(env, catalog, agency, ledgers[agency.slug])}
+    return {
+        "page": reports.agency_page_text(env, catalog, agency, ledgers[agency.slug]),
+        "ledger": ledgers_to_json(ledgers[agency.slug]),
+    }
 
 
 def _render_downloads(
