@@ -12,7 +12,7 @@ it is shown on the region pages' 汇总核对 section under T3-07, not a second 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from generator.analysis.hierarchy import RULES_BY_ID, Flag, group_places, sum_flags
 from generator.analysis.records import hierarchy_report
@@ -46,28 +46,25 @@ def requests_within_area_total(group: Sequence[Record]) -> Iterator[tuple[Record
     return _rule_flags("HI-02", group)
 
 
-_HI01, _HI02 = RULES_BY_ID["HI-01"], RULES_BY_ID["HI-02"]
-"""The wording of the analysis' rule candidates (title, what, basis), kept in one place."""
+def _region_rule(
+    rule_id: str, check: Callable[[Sequence[Record]], Iterator[tuple[Record, Observation]]]
+) -> RegionRule:
+    """The analysis' rule candidate (title, what, basis: kept in one place) as a region rule:
+    a warning of certainty D, the portal's own analysis."""
+    candidate = RULES_BY_ID[rule_id]
+    return RegionRule(
+        id=rule_id,
+        title=candidate.title,
+        level=Level.WARNING,
+        what=candidate.what,
+        basis=candidate.basis,
+        certainty="D",
+        own_analysis=True,
+        check=check,
+    )
+
 
 RULES = (
-    RegionRule(
-        id="HI-01",
-        title=_HI01.title,
-        level=Level.WARNING,
-        what=_HI01.what,
-        basis=_HI01.basis,
-        certainty="D",
-        own_analysis=True,
-        check=appeals_within_area_total,
-    ),
-    RegionRule(
-        id="HI-02",
-        title=_HI02.title,
-        level=Level.WARNING,
-        what=_HI02.what,
-        basis=_HI02.basis,
-        certainty="D",
-        own_analysis=True,
-        check=requests_within_area_total,
-    ),
+    _region_rule("HI-01", appeals_within_area_total),
+    _region_rule("HI-02", requests_within_area_total),
 )
