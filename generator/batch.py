@@ -72,7 +72,10 @@ def parse_reports(
             progress,
             done=len(tasks) - len(pending),
             total=len(tasks),
-            parallel=sum(OCR_WEIGHT if needs_ocr(t.path) else 1 for t in pending) > parallel,
+            # every weight is at least 1: the count alone often decides, and needs_ocr reads a
+            # whole PDF
+            parallel=len(pending) > parallel
+            or sum(OCR_WEIGHT if needs_ocr(t.path) else 1 for t in pending) > parallel,
             workers=workers,
         )
     )

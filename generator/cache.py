@@ -83,16 +83,22 @@ class RecordCache:
             "record": record.to_dict(),
         }
         text = json.dumps(entry, ensure_ascii=False, sort_keys=False)
-        target = self._file(cache_key(sha256, version, relative))
+        write_text_atomic(self._file(cache_key(sha256, version, relative)), text)
+
+
+def write_text_atomic(path: Path, text: str) -> bool:
+    """Write a cache file whole or not at all (a temporary file in its folder, then a rename);
+    False when it cannot be written, which is not an error: the build goes on without it."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=self.folder)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    handle.write(text)
-                os.replace(temp, target)
-            except BaseException:
-                Path(temp).unlink(missing_ok=True)
-                raise
-        except OSError:
-            pass
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            os.replace(temp, path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        return False
+    return True

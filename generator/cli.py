@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from generator import __version__
 from generator.errors import NianbaoError, SourceError
-from generator.model import LEVELS, Level
+from generator.model import LEVELS, Level, count_levels
 from generator.model.corpus import Corpus
 
 if TYPE_CHECKING:
@@ -228,7 +228,7 @@ def _check(args: argparse.Namespace) -> int:
     print(f"{'报告或文件':<40} {'规则':<6} {'级别':<4} 说明")
     for where, rule, level, message in rows + inputs:
         print(f"{where:<44} {rule:<7} {level.label:<5} {message}")
-    counts = {level: sum(1 for row in rows if row[2] == level) for level in LEVELS}
+    counts = count_levels(f for record in corpus.records for f in record.checks)
     rejected = sum(1 for row in inputs if row[1] == "IN-02")
     print(
         f"\n检查了 {len(corpus.records)} 份报告：错误 {counts[Level.ERROR]}、"

@@ -37,7 +37,6 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -47,6 +46,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
+
+from generator.cache import write_text_atomic
 
 STATE_VERSION = "1"
 """Part of the build signature: bumped when what the state records, or how, changes."""
@@ -149,18 +150,7 @@ def save_state(path: Path, signature: str, pages: dict[str, PageState]) -> None:
             for src_uri, page in sorted(pages.items())
         },
     }
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, ensure_ascii=False, separators=(",", ":"))
-            os.replace(temp, path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
-    except OSError:
-        pass
+    write_text_atomic(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
 
 def titled_nav_pages(nav: object) -> set[str]:
@@ -291,7 +281,7 @@ class Reuse(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         save_state(self.state_file, self.signature, pages)
 
 
-def link_or_copy(source: Path, target: Path) -> None:
+def link_or_copy(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
     """A hard link to source at target; a copy where the folders cannot share files."""
     try:
         os.link(source, target)

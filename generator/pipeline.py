@@ -37,7 +37,7 @@ from generator.inputs import Inputs, gather_inputs
 from generator.model import Failure, Finding, Level, Record, bug_failure, count_levels
 from generator.model.corpus import Corpus
 from generator.model.identity import disambiguate_ids
-from generator.sources import attach_history
+from generator.sources import HISTORY_DIR, attach_history
 from generator.versions import merge_versions
 
 
@@ -170,7 +170,7 @@ def assemble_corpus(
         reports_dir,
         parse_report,
         cache,
-        cache_dir / "history" if cache_dir is not None else None,
+        cache_dir / HISTORY_DIR if cache_dir is not None else None,
     )
     return Corpus(
         records=history.records,

@@ -30,7 +30,6 @@ import gzip
 import hashlib
 import html
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -42,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import NianbaoError
+from generator.incremental import link_or_copy
 from generator.search_words import PAIR_MARK, UNIT_MARK, meta_value, page_words
 
 SEARCH_DIR = "pagefind"
@@ -269,13 +269,6 @@ def _key(pages: list[tuple[str, str]]) -> str:
     return digest.hexdigest()
 
 
-def _link_or_copy(source: str, target: str) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
-
-
 class _PartCache:
     """Indexed parts (bundle folders, keyed by _key) and page costs from earlier builds."""
 
@@ -299,7 +292,7 @@ class _PartCache:
         if not (stored / "pagefind-entry.json").is_file():
             return False
         # hard links (no Pagefind file is written after it is made), as generator/incremental.py
-        shutil.copytree(stored, target, copy_function=_link_or_copy)
+        shutil.copytree(stored, target, copy_function=link_or_copy)
         return True
 
     def put(self, key: str, bundle: Path) -> None:
@@ -309,7 +302,7 @@ class _PartCache:
             stored.parent.mkdir(parents=True, exist_ok=True)
             temp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=stored.parent))
             shutil.rmtree(temp)
-            shutil.copytree(bundle, temp, copy_function=_link_or_copy)
+            shutil.copytree(bundle, temp, copy_function=link_or_copy)
             shutil.rmtree(stored, ignore_errors=True)
             temp.rename(stored)
         except OSError:

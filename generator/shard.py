@@ -53,6 +53,7 @@ from generator.cache import RecordCache, file_sha256, parser_version
 from generator.errors import NianbaoError
 from generator.inputs import Inputs, gather_inputs
 from generator.model import Failure, Record
+from generator.sources import HISTORY_DIR
 
 if TYPE_CHECKING:
     from generator.model.corpus import Corpus
@@ -61,8 +62,6 @@ if TYPE_CHECKING:
 SHARD_FILE = "shard.json"
 SHARD_FORMAT = 1
 """Of shard.json and the folder's layout (a merge reads only its own format)."""
-HISTORY_DIR = "history"
-"""In a shard folder: the committed versions of its files (generator/sources.py's format)."""
 SPEC = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
 
 

@@ -28,7 +28,6 @@ import contextlib
 import dataclasses
 import hashlib
 import json
-import os
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -41,11 +40,14 @@ from generator.analysis.edits import (
     histories,
     version_bytes,
 )
-from generator.cache import RecordCache
+from generator.cache import RecordCache, write_text_atomic
 from generator.model import Failure, Record, SourceEdit
 from generator.model.corpus import HistoryState
 from generator.versions import table_changes, text_diff
 
+HISTORY_DIR = "history"
+"""The history cache's folder inside the cache folder (.cache/nianbao/history; a shard's
+history/ beside its records/)."""
 HISTORY_CACHE_VERSION = 1
 """Of the cached committed versions' format (part of the cache key)."""
 
@@ -216,15 +218,10 @@ def _write_known(folder: Path, key: str, known: Mapping[str, tuple[FileVersion, 
             for file, versions in sorted(known.items())
         }
     }
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=folder)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(payload, handle, ensure_ascii=False)
-        os.replace(temp, folder / f"{key}.json")
+    if not write_text_atomic(folder / f"{key}.json", json.dumps(payload, ensure_ascii=False)):
+        return
+    with contextlib.suppress(OSError):
         for other in folder.iterdir():
             if other.name != f"{key}.json":
                 with contextlib.suppress(OSError):
                     other.unlink()
-    except OSError:
-        pass

@@ -35,6 +35,7 @@ from generator.analysis.common import (
     agency_kind,
     clean_name,
 )
+from generator.inputs import AGENCIES_FILE
 
 Level = Literal[
     "national_dept",
@@ -366,7 +367,7 @@ def _years(
 
 def load_agencies(reports_dir: Path) -> AgencyList | None:
     """reports/agencies.yml checked, or None when there is no such file (it is optional)."""
-    path = Path(reports_dir) / "agencies.yml"
+    path = Path(reports_dir) / AGENCIES_FILE
     if not path.is_file():
         return None
     try:
