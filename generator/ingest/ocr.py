@@ -21,7 +21,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from generator import record as spec
 from generator.document import Document
@@ -68,14 +68,7 @@ MARGIN = 0.1
 SIZE_RATIO = 1.3
 """OCR line heights of one font size vary by their glyphs up to this ratio (a title is ~1.6x
 the running header)."""
-SECTION_TITLES = (
-    "一、总体情况",
-    "二、主动公开政府信息情况",
-    "三、收到和处理政府信息公开申请情况",
-    "四、政府信息公开行政复议、行政诉讼情况",
-    "五、存在的主要问题及改进情况",
-    "六、其他需要报告的事项",
-)
+SECTION_TITLES = tuple(spec.SECTION_TITLES.values())
 """The official section headings: a short line that reads close to one is that heading."""
 
 # The printed wordings of the official forms' tables (国办公开办函〔2019〕60号 and
@@ -186,7 +179,7 @@ def _read_pages(
 
     lines, tables, angles, snapped = _read_page_images(engine, enumerate(greys, start=1))
     lines, removed = _remove_furniture(lines, count)
-    blocks = _to_blocks(lines, tables, _same_row, grid=True)
+    blocks = _to_blocks(lines, tables, _same_row)
     if not blocks:
         raise SourceError(
             path,
@@ -209,14 +202,19 @@ def _read_pages(
                 1,
             )
         )
-    ocr = {
+    ocr = _ocr_info(engine, count, angles)
+    return Document(path, fmt, sha256_of(data), tuple(blocks), count, tuple(warnings), ocr=ocr)
+
+
+def _ocr_info(engine: ocr_engines.Engine, pages: int, angles: list[float]) -> dict[str, Any]:
+    """Document.ocr: how the pages were read (record source.ocr)."""
+    return {
         "engine": engine.name,
         "version": engine.version,
         "dpi": WORK_DPI,
-        "pages": count,
+        "pages": pages,
         "deskew": angles,
     }
-    return Document(path, fmt, sha256_of(data), tuple(blocks), count, tuple(warnings), ocr=ocr)
 
 
 def read_pdf_pages(
@@ -240,13 +238,7 @@ def read_pdf_pages(
         ),
         *_snapped_warning(snapped),
     ]
-    info = {
-        "engine": engine.name,
-        "version": engine.version,
-        "dpi": WORK_DPI,
-        "pages": len(numbers),
-        "deskew": angles,
-    }
+    info = _ocr_info(engine, len(numbers), angles)
     return ScannedPages(lines, tables, removed, warnings, info, _same_row)
 
 
@@ -303,7 +295,7 @@ def _read_grid(
         texts[cell.row][cell.col] = text
         confidence[cell.row][cell.col] = score
     top = grid.box.y0 * page.points_per_pixel
-    return _PageTable(texts, page.number, top, confidence, full_grid=True)
+    return _PageTable(texts, page.number, top, confidence)
 
 
 def read_cell(engine: ocr_engines.Engine, image: np.ndarray) -> tuple[str, float]:

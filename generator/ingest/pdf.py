@@ -66,9 +66,8 @@ class _PageTable:
     page: int
     top: float
     confidence: list[list[float | None]] | None = None
-    """Per cell, the OCR engine's confidence (ingest/ocr.py); None for a text layer."""
-    full_grid: bool = False
-    """Rows are the full grid (OCR reads every cell of the ruled grid): Table.grid."""
+    """Per cell, the OCR engine's confidence (ingest/ocr.py); None for a text layer. A table
+    read by OCR is the full ruled grid (every cell read): Table.grid."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,13 +269,11 @@ def _to_blocks(
     lines: list[_Line],
     tables: list[_PageTable],
     same_row: SameRow | None = None,
-    *,
-    grid: bool = False,
 ) -> list[Paragraph | Table]:
     """Lines and tables in page order -> Paragraphs (wrapped lines joined) and Tables (a table
     continued at the top of the next page joined to the one above). same_row(a, b) tells a
     repeated header row (OCR reads the same header twice a little differently); default ==.
-    grid: the tables' rows are full grids (Table.grid)."""
+    A table read by OCR (with confidences) is a full grid (Table.grid)."""
     body_size = _body_size(lines)
     heading_sizes = sorted(
         {round(ln.size, 1) for ln in lines if ln.size >= body_size * HEADING_RATIO}, reverse=True
@@ -335,7 +332,7 @@ def _to_blocks(
             counter += 1
             rows.append(_cells(obj, r, counter))
         line = rows[0][0].line if rows and rows[0] else counter
-        table = Table(tuple(rows), line, page, grid or obj.full_grid)
+        table = Table(tuple(rows), line, page, obj.confidence is not None)
         blocks.append(table)
         # a table "ends at the bottom" of its page when nothing follows it there
         next_page = items[index + 1][0] if index + 1 < len(items) else None
