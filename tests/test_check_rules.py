@@ -203,6 +203,27 @@ CASES = [
         "T3-05",
         [],
     ),
+    (
+        # the portal could not read it; the report did fill it in: not the report's blank
+        "T3-05 OCR-unconfirmed is not blank",
+        "2021",
+        both(
+            setp("requests.granted.0", None),
+            warn("ocr-unconfirmed", "requests.granted.natural_person", "12"),
+        ),
+        "T3-05",
+        [],
+    ),
+    (
+        "T4-02 OCR-unconfirmed is not blank",
+        "2021",
+        both(
+            setp("appeals.review.upheld", None),
+            warn("ocr-unconfirmed", "appeals.review.upheld", "3"),
+        ),
+        "T4-02",
+        [],
+    ),
     ("T3-06 2021 sub-row missing", "2021", delete("requests.other_misc"), "T3-06", [FAIL_E]),
     ("T3-06 2019 with sub-rows", "2019", setp("requests.other_misc", [0] * 7), "T3-06", [FAIL_E]),
     ("T3-06 2019 single row", "2019", NOOP, "T3-06", []),

@@ -35,7 +35,8 @@ TABLE_KEYS = ("proactive", "requests", "appeals")
 TABLE_NAMES = {"proactive": "第二部分表格", "requests": "第三部分表格", "appeals": "第四部分表格"}
 
 BAD_VALUE_CODES = ("bad-number", "negative-number", "decimal-count")
-BLANK_CODES = ("blank-cell", "placeholder-cell")
+UNREAD_CODES = ("ocr-unconfirmed",)
+"""A cell the portal could not read (OCR unsure): null, but not left blank by the report."""
 
 
 # ---- what a rule yields ----------------------------------------------------------------------

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from generator.check.access import (
     BAD_VALUE_CODES,
+    UNREAD_CODES,
     Observation,
     cell_text,
     column_label,
@@ -147,9 +148,11 @@ def counts_are_integers(record: Record) -> Iterator[Observation]:
 def blank_cells(record: Record, table: str) -> dict[str, list[tuple[str, str | None]]]:
     """Row/group where -> (column or field key, raw text) of blank or placeholder cells.
 
-    Cells nulled for a bad value (T3-04/T4-02) or inside a lost row (ED-03) are left out.
+    Cells nulled for a bad value (T3-04/T4-02), that OCR could not confirm (our reading, not
+    the report's blank) or inside a lost row (ED-03) are left out.
     """
-    skip = {str(w.where) for w in parse_warnings(record, *BAD_VALUE_CODES, under=table)}
+    codes = (*BAD_VALUE_CODES, *UNREAD_CODES)
+    skip = {str(w.where) for w in parse_warnings(record, *codes, under=table)}
     lost_rows = {str(w.where) for w in parse_warnings(record, "missing-row", under=table)}
     rows: dict[str, list[tuple[str, str | None]]] = {}
     for where, _, value in iter_cells(record, table):
