@@ -14,7 +14,7 @@ from generator.analysis.hierarchy import HierarchyReport
 from generator.analysis.promises import PromiseReport
 from generator.analysis.timeliness import PublishedReport
 from generator.model import Record
-from generator.model.tables import Value
+from generator.model.tables import count
 from generator.record import REQUEST_COLUMNS
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
@@ -37,10 +37,6 @@ def iso_date(value: str | None) -> date | None:
         return None
 
 
-def _count(value: Value) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
 def promise_report(record: Record) -> PromiseReport:
     return PromiseReport(
         agency=agency_ref(record),
@@ -57,12 +53,12 @@ def hierarchy_report(record: Record) -> HierarchyReport:
         agency=agency_ref(record),
         year=record.report_year,
         file=record.source.file,
-        review_total=_count(record.appeal_cell("review", "total")),
-        suit_direct_total=_count(record.appeal_cell("suit_direct", "total")),
-        suit_after_review_total=_count(record.appeal_cell("suit_after_review", "total")),
-        received_total=_count(record.request_total("received")),
-        carried_over=tuple(_count(record.request_cell("carried_over", i)) for i in columns),
-        carried_forward=tuple(_count(record.request_cell("carried_forward", i)) for i in columns),
+        review_total=count(record.appeal_cell("review", "total")),
+        suit_direct_total=count(record.appeal_cell("suit_direct", "total")),
+        suit_after_review_total=count(record.appeal_cell("suit_after_review", "total")),
+        received_total=count(record.request_total("received")),
+        carried_over=tuple(count(record.request_cell("carried_over", i)) for i in columns),
+        carried_forward=tuple(count(record.request_cell("carried_forward", i)) for i in columns),
         texts=tuple(
             (key, text)
             for key in ("overview", "requests", "appeals")

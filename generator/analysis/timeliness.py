@@ -636,10 +636,18 @@ def timeliness(
         chosen = set(years)
     use_list = agencies is not None and agencies.usable
     problems = agencies.problems if agencies is not None else ()
+    # by year, then by name: each list entry looks at its namesakes only (the list and the
+    # reports both grow with the portal; scanning every report for every entry was quadratic)
+    by_year: dict[int, dict[AgencyRef, PublishedReport]] = {}
+    for (agency, y), report in by_key.items():
+        by_year.setdefault(y, {})[agency] = report
     ledgers: list[YearLedger] = []
     for year in sorted(chosen):
         entries: list[Entry] = []
-        published = {agency: report for (agency, y), report in by_key.items() if y == year}
+        published = by_year.get(year, {})
+        by_name: dict[str, list[AgencyRef]] = {}
+        for agency in published:
+            by_name.setdefault(agency.name, []).append(agency)
         claimed: set[AgencyRef] = set()
         if use_list:
             assert agencies is not None
@@ -647,7 +655,9 @@ def timeliness(
                 if not entry.expected_in(year):
                     continue
                 kind = _listed_kind(entry)
-                found = sorted(a for a in published if a not in claimed and _match(entry, a))
+                found = sorted(
+                    a for a in by_name.get(entry.name, ()) if a not in claimed and _match(entry, a)
+                )
                 exact = [a for a in found if a == entry.agency]
                 if exact or found:
                     agency = (exact or found)[0]
@@ -659,7 +669,7 @@ def timeliness(
                 if agency not in claimed:
                     entries.append(_judge(report, _kind(agency.name, report.kind), None, None))
         else:
-            before = {a: r for (a, y), r in by_key.items() if y == year - 1}
+            before = by_year.get(year - 1, {})
             for agency, report in published.items():
                 expected: Literal["inferred"] | None = "inferred" if agency in before else None
                 entries.append(_judge(report, _kind(agency.name, report.kind), None, expected))

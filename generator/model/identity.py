@@ -78,8 +78,6 @@ def record_id(agency_name: str | None, year: int | None, source_file: str) -> st
 
 # ---- strangers never share an id -----------------------------------------------------------
 
-REGION_KEYS = ("province", "city", "county", "township")
-
 
 def place_key(record: Record) -> tuple[str, ...]:
     """Where a report sits: its region from the folders, else its folder. Reports of one

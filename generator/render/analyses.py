@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, Final
 
@@ -59,7 +59,6 @@ from generator.analysis.timeliness import (
 )
 from generator.model import Record, SourceEdit
 from generator.model.corpus import Corpus, HistoryState
-from generator.model.places import place_name
 from generator.render import downloads, feeds, pages
 from generator.render.catalog import Agency, Catalog
 from generator.render.output import ContentWriter
@@ -566,7 +565,7 @@ def _flag_item(from_page: str, analyses: Analyses, flag: Flag, rule_href: Any) -
             {
                 "name": cell.agency.name,
                 "year": cell.year,
-                "label": place_name(cell.where) or cell.label,
+                "label": cell.label,
                 **link,
             }
         )
@@ -587,12 +586,14 @@ class RegionChecks:
 
     groups: list[PlaceYear]
     chains: list[Flag]
+    sums: dict[tuple[Region, int], list[Flag]] = field(default_factory=dict)
+    """The HI-01/HI-02 flags of its places, by place and year."""
 
 
 def by_region(
     analyses: Analyses, known: set[tuple[str, ...]]
 ) -> dict[tuple[str, ...], RegionChecks]:
-    """The places and chains of each region page (by its names), in one pass."""
+    """The places, sum flags and chains of each region page (by its names), in one pass."""
     found: dict[tuple[str, ...], RegionChecks] = {}
     for group in analyses.groups:
         names = place_node_names(group.place, known)
@@ -602,6 +603,8 @@ def by_region(
         names = place_node_names(flag.place, known)
         if names and flag.rule == "HI-03":
             found.setdefault(names, RegionChecks([], [])).chains.append(flag)
+        elif names in found:  # a sum flag is about a place shown side by side there
+            found[names].sums.setdefault((flag.place, flag.year), []).append(flag)
     return found
 
 
@@ -615,10 +618,6 @@ def hierarchy_sections(
     def rule_href(rule: str) -> Markup:
         return pages.href(from_page, pages.rule_page(rule))
 
-    flags_at: dict[tuple[Region, int], list[Flag]] = {}
-    for flag in analyses.flags:
-        if flag.rule != "HI-03":
-            flags_at.setdefault((flag.place, flag.year), []).append(flag)
     sections: list[dict[str, Any]] = []
     for group in checks.groups:
         rows = []
@@ -640,7 +639,7 @@ def hierarchy_sections(
                 ],
                 "flags": [
                     _flag_item(from_page, analyses, f, rule_href)
-                    for f in flags_at.get((group.place, group.year), ())
+                    for f in checks.sums.get((group.place, group.year), ())
                 ],
             }
         )
@@ -712,7 +711,7 @@ def _hierarchy_rows(analyses: Analyses) -> Iterable[list[Any]]:
                 record.key if record else "",
                 cell.year,
                 cell.where,
-                place_name(cell.where) or cell.label,
+                cell.label,
                 cell.value,
             ]
 
