@@ -52,8 +52,6 @@ def test_ids_unique_and_fields_filled() -> None:
     for rule in RULES:
         assert rule.family in FAMILIES
         assert isinstance(rule, ReportRule | CorpusRule | RegionRule)
-        scopes = {ReportRule: "report", CorpusRule: "corpus", RegionRule: "region"}
-        assert rule.scope == scopes[type(rule)]
         assert isinstance(rule.level, Level)
         assert rule.certainty in ("V", "D", "U", "S")
         assert f"[{rule.certainty}]" in rule.basis, rule.id

@@ -78,7 +78,7 @@ def test_the_schema_id_pattern_is_the_model_constant():
 
 
 def test_a_record_without_a_year_has_no_id():
-    from generator.parse.identity import record_id
+    from generator.model.identity import record_id
 
     assert record_id("伊家乡人民政府", None, "a.txt") is None
     assert (

@@ -23,8 +23,8 @@ Certainty = Literal["V", "D", "U", "S"]
 Scope = Literal["report", "corpus", "region"]
 
 SPEC = "格式说明"
-"""The portal page that publishes the format and the texts rules cite (render: format.md)."""
-"""Where the catalogue comes from (the basis of each rule cites its section)."""
+"""The portal page that publishes the format and the texts rules cite (render: format.md):
+the basis of each rule cites its section."""
 
 FAMILIES = {
     "STR": "报告结构",

@@ -50,7 +50,8 @@ def needs_ocr(path: Path) -> bool:
     if suffix != ".pdf":
         return False
     try:
-        return b"/Font" not in path.read_bytes()[:MAX_BYTES]
+        with path.open("rb") as handle:
+            return b"/Font" not in handle.read(MAX_BYTES)
     except OSError:
         return False
 

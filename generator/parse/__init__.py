@@ -34,10 +34,11 @@ from generator.model import (
     Source,
     Value,
 )
+from generator.model.identity import record_id
 from generator.parse import agency, facts
 from generator.parse.appeals import read_appeals
 from generator.parse.facts import ContactFields, PeriodFields
-from generator.parse.identity import RegionFields, record_id, region_from_path
+from generator.parse.identity import RegionFields, region_from_path
 from generator.parse.normalize import looks_traditional, norm, to_simplified
 from generator.parse.numbers import OCR_MIN_CONFIDENCE
 from generator.parse.proactive import complete_rows as complete_proactive

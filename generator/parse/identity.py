@@ -6,11 +6,6 @@ import re
 from pathlib import PurePosixPath
 from typing import Literal, TypedDict
 
-# The id rule (slug and id) lives in the model, with the rest of the record's identity.
-from generator.model.identity import record_id, slugify
-
-__all__ = ["RegionFields", "record_id", "region_from_path", "slugify"]
-
 RegionLevel = Literal["province", "city", "county", "township"]
 
 
