@@ -89,12 +89,17 @@ class RecordCache:
 def write_text_atomic(path: Path, text: str) -> bool:
     """Write a cache file whole or not at all (a temporary file in its folder, then a rename);
     False when it cannot be written, which is not an error: the build goes on without it."""
+    return write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> bool:
+    """write_text_atomic for bytes."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
             os.replace(temp, path)
         except BaseException:
             Path(temp).unlink(missing_ok=True)

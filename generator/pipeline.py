@@ -183,16 +183,21 @@ def assemble_corpus(
     )
 
 
-def check_corpus_records(corpus: Corpus, levels_file: Path | None) -> Corpus:
+def check_corpus_records(
+    corpus: Corpus, levels_file: Path | None, *, cache_dir: Path | None = None
+) -> Corpus:
     """The corpus with every record's findings attached (Record.checks): the one place
     findings are attached. A record on which a rule raises is taken off the corpus and
-    listed; the others are checked again without it."""
+    listed; the others are checked again without it. cache_dir: the build's cache folder,
+    which keeps the records' report findings (generator/check/memo.py)."""
     from generator.check import check_corpus, load_levels
 
     levels = load_levels(levels_file)
     while True:
         faults: dict[str, Failure] = {}
-        findings = check_corpus(corpus.records, levels, on_fault=partial(_check_fault, faults))
+        findings = check_corpus(
+            corpus.records, levels, on_fault=partial(_check_fault, faults), cache_dir=cache_dir
+        )
         if not faults:
             break
         corpus = corpus.without(faults)
@@ -245,7 +250,7 @@ def publish_corpus(settings: Settings, corpus: Corpus) -> BuildSummary:
     from generator.staging import staged_site
 
     site_dir = settings.site_dir.resolve()
-    corpus = check_corpus_records(corpus, settings.levels_file)
+    corpus = check_corpus_records(corpus, settings.levels_file, cache_dir=settings.cache_dir)
     # Phase 2: write Markdown (a report whose pages cannot be made is listed, not fatal),
     # then build into a staging folder and swap it in.
     faults = render_site(

@@ -26,10 +26,12 @@ and province filters): asking Pagefind for them loads every filter chunk of ever
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import html
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -40,6 +42,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.cache import write_bytes_atomic
 from generator.errors import NianbaoError
 from generator.incremental import link_or_copy
 from generator.search_words import PAIR_MARK, UNIT_MARK, meta_value, page_words
@@ -63,11 +66,14 @@ EXCLUDED = ".headerlink, .nb-table-wrap, .nb-diff"
 """Not in Pagefind's own index of the page body (its text, used for result excerpts):
 heading permalinks, the statistical tables and charts' data tables (row labels every report
 shares, and numbers) and version diffs. Their words are still in the page's words."""
-BATCH_COST = 1_800_000
+BATCH_COST = 1_000_000
 """Pages per Pagefind process, counted in page words plus a ninth of their characters of body
 text: Pagefind 1.5.2 took about 790 bytes a page word and 86 bytes a character of text, and
 at 10,000 synthetic reports a batch of 1.2 million peaked at 940 MB and one of 2 million at
-1,542 MB (bench/README.md). Fewer, bigger parts answer a query with fewer requests."""
+1,542 MB (bench/README.md). Fewer, bigger parts answer a query with fewer requests; a
+smaller part is indexed again sooner when a report is added (one of 1.8 million, 778 report
+pages, made that rebuild take 19 s at 1,000 reports, against 10 s for one of 150 pages), and
+Pagefind processes run side by side up to this cost in all (_Indexer)."""
 TEXT_PER_WORD = 9
 BODY_START = re.compile(rb"<div data-pagefind-body[^>]*>")
 BODY_END = b"</article>"
@@ -94,13 +100,15 @@ CHUNK_SIGNATURE = b"pagefind_dcd"
 """Pagefind 1.5 and 1.6 data files (pf_meta, pf_index): gzip of this signature + CBOR."""
 
 
-PART_TARGET = 0.6
-"""The report pages' parts are cut where the content says (see _batches), on average at
-this share of the batch cost: an added report changes the part of its agency only."""
-SEARCH_VERSION = "2"
-"""Part of every cached part's key: bumped when what a part holds changes for the same pages."""
+SEARCH_VERSION = "3"
+"""Part of every cached part's key (with the staging code, code_version): bumped when what a
+part holds changes for the same pages and code, e.g. with the Pagefind command."""
 COSTS_FILE = "costs.json"
 """In the search cache: each page's cost by the SHA-256 of its HTML."""
+WORDS_DIR = "words"
+"""In the search cache: each page's staged words (page_meta), by the SHA-256 of its HTML, so
+that a part indexed again stages only its changed pages (gzip level 1: written on a cold
+build, where level 6 cost about a second at 1,000 reports)."""
 
 
 def build_search_index(
@@ -116,30 +124,29 @@ def build_search_index(
     shutil.rmtree(output, ignore_errors=True)  # no part left from an earlier index
     cache = _PartCache(cache_dir) if cache_dir is not None else None
     primary = {"index.html": PLACEHOLDER.format(meta="")}
-    _indexed(
-        site_dir,
-        cache,
-        _key([("index.html", _sha256(primary["index.html"]))]),
-        output,
-        lambda: primary,
-        exact=False,
-    )
     sentinel = PLACEHOLDER.format(meta=_meta(WORDS_FIELD, {UNIT_MARK, PAIR_MARK}))
     parts: list[str] = []
     filters: dict[str, set[str]] = {name: set() for name in FILTERS}
     known = cache.costs() if cache is not None else {}
     costs: dict[str, int] = {}  # this site's pages
-    batches = _batches(_site_pages(site_dir, filters, _Costs(known, costs)), batch_cost)
-    for number, batch in enumerate(batches, start=1):
-        part = output / "parts" / str(number)
+    files = _site_files(site_dir)
+    pages = _site_pages(site_dir, files, filters, _Costs(known, costs, cache))
+    batches = _batches(pages, batch_cost, part_targets(files))
+    with _Indexer(site_dir, cache, batch_cost) as indexer:
+        key = _key([("index.html", _sha256(primary["index.html"]))])
+        indexer.index(key, output, lambda: primary, 0, primary=True)
+        indexer.wait_all()  # Pagefind writes the primary bundle over pagefind/, parts and all
+        for number, batch in enumerate(batches, start=1):
+            part = output / "parts" / str(number)
 
-        def staged(batch: list[_Page] = batch) -> dict[str, str]:
-            pages = {page.rel: page.staged() for page in batch}
-            pages["_nianbao-sentinel/index.html"] = sentinel
-            return pages
+            def staged(batch: list[_Page] = batch) -> dict[str, str]:
+                pages = {page.rel: page.staged() for page in batch}
+                pages["_nianbao-sentinel/index.html"] = sentinel
+                return pages
 
-        _indexed(site_dir, cache, _key([(p.rel, p.digest) for p in batch]), part, staged)
-        parts.append(part.relative_to(output).as_posix() + "/")
+            cost = sum(page.cost for page in batch)
+            indexer.index(_key([(p.rel, p.digest) for p in batch]), part, staged, cost)
+            parts.append(part.relative_to(output).as_posix() + "/")
     (output / PARTS_FILE).write_text(json.dumps(parts) + "\n", "utf-8")
     values = {name: sorted(found) for name, found in filters.items()}
     (output / FILTERS_FILE).write_text(json.dumps(values, ensure_ascii=False) + "\n", "utf-8")
@@ -149,43 +156,68 @@ def build_search_index(
 
 @dataclass(frozen=True, slots=True)
 class _Costs:
-    """Page costs by the SHA-256 of the page: known from earlier builds, kept for this one."""
+    """Page costs by the SHA-256 of the page: known from earlier builds, kept for this one;
+    and the cache that keeps each page's staged words (None: no cache)."""
 
     known: dict[str, int]
     kept: dict[str, int]
+    words: _PartCache | None = None
 
 
 class _Page:
     """One page of the site on its way into a part: its bytes, digest and cost."""
 
-    __slots__ = ("_staged", "content", "cost", "digest", "rel")
+    __slots__ = ("_staged", "content", "cost", "costs", "digest", "rel")
 
     def __init__(self, rel: str, content: bytes, costs: _Costs) -> None:
-        self.rel, self.content = rel, content
+        self.rel, self.content, self.costs = rel, content, costs
         self.digest = hashlib.sha256(content).hexdigest()
         self._staged: str | None = None
         cost = costs.known.get(self.digest)
         if cost is None:
-            self._staged, cost = stage_page(content)
+            self._staged, cost = self._stage()
         costs.kept[self.digest] = cost
         self.cost = cost
 
     def staged(self) -> str:
         if self._staged is None:
-            self._staged = stage_page(self.content)[0]
+            cache = self.costs.words
+            meta = cache.words(self.digest) if cache is not None else None
+            staging = _body_start(self.content) if meta is not None else None
+            if meta is not None and staging is not None:
+                self._staged = _insert(self.content, staging, meta)
+            else:
+                self._staged = self._stage()[0]
         return self._staged
 
+    def _stage(self) -> tuple[str, int]:
+        staged = page_meta(self.content)
+        if staged is None:
+            return self.content.decode("utf-8"), 0
+        at, meta, cost = staged
+        if self.costs.words is not None:
+            self.costs.words.keep_words(self.digest, meta)
+        return _insert(self.content, at, meta), cost
 
-def _site_pages(site_dir: Path, filters: dict[str, set[str]], costs: _Costs) -> Iterator[_Page]:
-    """The site's pages (the index's own folder left out): every page outside reports/, then
-    the report and agency pages, each sorted; adds the search box's filter values to filters.
-    costs: known page costs, and those of this site's pages."""
+
+def _site_files(site_dir: Path) -> list[str]:
+    """The site's pages (the index's own folder left out) in the order of their parts: the
+    corpus-wide pages, the region pages, then the report and agency pages (see _group), each
+    sorted."""
     found = [
         path.relative_to(site_dir).as_posix()
         for path in site_dir.rglob("*.html")
         if not path.relative_to(site_dir).as_posix().startswith(SEARCH_DIR + "/")
     ]
-    for rel in sorted(found, key=lambda rel: (rel.startswith(REPORTS), rel)):
+    return sorted(found, key=lambda rel: (_section(rel), rel))
+
+
+def _site_pages(
+    site_dir: Path, files: list[str], filters: dict[str, set[str]], costs: _Costs
+) -> Iterator[_Page]:
+    """The pages of files, read one by one; adds the search box's filter values to filters.
+    costs: known page costs, and those of this site's pages."""
+    for rel in files:
         content = (site_dir / rel).read_bytes()
         for name, value in FILTER.findall(content.decode("utf-8")):
             if name in filters:
@@ -195,64 +227,131 @@ def _site_pages(site_dir: Path, filters: dict[str, set[str]], costs: _Costs) -> 
 
 REPORTS = "reports/"
 """The report and agency pages (reports/<agency>/...): most of the index, cut by agency."""
+REGIONS = "regions/"
+"""The region pages (regions/<province>/<city>/...), cut by province and city."""
+SECTIONS = ("", REGIONS, REPORTS)
 
 
-def _batches(pages: Iterator[_Page], batch_cost: int) -> Iterator[list[_Page]]:
+def _group(rel: str) -> str | None:
+    """The folder whose pages a new report changes together: an agency's folder under
+    reports/, a province's page or a city's folder under regions/; None for the corpus-wide
+    pages (home, indexes, compliance, analyses, the region list), which change with any
+    report and are cut by cost alone."""
+    parts = rel.split("/")
+    if rel.startswith(REPORTS) and len(parts) > 2:
+        return "/".join(parts[:2])
+    if rel.startswith(REGIONS) and len(parts) > 2:
+        return "/".join(parts[: min(3, len(parts) - 1)])
+    return None
+
+
+def _section(rel: str) -> int:
+    group = _group(rel)
+    return 0 if group is None else SECTIONS.index(group.split("/")[0] + "/")
+
+
+SECTION_PARTS = {REGIONS: 2, REPORTS: 16}
+"""About how many parts the region and the report pages are cut into (part_targets)."""
+
+
+def part_targets(files: list[str]) -> dict[str, int]:
+    """Pages per part of the region and report sections: the power of two that cuts the
+    section's pages into at most SECTION_PARTS[section] and more than half as many parts.
+    A power of two, so that adding or removing a report changes it only where the section's
+    size crosses one (and with it every cut of the section)."""
+    counts = dict.fromkeys(SECTION_PARTS, 0)
+    for rel in files:
+        section = SECTIONS[_section(rel)]
+        if section in counts:
+            counts[section] += 1
+    targets = {}
+    for section, parts in SECTION_PARTS.items():
+        target = 1
+        while target * parts < counts[section]:
+            target *= 2
+        targets[section] = target
+    return targets
+
+
+def _batches(
+    pages: Iterator[_Page], batch_cost: int, targets: dict[str, int]
+) -> Iterator[list[_Page]]:
     """Pages in batches of at most batch_cost (a bigger page is a batch of its own).
 
-    The pages outside reports/ (the corpus-wide pages, which a new report changes anyway)
-    come first and are cut by cost alone. The report pages are cut before an agency's pages
-    (reports/<agency>/) where a hash of the agency's folder says so, with a chance of the
-    agency's cost over PART_TARGET of batch_cost, or where a batch would exceed batch_cost:
-    a cut depends on the agencies just before it only, so adding, changing or removing a
-    report changes its own part (and, when the cost limit moves a cut, the parts after it up
-    to the next hash cut), and the other parts are reused from the cache."""
+    The corpus-wide pages (which a new report changes anyway) come first and are cut by cost
+    alone. The region pages and then the report pages are cut before a group of pages
+    (_group: an agency's, a city's) where a hash of the group's folder says so, once the
+    batch holds half the section's target (part_targets), with a chance of the group's pages
+    over that half (so a part holds about the target), or where a batch would exceed
+    batch_cost or hold twice the target; each section starts a batch. A cut depends on the
+    groups just before it, so adding, changing or removing a report changes the parts of its
+    own pages (and, when it moves a cut, the parts after them until the cuts meet the same
+    hash cuts again), and the other parts are reused from the cache. The parts stay
+    small enough that a rebuild indexes little again, and few enough that a query (one
+    request per part and word) stays cheap."""
     batch: list[_Page] = []
     size = 0
-    group: list[_Page] = []
-    agency = None
+    pending: list[_Page] = []
+    current: str | None = None
 
-    def cut(pages: list[_Page], by_hash: bool) -> Iterator[list[_Page]]:
+    def cut(pages: list[_Page], group: str | None) -> Iterator[list[_Page]]:
         nonlocal batch, size
-        cost = sum(page.cost for page in pages)
+        section = SECTIONS[_section(pages[0].rel)]
+        target = targets.get(section)
+        least = (target or 0) // 2
         if batch and (
-            (by_hash and _hash_cut(pages[0].rel, cost, batch_cost * PART_TARGET))
-            or (batch[0].rel.startswith(REPORTS) != pages[0].rel.startswith(REPORTS))
+            (
+                (group is not None and target and len(batch) >= least)
+                and _hash_cut(group, len(pages), max(1, least))
+            )
+            or _section(batch[0].rel) != _section(pages[0].rel)
         ):
             yield batch
             batch, size = [], 0
         for page in pages:
-            if batch and size + page.cost > batch_cost:
+            if batch and (size + page.cost > batch_cost or (target and len(batch) >= 2 * target)):
                 yield batch
                 batch, size = [], 0
             batch.append(page)
             size += page.cost
 
     for page in pages:
-        if not page.rel.startswith(REPORTS):
-            yield from cut([page], by_hash=False)
+        group = _group(page.rel)
+        if pending and group != current:
+            yield from cut(pending, current)
+            pending = []
+        if group is None:
+            yield from cut([page], None)
             continue
-        folder = page.rel.split("/")[1]
-        if folder != agency and group:
-            yield from cut(group, by_hash=True)
-            group = []
-        agency = folder
-        group.append(page)
-    if group:
-        yield from cut(group, by_hash=True)
+        current = group
+        pending.append(page)
+    if pending:
+        yield from cut(pending, current)
     if batch:
         yield batch
 
 
-def _hash_cut(rel: str, cost: int, target: float) -> bool:
-    """Whether the report pages' batch is cut before the agency whose first page is rel."""
-    folder = rel.split("/")[1]
-    draw = int(hashlib.sha256(folder.encode("utf-8")).hexdigest()[:13], 16) / 16**13
-    return draw < cost / target
+def _hash_cut(group: str, pages: int, target: int) -> bool:
+    """Whether the batch is cut before the group of pages (its folder, _group)."""
+    draw = int(hashlib.sha256(group.encode("utf-8")).hexdigest()[:13], 16) / 16**13
+    return draw < pages / target
 
 
 def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@functools.cache
+def code_version() -> str:
+    """SEARCH_VERSION and the SHA-256 of the code that stages pages (this module and
+    search_words.py): part of every cached part's key and of the staged words' folder, so a
+    change to either code is never served from the cache."""
+    from generator import search_words
+
+    digest = hashlib.sha256(SEARCH_VERSION.encode())
+    for module in (__file__, search_words.__file__):
+        digest.update(Path(module).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _key(pages: list[tuple[str, str]]) -> str:
@@ -263,7 +362,7 @@ def _key(pages: list[tuple[str, str]]) -> str:
         version = metadata.version("pagefind")
     except metadata.PackageNotFoundError:
         version = "-"
-    digest = hashlib.sha256(f"{SEARCH_VERSION}\0{version}\0{EXCLUDED}\0".encode())
+    digest = hashlib.sha256(f"{code_version()}\0{version}\0{EXCLUDED}\0".encode())
     for rel, page in pages:
         digest.update(f"{rel}\0{page}\n".encode())
     return digest.hexdigest()
@@ -275,6 +374,24 @@ class _PartCache:
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
         self.used: set[str] = set()
+
+    def words(self, digest: str) -> str | None:
+        """The staged words (page_meta's metadata) of the page with this SHA-256, if kept."""
+        try:
+            meta = gzip.decompress(
+                (self.folder / WORDS_DIR / code_version() / f"{digest}.gz").read_bytes()
+            )
+        except (OSError, EOFError, gzip.BadGzipFile):
+            return None
+        return meta.decode("utf-8")
+
+    def keep_words(self, digest: str, meta: str) -> None:
+        """Keep a page's staged words for the next build (a part it is in may be indexed
+        again while the page is unchanged)."""
+        path = self.folder / WORDS_DIR / code_version() / f"{digest}.gz"
+        if path.is_file():
+            return
+        write_bytes_atomic(path, gzip.compress(meta.encode("utf-8"), 1, mtime=0))
 
     def costs(self) -> dict[str, int]:
         try:
@@ -309,12 +426,21 @@ class _PartCache:
             pass
 
     def finish(self, costs: dict[str, int]) -> None:
-        """Keep only this build's parts and the costs of this build's pages."""
+        """Keep only this build's parts, and the costs and words of this build's pages."""
         parts = self.folder / "parts"
         if parts.is_dir():
             for stored in parts.iterdir():
                 if stored.name not in self.used:
                     shutil.rmtree(stored, ignore_errors=True)
+        words = self.folder / WORDS_DIR
+        if words.is_dir():
+            for version in words.iterdir():
+                if version.name != code_version():
+                    shutil.rmtree(version, ignore_errors=True)
+                    continue
+                for stored in version.iterdir():
+                    if stored.name.removesuffix(".gz") not in costs:  # not a page of this build
+                        stored.unlink(missing_ok=True)
         try:
             text = json.dumps(costs, sort_keys=True, separators=(",", ":"))
             (self.folder / COSTS_FILE).write_text(text, "utf-8")
@@ -322,36 +448,194 @@ class _PartCache:
             pass
 
 
-def _indexed(
-    site_dir: Path,
-    cache: _PartCache | None,
-    key: str,
-    output: Path,
-    pages: Callable[[], dict[str, str]],
-    *,
-    exact: bool = True,
-) -> None:
-    """Index the staged pages (made on demand) into the bundle folder output, or copy it
-    from the cache when it holds the bundle of the same pages."""
-    if cache is not None and cache.get(key, output):
-        return
-    _index(site_dir, pages(), output)
-    if exact:
-        exact_chunk_ranges(output)
-        canonical_filters(output)
-    if cache is not None:
-        cache.put(key, output)
+class _Indexer:
+    """Pagefind runs, overlapped with each other and with nianbao's own work.
+
+    Pagefind uses about one core and holds its whole index in memory, so runs go on side by
+    side while there is a core for each and their costs (the memory they hold) add up to at
+    most one batch's (budget): the small parts a rebuild indexes again run together, the
+    large parts of a first build mostly one at a time. While Pagefind runs, the next batch is
+    staged (its page words) and the bundles that are done are finished (finish_bundle). Each
+    part is indexed on its own, so its bytes do not depend on what ran beside it."""
+
+    def __init__(self, site_dir: Path, cache: _PartCache | None, budget: int) -> None:
+        self.site_dir, self.cache, self.budget = site_dir, cache, budget
+        self.slots = max(1, os.cpu_count() or 1)
+        self.running: list[_Run] = []  # in the order they started
+        self.done: list[_Run] = []  # indexed, not yet finished
+
+    def __enter__(self) -> _Indexer:
+        return self
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        if error is None:
+            self.wait_all()
+        else:
+            for run in self.running:
+                run.stop()
+
+    def index(
+        self,
+        key: str,
+        output: Path,
+        pages: Callable[[], dict[str, str]],
+        cost: int,
+        *,
+        primary: bool = False,
+    ) -> None:
+        """Index the staged pages (made on demand) into the bundle folder output, or copy it
+        from the cache when it holds the bundle of the same pages. cost: the pages' cost."""
+        if self.cache is not None and self.cache.get(key, output):
+            return
+        staging = _write_staging(self.site_dir, pages())
+        while self.running and (
+            len(self.running) >= self.slots
+            or sum(run.cost for run in self.running) + cost > self.budget
+        ):
+            self._wait_oldest()
+        self.running.append(_Run(staging, output, key, cost, primary))
+        self._finish()
+
+    def wait_all(self) -> None:
+        """Wait for every run and finish its bundle."""
+        while self.running:
+            self._wait_oldest()
+        self._finish()
+
+    def _wait_oldest(self) -> None:
+        run = self.running.pop(0)
+        run.wait()
+        self.done.append(run)
+
+    def _finish(self) -> None:
+        while self.done:
+            run = self.done.pop(0)
+            finish_bundle(run.output, primary=run.primary)
+            if self.cache is not None:
+                self.cache.put(run.key, run.output)
+
+
+class _Run:
+    """One Pagefind process indexing a staging folder into a bundle folder."""
+
+    def __init__(self, staging: Path, output: Path, key: str, cost: int, primary: bool) -> None:
+        self.staging, self.output, self.key, self.primary = staging, output, key, primary
+        self.cost = cost
+        command = [
+            sys.executable,
+            "-m",
+            "pagefind",
+            "--site",
+            str(staging),
+            "--output-path",
+            str(output),
+            "--force-language",
+            "zh",
+            "--exclude-selectors",
+            EXCLUDED,
+            "--quiet",
+        ]
+        try:
+            self.process = subprocess.Popen(
+                command,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+        except OSError as error:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise NianbaoError(f"search index failed: {error}") from error
+
+    def wait(self) -> None:
+        try:
+            stdout, stderr = self.process.communicate()
+        finally:
+            shutil.rmtree(self.staging, ignore_errors=True)
+        if self.process.returncode != 0 or not (self.output / "pagefind-entry.json").is_file():
+            text = (stderr or stdout).strip()
+            if "No module named pagefind" in text:
+                raise NianbaoError(
+                    "search index failed: Pagefind is not installed "
+                    '(pip install "pagefind[extended]==1.5.2")'
+                )
+            reason = " ".join(text.split())[-300:] or "no index written"
+            raise NianbaoError(f"search index failed: {reason}")
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.wait()
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def finish_bundle(bundle: Path, *, primary: bool = False) -> None:
+    """What nianbao changes in a bundle Pagefind wrote: exact chunk ranges and canonical
+    filters (a part's), page words left out of the result fragments, and Pagefind's own
+    user interfaces left out (the portal's search box uses pagefind.js alone)."""
+    if not primary:
+        exact_chunk_ranges(bundle)
+        canonical_filters(bundle)
+        slim_fragments(bundle)
+    for name in UNUSED_FILES if primary else (*UNUSED_FILES, *PRIMARY_ONLY_FILES):
+        (bundle / name).unlink(missing_ok=True)
+    if not primary:
+        for wasm in bundle.glob("wasm.*.pagefind"):
+            wasm.unlink()
+
+
+UNUSED_FILES = (
+    *("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css"),
+    *("pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js"),
+)
+"""Pagefind's own search interfaces: the portal has its own search box."""
+PRIMARY_ONLY_FILES = ("pagefind.js", "pagefind-worker.js")
+"""Loaded from the primary bundle only: the search box imports its pagefind.js, whose one
+web worker and one WebAssembly module (wasm.*.pagefind) serve every merged part (mergeIndex
+initialises a part with load_wasm false); a part needs its entry, metadata and chunks."""
+
+
+FRAGMENT_COMPRESSION = 6
+"""gzip level of a slimmed fragment: level 9 took twice the time for 2 % fewer bytes."""
+
+
+def slim_fragments(bundle: Path) -> None:
+    """Leave the page-word metadata out of a bundle's result fragments. Pagefind copies
+    every metadata field into the page's fragment, which the browser loads to show a result;
+    the search box shows the title and text only, and the words (about half of a report
+    page's fragment) are already in the word chunks that find the page. A fragment keeps its
+    name (the metadata file refers to it by that name)."""
+    drop = (WORDS_FIELD, TITLE_FIELD, KEY_FIELD)
+    for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(path.read_bytes())
+        if not data.startswith(CHUNK_SIGNATURE):
+            raise NianbaoError(f"search index failed: {path.name} is not a Pagefind fragment")
+        fragment = json.loads(data[len(CHUNK_SIGNATURE) :])
+        meta = fragment.get("meta")
+        if not isinstance(meta, dict) or not any(field in meta for field in drop):
+            continue
+        fragment["meta"] = {k: v for k, v in meta.items() if k not in drop}
+        text = json.dumps(fragment, ensure_ascii=False, separators=(",", ":"))
+        data = CHUNK_SIGNATURE + text.encode("utf-8")
+        path.write_bytes(gzip.compress(data, FRAGMENT_COMPRESSION, mtime=0))
 
 
 def stage_page(content: bytes) -> tuple[str, int]:
     """A page as Pagefind indexes it: its words added as metadata at the start of the page
     body. Returns the staged HTML and its cost (words + characters of body text)."""
-    page = content.decode("utf-8")
-    start = BODY_START.search(content)
-    if start is None:  # not a page of the portal's layout (Pagefind skips it too)
-        return page, 0
-    end = content.rfind(BODY_END, start.end())
-    body = content[start.end() : end if end > 0 else len(content)].decode("utf-8")
+    staged = page_meta(content)
+    if staged is None:  # not a page of the portal's layout (Pagefind skips it too)
+        return content.decode("utf-8"), 0
+    at, meta, cost = staged
+    return _insert(content, at, meta), cost
+
+
+def page_meta(content: bytes) -> tuple[int, str, int] | None:
+    """Where a page's words go (a byte offset: the start of its body), the metadata that
+    holds them, and the page's cost; None for a page outside the portal's layout."""
+    at = _body_start(content)
+    if at is None:
+        return None
+    end = content.rfind(BODY_END, at)
+    body = content[at : end if end > 0 else len(content)].decode("utf-8")
     text = body_text(body)
     words = page_words(text)
     meta = _meta(WORDS_FIELD, words)
@@ -361,8 +645,16 @@ def stage_page(content: bytes) -> tuple[str, int]:
     keys = " ".join(html.unescape(key) for key in KEY.findall(body))
     if keys:
         meta += _meta(KEY_FIELD, page_words(keys))
-    at = len(content[: start.end()].decode("utf-8"))
-    return page[:at] + meta + page[at:], len(words) + len(text) // TEXT_PER_WORD
+    return at, meta, len(words) + len(text) // TEXT_PER_WORD
+
+
+def _body_start(content: bytes) -> int | None:
+    start = BODY_START.search(content)
+    return start.end() if start is not None else None
+
+
+def _insert(content: bytes, at: int, meta: str) -> str:
+    return (content[:at] + meta.encode("utf-8") + content[at:]).decode("utf-8")
 
 
 def body_text(fragment: str) -> str:
@@ -381,36 +673,43 @@ def _meta(field: str, words: set[str]) -> str:
 
 
 def exact_chunk_ranges(bundle: Path) -> None:
-    """Give every word chunk of a bundle the range of the words it holds, and move the bare
-    marks into a chunk of their own whose range holds every marked word.
+    """Give every word chunk of a bundle a range that holds each of its words, and move the
+    bare marks into a chunk of their own whose range holds every marked word.
 
     Pagefind loads, for a query word, the chunks whose [from, to] range holds it, but writes
-    shortened ranges (["ǀ6", "ǀtot"] for a chunk ending at ǀtotalǂ) and relies on a looser
-    second look when no range holds the word: a widened range would hold it and stop that
-    look (ǀtotalǂ was then never loaded, as the old chunk-start rewrite lost total and org).
-    With each range from its first to its last word, a word that exists is always in the
-    range of its own chunk. The marks' chunk, [UNIT_MARK, PAIR_MARK + U+10FFFF], is loaded
-    for every query word, so Pagefind's fallback for a word it does not know (the longest
-    loaded word that begins it) always finds a bare mark, whose only page is the sentinel.
-    It holds those two words only (a few hundred bytes): at 10,000 reports a widened chunk
-    of ordinary size cost every query about 13 KB per part."""
+    shortened ranges: `from` and `to` are prefixes of the chunk's first and last words
+    (["ǀ6", "ǀtot"] for a chunk ending at ǀtotalǂ), and it relies on a looser second look
+    when no range holds the word. A chunk's range here runs from its `from` to the next
+    chunk's `from` (the last one's to its `to` followed by U+10FFFF), so a word that exists
+    is always in the range of its own chunk; the ranges come from the metadata file alone,
+    and only a chunk whose range may hold a bare mark is read. (A word no chunk holds falls
+    in the range of one chunk, as it almost always did within a chunk's first and last
+    words: the ranges tile the words.) The marks' chunk, [UNIT_MARK, PAIR_MARK + U+10FFFF],
+    is loaded for every query word, so Pagefind's fallback for a word it does not know (the
+    longest loaded word that begins it) always finds a bare mark, whose only page is the
+    sentinel. It holds those two words only (a few hundred bytes): at 10,000 reports a
+    widened chunk of ordinary size cost every query about 13 KB per part."""
     import cbor2
 
     for meta_file in sorted(bundle.glob("pagefind.*.pf_meta")):
         # [version, pages, chunks [[from, to, hash]], filters, sorts, meta fields]
         meta = _read_pagefind(meta_file, "metadata file")
+        ranges = meta[2]
         chunks, marks = [], []
-        for _start, _end, name in meta[2]:
-            path = bundle / "index" / f"{name}.pf_index"
-            # WordIndex [words: [PackedWord [word, pages, additional_variants]]], sorted
-            index = _read_pagefind(path, "word chunk")
-            kept = [word for word in index[0] if word[0] not in (UNIT_MARK, PAIR_MARK)]
-            marks += [word for word in index[0] if word[0] in (UNIT_MARK, PAIR_MARK)]
-            if len(kept) < len(index[0]):
-                path.unlink()
-                name = _write_chunk(bundle, [kept, *index[1:]])
-            if kept:
-                chunks.append([kept[0][0], kept[-1][0], name])
+        for number, (start, end, name) in enumerate(ranges):
+            stop = ranges[number + 1][0] if number + 1 < len(ranges) else end + "\U0010ffff"
+            if any(start <= mark <= stop for mark in (UNIT_MARK, PAIR_MARK)):
+                path = bundle / "index" / f"{name}.pf_index"
+                # WordIndex [words: [PackedWord [word, pages, additional_variants]]], sorted
+                index = _read_pagefind(path, "word chunk")
+                kept = [word for word in index[0] if word[0] not in (UNIT_MARK, PAIR_MARK)]
+                marks += [word for word in index[0] if word[0] in (UNIT_MARK, PAIR_MARK)]
+                if len(kept) < len(index[0]):
+                    path.unlink()
+                    if not kept:
+                        continue
+                    name = _write_chunk(bundle, [kept, *index[1:]])
+            chunks.append([start, stop, name])
         if marks:
             chunks.append([UNIT_MARK, PAIR_MARK + "\U0010ffff", _write_chunk(bundle, [marks])])
         meta[2] = chunks
@@ -481,42 +780,16 @@ def bundle_words(bundle: Path) -> set[str]:
     return words
 
 
-def _index(site_dir: Path, pages: dict[str, str], output: Path) -> None:
-    """Index staged pages (relative path -> HTML) into the bundle folder output. They are
-    written into an empty folder with the site's layout, so result URLs are the site's; the
-    folder is removed afterwards."""
+def _write_staging(site_dir: Path, pages: dict[str, str]) -> Path:
+    """Staged pages (relative path -> HTML) written into an empty folder with the site's
+    layout, so result URLs are the site's; the Pagefind run removes it afterwards."""
     staging = Path(tempfile.mkdtemp(prefix=".search-batch-", dir=site_dir.parent))
     try:
         for page, text in pages.items():
             target = staging / page
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, "utf-8")
-        command = [
-            sys.executable,
-            "-m",
-            "pagefind",
-            "--site",
-            str(staging),
-            "--output-path",
-            str(output),
-            "--force-language",
-            "zh",
-            "--exclude-selectors",
-            EXCLUDED,
-            "--quiet",
-        ]
-        try:
-            result = subprocess.run(command, capture_output=True, text=True, check=False)
-        except OSError as error:
-            raise NianbaoError(f"search index failed: {error}") from error
-    finally:
+    except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
-    if result.returncode != 0 or not (output / "pagefind-entry.json").is_file():
-        text = (result.stderr or result.stdout).strip()
-        if "No module named pagefind" in text:
-            raise NianbaoError(
-                "search index failed: Pagefind is not installed "
-                '(pip install "pagefind[extended]==1.5.2")'
-            )
-        reason = " ".join(text.split())[-300:] or "no index written"
-        raise NianbaoError(f"search index failed: {reason}")
+        raise
+    return staging

@@ -38,7 +38,7 @@ class _Spy:
         self.reused: list[str] = []
         self.indexed = 0
         reuse = generator.incremental.Reuse._reuse
-        index = generator.search._index
+        start = generator.search._Run.__init__
 
         def spy_reuse(plugin: generator.incremental.Reuse, file) -> None:  # type: ignore[no-untyped-def]
             reuse(plugin, file)
@@ -47,10 +47,10 @@ class _Spy:
 
         def spy_index(*args, **kwargs) -> None:  # type: ignore[no-untyped-def]
             self.indexed += 1
-            index(*args, **kwargs)
+            start(*args, **kwargs)
 
         monkeypatch.setattr(generator.incremental.Reuse, "_reuse", spy_reuse)
-        monkeypatch.setattr(generator.search, "_index", spy_index)
+        monkeypatch.setattr(generator.search._Run, "__init__", spy_index)
 
     def reset(self) -> None:
         self.reused, self.indexed = [], 0

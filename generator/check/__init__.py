@@ -20,6 +20,7 @@ import yaml
 
 from generator.check.access import Observation, line_for
 from generator.check.catalogue import RULES
+from generator.check.memo import ReportFindingsCache
 from generator.check.rule import CorpusRule, RegionRule, ReportRule, Rule
 from generator.errors import ConfigError
 from generator.model import Finding, Level, Record
@@ -198,20 +199,30 @@ def check_corpus(
     levels: Mapping[str, str] | None = None,
     *,
     on_fault: OnFault | None = None,
+    cache_dir: Path | None = None,
 ) -> dict[str, list[Finding]]:
     """Record id -> all findings (report rules, then corpus rules per agency, then region
     rules per province), keys sorted.
 
     With on_fault, a rule that raises is reported through it (for each record it was
-    checking) and the other rules and records go on; without, the exception propagates."""
+    checking) and the other rules and records go on; without, the exception propagates.
+    cache_dir: where the report findings of the records are kept between builds
+    (generator/check/memo.py); None = none."""
     settings = _levels(levels)
     report_rules = _report_rules(settings)
+    memo = ReportFindingsCache(cache_dir, settings) if cache_dir is not None else None
     found: dict[str, list[Finding]] = {}
     ids = {id(record): _record_id(record, index) for index, record in enumerate(records)}
     for record in records:
-        found.setdefault(ids[id(record)], []).extend(
-            _report_findings(record, report_rules, settings, on_fault)
-        )
+        findings = memo.get(record) if memo is not None else None
+        if findings is None:
+            faults = _FaultCount(on_fault)
+            findings = _report_findings(
+                record, report_rules, settings, faults if on_fault is not None else None
+            )
+            if memo is not None and not faults.count:
+                memo.put(record, findings)  # a rule that raised has no findings to keep
+        found.setdefault(ids[id(record)], []).extend(findings)
     groups = group_by_agency(records)
     regions = group_by_region(records)
     for rule in RULES:
@@ -230,7 +241,21 @@ def check_corpus(
                 finding = _finish(rule, observation, record, settings[rule.id])
                 if finding is not None:
                     found[ids[id(record)]].append(finding)
+    if memo is not None:
+        memo.save()
     return {key: _sort(found[key]) for key in sorted(found)}
+
+
+class _FaultCount:
+    """An OnFault that counts the faults it passes on."""
+
+    def __init__(self, on_fault: OnFault | None) -> None:
+        self.on_fault, self.count = on_fault, 0
+
+    def __call__(self, record: Record, rule_id: str, error: BaseException) -> None:
+        self.count += 1
+        if self.on_fault is not None:
+            self.on_fault(record, rule_id, error)
 
 
 def _record_id(record: Record, index: int) -> str:

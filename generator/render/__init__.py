@@ -16,6 +16,7 @@ every time from those pieces.
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -30,6 +31,7 @@ from generator.analysis.promises import YearLedger, ledgers_from_json, ledgers_t
 from generator.errors import NianbaoError
 from generator.model import LEVELS, Failure, Record, bug_failure
 from generator.model.corpus import Corpus
+from generator.model.identity import slugify
 from generator.render import (
     analyses,
     compliance,
@@ -43,7 +45,13 @@ from generator.render import (
 )
 from generator.render.catalog import Agency, Catalog, build_catalog
 from generator.render.environment import make_environment
-from generator.render.memo import ARTEFACTS, RenderCache, agency_key, artefact_key
+from generator.render.memo import (
+    ARTEFACTS,
+    RenderCache,
+    agency_key,
+    artefact_key,
+    region_slugs_key,
+)
 from generator.render.output import ContentWriter, validate_record_id, validate_rule_id
 
 if TYPE_CHECKING:
@@ -94,6 +102,7 @@ def render_site(
         validate_rule_id(rule.id)
     rule_titles = {rule.id: str(rule.title) for rule in rules}
     env = make_environment(
+        bytecode_dir=Path(cache_dir) / JINJA_CACHE if cache_dir is not None else None,
         spans=tables.proactive_colspans,
         corner=tables.REQUESTS_CORNER,
         levels=[(level, level.label) for level in LEVELS],
@@ -146,7 +155,7 @@ def render_site(
     indexes.render_home(env, writer, catalog, listed, rule_titles)
     indexes.render_agencies(env, writer, catalog)
     found = analyses.build_analyses(catalog, corpus, ledgers)
-    region_roots = regions.build_tree(catalog)
+    region_roots = regions.build_tree(catalog, _region_slugs(memo, catalog))
     region_nodes = regions.walk(region_roots)
     region_path = {node.names: node.path for node in region_nodes}
     indexes.render_regions(env, writer, catalog, region_nodes)
@@ -168,6 +177,9 @@ def render_site(
     return RenderResult(written, faults)
 
 
+JINJA_CACHE = "jinja"
+"""In the cache folder: the templates compiled by Jinja (a build compiled them again each
+time; Jinja checks each against its template's source)."""
 _CORPUS_STREAMS = (pages.RECORDS_JSON, pages.RECORDS_YAML, pages.CELLS_CSV, pages.FINDINGS_CSV)
 
 
@@ -314,6 +326,23 @@ def _agency_artefacts(
         "page": reports.agency_page_text(env, catalog, agency, ledgers[agency.slug]),
         "ledger": ledgers_to_json(ledgers[agency.slug]),
     }
+
+
+def _region_slugs(memo: RenderCache | None, catalog: Catalog) -> dict[str, str] | None:
+    """The slug of every region name, from the render cache when it has this set of names
+    (None without a cache: build_tree slugifies them itself)."""
+    if memo is None:
+        return None
+    names = regions.region_names(catalog)
+    key = region_slugs_key(names)
+    made = _cached(
+        memo,
+        key,
+        ("slugs",),
+        lambda: {"slugs": json.dumps({name: slugify(name) for name in names}, ensure_ascii=False)},
+    )
+    slugs = json.loads(made["slugs"])
+    return slugs if isinstance(slugs, dict) and set(slugs) == set(names) else None
 
 
 def _render_downloads(

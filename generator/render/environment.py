@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -65,7 +67,21 @@ def escape_md(value: Any) -> Markup:
     """Escape for Markdown *and* HTML: the result renders as the literal text, never as markup."""
     if isinstance(value, Markup):
         return value
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n").translate(_TRANSLATE)
+    text = str(value)
+    # names and numbers recur on many pages (an agency on each of its regions' pages)
+    return _escape_short(text) if len(text) <= SHORT_TEXT else _escape_md(text)
+
+
+SHORT_TEXT = 120
+
+
+@lru_cache(maxsize=1 << 15)
+def _escape_short(text: str) -> Markup:
+    return _escape_md(text)
+
+
+def _escape_md(text: str) -> Markup:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_TRANSLATE)
 
     def _neutralise(match: re.Match[str]) -> str:
         marker = match.group(2)
@@ -190,9 +206,15 @@ def _finalize(value: Any) -> Any:
     return escape_md(value)
 
 
-def make_environment(**globals_: Any) -> jinja2.Environment:
-    """Templates from generator/render/templates; StrictUndefined; autoescape + Markdown escape."""
+def make_environment(bytecode_dir: Path | None = None, **globals_: Any) -> jinja2.Environment:
+    """Templates from generator/render/templates; StrictUndefined; autoescape + Markdown escape.
+    bytecode_dir: where compiled templates are kept between builds (None: not kept)."""
+    bytecode_cache = None
+    if bytecode_dir is not None:
+        bytecode_dir.mkdir(parents=True, exist_ok=True)
+        bytecode_cache = jinja2.FileSystemBytecodeCache(str(bytecode_dir))
     env = jinja2.Environment(
+        bytecode_cache=bytecode_cache,
         loader=jinja2.PackageLoader("generator.render", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
