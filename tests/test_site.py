@@ -42,6 +42,20 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return site
 
 
+def test_built_pages_have_their_white_space_folded(built: Path) -> None:
+    """overrides/hooks/compact.py ran on every page (tests/test_compact.py: what it keeps)."""
+    from test_compact import compact_hook
+
+    pages = [p for p in sorted(built.rglob("*.html")) if "pagefind" not in p.parts]
+    assert len(pages) > 20
+    for page in pages:
+        text = page.read_text("utf-8")
+        assert compact_hook.compact(text) == text, page
+        assert not re.search(r'="[^"]*\n', text), page  # no attribute value spans lines
+        outside = re.sub(r"<(pre|script|style|textarea)\b.*?</\1>", "", text, flags=re.S)
+        assert not re.search(r"\n[ \t]+<", outside), page
+
+
 def test_large_downloads_are_published_compressed_only(built: Path) -> None:
     """records.json, records.yaml and cells.csv grow with every report (about 45 KB a report):
     the site has them as .gz only (the bytes of content/ compressed), the data page links

@@ -53,6 +53,7 @@ from generator.render.memo import (
     region_slugs_key,
 )
 from generator.render.output import ContentWriter, validate_record_id, validate_rule_id
+from generator.render.pool import made_in_processes
 
 if TYPE_CHECKING:
     from generator.check.rule import Rule
@@ -112,6 +113,7 @@ def render_site(
     pages_of = _ReportPages(env, memo, corpus.sources, rule_titles, base_url)
     faults: list[RenderFault] = []
     catalog = build_catalog(records)
+    pages_of.prefill(catalog)
     with _corpus_streams(writer) as corpus_files:
         for record in catalog.records:
             made = pages_of.write(writer, catalog, record)
@@ -123,18 +125,23 @@ def render_site(
         catalog = _without(records, faults)
     agency_faults: list[RenderFault] = []
     ledgers: dict[str, tuple[YearLedger, ...]] = {}
+    keys = {
+        agency.slug: agency_key(agency.slug, [pages_of.keys[r.key] for r in agency.records])
+        for agency in catalog.agencies
+        if memo
+    }
+    to_make = [a for a in catalog.agencies if memo is None or not memo.has(keys[a.slug])]
+    in_pool = made_in_processes(lambda agency: _agency_artefacts(env, catalog, agency, {}), to_make)
+    prefilled = {a.slug: made for a, made in zip(to_make, in_pool, strict=True) if made}
     for agency in catalog.agencies:
-        key = (
-            agency_key(agency.slug, [pages_of.keys[r.key] for r in agency.records])
-            if memo
-            else None
-        )
         try:
             made = _cached(
                 memo,
-                key,
+                keys.get(agency.slug),
                 ("page", "ledger"),
-                partial(_agency_artefacts, env, catalog, agency, ledgers),
+                partial(prefilled.pop, agency.slug)
+                if agency.slug in prefilled
+                else partial(_agency_artefacts, env, catalog, agency, ledgers),
             )
             if agency.slug not in ledgers:  # a cached page: its ledger came with it
                 ledgers[agency.slug] = ledgers_from_json(made["ledger"])
@@ -208,31 +215,44 @@ class _ReportPages:
         self.env, self.memo, self.sources, self.rule_titles = env, memo, sources, rule_titles
         self.base_url = base_url
         self.keys: dict[str, str] = {}  # record id -> artefact key (with a cache)
+        self.prefilled: dict[str, dict[str, str]] = {}  # record id -> made in the pool
         self.csv_rows: dict[str, str] = {}  # record id -> records.csv line (also agency CSVs)
         self.paths: dict[str, set[str]] = {}  # record id -> files written for it
 
-    def made(self, catalog: Catalog, record: Record) -> dict[str, str]:
+    def _key(self, catalog: Catalog, record: Record) -> str | None:
         rid = record.key
-        source = self.sources.get(rid)
-        suffix = reports.source_suffix(source) if source is not None else None
         if self.memo is not None and rid not in self.keys:
             self.keys[rid] = artefact_key(
-                record, catalog.findings_of(rid), suffix, self.rule_titles, self.base_url
+                record, catalog.findings_of(rid), self._suffix(rid), self.rule_titles, self.base_url
             )
-        return _cached(
-            self.memo,
-            self.keys.get(rid),
-            ARTEFACTS,
-            partial(
-                _record_artefacts,
-                self.env,
-                catalog,
-                record,
-                suffix,
-                self.rule_titles,
-                self.base_url,
-            ),
+        return self.keys.get(rid)
+
+    def _suffix(self, rid: str) -> str | None:
+        source = self.sources.get(rid)
+        return reports.source_suffix(source) if source is not None else None
+
+    def _make(self, catalog: Catalog, record: Record) -> dict[str, str]:
+        return _record_artefacts(
+            self.env, catalog, record, self._suffix(record.key), self.rule_titles, self.base_url
         )
+
+    def prefill(self, catalog: Catalog) -> None:
+        """Make the artefacts the cache does not hold, in a pool of processes when there
+        are many (generator/render/pool.py); made() then takes them from here."""
+        to_make = []
+        for record in catalog.records:
+            key = self._key(catalog, record)
+            if self.memo is None or key is None or not self.memo.has(key):
+                to_make.append(record)
+        made = made_in_processes(partial(self._make, catalog), to_make)
+        self.prefilled = {r.key: m for r, m in zip(to_make, made, strict=True) if m is not None}
+
+    def made(self, catalog: Catalog, record: Record) -> dict[str, str]:
+        rid = record.key
+        key = self._key(catalog, record)
+        if rid in self.prefilled:
+            return _cached(self.memo, key, ARTEFACTS, partial(self.prefilled.pop, rid))
+        return _cached(self.memo, key, ARTEFACTS, partial(self._make, catalog, record))
 
     def write(
         self, writer: ContentWriter, catalog: Catalog, record: Record

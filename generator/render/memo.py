@@ -153,6 +153,10 @@ class RenderCache:
     def _file(self, key: str) -> Path:
         return self.folder / f"{key}{ENTRY_SUFFIX}"
 
+    def has(self, key: str) -> bool:
+        """Whether an entry is stored under key (get may still find it damaged)."""
+        return self._file(key).is_file()
+
     def get(self, key: str, names: Sequence[str] = ARTEFACTS) -> dict[str, str] | None:
         """The entry's texts by name, or None (missing, damaged, or not a complete entry)."""
         self.used.add(key)

@@ -1,0 +1,65 @@
+"""Pages made in a pool of processes, when many are to be made.
+
+A report's page and files, and an agency's page, are pure functions of the catalog (the
+render cache relies on it), and making them is most of a first build's render time. With
+more than PARALLEL_THRESHOLD to make, they are made in forked worker processes, which
+inherit the catalog and the Jinja environment instead of receiving them pickled; each
+returns the texts (memo.ARTEFACTS) it made. A job that raises in a worker comes back as
+None and is made again in the parent, which reports the fault as it would have anyway. The
+texts are the same bytes as made one by one (tests/test_render_pool.py).
+
+Without the fork start method (not Linux) the jobs are left to the parent.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from typing import Any
+
+PARALLEL_THRESHOLD = 64
+"""More jobs than this are made in a pool of processes (one per core)."""
+
+Texts = dict[str, str]
+_WORK: tuple[Callable[[Any], Texts], Sequence[Any]] | None = None
+"""The job function and the jobs, in a worker (set by _start from what the fork inherited)."""
+
+
+def made_in_processes(
+    make: Callable[[Any], Texts], jobs: Sequence[Any], *, workers: int | None = None
+) -> list[Texts | None]:
+    """make(job) for every job, in order: made in worker processes when there are more than
+    PARALLEL_THRESHOLD jobs and the machine has more than one core, else all None (the
+    caller makes them). A job that raised is None."""
+    workers = workers or os.cpu_count() or 1
+    if (
+        len(jobs) <= PARALLEL_THRESHOLD
+        or workers < 2
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        return [None] * len(jobs)
+    context = multiprocessing.get_context("fork")
+    gc.collect()
+    gc.freeze()  # the inherited objects stay shared: the collector does not touch them
+    try:
+        with context.Pool(workers, initializer=_start, initargs=(make, jobs)) as pool:
+            chunk = max(1, len(jobs) // (workers * 8))
+            return pool.map(_work, range(len(jobs)), chunksize=chunk)
+    finally:
+        gc.unfreeze()
+
+
+def _start(make: Callable[[Any], Texts], jobs: Sequence[Any]) -> None:
+    global _WORK
+    _WORK = (make, jobs)
+
+
+def _work(index: int) -> Texts | None:
+    assert _WORK is not None
+    make, jobs = _WORK
+    try:
+        return make(jobs[index])
+    except Exception:
+        return None  # made again in the parent, which reports the fault

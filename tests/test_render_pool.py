@@ -1,0 +1,88 @@
+"""Pages made in a pool of processes (generator/render/pool.py): the same bytes as made one
+by one, and a page that raises in a worker is made again in the parent, which reports it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import RULES, copy_samples
+
+import generator.render
+from generator.pipeline import check_corpus_records, load_corpus
+from generator.render import pool, reports
+
+
+def _snapshot(content: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(content).as_posix(): p.read_bytes()
+        for p in sorted(content.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _render(reports_dir: Path, content: Path, cache: Path | None) -> dict[str, bytes]:
+    corpus = check_corpus_records(load_corpus(reports_dir), None)
+    result = generator.render.render_site(corpus, RULES, content, cache_dir=cache)
+    assert not result.faults
+    return _snapshot(content)
+
+
+@pytest.fixture
+def samples(tmp_path: Path) -> Path:
+    folder = tmp_path / "reports"
+    copy_samples(folder)
+    return folder
+
+
+def test_made_in_processes_gives_each_jobs_texts_in_order(monkeypatch) -> None:
+    monkeypatch.setattr(pool, "PARALLEL_THRESHOLD", 2)
+
+    def make(job: int) -> dict[str, str]:
+        if job == 3:
+            raise ValueError("a template bug")
+        return {"page": f"第{job}页"}
+
+    made = pool.made_in_processes(make, list(range(7)), workers=2)
+    assert made == [{"page": f"第{n}页"} if n != 3 else None for n in range(7)]
+    # too few jobs, or one core: the caller makes them
+    assert pool.made_in_processes(make, [1, 2], workers=2) == [None, None]
+    assert pool.made_in_processes(make, list(range(7)), workers=1) == [None] * 7
+
+
+@pytest.mark.parametrize("cache", [False, True])
+def test_a_pool_renders_the_bytes_of_one_process(samples, tmp_path, monkeypatch, cache) -> None:
+    monkeypatch.setattr(pool, "PARALLEL_THRESHOLD", 10**9)
+    alone = _render(samples, tmp_path / "alone", tmp_path / "cache1" if cache else None)
+    monkeypatch.setattr(pool, "PARALLEL_THRESHOLD", 0)
+    calls: list[str] = []
+    real = pool.made_in_processes
+
+    def spy(make, jobs, **kwargs):  # type: ignore[no-untyped-def]
+        made = real(make, jobs, workers=2)
+        calls.append(f"{len(jobs)} made, {sum(m is not None for m in made)} in the pool")
+        return made
+
+    monkeypatch.setattr(generator.render, "made_in_processes", spy)
+    pooled = _render(samples, tmp_path / "pooled", tmp_path / "cache2" if cache else None)
+    assert pooled == alone
+    assert calls == ["5 made, 5 in the pool"] * 2  # the reports, then their 5 agencies
+
+
+def test_a_page_that_raises_in_a_worker_is_reported_by_the_parent(
+    samples, tmp_path, monkeypatch
+) -> None:
+    monkeypatch.setattr(pool, "PARALLEL_THRESHOLD", 0)
+    real = reports.report_page_text
+
+    def broken(env, catalog, record, *args):  # type: ignore[no-untyped-def]
+        if record.key == "weidongqu-zhengfuban/2021":
+            raise RuntimeError("模板出错")
+        return real(env, catalog, record, *args)
+
+    monkeypatch.setattr(reports, "report_page_text", broken)
+    corpus = check_corpus_records(load_corpus(samples), None)
+    result = generator.render.render_site(corpus, RULES, tmp_path / "content")
+    assert [fault.record_id for fault in result.faults] == ["weidongqu-zhengfuban/2021"]
+    assert "模板出错" in result.faults[0].failure.reason
+    assert not list((tmp_path / "content" / "reports").glob("weidongqu-zhengfuban/*"))
