@@ -43,11 +43,11 @@ def test_made_in_processes_gives_each_jobs_texts_in_order(monkeypatch) -> None:
             raise ValueError("a template bug")
         return {"page": f"第{job}页"}
 
-    made = pool.made_in_processes(make, list(range(7)), workers=2)
+    made = list(pool.made_in_processes(make, list(range(7)), workers=2))
     assert made == [{"page": f"第{n}页"} if n != 3 else None for n in range(7)]
     # too few jobs, or one core: the caller makes them
-    assert pool.made_in_processes(make, [1, 2], workers=2) == [None, None]
-    assert pool.made_in_processes(make, list(range(7)), workers=1) == [None] * 7
+    assert list(pool.made_in_processes(make, [1, 2], workers=2)) == [None, None]
+    assert list(pool.made_in_processes(make, list(range(7)), workers=1)) == [None] * 7
 
 
 @pytest.mark.parametrize("cache", [False, True])
@@ -59,9 +59,9 @@ def test_a_pool_renders_the_bytes_of_one_process(samples, tmp_path, monkeypatch,
     real = pool.made_in_processes
 
     def spy(make, jobs, **kwargs):  # type: ignore[no-untyped-def]
-        made = real(make, jobs, workers=2)
+        made = list(real(make, jobs, workers=2))
         calls.append(f"{len(jobs)} made, {sum(m is not None for m in made)} in the pool")
-        return made
+        return iter(made)
 
     monkeypatch.setattr(generator.render, "made_in_processes", spy)
     pooled = _render(samples, tmp_path / "pooled", tmp_path / "cache2" if cache else None)

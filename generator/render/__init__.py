@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 import jinja2
 from markupsafe import Markup
@@ -131,16 +131,18 @@ def render_site(
         if memo
     }
     to_make = [a for a in catalog.agencies if memo is None or not memo.has(keys[a.slug])]
-    in_pool = made_in_processes(lambda agency: _agency_artefacts(env, catalog, agency, {}), to_make)
-    prefilled = {a.slug: made for a, made in zip(to_make, in_pool, strict=True) if made}
+    in_pool = _Ahead(
+        to_make, made_in_processes(lambda a: _agency_artefacts(env, catalog, a, {}), to_make)
+    )
     for agency in catalog.agencies:
         try:
+            prefilled = in_pool.take(agency)
             made = _cached(
                 memo,
                 keys.get(agency.slug),
                 ("page", "ledger"),
-                partial(prefilled.pop, agency.slug)
-                if agency.slug in prefilled
+                partial(_given, prefilled)
+                if prefilled is not None
                 else partial(_agency_artefacts, env, catalog, agency, ledgers),
             )
             if agency.slug not in ledgers:  # a cached page: its ledger came with it
@@ -215,7 +217,7 @@ class _ReportPages:
         self.env, self.memo, self.sources, self.rule_titles = env, memo, sources, rule_titles
         self.base_url = base_url
         self.keys: dict[str, str] = {}  # record id -> artefact key (with a cache)
-        self.prefilled: dict[str, dict[str, str]] = {}  # record id -> made in the pool
+        self.prefilled: _Ahead[Record] = _Ahead([], iter(()))  # made in the pool
         self.csv_rows: dict[str, str] = {}  # record id -> records.csv line (also agency CSVs)
         self.paths: dict[str, set[str]] = {}  # record id -> files written for it
 
@@ -245,13 +247,13 @@ class _ReportPages:
             if self.memo is None or key is None or not self.memo.has(key):
                 to_make.append(record)
         made = made_in_processes(partial(self._make, catalog), to_make)
-        self.prefilled = {r.key: m for r, m in zip(to_make, made, strict=True) if m is not None}
+        self.prefilled = _Ahead(to_make, made)
 
     def made(self, catalog: Catalog, record: Record) -> dict[str, str]:
-        rid = record.key
         key = self._key(catalog, record)
-        if rid in self.prefilled:
-            return _cached(self.memo, key, ARTEFACTS, partial(self.prefilled.pop, rid))
+        prefilled = self.prefilled.take(record)
+        if prefilled is not None:
+            return _cached(self.memo, key, ARTEFACTS, partial(_given, prefilled))
         return _cached(self.memo, key, ARTEFACTS, partial(self._make, catalog, record))
 
     def write(
@@ -286,6 +288,30 @@ class _ReportPages:
     ) -> tuple[str, str, str, str]:
         findings_rows = downloads.record_findings_rows(record, catalog.findings_of(record.key))
         return made["json"], made["yaml"], made["cells"], findings_rows
+
+
+J = TypeVar("J")
+
+
+class _Ahead(Generic[J]):
+    """The texts made in the pool for jobs, taken in the jobs' order by a loop that visits
+    every job in that order (among others): take(job) gives the job's texts when it is the
+    next job, else None (then the caller makes them)."""
+
+    def __init__(self, jobs: Sequence[J], made: Iterator[dict[str, str] | None]) -> None:
+        self.pairs = zip(jobs, made, strict=True)
+        self.next: tuple[J, dict[str, str] | None] | None = next(self.pairs, None)
+
+    def take(self, job: J) -> dict[str, str] | None:
+        if self.next is None or self.next[0] is not job:
+            return None
+        texts = self.next[1]
+        self.next = next(self.pairs, None)
+        return texts
+
+
+def _given(texts: dict[str, str]) -> dict[str, str]:
+    return texts
 
 
 def _fault(record: Record, doing: str, error: BaseException) -> RenderFault:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 PARALLEL_THRESHOLD = 64
@@ -29,24 +29,27 @@ _WORK: tuple[Callable[[Any], Texts], Sequence[Any]] | None = None
 
 def made_in_processes(
     make: Callable[[Any], Texts], jobs: Sequence[Any], *, workers: int | None = None
-) -> list[Texts | None]:
-    """make(job) for every job, in order: made in worker processes when there are more than
-    PARALLEL_THRESHOLD jobs and the machine has more than one core, else all None (the
-    caller makes them). A job that raised is None."""
+) -> Iterator[Texts | None]:
+    """make(job) for every job, in order, as they are made (the caller takes each as it
+    comes: the texts of a whole corpus are never held at once): made in worker processes
+    when there are more than PARALLEL_THRESHOLD jobs and the machine has more than one core,
+    else all None (the caller makes them). A job that raised is None. The pool ends when
+    the iterator is exhausted or closed."""
     workers = workers or os.cpu_count() or 1
     if (
         len(jobs) <= PARALLEL_THRESHOLD
         or workers < 2
         or "fork" not in multiprocessing.get_all_start_methods()
     ):
-        return [None] * len(jobs)
+        yield from (None for _ in jobs)
+        return
     context = multiprocessing.get_context("fork")
     gc.collect()
     gc.freeze()  # the inherited objects stay shared: the collector does not touch them
     try:
         with context.Pool(workers, initializer=_start, initargs=(make, jobs)) as pool:
             chunk = max(1, len(jobs) // (workers * 8))
-            return pool.map(_work, range(len(jobs)), chunksize=chunk)
+            yield from pool.imap(_work, range(len(jobs)), chunksize=chunk)
     finally:
         gc.unfreeze()
 
