@@ -61,7 +61,7 @@ holds the query comes first)."""
 KEY_FIELD = "k"
 """Metadata field with the words of the page's data-nb-key attributes: a report or agency
 page names its agency and region there (report.md.j2, agency.md.j2), so agency and place
-queries rank these pages above the rule and index pages that merely list them (weight 5)."""
+queries rank these pages above the rule and index pages that merely list them (weight 10, as the title)."""
 EXCLUDED = ".headerlink, .nb-table-wrap, .nb-diff"
 """Not in Pagefind's own index of the page body (its text, used for result excerpts):
 heading permalinks, the statistical tables and charts' data tables (row labels every report
@@ -89,6 +89,12 @@ INLINE = frozenset(
 )
 """Tags inside a line of text: 伊美<a>区</a> reads 伊美区. Any other tag separates text."""
 KEY = re.compile(r'data-nb-key="([^"]*)"')
+LIST = re.compile(r"<(table|ul|ol)\b[^>]*>(?:(?!<(?:table|ul|ol)\b).)*?</\1>", re.S | re.IGNORECASE)
+"""A table or list holding no other (removed innermost first). The pages outside reports/
+(compliance, analyses, regions, years, the indexes) list reports and agencies in tables and
+lists: those names are not such a page's words, so a query for an agency finds its own
+pages, not every list it is on (a report's and an agency's tables are their figures and
+stay in their words)."""
 HEADING = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.S)
 PLACEHOLDER = (
     '<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title>nianbao</title></head>'
@@ -182,7 +188,7 @@ class _Page:
     def staged(self) -> str:
         if self._staged is None:
             cache = self.costs.words
-            meta = cache.words(self.digest) if cache is not None else None
+            meta = cache.words(self._words_key()) if cache is not None else None
             staging = _body_start(self.content) if meta is not None else None
             if meta is not None and staging is not None:
                 self._staged = _insert(self.content, staging, meta)
@@ -190,13 +196,16 @@ class _Page:
                 self._staged = self._stage()[0]
         return self._staged
 
+    def _words_key(self) -> str:
+        return self.digest if self.rel.startswith(REPORTS) else self.digest + "-lists"
+
     def _stage(self) -> tuple[str, int]:
-        staged = page_meta(self.content)
+        staged = page_meta(self.content, lists=self.rel.startswith(REPORTS))
         if staged is None:
             return self.content.decode("utf-8"), 0
         at, meta, cost = staged
         if self.costs.words is not None:
-            self.costs.words.keep_words(self.digest, meta)
+            self.costs.words.keep_words(self._words_key(), meta)
         return _insert(self.content, at, meta), cost
 
 
@@ -252,11 +261,16 @@ def _section(rel: str) -> int:
 
 SECTION_PARTS = {REGIONS: 2, REPORTS: 16}
 """About how many parts the region and the report pages are cut into (part_targets)."""
+LEAST_TARGET = 64
+"""Pages per part at least (part_targets): Pagefind ranks a part's pages by the part's own
+word statistics, and in a part of a few pages an agency's words are in most pages (a low
+inverse document frequency), so its reports ranked below the region page of its place."""
 
 
 def part_targets(files: list[str]) -> dict[str, int]:
-    """Pages per part of the region and report sections: the power of two that cuts the
-    section's pages into at most SECTION_PARTS[section] and more than half as many parts.
+    """Pages per part of the region and report sections: the power of two (LEAST_TARGET at
+    least) that cuts the section's pages into at most SECTION_PARTS[section] and more than
+    half as many parts.
     A power of two, so that adding or removing a report changes it only where the section's
     size crosses one (and with it every cut of the section)."""
     counts = dict.fromkeys(SECTION_PARTS, 0)
@@ -266,7 +280,7 @@ def part_targets(files: list[str]) -> dict[str, int]:
             counts[section] += 1
     targets = {}
     for section, parts in SECTION_PARTS.items():
-        target = 1
+        target = LEAST_TARGET
         while target * parts < counts[section]:
             target *= 2
         targets[section] = target
@@ -439,7 +453,8 @@ class _PartCache:
                     shutil.rmtree(version, ignore_errors=True)
                     continue
                 for stored in version.iterdir():
-                    if stored.name.removesuffix(".gz") not in costs:  # not a page of this build
+                    digest = stored.name.removesuffix(".gz").removesuffix("-lists")
+                    if digest not in costs:  # not a page of this build
                         stored.unlink(missing_ok=True)
         try:
             text = json.dumps(costs, sort_keys=True, separators=(",", ":"))
@@ -628,15 +643,16 @@ def stage_page(content: bytes) -> tuple[str, int]:
     return _insert(content, at, meta), cost
 
 
-def page_meta(content: bytes) -> tuple[int, str, int] | None:
+def page_meta(content: bytes, *, lists: bool = True) -> tuple[int, str, int] | None:
     """Where a page's words go (a byte offset: the start of its body), the metadata that
-    holds them, and the page's cost; None for a page outside the portal's layout."""
+    holds them, and the page's cost; None for a page outside the portal's layout. lists:
+    whether the words of the page's tables and lists count (see LIST)."""
     at = _body_start(content)
     if at is None:
         return None
     end = content.rfind(BODY_END, at)
     body = content[at : end if end > 0 else len(content)].decode("utf-8")
-    text = body_text(body)
+    text = body_text(body if lists else _without_lists(body))
     words = page_words(text)
     meta = _meta(WORDS_FIELD, words)
     heading = HEADING.search(body)
@@ -646,6 +662,14 @@ def page_meta(content: bytes) -> tuple[int, str, int] | None:
     if keys:
         meta += _meta(KEY_FIELD, page_words(keys))
     return at, meta, len(words) + len(text) // TEXT_PER_WORD
+
+
+def _without_lists(body: str) -> str:
+    while True:
+        shorter = LIST.sub(" ", body)
+        if shorter == body:
+            return body
+        body = shorter
 
 
 def _body_start(content: bytes) -> int | None:

@@ -27,7 +27,7 @@
   var EXCERPT_LENGTH = 120;
   // Metadata fields of generator/search.py: the page title's words first, then the agency
   // and region a report or agency page names, then any word of the page.
-  var WEIGHTS = { t: 10, k: 5, w: 1 };
+  var WEIGHTS = { t: 10, k: 10, w: 1 };
   var UNIT_MARK = "\u01c0";
   var PAIR_MARK = "\u01c1";
   var END_MARK = "\u01c2";
