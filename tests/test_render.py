@@ -25,10 +25,18 @@ from conftest import (
     page_text,
     render_content,
 )
+from markupsafe import Markup
 
 from generator.errors import NianbaoError
 from generator.render import render_site
-from generator.render.environment import escape_md, make_environment
+from generator.render.environment import (
+    escape_md,
+    html_inline,
+    html_null,
+    html_or_dash,
+    make_environment,
+    null_mark,
+)
 from generator.render.output import GENERATED_BANNER
 
 EXTENSIONS = ["tables", "attr_list", "md_in_html", "admonition", "toc"]
@@ -374,11 +382,19 @@ def test_hostile_text_is_escaped(site: Path) -> None:
         "compliance/index.md",
         "compliance/rules/T3-01.md",
         "unreadable.md",
+        "regions/unknown/index.md",
+        "analysis/timeliness/2022.md",
     ):
         text = _read(site, rel)
         assert "<script" not in text and "--8<--" not in text, rel
         html = _html(text)
         _assert_inert(html)
+        # ... and shows the text as printed (in the HTML fragments too: escaped, not dropped)
+        if rel not in ("years.md", "unreadable.md"):  # no report text in a table or list
+            assert "<script>alert(1)</script>" in _text(html), rel
+    # (a chart coordinate on the year page is "149.3": _assert_inert's "49" does not apply)
+    year = _html(_read(site, "years/2022.md"))
+    assert "<script" not in year.lower() and "<script>alert(1)</script>" in _text(year)
     html = _html(_read(site, HOSTILE_PAGE))
     tags = _tags(html)
     # No heading, table or list was created from report text: only the template's own.
@@ -412,6 +428,22 @@ def test_escape_md_units() -> None:
     )
     assert "<" not in escape_md('--8<-- "/etc/passwd"')
     assert escape_md(HOSTILE).count("<") == 0
+
+
+def test_html_filters_escape_for_html_only() -> None:
+    """The filters of the HTML fragments: HTML-escaped, white space folded as `inline`, and
+    Markdown syntax left as it is (a fragment never reaches Python-Markdown)."""
+    assert html_inline(' a  *b*\n[c](d) _e_ `f` | <g> & "h" ') == (
+        "a *b* [c](d) _e_ `f` | &lt;g&gt; &amp; &quot;h&quot;"
+    )
+    assert html_inline(None) == "" and html_inline(Markup("<b>x</b>")) == "<b>x</b>"
+    assert "</nb-fragment>" not in html_inline("</nb-fragment>\n<nb-fragment>")
+    assert html_inline(HOSTILE).count("<") == 0
+    assert (
+        html_or_dash(None) == "—" and html_or_dash("") == "—" and html_or_dash("<x>") == "&lt;x&gt;"
+    )
+    assert html_null(None) == null_mark(None) and "nb-null" in html_null(None)
+    assert html_null(1.5) == "1.5" and html_null(0) == "0" and html_null(-3) == "-3"
 
 
 def test_environment_escapes_every_value_by_default() -> None:
