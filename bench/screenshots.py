@@ -85,6 +85,9 @@ def shoot(site: Path, out: Path) -> None:
 def compare(before: Path, after: Path) -> int:
     from PIL import Image, ImageChops
 
+    # Our own screenshots: a full-page phone shot of a long analysis page at 1,000 reports is
+    # over Pillow's decompression-bomb limit (377 million pixels).
+    Image.MAX_IMAGE_PIXELS = None
     differing = 0
     names = sorted(p.relative_to(before) for p in before.rglob("*.png"))
     missing = sorted(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Callable, Sequence
@@ -514,3 +515,25 @@ def page_text(path: Path) -> str:
         if (parent / MANIFEST).is_file():
             return _read_page(parent, path.relative_to(parent).as_posix())
     return path.read_text("utf-8")
+
+
+_ROW = re.compile(r"<tr>(.*?)</tr>", re.DOTALL)
+_CELL = re.compile(r"<t[hd](?: style=\"text-align: right;\")?>(.*?)</t[hd]>", re.DOTALL)
+_ITEM = re.compile(r"<li>(?:\n<p>)?(.*?)(?:</p>\n)?</li>", re.DOTALL)
+
+
+def html_rows(text: str) -> list[list[str]]:
+    """The rows of the plain HTML tables of a page (its fragments put back), each the inner
+    HTML of its cells (as Python-Markdown makes a Markdown table: `<th>`/`<td>`, maybe right-
+    aligned; cells with other attributes, as the report tables', are not matched)."""
+    return [_CELL.findall(row) for row in _ROW.findall(text)]
+
+
+def has_row(text: str, *cells: str) -> bool:
+    """Whether a table row of the page starts with these cells (inner HTML)."""
+    return any(row[: len(cells)] == list(cells) for row in html_rows(text))
+
+
+def html_items(text: str) -> list[str]:
+    """The inner HTML of the page's flat `<li>` items (a loose item's `<p>` left out)."""
+    return _ITEM.findall(text)

@@ -17,16 +17,26 @@ from conftest import (
     FAILURES,
     HOSTILE,
     RULES,
+    has_row,
+    html_rows,
     make_corpus,
     make_findings,
     make_records,
     page_text,
     render_content,
 )
+from markupsafe import Markup
 
 from generator.errors import NianbaoError
 from generator.render import render_site
-from generator.render.environment import escape_md, make_environment
+from generator.render.environment import (
+    escape_md,
+    html_inline,
+    html_null,
+    html_or_dash,
+    make_environment,
+    null_mark,
+)
 from generator.render.output import GENERATED_BANNER
 
 EXTENSIONS = ["tables", "attr_list", "md_in_html", "admonition", "toc"]
@@ -158,7 +168,7 @@ def test_null_cell_is_a_dash_with_tooltip_never_zero(site: Path) -> None:
     for field in ("upheld", "corrected", "other", "pending", "total"):
         assert f'id="appeals-review-{field}" class="nb-null" title="报告未填写">—' in html
     agency = _read(site, "reports/yimei-qu-renmin-zhengfu/index.md")
-    assert '| 行政复议总计 | <span class="nb-null" title="报告未填写">—</span> |' in agency
+    assert has_row(agency, "行政复议总计", '<span class="nb-null" title="报告未填写">—</span>')
 
 
 def test_every_number_cell_has_a_stable_anchor(site: Path) -> None:
@@ -236,22 +246,27 @@ def test_report_page_content(site: Path) -> None:
 
 def test_agency_page_years_newest_first(site: Path) -> None:
     page = _read(site, "reports/yimei-qu-renmin-zhengfu/index.md")
-    assert "| 项目 | [2021年](2021.md) | [2020年](2020.md) |" in page
-    assert "| 无法提供 | 3 | 3 |" in page
-    assert "| 合规检查：警告 | 1 | 0 |" in page
+    assert html_rows(page)[0] == [
+        "项目",
+        '<a href="2021.md">2021年</a>',
+        '<a href="2020.md">2020年</a>',
+    ]
+    assert has_row(page, "无法提供", "3", "3")
+    assert has_row(page, "合规检查：警告", "1", "0")
 
 
 def test_indexes(site: Path) -> None:
     agencies = _read(site, "agencies.md")
     assert agencies.index("## E") < agencies.index("## H") < agencies.index("## Y")
-    assert "[伊美区人民政府](reports/yimei-qu-renmin-zhengfu/index.md)" in agencies
+    assert '<a href="reports/yimei-qu-renmin-zhengfu/index.md">伊美区人民政府</a>：' in agencies
     regions = _read(site, "regions.md")
     assert regions.index("## 北京市") < regions.index("## 黑龙江省") < regions.index("## 地区未知")
     assert "### 伊春市" in regions
     years = _read(site, "years.md")
-    assert years.index("| [2022年](years/2022.md) | 1 |") < years.index(
-        "| [2021年](years/2021.md) | 2 |"
-    )
+    assert [r[:2] for r in html_rows(years)[1:3]] == [
+        ['<a href="years/2022.md">2022年</a>', "1"],
+        ['<a href="years/2021.md">2021年</a>', "2"],
+    ]
     assert "reports/" not in years  # the reports are listed on the year pages, not here
     home = _read(site, "index.md")
     assert "| 机关 | 3 |" in home and "| 年度报告 | 4 |" in home
@@ -269,15 +284,16 @@ def test_unreadable_empty_state(tmp_path: Path) -> None:
 
 def test_compliance_and_rules(site: Path) -> None:
     overview = _read(site, "compliance/index.md")
-    assert (
-        "| [伊美区人民政府](../reports/yimei-qu-renmin-zhengfu/2021.md#checks) | 2021 | 0 | 1 | 0 |"
-        in overview
+    assert has_row(
+        overview,
+        '<a href="../reports/yimei-qu-renmin-zhengfu/2021.md#checks">伊美区人民政府</a>',
+        *["2021", "0", "1", "0"],
     )
-    assert "| 2021 | 2 | 0 | 0 | 1 | 0 |" in overview
-    assert "[T3-01](rules/T3-01.md)" in overview
+    assert has_row(overview, *["2021", "2", "0", "0", "1", "0"])
+    assert '<a href="rules/T3-01.md">T3-01</a>' in overview
     t301 = _read(site, "compliance/rules/T3-01.md")
     assert "## 未通过的报告（1）" in t301 and "## 无法判断的报告（1）" in t301
-    assert "](../../reports/eyi-ju/2022.md)" in t301
+    assert '<a href="../../reports/eyi-ju/2022.md">' in t301
     assert "> 表头原文：" in t301
     assert "V（已核实）" in t301 and "依据较弱" not in t301
     for rule_id, word in (("T3-02", "推断"), ("TX-05", "未证实")):
@@ -304,8 +320,10 @@ def test_downloads(site: Path) -> None:
     hostile = next(r for r in rows if r["id"] == "eyi-ju/2022")
     assert hostile["title"].startswith("#")
     data_page = _read(site, "data/index.md")
-    assert "| `requests.granted.total` | 第三部分（一）予以公开 · 总计 |" in data_page
-    assert "`proactive.procurement.amount`" in data_page
+    assert has_row(
+        data_page, "<code>requests.granted.total</code>", "第三部分（一）予以公开 · 总计"
+    )
+    assert "<code>proactive.procurement.amount</code>" in data_page
 
 
 def test_csv_formula_cells_are_defused(tmp_path: Path) -> None:
@@ -364,11 +382,19 @@ def test_hostile_text_is_escaped(site: Path) -> None:
         "compliance/index.md",
         "compliance/rules/T3-01.md",
         "unreadable.md",
+        "regions/unknown/index.md",
+        "analysis/timeliness/2022.md",
     ):
         text = _read(site, rel)
         assert "<script" not in text and "--8<--" not in text, rel
         html = _html(text)
         _assert_inert(html)
+        # ... and shows the text as printed (in the HTML fragments too: escaped, not dropped)
+        if rel not in ("years.md", "unreadable.md"):  # no report text in a table or list
+            assert "<script>alert(1)</script>" in _text(html), rel
+    # (a chart coordinate on the year page is "149.3": _assert_inert's "49" does not apply)
+    year = _html(_read(site, "years/2022.md"))
+    assert "<script" not in year.lower() and "<script>alert(1)</script>" in _text(year)
     html = _html(_read(site, HOSTILE_PAGE))
     tags = _tags(html)
     # No heading, table or list was created from report text: only the template's own.
@@ -402,6 +428,22 @@ def test_escape_md_units() -> None:
     )
     assert "<" not in escape_md('--8<-- "/etc/passwd"')
     assert escape_md(HOSTILE).count("<") == 0
+
+
+def test_html_filters_escape_for_html_only() -> None:
+    """The filters of the HTML fragments: HTML-escaped, white space folded as `inline`, and
+    Markdown syntax left as it is (a fragment never reaches Python-Markdown)."""
+    assert html_inline(' a  *b*\n[c](d) _e_ `f` | <g> & "h" ') == (
+        "a *b* [c](d) _e_ `f` | &lt;g&gt; &amp; &quot;h&quot;"
+    )
+    assert html_inline(None) == "" and html_inline(Markup("<b>x</b>")) == "<b>x</b>"
+    assert "</nb-fragment>" not in html_inline("</nb-fragment>\n<nb-fragment>")
+    assert html_inline(HOSTILE).count("<") == 0
+    assert (
+        html_or_dash(None) == "—" and html_or_dash("") == "—" and html_or_dash("<x>") == "&lt;x&gt;"
+    )
+    assert html_null(None) == null_mark(None) and "nb-null" in html_null(None)
+    assert html_null(1.5) == "1.5" and html_null(0) == "0" and html_null(-3) == "-3"
 
 
 def test_environment_escapes_every_value_by_default() -> None:

@@ -14,7 +14,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ENGLISH_VOCABULARY, HOSTILE, base_record, make_corpus, page_text, setp
+from conftest import (
+    ENGLISH_VOCABULARY,
+    HOSTILE,
+    base_record,
+    has_row,
+    html_rows,
+    make_corpus,
+    page_text,
+    setp,
+)
 
 from generator.check import RULES
 from generator.render import render_site
@@ -109,11 +118,13 @@ def test_an_agency_whose_commitments_were_kept(content: Path) -> None:
     page = read(content, f"reports/{KEPT}/index.md")
     section = page.split("## 承诺兑现 {#promises}")[1].split("## 订阅与下载")[0]
     block = section.split("### 2021年报告 → 2022年报告 {#promises-2021}")[1].split("###")[0]
-    assert "| 承诺 | 下一步，我们将开设政策问答专栏，每月更新一期。 | 已兑现 |" in block
+    assert [r[1:4] for r in html_rows(block)].count(
+        ["承诺", "下一步，我们将开设政策问答专栏，每月更新一期。", "已兑现"]
+    ) == 1
     # the evidence is the next year's sentence, linked to its section, never a bare score
     assert "“本年开设了政策问答专栏，全年更新12期，网站栏目更新及时。”" in block
-    assert "[2022年报告第一部分](2022.md#section-overview)" in block
-    assert "[2021年报告](2021.md#section-problems)" in block
+    assert '<a href="2022.md#section-overview">2022年报告第一部分</a>' in block
+    assert '<a href="2021.md#section-problems">2021年报告</a>' in block
     assert "问题重复出现 0 项" in block
     assert "尚无 2023 年报告" in section  # the last year is not compared: nothing claimed
 
@@ -123,15 +134,17 @@ def test_an_agency_whose_problems_repeat_year_after_year(content: Path) -> None:
     listed = page.split("{#repeating}")[1].split("{#compared}")[0]
     assert f"[重复局](../reports/{REPEATS}/index.md#promises)" in listed
     assert "2021→2022、2022→2023" in listed and "连续 3 份报告" in listed
-    row = (
-        f"| 2021→2022 | 问题 | [政策解读形式比较单一，图解和视频解读数量偏少。]"
-        f"(../reports/{REPEATS}/2021.md#section-problems) | [政策解读形式比较单一，"
-        f"图解和视频解读数量偏少。](../reports/{REPEATS}/2022.md#section-problems) |"
+    sentence = "政策解读形式比较单一，图解和视频解读数量偏少。"
+    assert has_row(
+        listed,
+        "2021→2022",
+        "问题",
+        f'<a href="../reports/{REPEATS}/2021.md#section-problems">{sentence}</a>',
+        f'<a href="../reports/{REPEATS}/2022.md#section-problems">{sentence}</a>',
     )
-    assert row in listed
     assert "守诺局" not in listed  # kept its commitments: not among the repeating
     agency = read(content, f"reports/{REPEATS}/index.md")
-    assert "| 问题重复出现 |" in agency and "下一年未提及" in agency
+    assert "<td>问题重复出现</td>" in agency and "下一年未提及" in agency
 
 
 def test_promises_feed_and_csv(content: Path) -> None:
@@ -183,16 +196,24 @@ def test_a_hierarchy_with_an_impossible_sum(content: Path) -> None:
     assert "### 河南省/平顶山市/卫东区 2021年" in section
     gov = "../../../../reports/weidongqu-zhengfu/2021.md"
     edu = "../../../../reports/weidongqu-jiaoyu/2021.md"
-    assert (
-        f"| [卫东区人民政府]({gov}) | 人民政府本级 | [1]({gov}#appeals-review-total) |" in section
+    assert has_row(
+        section,
+        f'<a href="{gov}">卫东区人民政府</a>',
+        "人民政府本级",
+        f'<a href="{gov}#appeals-review-total">1</a>',
     )
-    assert f"| [卫东区教育局]({edu}) | 政府部门 | [3]({edu}#appeals-review-total) |" in section
+    assert has_row(
+        section,
+        f'<a href="{edu}">卫东区教育局</a>',
+        "政府部门",
+        f'<a href="{edu}#appeals-review-total">3</a>',
+    )
     flag = section.split('!!! warning "HI-01 数字不能同时成立"')[1].split("\n\n")[0]
     assert "全区共发生行政复议案件1件" in flag and "大于全域总数" in flag
     assert f"[卫东区教育局 第四部分 行政复议 · 总计 = 3]({edu}#appeals-review-total)" in flag
     assert "(../../../../compliance/rules/HI-01.md)" in flag
     corpus_page = read(content, "analysis/hierarchy.md")
-    assert "[HI-01](../compliance/rules/HI-01.md) 2021年" in corpus_page
+    assert '<a href="../compliance/rules/HI-01.md">HI-01</a> 2021年' in corpus_page
     rows = csv_rows(content, "data/hierarchy.csv")
     assert {(r["rule"], r["cell_id"], r["value"]) for r in rows} >= {
         ("HI-01", "weidongqu-zhengfu/2021", "1"),
@@ -232,7 +253,9 @@ def test_a_late_and_a_missing_report(content: Path) -> None:
     assert "卫东区教育局" in missing and "未发布2022年年报" in missing
     assert "上一年发布过" in missing  # inferred: no reports/agencies.yml
     index = read(content, "analysis/timeliness/index.md")
-    assert "[2022](2022.md)" in index and "次年3月31日" in index and "无法定期限" in index
+    assert (
+        '<a href="2022.md">2022</a>' in index and "次年3月31日" in index and "无法定期限" in index
+    )
     rows = csv_rows(content, "data/timeliness.csv")
     assert {(r["year"], r["agency"], r["status"]) for r in rows} >= {
         ("2022", "守诺局", "late"),

@@ -119,6 +119,29 @@ def html_paragraphs(value: Any) -> Markup:
     return Markup("\n".join(f"<p>{escape_md(line)}</p>" for line in lines if line))
 
 
+def html_inline(value: Any) -> Markup:
+    """`inline` for an HTML fragment (generator/render/output.py): white space folded to
+    single spaces, then HTML-escaped only (a fragment never reaches Python-Markdown, so
+    Markdown syntax characters stay as they are)."""
+    if value is None:
+        return Markup("")
+    if isinstance(value, Markup):
+        return value
+    return escape_html(_SPACES.sub(" ", str(value)).strip())
+
+
+def html_or_dash(value: Any) -> Markup:
+    """`or_dash` for an HTML fragment: null or empty -> "—", otherwise `html_inline`."""
+    return Markup("—") if value is None or value == "" else html_inline(value)
+
+
+def html_null(value: Any) -> Markup:
+    """`null_mark` for an HTML fragment: the number, or the dash with the tooltip."""
+    if value is None:
+        return null_mark(None)
+    return html_inline(number(value))
+
+
 def plain(value: Any) -> str:
     """Text with markup-significant ASCII replaced by full-width look-alikes (titles, tags)."""
     return _SPACES.sub(" ", str(value)).strip().translate(_PLAIN)
@@ -232,6 +255,9 @@ def make_environment(bytecode_dir: Path | None = None, **globals_: Any) -> jinja
         inline=inline,
         paragraphs=paragraphs,
         html_paragraphs=html_paragraphs,
+        html_inline=html_inline,
+        html_or_dash=html_or_dash,
+        html_null=html_null,
         plain=plain,
         yaml_str=yaml_str,
         number=number,

@@ -146,7 +146,7 @@ def render_regions(
         )
     region_links = [
         {
-            "indent": Markup("    " * (len(n.names) - 1)),
+            "depth": len(n.names) - 1,
             "name": n.name,
             "href": pages.href(pages.REGIONS, n.path),
             "count": len(n.all_agencies),
