@@ -28,6 +28,7 @@ _HTML: dict[str, str | int | None] = {
     '"': "&quot;",
     "'": "&#39;",
 }
+_HTML_TABLE = str.maketrans(_HTML)
 _TABLE = {**_HTML, **{c: f"&#{ord(c)};" for c in _INLINE_SPECIALS}}
 _TRANSLATE = str.maketrans(_TABLE)
 # Line starts that open block syntax after the inline pass: list items (-, +, 1.), rules and
@@ -60,7 +61,7 @@ NULL_TOOLTIP = "报告未填写"
 
 def escape_html(value: Any) -> Markup:
     """HTML-escape <>&"' (for attribute values and raw HTML blocks)."""
-    return Markup(str(value).translate(str.maketrans(_HTML)))
+    return Markup(str(value).translate(_HTML_TABLE))
 
 
 def escape_md(value: Any) -> Markup:
@@ -127,7 +128,13 @@ def html_inline(value: Any) -> Markup:
         return Markup("")
     if isinstance(value, Markup):
         return value
-    return escape_html(_SPACES.sub(" ", str(value)).strip())
+    text = str(value)
+    return _html_inline(text) if len(text) <= SHORT_TEXT else _html_inline.__wrapped__(text)
+
+
+@lru_cache(maxsize=1 << 15)
+def _html_inline(text: str) -> Markup:
+    return escape_html(_SPACES.sub(" ", text).strip())
 
 
 def html_or_dash(value: Any) -> Markup:
@@ -238,6 +245,7 @@ def make_environment(bytecode_dir: Path | None = None, **globals_: Any) -> jinja
         bytecode_cache = jinja2.FileSystemBytecodeCache(str(bytecode_dir))
     env = jinja2.Environment(
         bytecode_cache=bytecode_cache,
+        auto_reload=False,  # one environment per build: no file check on every page
         loader=jinja2.PackageLoader("generator.render", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
