@@ -734,6 +734,7 @@ def main() -> None:
             run_mkdocs(project, site, strict=True, state_file=state)
         except NianbaoError as error:  # still measure; say so in the table
             strict_note = f"strict build failed, timed non-strict: {error}"
+            print(strict_note, file=sys.stderr, flush=True)
             start = time.perf_counter()
             run_mkdocs(project, site, strict=False, state_file=state)
         times["mkdocs"] = time.perf_counter() - start
