@@ -709,7 +709,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from generator.check import RULES
-    from generator.site import run_mkdocs
+    from generator.site import release_memory, run_mkdocs
 
     tmp = Path(tempfile.mkdtemp(prefix="nianbao-scale-")) if args.keep is None else args.keep
     if args.keep is not None:
@@ -738,6 +738,7 @@ def main() -> None:
             start = time.perf_counter()
             run_mkdocs(project, site, strict=False, state_file=state)
         times["mkdocs"] = time.perf_counter() - start
+        release_memory()  # as build_mkdocs, before the index
         start = time.perf_counter()
         indexer_mb = index_in_small_process(site, cache / SEARCH_CACHE)
         times["search index"] = time.perf_counter() - start
