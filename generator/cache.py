@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from generator.model import Record
@@ -84,6 +85,18 @@ class RecordCache:
         }
         text = json.dumps(entry, ensure_ascii=False, sort_keys=False)
         write_text_atomic(self._file(cache_key(sha256, version, relative)), text)
+
+
+def files_fingerprint(seed: str, files: Iterable[tuple[str, Path]]) -> str:
+    """SHA-256 of a seed and of named files (each name, then its bytes): the part of a cache
+    key that changes with the code that makes what is cached (the render, check and search
+    caches), so that no constant has to be bumped by hand."""
+    digest = hashlib.sha256(f"{seed}\0".encode())
+    for name, path in files:
+        digest.update(f"{name}\0".encode())
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
 
 
 def write_text_atomic(path: Path, text: str) -> bool:

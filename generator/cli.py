@@ -102,13 +102,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     c.set_defaults(run=_check)
 
-    b = sub.add_parser("build", parents=[common, reports], help="解析、检查、生成页面并构建网站")
-    b.add_argument(
-        "--out",
-        type=Path,
-        default=Path("site"),
-        metavar="DIR",
-        help="网站输出文件夹（默认 site/；分片构建时为分片文件夹）",
+    def site_out(help_text: str = "网站输出文件夹（默认 site/）") -> argparse.ArgumentParser:
+        out = argparse.ArgumentParser(add_help=False)
+        out.add_argument("--out", type=Path, default=Path("site"), metavar="DIR", help=help_text)
+        return out
+
+    b = sub.add_parser(
+        "build",
+        parents=[common, reports, site_out("网站输出文件夹（默认 site/；分片构建时为分片文件夹）")],
+        help="解析、检查、生成页面并构建网站",
     )
     b.add_argument(
         "--shard",
@@ -121,24 +123,14 @@ def _parser() -> argparse.ArgumentParser:
 
     m = sub.add_parser(
         "merge",
-        parents=[common, reports],
+        parents=[common, reports, site_out()],
         help="把 nianbao build --shard 生成的全部分片合并成一个网站",
     )
     m.add_argument("shards", nargs="+", type=Path, metavar="DIR", help="分片文件夹（全部 N 片）")
-    m.add_argument(
-        "--out",
-        type=Path,
-        default=Path("site"),
-        metavar="DIR",
-        help="网站输出文件夹（默认 site/）",
-    )
     m.set_defaults(run=_merge)
 
     s = sub.add_parser(
-        "serve", parents=[common, reports], help="构建后在 http://127.0.0.1:8000 预览"
-    )
-    s.add_argument(
-        "--out", type=Path, default=Path("site"), metavar="DIR", help="网站输出文件夹（默认 site/）"
+        "serve", parents=[common, reports, site_out()], help="构建后在 http://127.0.0.1:8000 预览"
     )
     s.add_argument("--port", type=int, default=8000, help="预览端口（默认 8000）")
     s.set_defaults(run=_serve)

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.cache import write_bytes_atomic
+from generator.cache import files_fingerprint, write_bytes_atomic
 from generator.errors import NianbaoError
 from generator.incremental import link_or_copy
 from generator.search_words import PAIR_MARK, UNIT_MARK, meta_value, page_words
@@ -113,8 +113,8 @@ COSTS_FILE = "costs.json"
 """In the search cache: each page's cost by the SHA-256 of its HTML."""
 WORDS_DIR = "words"
 """In the search cache: each page's staged words (page_meta), by the SHA-256 of its HTML, so
-that a part indexed again stages only its changed pages (gzip level 1: written on a cold
-build, where level 6 cost about a second at 1,000 reports)."""
+that a part indexed again stages only its changed pages (gzip level 1: every page's words
+are written on a cold build)."""
 
 
 def build_search_index(
@@ -163,11 +163,11 @@ def build_search_index(
 @dataclass(frozen=True, slots=True)
 class _Costs:
     """Page costs by the SHA-256 of the page: known from earlier builds, kept for this one;
-    and the cache that keeps each page's staged words (None: no cache)."""
+    and the cache that also keeps each page's staged words (None: no cache)."""
 
     known: dict[str, int]
     kept: dict[str, int]
-    words: _PartCache | None = None
+    cache: _PartCache | None = None
 
 
 class _Page:
@@ -187,25 +187,30 @@ class _Page:
 
     def staged(self) -> str:
         if self._staged is None:
-            cache = self.costs.words
+            cache = self.costs.cache
             meta = cache.words(self._words_key()) if cache is not None else None
-            staging = _body_start(self.content) if meta is not None else None
-            if meta is not None and staging is not None:
-                self._staged = _insert(self.content, staging, meta)
+            at = _body_start(self.content) if meta is not None else None
+            if meta is not None and at is not None:
+                self._staged = _insert(self.content, at, meta)
             else:
                 self._staged = self._stage()[0]
         return self._staged
 
+    @property
+    def _lists(self) -> bool:
+        """Whether the words of the page's tables and lists count (page_meta)."""
+        return self.rel.startswith(REPORTS)
+
     def _words_key(self) -> str:
-        return self.digest if self.rel.startswith(REPORTS) else self.digest + "-lists"
+        return self.digest if self._lists else self.digest + "-lists"
 
     def _stage(self) -> tuple[str, int]:
-        staged = page_meta(self.content, lists=self.rel.startswith(REPORTS))
+        staged = page_meta(self.content, lists=self._lists)
         if staged is None:
             return self.content.decode("utf-8"), 0
         at, meta, cost = staged
-        if self.costs.words is not None:
-            self.costs.words.keep_words(self._words_key(), meta)
+        if self.costs.cache is not None:
+            self.costs.cache.keep_words(self._words_key(), meta)
         return _insert(self.content, at, meta), cost
 
 
@@ -362,10 +367,11 @@ def code_version() -> str:
     change to either code is never served from the cache."""
     from generator import search_words
 
-    digest = hashlib.sha256(SEARCH_VERSION.encode())
-    for module in (__file__, search_words.__file__):
-        digest.update(Path(module).read_bytes())
-    return digest.hexdigest()[:16]
+    modules = [
+        (name, Path(module))
+        for name, module in (("search", __file__), ("search_words", search_words.__file__))
+    ]
+    return files_fingerprint(f"search {SEARCH_VERSION}", modules)[:16]
 
 
 def _key(pages: list[tuple[str, str]]) -> str:

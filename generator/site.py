@@ -51,7 +51,7 @@ def build_mkdocs(
 def release_memory() -> None:
     """Give back to the system what MkDocs held (every page's HTML): the allocator keeps freed
     memory for the process otherwise, and at 10,000 reports this process and a Pagefind process
-    beside it added up to 2,063 MB (bench/README.md). glibc's malloc_trim; elsewhere a no-op."""
+    beside it added up to 2,063 MiB (bench/README.md). glibc's malloc_trim; elsewhere a no-op."""
     import ctypes
     import ctypes.util
     import gc

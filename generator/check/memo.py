@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 
-from generator.cache import write_text_atomic
+from generator.cache import files_fingerprint, write_text_atomic
 from generator.model import Finding, Level, Record
 
 CHECKS_FILE = "checks.json"
@@ -34,12 +34,12 @@ def code_fingerprint() -> str:
     import generator
 
     root = Path(generator.__file__).resolve().parent
-    digest = hashlib.sha256(b"report findings 1\0")
-    for path in sorted(root.rglob("*")):
-        if path.suffix in (".py", ".yml") and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes() + b"\0")
-    return digest.hexdigest()
+    files = [
+        (path.relative_to(root).as_posix(), path)
+        for path in sorted(root.rglob("*"))
+        if path.suffix in (".py", ".yml") and "__pycache__" not in path.parts
+    ]
+    return files_fingerprint("report findings 1", files)
 
 
 def record_digest(record: Record) -> str:

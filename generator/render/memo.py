@@ -28,6 +28,7 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
+from generator.cache import files_fingerprint
 from generator.model import Finding, Record
 
 RENDER_CACHE_VERSION = "1"
@@ -46,6 +47,7 @@ CODE_OUTSIDE_RENDER = (
     "analysis/promises.py",
     "analysis/records.py",
     "analysis/timeliness.py",
+    "cache.py",
     "check/agency.py",
     "record.py",
     "errors.py",
@@ -98,14 +100,8 @@ def code_fingerprint() -> str:
     """sha256 of the code that makes the artefacts and of the library versions: a code or
     template change invalidates every entry, without a constant someone must remember to bump.
     (Only these files: other work on the package, e.g. site.py, keeps the cache warm.)"""
-    digest = hashlib.sha256(f"render-cache {RENDER_CACHE_VERSION}\0".encode())
-    for item in _library_versions():
-        digest.update(f"{item}\0".encode())
-    for name, path in sorted(code_files().items()):
-        digest.update(f"{name}\0".encode())
-        digest.update(path.read_bytes())
-        digest.update(b"\0")
-    return digest.hexdigest()
+    seed = "\0".join([f"render-cache {RENDER_CACHE_VERSION}", *_library_versions()])
+    return files_fingerprint(seed, sorted(code_files().items()))
 
 
 def artefact_key(

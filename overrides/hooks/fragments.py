@@ -6,8 +6,8 @@ placeholder comment `<!--nb-fragment N DIGEST-->` in the page (generator/render/
 Python-Markdown does not parse thousands of tags again (issue 15). Headings stay Markdown, so
 Material's table of contents and permalinks are unchanged.
 
-After MkDocs has converted a page (`on_page_content`), each placeholder's fragment gets what
-MkDocs gives links in Markdown:
+After MkDocs has converted a page (`on_page_content`), each placeholder is replaced by its
+fragment, and the fragment gets what MkDocs gives links in Markdown:
 
 - every `<a href>` goes through MkDocs' own link resolution (the `_RelativePathTreeprocessor`
   of mkdocs 1.6.1, pinned in pyproject.toml): a link to a .md file becomes its directory URL,
@@ -19,12 +19,6 @@ MkDocs gives links in Markdown:
 
 A placeholder without its fragment (none, or one whose SHA-256 does not start with DIGEST: a
 sidecar from another build), or a fragment without a placeholder, is a warning too.
-
-The fragments go into the page only when its HTML is written (`on_post_page`): MkDocs
-converts every page before it writes any, and holding each page's finished HTML made that
-the build's peak memory (2.2 GB at 10,000 reports). Until then the page keeps its small
-placeholders and its resolved fragments zlib-compressed; its Markdown source, converted, is
-let go.
 """
 
 from __future__ import annotations
@@ -34,7 +28,6 @@ import html
 import json
 import logging
 import re
-import zlib
 from pathlib import Path
 
 from mkdocs.structure.pages import _RelativePathTreeprocessor
@@ -59,8 +52,6 @@ def on_page_content(html_text: str, page, config, files) -> str:
     links = _RelativePathTreeprocessor(page.file, files, config)
     used: set[int] = set()
 
-    resolved: dict[str, str] = {}
-
     def fill(match: re.Match[str]) -> str:
         index = int(match.group(1))
         if index >= len(fragments) or match.group(2) != digest(fragments[index]):
@@ -70,12 +61,9 @@ def on_page_content(html_text: str, page, config, files) -> str:
             )
             return ""
         used.add(index)
-        resolved[match.group(0)] = resolve_links(fragments[index], links)
-        return match.group(0)
+        return resolve_links(fragments[index], links)
 
     html_text = PLACEHOLDER.sub(fill, html_text)
-    page.nb_fragments = zlib.compress(json.dumps(resolved).encode("utf-8"), 1)
-    page.markdown = None  # converted: MkDocs does not read it again
     if len(used) != len(fragments):
         unused = sorted(set(range(len(fragments))) - used)
         log.warning(f"Doc file '{src}': HTML fragments {unused} have no placeholder in the page")
@@ -89,16 +77,6 @@ def on_page_content(html_text: str, page, config, files) -> str:
             for anchor, url in anchors.items():
                 known.setdefault(anchor, url)
     return html_text
-
-
-def on_post_page(output: str, page, config) -> str:
-    """The page's resolved fragments in place of their placeholders (see the docstring)."""
-    packed = getattr(page, "nb_fragments", None)
-    if packed is None:
-        return output
-    resolved = json.loads(zlib.decompress(packed))
-    page.nb_fragments = None
-    return PLACEHOLDER.sub(lambda match: resolved.get(match.group(0), ""), output)
 
 
 def digest(fragment: str) -> str:
