@@ -43,11 +43,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from generator.errors import NianbaoError  # noqa: E402
+from generator.memos import loaded_memos  # noqa: E402
 from generator.model import Level, count_levels  # noqa: E402
 from generator.model.corpus import Corpus  # noqa: E402
 from generator.pipeline import check_corpus_records, load_corpus  # noqa: E402
 from generator.render.memo import ENTRY_SUFFIX  # noqa: E402
-from generator.site import SEARCH_CACHE, SITE_STATE, copy_site_config  # noqa: E402
+from generator.site import SEARCH_CACHE, SITE_STATE, THEME_TEMPLATES, copy_site_config  # noqa: E402
 
 # --- places and agencies ---------------------------------------------------------------------
 
@@ -462,7 +463,7 @@ def time_before_mkdocs(
     corpus = load_corpus(project / "reports", cache_dir=cache)
     times["ingest+parse"] = time.perf_counter() - start
     start = time.perf_counter()
-    corpus = check_corpus_records(corpus, None)
+    corpus = check_corpus_records(corpus, None, cache_dir=cache)
     times["check"] = time.perf_counter() - start
     start = time.perf_counter()
     render_site(corpus, rules, project / "content", cache_dir=cache)
@@ -720,7 +721,8 @@ def main() -> None:
         write_reports(project / "reports", args.reports, args.seed)
         site = project / "site"
         cache = project / ".cache" / "nianbao"  # as the CLI: parse and render caches, cold here
-        times, corpus = time_before_mkdocs(project, cache, RULES)
+        with loaded_memos(cache):  # as build_site: the slug and similarity memos kept
+            times, corpus = time_before_mkdocs(project, cache, RULES)
         counts = (
             len(corpus.records),
             len(corpus.failures),
@@ -730,13 +732,14 @@ def main() -> None:
         start = time.perf_counter()
         strict_note = ""
         state = cache / SITE_STATE  # as build_site: the next build can reuse the pages
+        templates = cache / THEME_TEMPLATES
         try:
-            run_mkdocs(project, site, strict=True, state_file=state)
+            run_mkdocs(project, site, strict=True, state_file=state, template_cache=templates)
         except NianbaoError as error:  # still measure; say so in the table
             strict_note = f"strict build failed, timed non-strict: {error}"
             print(strict_note, file=sys.stderr, flush=True)
             start = time.perf_counter()
-            run_mkdocs(project, site, strict=False, state_file=state)
+            run_mkdocs(project, site, strict=False, state_file=state, template_cache=templates)
         times["mkdocs"] = time.perf_counter() - start
         release_memory()  # as build_mkdocs, before the index
         start = time.perf_counter()

@@ -33,6 +33,7 @@ and removed.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -49,7 +50,7 @@ from mkdocs.structure.nav import Navigation
 
 from generator.cache import write_text_atomic
 
-STATE_VERSION = "1"
+STATE_VERSION = "2"
 """Part of the build signature: bumped when what the state records, or how, changes."""
 PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2")
 """Versions in the build signature: a new one may change every page."""
@@ -73,6 +74,10 @@ class PageState:
     """The ids the page has (MkDocs' present_anchor_ids), sorted; None when not known."""
     links: dict[str, dict[str, str]]
     """Links to anchors: target page's source path -> {anchor: link as written}."""
+    source_stamp: str
+    """file_stamp of the source and its sidecars when `source` was computed."""
+    output_stamp: str
+    """file_stamp of the output file when the state was saved."""
 
 
 def build_signature(config: MkDocsConfig) -> str:
@@ -95,6 +100,26 @@ def build_signature(config: MkDocsConfig) -> str:
             digest.update(path.relative_to(root).as_posix().encode() + b"\0")
             digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
+
+
+def file_stamp(path: Path) -> str:
+    """Size, modification time (ns) and inode of a file: while they are unchanged, so is the
+    file (the render stage does not rewrite an unchanged page, nothing writes a built one),
+    and its SHA-256 is taken from the state instead of being computed again (as make and git
+    trust a file's stat). "" when there is no such file."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return ""
+    return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}"
+
+
+def source_stamp(path: Path, src_uri: str, docs_dir: Path) -> str:
+    """file_stamp of a source and of each sidecar it has (source_digest's files)."""
+    stamps = [file_stamp(path)]
+    for pattern in PAGE_SIDECARS:
+        stamps.append(file_stamp(docs_dir / pattern.format(page=src_uri)))
+    return " ".join(stamps)
 
 
 def source_digest(path: Path, src_uri: str, docs_dir: Path) -> str:
@@ -129,6 +154,8 @@ def load_state(path: Path, signature: str) -> dict[str, PageState]:
                 str(entry["output"]),
                 None if anchors is None else tuple(str(a) for a in anchors),
                 {str(k): {str(a): str(u) for a, u in v.items()} for k, v in entry["links"].items()},
+                str(entry["source_stamp"]),
+                str(entry["output_stamp"]),
             )
     except (KeyError, TypeError, AttributeError):
         return {}
@@ -146,6 +173,8 @@ def save_state(path: Path, signature: str, pages: dict[str, PageState]) -> None:
                 "output": page.output,
                 "anchors": None if page.anchors is None else list(page.anchors),
                 "links": page.links,
+                "source_stamp": page.source_stamp,
+                "output_stamp": page.output_stamp,
             }
             for src_uri, page in sorted(pages.items())
         },
@@ -186,6 +215,8 @@ class Reuse(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.old = load_state(state_file, self.signature)
         self.reused: dict[str, PageState] = {}
         self.sources: dict[str, str] = {}
+        self.stamps: dict[str, str] = {}  # src_uri -> source_stamp when self.sources was made
+        self.folders: set[Path] = set()  # made in the site folder
         self.files: Files | None = None
 
     def install(self, config: MkDocsConfig) -> None:
@@ -195,10 +226,20 @@ class Reuse(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self, nav: Navigation, /, *, config: MkDocsConfig, files: Files
     ) -> Navigation | None:
         for file in files:
-            if file.abs_src_path is not None and not file.generated_by:
-                self.sources[file.src_uri] = source_digest(
-                    Path(file.abs_src_path), file.src_uri, self.docs_dir
-                )
+            # an excluded file (the fragments, the uncompressed downloads) is not published
+            if (
+                file.abs_src_path is not None
+                and not file.generated_by
+                and not file.inclusion.is_excluded()  # type: ignore[no-untyped-call]
+            ):
+                path, src_uri = Path(file.abs_src_path), file.src_uri
+                stamp = source_stamp(path, src_uri, self.docs_dir)
+                entry = self.old.get(src_uri)
+                if entry is not None and stamp == entry.source_stamp:
+                    self.sources[src_uri] = entry.source
+                else:
+                    self.sources[src_uri] = source_digest(path, src_uri, self.docs_dir)
+                self.stamps[src_uri] = stamp
         if self.previous is None or not self.old or not set(self.old) <= set(self.sources):
             return nav  # nothing to reuse, or a file has gone: build everything
         titled = titled_nav_pages(config.nav)
@@ -223,12 +264,14 @@ class Reuse(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         assert self.previous is not None
         old = self.previous / entry.dest
         try:
-            if _sha256(old.read_bytes()) != entry.output:
+            if file_stamp(old) != entry.output_stamp and _sha256(old.read_bytes()) != entry.output:
                 return
         except OSError:
             return
         target = Path(file.abs_dest_path)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in self.folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(target.parent)
         link_or_copy(old, target)
         source = os.stat(file.abs_src_path or "")
         # not older than its source: MkDocs' dirty build then skips the file
@@ -260,9 +303,12 @@ class Reuse(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         for file in self.files:
             if file.src_uri not in self.sources:
                 continue
+            stamp = file_stamp(Path(file.abs_dest_path))  # reused: dated anew, so stamped anew
             entry = self.reused.get(file.src_uri)
             if entry is not None:
-                pages[file.src_uri] = entry
+                pages[file.src_uri] = dataclasses.replace(
+                    entry, source_stamp=self.stamps[file.src_uri], output_stamp=stamp
+                )
                 continue
             try:
                 output = _sha256(Path(file.abs_dest_path).read_bytes())
@@ -276,9 +322,37 @@ class Reuse(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
                 for to_file, found in (page.links_to_anchors or {}).items():
                     links[to_file.src_uri] = dict(sorted(found.items()))
             pages[file.src_uri] = PageState(
-                self.sources[file.src_uri], file.dest_uri, output, anchors, links
+                self.sources[file.src_uri],
+                file.dest_uri,
+                output,
+                anchors,
+                links,
+                self.stamps[file.src_uri],
+                stamp,
             )
         save_state(self.state_file, self.signature, pages)
+
+
+class TemplateCache(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
+    """The theme's templates compiled once, kept in a folder (Jinja's bytecode cache, which
+    compiles a template again when its source differs from the one the cached code came
+    from). MkDocs gives its template environment no cache; its `env` event comes before the
+    first template is loaded."""
+
+    NAME = "nianbao-template-cache"
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        import jinja2
+
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return env  # a cache that cannot be written is not an error
+        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(self.folder))
+        return env
 
 
 def link_or_copy(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:

@@ -34,9 +34,10 @@ from generator.corrections import correct_record
 from generator.errors import SourceError
 from generator.ingest import read_document
 from generator.inputs import Inputs, gather_inputs
+from generator.memos import loaded_memos
 from generator.model import Failure, Finding, Level, Record, bug_failure, count_levels
 from generator.model.corpus import Corpus
-from generator.model.identity import disambiguate_ids
+from generator.model.identity import disambiguate_ids, slugify
 from generator.sources import HISTORY_DIR, attach_history
 from generator.versions import merge_versions
 
@@ -141,6 +142,11 @@ def load_corpus(
         parallel=parallel_threshold,
         workers=workers,
     )
+    for outcome in parsed:
+        # into the slug memo (generator/memos.py) also the names parsed in the process pool,
+        # so that the next build's new report of a known agency needs no jieba
+        if isinstance(outcome, Record) and outcome.agency_name:
+            slugify(outcome.agency_name)
     return assemble_corpus(reports_dir, inputs, parsed, cache_dir=cache_dir)
 
 
@@ -234,11 +240,12 @@ def build_site(settings: Settings, progress: Progress | None = None) -> BuildSum
 
     site_dir = settings.site_dir.resolve()
     recover_site(site_dir)  # what a killed build left, before anything else
-    # Phase 1: gather. Nothing is written until every report is read and checked.
-    # (passed on, not kept here: publish_corpus lets the records' memory go before MkDocs)
-    return publish_corpus(
-        settings, load_corpus(settings.reports_dir, progress, cache_dir=settings.cache_dir)
-    )
+    with loaded_memos(settings.cache_dir):
+        # Phase 1: gather. Nothing is written until every report is read and checked.
+        # (passed on, not kept here: publish_corpus lets the records' memory go before MkDocs)
+        return publish_corpus(
+            settings, load_corpus(settings.reports_dir, progress, cache_dir=settings.cache_dir)
+        )
 
 
 def publish_corpus(settings: Settings, corpus: Corpus) -> BuildSummary:

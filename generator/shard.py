@@ -52,6 +52,7 @@ from generator.batch import Progress, parse_reports
 from generator.cache import RecordCache, file_sha256, parser_version
 from generator.errors import NianbaoError
 from generator.inputs import Inputs, gather_inputs
+from generator.memos import loaded_memos
 from generator.model import Failure, Record
 from generator.sources import HISTORY_DIR
 
@@ -400,8 +401,9 @@ def merge_shards(settings: Settings, folders: Sequence[Path]) -> BuildSummary:
     shards = [read_shard(Path(folder)) for folder in folders]
     inputs = gather_inputs(settings.reports_dir)
     check_shards(shards, settings.reports_dir, inputs)
-    # (passed on, not kept here: publish_corpus lets the records' memory go before MkDocs)
-    return publish_corpus(settings, load_merged(shards, inputs, settings))
+    with loaded_memos(settings.cache_dir):
+        # (passed on, not kept here: publish_corpus lets the records' memory go before MkDocs)
+        return publish_corpus(settings, load_merged(shards, inputs, settings))
 
 
 def load_merged(shards: Sequence[Shard], inputs: Inputs, settings: Settings) -> Corpus:

@@ -5,6 +5,7 @@ byte, as a clean build, and it reuses the unchanged pages and search index parts
 from __future__ import annotations
 
 import functools
+import os
 import shutil
 from pathlib import Path
 
@@ -138,3 +139,50 @@ def test_a_site_that_is_not_the_one_the_state_describes_is_not_reused(
     spy.reset()
     build_site(cached)  # without the part cache, every part is indexed again
     assert spy.indexed == _parts(site) + 1
+
+
+def test_unchanged_files_are_known_by_their_stamp_and_hashed_only_when_it_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = make_project(tmp_path)
+    site = project / "site"
+    cached = Settings(project, project / "reports", site, cache_dir=project / ".cache" / "nianbao")
+    build_site(cached)
+    hashed: list[str] = []
+    digest, sha256 = generator.incremental.source_digest, generator.incremental._sha256
+
+    def spy_digest(path: Path, src_uri: str, docs_dir: Path) -> str:
+        hashed.append(src_uri)
+        return digest(path, src_uri, docs_dir)
+
+    def spy_sha256(data: bytes) -> str:
+        hashed.append("output")
+        return sha256(data)
+
+    monkeypatch.setattr(generator.incremental, "source_digest", spy_digest)
+    monkeypatch.setattr(generator.incremental, "_sha256", spy_sha256)
+    spy = _Spy(monkeypatch)
+    build_site(cached)  # the first build with stamps in the state: dated anew when reused
+    build_site(cached)
+    before = _tree(site)
+    hashed.clear()
+    spy.reset()
+    build_site(cached)  # nothing changed: no source and no reused output is read
+    assert spy.reused
+    reused_pages = {p for p in spy.reused if p.endswith(".md")}
+    assert not reused_pages & set(hashed)
+    built = {"compliance/index.md", "analysis/index.md"}  # read for their nav titles: built
+    assert set(hashed) <= built | {"output"}
+    assert hashed.count("output") == len(built)  # the two built pages' outputs, for the state
+    assert _tree(site) == before
+
+    page = next(site.glob("reports/*/2021/index.html"))
+    source = project / "content" / page.relative_to(site).parent.with_suffix(".md")
+    os.utime(page, ns=(1, 1))  # a site file with another date: hashed, same bytes, reused
+    source.touch()  # a source with another date: hashed, same digest, reused
+    hashed.clear()
+    spy.reset()
+    build_site(cached)
+    assert source.relative_to(project / "content").as_posix() in hashed
+    assert source.relative_to(project / "content").as_posix() in spy.reused
+    assert _tree(site) == before

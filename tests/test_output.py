@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import os
 from pathlib import Path
 
 import pytest
@@ -81,3 +83,40 @@ def test_streamed_files_are_as_readable_as_written_ones(tmp_path: Path) -> None:
     mode = (tmp_path / "plain.csv").stat().st_mode & 0o777
     assert (tmp_path / "streamed.csv").stat().st_mode & 0o777 == mode
     assert mode & 0o044  # group/other can read with the usual umask
+
+
+def test_a_large_download_is_compressed_again_only_when_its_bytes_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rel = "data/findings.csv"
+    compressed: list[int] = []
+    compress = gzip.compress
+
+    def counted(data: bytes, *args: int, **kwargs: float) -> bytes:
+        compressed.append(len(data))
+        return compress(data, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(gzip, "compress", counted)
+
+    def build(text: str) -> Path:
+        writer = ContentWriter(tmp_path)
+        writer.add(rel, text)
+        writer.commit()
+        return tmp_path / (rel + ".gz")
+
+    packed = build("id,rule\na,T3-01\n")
+    assert gzip.decompress(packed.read_bytes()) == b"id,rule\na,T3-01\n"
+    os.utime(packed, ns=(packed.stat().st_mtime_ns + 10**9,) * 2)  # written after its file
+    stamp = packed.stat().st_mtime_ns
+    compressed.clear()
+    assert build("id,rule\na,T3-01\n").stat().st_mtime_ns == stamp  # same bytes: kept
+    assert compressed == []  # and not compressed again
+    assert "data/findings.csv.gz" in (tmp_path / MANIFEST).read_text("utf-8")  # still its
+
+    # a build that wrote the file and stopped before compressing it left an older .gz
+    (tmp_path / rel).write_text("id,rule\nb,T4-01\n", "utf-8")
+    os.utime(packed, ns=(1, 1))
+    compressed.clear()
+    assert gzip.decompress(build("id,rule\nb,T4-01\n").read_bytes()) == b"id,rule\nb,T4-01\n"
+    assert len(compressed) == 1
+    assert gzip.decompress(build("id,rule\nc,TX-07\n").read_bytes()) == b"id,rule\nc,TX-07\n"

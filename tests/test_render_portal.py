@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import re
 import xml.etree.ElementTree as ET
@@ -349,7 +350,7 @@ def test_long_lists_are_cut_and_findings_csv_has_them_all(tmp_path: Path, monkey
     rule = _read(site, "compliance/rules/T3-01.md")
     failed = rule.split("{#failed}")[1].split("{#not-assessable}")[0]
     assert "## 未通过的报告（2）" in rule
-    assert "以下列出前 1 份；全部 2 份见 [findings.csv](../../data/findings.csv)" in failed
+    assert "以下列出前 1 份；全部 2 份见 [findings.csv.gz](../../data/findings.csv.gz)" in failed
     assert len(html_items(failed)) == 1
     overview = _read(site, "compliance/index.md")
     by_report = overview.split("{#by-report}")[1].split("{#by-agency}")[0]
@@ -358,7 +359,9 @@ def test_long_lists_are_cut_and_findings_csv_has_them_all(tmp_path: Path, monkey
     assert len(rows) == 2 and rows[0][2] == "错误"
     assert rows[1][1:3] == ["2021", "1"]  # an error report comes first
     assert "共 3 个机关，以下是错误最多的 1 个" in overview
-    rows = list(csv.DictReader(io.StringIO((site / "data/findings.csv").read_text("utf-8-sig"))))
+    published = gzip.decompress((site / "data/findings.csv.gz").read_bytes())  # what is linked
+    assert published == (site / "data/findings.csv").read_bytes()
+    rows = list(csv.DictReader(io.StringIO(published.decode("utf-8-sig"))))
     assert list(rows[0]) == [
         "id",
         "agency",
@@ -372,7 +375,7 @@ def test_long_lists_are_cut_and_findings_csv_has_them_all(tmp_path: Path, monkey
     ]
     assert sorted(r["rule"] for r in rows) == ["T3-01", "T3-01", "T3-05"]
     assert {r["id"] for r in rows} == set(FINDINGS)
-    assert "[findings.csv](findings.csv)" in _read(site, "data/index.md")
+    assert "[findings.csv.gz](findings.csv.gz)" in _read(site, "data/index.md")
 
 
 def test_short_lists_are_whole(site: Path) -> None:

@@ -13,9 +13,10 @@ import dataclasses
 import hashlib
 import re
 from collections.abc import Callable, Sequence
-from functools import lru_cache
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
+
+from generator.memos import PureMemo
 
 if TYPE_CHECKING:
     from generator.model.record import Record
@@ -46,10 +47,33 @@ def split_record_id(record_id: str) -> tuple[str, int]:
     return slug, int(year)
 
 
-@lru_cache(maxsize=4096)
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def _slug_version() -> str:
+    """This module and the two libraries a slug comes from (generator/memos.py)."""
+    from importlib.metadata import version
+
+    from generator.cache import files_fingerprint
+
+    libraries = f"jieba {version('jieba')}, pypinyin {version('pypinyin')}"
+    return files_fingerprint(libraries, [("identity.py", Path(__file__))])
+
+
+SLUGS: PureMemo[str] = PureMemo(
+    "slugs", _slug_version, lambda value: isinstance(value, str) and SLUG.match(value) is not None
+)
+"""Name -> slug, kept between builds: a build that parses no new agency never loads jieba."""
+
+
 def slugify(name: str) -> str:
     """ASCII pinyin words of a Chinese name, hyphen-joined (伊美区人民政府 -> yimeiqu-renminzhengfu);
     "agency" when nothing is left."""
+    known = SLUGS.get(name)
+    return known if known is not None else SLUGS.put(name, _slugify(name))
+
+
+def _slugify(name: str) -> str:
     import jieba
     from pypinyin import lazy_pinyin
 

@@ -309,7 +309,7 @@ def render_promises(
             "done": promises.DONE_THRESHOLD,
         },
         feed_href=pages.href(page, pages.PROMISES_FEED),
-        csv_href=pages.href(page, pages.PROMISES_CSV),
+        csv_href=pages.href(page, pages.download(pages.PROMISES_CSV)),
         analyses_href=pages.href(page, pages.ANALYSES),
     )
     writer.add(page, pages.page_text(body, title="承诺兑现"))
@@ -676,7 +676,7 @@ def render_hierarchy(
         places=len({(g.place, g.year) for g in analyses.groups}),
         limit=LIST_LIMIT,
         feed_href=pages.href(page, pages.HIERARCHY_FEED),
-        csv_href=pages.href(page, pages.HIERARCHY_CSV),
+        csv_href=pages.href(page, pages.download(pages.HIERARCHY_CSV)),
         rule_hrefs={r: pages.href(page, pages.rule_page(r)) for r in ("HI-01", "HI-02", "T3-07")},
     )
     writer.add(page, pages.page_text(body, title="地区汇总核对"))
@@ -985,9 +985,9 @@ def render_index(env: jinja2.Environment, writer: ContentWriter, analyses: Analy
                 "edits_feed": pages.EDITS_FEED,
                 "hierarchy_feed": pages.HIERARCHY_FEED,
                 "timeliness_feed": pages.TIMELINESS_FEED,
-                "promises_csv": pages.PROMISES_CSV,
+                "promises_csv": pages.download(pages.PROMISES_CSV),
                 "edits_csv": pages.EDITS_CSV,
-                "hierarchy_csv": pages.HIERARCHY_CSV,
+                "hierarchy_csv": pages.download(pages.HIERARCHY_CSV),
                 "timeliness_csv": pages.TIMELINESS_CSV,
             }.items()
         },

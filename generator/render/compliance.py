@@ -164,7 +164,7 @@ def render_compliance(
         agencies_total=len(agencies),
         limit=LIST_LIMIT,
         records_csv=pages.href(page, pages.RECORDS_CSV),
-        findings_csv=pages.href(page, pages.FINDINGS_CSV),
+        findings_csv=pages.href(page, pages.download(pages.FINDINGS_CSV)),
         rules=_rule_items(rules, page, results),
     )
     writer.add(page, pages.page_text(body))
@@ -236,6 +236,6 @@ def render_rules(
             not_assessable=_listed(not_assessable, page),
             not_assessable_total=len(not_assessable),
             limit=LIST_LIMIT,
-            findings_csv=pages.href(page, pages.FINDINGS_CSV),
+            findings_csv=pages.href(page, pages.download(pages.FINDINGS_CSV)),
         )
         writer.add(page, pages.page_text(body, title=f"{rule.id} {rule.title}"))

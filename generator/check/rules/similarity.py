@@ -8,12 +8,15 @@ stripping years and numbers"). Texts shorter than MIN_CHARS are not compared.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 from generator.check.access import Observation, fail, narrative_sections
 from generator.check.rule import SPEC, CorpusRule
 from generator.check.rules.continuity import previous_year_pairs
+from generator.memos import PureMemo
 from generator.model import Level, Record
 
 SIMILARITY_THRESHOLD = 0.9
@@ -33,13 +36,32 @@ def similarity(a: str, b: str) -> float:
     return len(left & right) / len(left | right) if left | right else 0.0
 
 
+def _scores_version() -> str:
+    from generator.cache import files_fingerprint
+
+    return files_fingerprint(f"shingle {SHINGLE}", [("similarity.py", Path(__file__))])
+
+
+SCORES: PureMemo[float] = PureMemo(
+    "similarity", _scores_version, lambda value: isinstance(value, float) and 0 <= value <= 1
+)
+"""similarity() by the SHA-256 of its two texts, kept between builds (generator/memos.py):
+most pairs are the same texts as in the last build."""
+
+
+def known_similarity(a: str, b: str) -> float:
+    key = hashlib.sha256(f"{a}\0{b}".encode()).hexdigest()
+    known = SCORES.get(key)
+    return known if known is not None else SCORES.put(key, similarity(a, b))
+
+
 def not_copied(group: Sequence[Record]) -> Iterator[tuple[Record, Observation]]:
     """TX-07 (corpus)."""
     for record, previous in previous_year_pairs(group):
         now, then = comparable_text(record), comparable_text(previous)
         if min(len(now), len(then)) < MIN_CHARS:
             continue
-        score = similarity(now, then)
+        score = known_similarity(now, then)
         if score >= SIMILARITY_THRESHOLD:
             yield (
                 record,
