@@ -732,14 +732,18 @@ def main() -> None:
         start = time.perf_counter()
         strict_note = ""
         state = cache / SITE_STATE  # as build_site: the next build can reuse the pages
-        templates = cache / THEME_TEMPLATES
+        caches = {  # as build_mkdocs
+            "state_file": state,
+            "template_cache": cache / THEME_TEMPLATES,
+            "search_cache": cache / SEARCH_CACHE,
+        }
         try:
-            run_mkdocs(project, site, strict=True, state_file=state, template_cache=templates)
+            run_mkdocs(project, site, strict=True, **caches)
         except NianbaoError as error:  # still measure; say so in the table
             strict_note = f"strict build failed, timed non-strict: {error}"
             print(strict_note, file=sys.stderr, flush=True)
             start = time.perf_counter()
-            run_mkdocs(project, site, strict=False, state_file=state, template_cache=templates)
+            run_mkdocs(project, site, strict=False, **caches)
         times["mkdocs"] = time.perf_counter() - start
         release_memory()  # as build_mkdocs, before the index
         start = time.perf_counter()

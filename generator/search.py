@@ -1,16 +1,21 @@
 """The search index: Pagefind over the built site, with nianbao's own words for every page.
 
 Each page is indexed with its words (generator/search_words.py: every character and every
-pair of adjacent characters of its text) as Pagefind metadata, added to a staged copy of the
-page: the published page carries no hidden word list, and search results show its text
-only. The search box looks those words up without letting Pagefind cut the query again
+pair of adjacent characters of its text) as Pagefind metadata, in a staged page that holds
+the page body's start tag, the words, the filters and the title (its h1), not the text: the
+search box looks only those words up, without letting Pagefind cut the query again
 (overrides/assets/javascripts/nianbao-search.js), so recall does not depend on two word
-segmenters agreeing.
+segmenters agreeing, and Pagefind's own cutting of the text (about 85 % of its time and
+memory on report pages, bench/README.md) was never used. The published page carries no
+hidden word list. The text a result shows (the fragment's `content`, from which the search
+box cuts its excerpt) is the page's, written into the fragment after Pagefind
+(result_text, slim_fragments).
 
 Layout of site/pagefind/: Pagefind's scripts and an index of one placeholder page, then one
-bundle per batch of pages in pagefind/parts/<n>/, listed in pagefind/parts.json. The search
-box merges the parts with language "und", Pagefind's documented way to search an index in a
-language other than the page's; for "und" it does not segment the query. Pagefind holds a
+bundle per batch of pages in pagefind/parts/<n>/, listed in pagefind/parts.json. The parts
+are indexed, and the search box merges them, with language "und" (PART_LANGUAGE): Pagefind's
+documented way to search an index in a language other than the page's; for "und" it does
+not segment the query. Pagefind holds a
 whole index in memory, so a large site is indexed in batches (BATCH_COST), one Pagefind
 process each.
 
@@ -62,19 +67,21 @@ KEY_FIELD = "k"
 """Metadata field with the words of the page's data-nb-key attributes: a report or agency
 page names its agency and region there (report.md.j2, agency.md.j2), so agency and place
 queries rank these pages above the rule and index pages that merely list them (weight 10, as the title)."""
-EXCLUDED = ".headerlink, .nb-table-wrap, .nb-diff"
-"""Not in Pagefind's own index of the page body (its text, used for result excerpts):
-heading permalinks, the statistical tables and charts' data tables (row labels every report
-shares, and numbers) and version diffs. Their words are still in the page's words."""
+NOT_TEXT = ("headerlink", "nb-table-wrap", "nb-diff")
+"""Classes of the elements left out of a result's text (result_text), with svg, script and
+style: heading permalinks, the statistical tables and charts' data tables (row labels every
+report shares, and numbers) and version diffs. Their words are still in the page's words."""
+_NOT_TEXT_START = re.compile(
+    r"<(svg|script|style)\b[^>]*>|<([a-z][a-z0-9]*)\b[^>]*\sclass=\"(?:[^\"]*\s)?(?:"
+    + "|".join(NOT_TEXT)
+    + r")(?:\s[^\"]*)?\"[^>]*>",
+    re.IGNORECASE,
+)
 BATCH_COST = 1_000_000
-"""Pages per Pagefind process, counted in page words plus a ninth of their characters of body
-text: Pagefind 1.5.2 took about 790 bytes a page word and 86 bytes a character of text, and
-at 10,000 synthetic reports a batch of 1.2 million peaked at 940 MB and one of 2 million at
-1,542 MB (bench/README.md). Fewer, bigger parts answer a query with fewer requests; a
-smaller part is indexed again sooner when a report is added (one of 1.8 million, 778 report
-pages, made that rebuild take 19 s at 1,000 reports, against 10 s for one of 150 pages), and
-Pagefind processes run side by side up to this cost in all (_Indexer)."""
-TEXT_PER_WORD = 9
+"""Pages per Pagefind process, counted in page words (metadata words of the staged page).
+Fewer, bigger parts answer a query with fewer requests; a smaller part is indexed again
+sooner when a report is added, and Pagefind processes run side by side up to this cost in
+all (_Indexer). Measured peaks of a Pagefind process are in bench/README.md."""
 BODY_START = re.compile(rb"<div data-pagefind-body[^>]*>")
 BODY_END = b"</article>"
 """The page body Pagefind indexes: overrides/main.html's div up to the end of Material's
@@ -106,7 +113,7 @@ CHUNK_SIGNATURE = b"pagefind_dcd"
 """Pagefind 1.5 and 1.6 data files (pf_meta, pf_index): gzip of this signature + CBOR."""
 
 
-SEARCH_VERSION = "3"
+SEARCH_VERSION = "4"
 """Part of every cached part's key (with the staging code, code_version): bumped when what a
 part holds changes for the same pages and code, e.g. with the Pagefind command."""
 COSTS_FILE = "costs.json"
@@ -129,8 +136,10 @@ def build_search_index(
     output = site_dir / SEARCH_DIR
     shutil.rmtree(output, ignore_errors=True)  # no part left from an earlier index
     cache = _PartCache(cache_dir) if cache_dir is not None else None
-    primary = {"index.html": PLACEHOLDER.format(meta="")}
-    sentinel = PLACEHOLDER.format(meta=_meta(WORDS_FIELD, {UNIT_MARK, PAIR_MARK}))
+    primary = {"index.html": StagedPage(PLACEHOLDER.format(meta=""), "", 0)}
+    sentinel = StagedPage(
+        PLACEHOLDER.format(meta=_meta(WORDS_FIELD, {UNIT_MARK, PAIR_MARK})), "", 0
+    )
     parts: list[str] = []
     filters: dict[str, set[str]] = {name: set() for name in FILTERS}
     known = cache.costs() if cache is not None else {}
@@ -139,13 +148,13 @@ def build_search_index(
     pages = _site_pages(site_dir, files, filters, _Costs(known, costs, cache))
     batches = _batches(pages, batch_cost, part_targets(files))
     with _Indexer(site_dir, cache, batch_cost) as indexer:
-        key = _key([("index.html", _sha256(primary["index.html"]))])
+        key = _key([("index.html", _sha256(primary["index.html"].html))])
         indexer.index(key, output, lambda: primary, 0, primary=True)
         indexer.wait_all()  # Pagefind writes the primary bundle over pagefind/, parts and all
         for number, batch in enumerate(batches, start=1):
             part = output / "parts" / str(number)
 
-            def staged(batch: list[_Page] = batch) -> dict[str, str]:
+            def staged(batch: list[_Page] = batch) -> dict[str, StagedPage]:
                 pages = {page.rel: page.staged() for page in batch}
                 pages["_nianbao-sentinel/index.html"] = sentinel
                 return pages
@@ -170,6 +179,16 @@ class _Costs:
     cache: _PartCache | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class StagedPage:
+    """A page as Pagefind indexes it, and the text its result shows (result_text)."""
+
+    html: str
+    text: str
+    cost: int
+    """Its words (BATCH_COST); 0 for a page outside the portal's layout."""
+
+
 class _Page:
     """One page of the site on its way into a part: its bytes, digest and cost."""
 
@@ -178,23 +197,26 @@ class _Page:
     def __init__(self, rel: str, content: bytes, costs: _Costs) -> None:
         self.rel, self.content, self.costs = rel, content, costs
         self.digest = hashlib.sha256(content).hexdigest()
-        self._staged: str | None = None
+        self._staged: StagedPage | None = None
         cost = costs.known.get(self.digest)
         if cost is None:
-            self._staged, cost = self._stage()
+            self._staged = self._from_cache() or self._stage()
+            cost = self._staged.cost
         costs.kept[self.digest] = cost
         self.cost = cost
 
-    def staged(self) -> str:
-        if self._staged is None:
-            cache = self.costs.cache
-            meta = cache.words(self._words_key()) if cache is not None else None
-            at = _body_start(self.content) if meta is not None else None
-            if meta is not None and at is not None:
-                self._staged = _insert(self.content, at, meta)
-            else:
-                self._staged = self._stage()[0]
-        return self._staged
+    def staged(self) -> StagedPage:
+        """The staged page (made once: not kept after)."""
+        staged, self._staged = self._staged, None
+        return staged or self._from_cache() or self._stage()
+
+    def _from_cache(self) -> StagedPage | None:
+        cache = self.costs.cache
+        kept = cache.words(self._words_key()) if cache is not None else None
+        if kept is None:
+            return None
+        html = staged_html(self.content, kept[0])
+        return StagedPage(html, kept[1], kept[2]) if html is not None else None
 
     @property
     def _lists(self) -> bool:
@@ -204,14 +226,21 @@ class _Page:
     def _words_key(self) -> str:
         return self.digest if self._lists else self.digest + "-lists"
 
-    def _stage(self) -> tuple[str, int]:
-        staged = page_meta(self.content, lists=self._lists)
-        if staged is None:
-            return self.content.decode("utf-8"), 0
-        at, meta, cost = staged
+    def _stage(self) -> StagedPage:
+        staged = _stage(self.content, self._lists)
+        if staged is None:  # outside the portal's layout: as it is (Pagefind skips it too)
+            return StagedPage(self.content.decode("utf-8"), "", 0)
+        page, meta = staged
         if self.costs.cache is not None:
-            self.costs.cache.keep_words(self._words_key(), meta)
-        return _insert(self.content, at, meta), cost
+            self.costs.cache.keep_words(self._words_key(), meta, page.text, page.cost)
+        return page
+
+
+def keep_page_words(cache_dir: Path, rel: str, content: bytes) -> None:
+    """Stage a built page's words into the search cache before the index is made
+    (generator/words_ahead.py: on a second core while MkDocs builds the other pages). rel:
+    its path in the site; content: its bytes as MkDocs writes them."""
+    _Page(rel, content, _Costs({}, {}, _PartCache(cache_dir)))
 
 
 def _site_files(site_dir: Path) -> list[str]:
@@ -382,7 +411,7 @@ def _key(pages: list[tuple[str, str]]) -> str:
         version = metadata.version("pagefind")
     except metadata.PackageNotFoundError:
         version = "-"
-    digest = hashlib.sha256(f"{code_version()}\0{version}\0{EXCLUDED}\0".encode())
+    digest = hashlib.sha256(f"{code_version()}\0{version}\0".encode())
     for rel, page in pages:
         digest.update(f"{rel}\0{page}\n".encode())
     return digest.hexdigest()
@@ -395,23 +424,34 @@ class _PartCache:
         self.folder = Path(folder)
         self.used: set[str] = set()
 
-    def words(self, digest: str) -> str | None:
-        """The staged words (page_meta's metadata) of the page with this SHA-256, if kept."""
+    def words(self, digest: str) -> tuple[str, str, int] | None:
+        """The staged words (page_meta's metadata), the result text and the cost of the page
+        with this SHA-256, if kept."""
         try:
-            meta = gzip.decompress(
+            data = gzip.decompress(
                 (self.folder / WORDS_DIR / code_version() / f"{digest}.gz").read_bytes()
             )
-        except (OSError, EOFError, gzip.BadGzipFile):
+            kept = json.loads(data)
+        except (OSError, EOFError, gzip.BadGzipFile, ValueError):
             return None
-        return meta.decode("utf-8")
+        if not (
+            isinstance(kept, list)
+            and len(kept) == 3
+            and isinstance(kept[0], str)
+            and isinstance(kept[1], str)
+            and isinstance(kept[2], int)
+        ):
+            return None
+        return kept[0], kept[1], kept[2]
 
-    def keep_words(self, digest: str, meta: str) -> None:
-        """Keep a page's staged words for the next build (a part it is in may be indexed
-        again while the page is unchanged)."""
+    def keep_words(self, digest: str, meta: str, text: str, cost: int) -> None:
+        """Keep a page's staged words, result text and cost for the next build (a part it is
+        in may be indexed again while the page is unchanged)."""
         path = self.folder / WORDS_DIR / code_version() / f"{digest}.gz"
         if path.is_file():
             return
-        write_bytes_atomic(path, gzip.compress(meta.encode("utf-8"), 1, mtime=0))
+        data = json.dumps([meta, text, cost], ensure_ascii=False).encode("utf-8")
+        write_bytes_atomic(path, gzip.compress(data, 1, mtime=0))
 
     def costs(self) -> dict[str, int]:
         try:
@@ -499,7 +539,7 @@ class _Indexer:
         self,
         key: str,
         output: Path,
-        pages: Callable[[], dict[str, str]],
+        pages: Callable[[], dict[str, StagedPage]],
         cost: int,
         *,
         primary: bool = False,
@@ -508,13 +548,15 @@ class _Indexer:
         from the cache when it holds the bundle of the same pages. cost: the pages' cost."""
         if self.cache is not None and self.cache.get(key, output):
             return
-        staging = _write_staging(self.site_dir, pages())
+        staged = pages()
+        staging = _write_staging(self.site_dir, staged)
+        texts = {_url(rel): page.text for rel, page in staged.items() if page.text}
         while self.running and (
             len(self.running) >= self.slots
             or sum(run.cost for run in self.running) + cost > self.budget
         ):
             self._wait_oldest()
-        self.running.append(_Run(staging, output, key, cost, primary))
+        self.running.append(_Run(staging, output, key, cost, primary, texts))
         self._finish()
 
     def wait_all(self) -> None:
@@ -531,29 +573,54 @@ class _Indexer:
     def _finish(self) -> None:
         while self.done:
             run = self.done.pop(0)
-            finish_bundle(run.output, primary=run.primary)
+            finish_bundle(run.output, run.texts, primary=run.primary)
             if self.cache is not None:
                 self.cache.put(run.key, run.output)
+
+
+PRIMARY_LANGUAGE = "zh"
+"""The primary bundle's language: the pages' (html lang), which pagefind.js loads."""
+PART_LANGUAGE = "und"
+"""The parts' language, the one the search box merges them with. Pagefind cuts no text into
+words for it: a staged page holds the page words, split at spaces, and its title, whose
+Chinese words no query asks for. For "zh" every Pagefind process first loaded its Chinese
+dictionary (0.2 s of CPU), and cut the title again."""
+
+
+@functools.cache
+def _pagefind_command() -> tuple[str, ...]:
+    """Pagefind's executable (the pagefind[extended] package's), else its Python wrapper,
+    which then says that Pagefind is not installed."""
+    try:
+        from pagefind_bin_extended import get_executable  # type: ignore[import-untyped]
+    except ImportError:
+        return (sys.executable, "-m", "pagefind")
+    executable = get_executable()
+    return (str(executable),) if executable is not None else (sys.executable, "-m", "pagefind")
 
 
 class _Run:
     """One Pagefind process indexing a staging folder into a bundle folder."""
 
-    def __init__(self, staging: Path, output: Path, key: str, cost: int, primary: bool) -> None:
+    def __init__(
+        self,
+        staging: Path,
+        output: Path,
+        key: str,
+        cost: int,
+        primary: bool,
+        texts: dict[str, str],
+    ) -> None:
         self.staging, self.output, self.key, self.primary = staging, output, key, primary
-        self.cost = cost
+        self.cost, self.texts = cost, texts
         command = [
-            sys.executable,
-            "-m",
-            "pagefind",
+            *_pagefind_command(),
             "--site",
             str(staging),
             "--output-path",
             str(output),
             "--force-language",
-            "zh",
-            "--exclude-selectors",
-            EXCLUDED,
+            PRIMARY_LANGUAGE if primary else PART_LANGUAGE,
             "--quiet",
         ]
         try:
@@ -588,14 +655,15 @@ class _Run:
         shutil.rmtree(self.staging, ignore_errors=True)
 
 
-def finish_bundle(bundle: Path, *, primary: bool = False) -> None:
+def finish_bundle(bundle: Path, texts: dict[str, str], *, primary: bool = False) -> None:
     """What nianbao changes in a bundle Pagefind wrote: exact chunk ranges and canonical
-    filters (a part's), page words left out of the result fragments, and Pagefind's own
-    user interfaces left out (the portal's search box uses pagefind.js alone)."""
+    filters (a part's), the result fragments' text (texts: by page URL) without the page
+    words, and Pagefind's own user interfaces left out (the portal's search box uses
+    pagefind.js alone)."""
     if not primary:
         exact_chunk_ranges(bundle)
         canonical_filters(bundle)
-        slim_fragments(bundle)
+        slim_fragments(bundle, texts)
     for name in UNUSED_FILES if primary else (*UNUSED_FILES, *PRIMARY_ONLY_FILES):
         (bundle / name).unlink(missing_ok=True)
     if not primary:
@@ -618,56 +686,123 @@ FRAGMENT_COMPRESSION = 6
 """gzip level of a slimmed fragment: level 9 took twice the time for 2 % fewer bytes."""
 
 
-def slim_fragments(bundle: Path) -> None:
-    """Leave the page-word metadata out of a bundle's result fragments. Pagefind copies
-    every metadata field into the page's fragment, which the browser loads to show a result;
-    the search box shows the title and text only, and the words (about half of a report
-    page's fragment) are already in the word chunks that find the page. A fragment keeps its
-    name (the metadata file refers to it by that name)."""
+def slim_fragments(bundle: Path, texts: dict[str, str]) -> None:
+    """Give a bundle's result fragments their page's text (texts, by URL: the staged page
+    held none) and leave the page-word metadata out. Pagefind copies every metadata field
+    into the page's fragment, which the browser loads to show a result; the search box
+    shows the title and text only, and the words are already in the word chunks that find
+    the page. A fragment keeps its name (the metadata file refers to it by that name)."""
     drop = (WORDS_FIELD, TITLE_FIELD, KEY_FIELD)
+    given: set[str] = set()
     for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
         data = gzip.decompress(path.read_bytes())
         if not data.startswith(CHUNK_SIGNATURE):
             raise NianbaoError(f"search index failed: {path.name} is not a Pagefind fragment")
         fragment = json.loads(data[len(CHUNK_SIGNATURE) :])
         meta = fragment.get("meta")
-        if not isinstance(meta, dict) or not any(field in meta for field in drop):
+        text = texts.get(fragment.get("url"))
+        if text is not None:
+            given.add(fragment["url"])
+        if text is None and (not isinstance(meta, dict) or not any(f in meta for f in drop)):
             continue
-        fragment["meta"] = {k: v for k, v in meta.items() if k not in drop}
+        if text is not None:
+            fragment["content"] = text
+        if isinstance(meta, dict):
+            fragment["meta"] = {k: v for k, v in meta.items() if k not in drop}
         text = json.dumps(fragment, ensure_ascii=False, separators=(",", ":"))
         data = CHUNK_SIGNATURE + text.encode("utf-8")
         path.write_bytes(gzip.compress(data, FRAGMENT_COMPRESSION, mtime=0))
+    if given != set(texts):  # a page whose result would show no text
+        missing = sorted(set(texts) - given)[0]
+        raise NianbaoError(f"search index failed: Pagefind wrote no result for {missing}")
 
 
-def stage_page(content: bytes) -> tuple[str, int]:
-    """A page as Pagefind indexes it: its words added as metadata at the start of the page
-    body. Returns the staged HTML and its cost (words + characters of body text)."""
-    staged = page_meta(content)
-    if staged is None:  # not a page of the portal's layout (Pagefind skips it too)
-        return content.decode("utf-8"), 0
-    at, meta, cost = staged
-    return _insert(content, at, meta), cost
+def stage_page(content: bytes, *, lists: bool = True) -> StagedPage:
+    """A page as Pagefind indexes it (staged_html) with the text its result shows; a page
+    outside the portal's layout as it is (Pagefind skips it too). lists: whether the words
+    of the page's tables and lists count (see LIST)."""
+    staged = _stage(content, lists)
+    return staged[0] if staged is not None else StagedPage(content.decode("utf-8"), "", 0)
 
 
-def page_meta(content: bytes, *, lists: bool = True) -> tuple[int, str, int] | None:
-    """Where a page's words go (a byte offset: the start of its body), the metadata that
-    holds them, and the page's cost; None for a page outside the portal's layout. lists:
-    whether the words of the page's tables and lists count (see LIST)."""
-    at = _body_start(content)
-    if at is None:
+def _stage(content: bytes, lists: bool) -> tuple[StagedPage, str] | None:
+    """The staged page and its metadata (what the words cache keeps)."""
+    found = page_meta(content, lists=lists)
+    if found is None:
         return None
-    end = content.rfind(BODY_END, at)
-    body = content[at : end if end > 0 else len(content)].decode("utf-8")
-    text = body_text(body if lists else _without_lists(body))
+    meta, text, cost = found
+    html = staged_html(content, meta)
+    assert html is not None  # page_meta found the body
+    return StagedPage(html, text, cost), meta
+
+
+def page_meta(content: bytes, *, lists: bool = True) -> tuple[str, str, int] | None:
+    """The metadata that holds a page's words, the text its result shows (result_text) and
+    the page's cost (its words); None for a page outside the portal's layout."""
+    body = _body(content)
+    if body is None:
+        return None
+    text = body_text(body[1] if lists else _without_lists(body[1]))
     words = page_words(text)
     meta = _meta(WORDS_FIELD, words)
-    heading = HEADING.search(body)
+    heading = HEADING.search(body[1])
     if heading:
         meta += _meta(TITLE_FIELD, page_words(body_text(heading.group(1))))
-    keys = " ".join(html.unescape(key) for key in KEY.findall(body))
+    keys = " ".join(html.unescape(key) for key in KEY.findall(body[1]))
     if keys:
         meta += _meta(KEY_FIELD, page_words(keys))
-    return at, meta, len(words) + len(text) // TEXT_PER_WORD
+    return meta, result_text(body[1]), len(words)
+
+
+STAGED_PAGE = (
+    '<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"></head><body>{start}{meta}'
+    "{filters}{title}</div></body></html>\n"
+)
+"""A staged page: the page body's start tag (its portal filter), the words, the body's
+filters, and its first heading, from which Pagefind takes the result's title."""
+
+
+def staged_html(content: bytes, meta: str) -> str | None:
+    """The page as Pagefind indexes it (STAGED_PAGE) with the words' metadata; None for a
+    page outside the portal's layout."""
+    body = _body(content)
+    if body is None:
+        return None
+    start, inner = body
+    filters = "".join(
+        f'<span data-pagefind-filter="{name}:{value}"></span>'
+        for name, value in FILTER.findall(inner)
+    )
+    heading = HEADING.search(inner)
+    title = f"<h1>{_without_not_text(heading.group(1))}</h1>" if heading else ""
+    return STAGED_PAGE.format(start=start, meta=meta, filters=filters, title=title)
+
+
+def result_text(body: str) -> str:
+    """The text a search result shows, from the page body: what a reader sees of it, without
+    the elements of NOT_TEXT, svg, script and style, white space folded."""
+    return " ".join(body_text(_without_not_text(body)).split())
+
+
+def _without_not_text(body: str) -> str:
+    """The body without the NOT_TEXT, svg, script and style elements (each up to its own
+    end tag, the same elements nested inside counted)."""
+    kept: list[str] = []
+    position = 0
+    while (start := _NOT_TEXT_START.search(body, position)) is not None:
+        kept.append(body[position : start.start()])
+        name = (start.group(1) or start.group(2)).lower()
+        same = re.compile(rf"<(/?){name}\b[^>]*>", re.IGNORECASE)
+        depth, end = 1, len(body)
+        for tag in same.finditer(body, start.end()):
+            depth += -1 if tag.group(1) else 1
+            if depth == 0:
+                end = tag.end()
+                break
+        kept.append(" ")
+        position = end
+    kept.append(body[position:])
+    return "".join(kept)
 
 
 def _without_lists(body: str) -> str:
@@ -678,13 +813,14 @@ def _without_lists(body: str) -> str:
         body = shorter
 
 
-def _body_start(content: bytes) -> int | None:
+def _body(content: bytes) -> tuple[str, str] | None:
+    """The page body's start tag and what follows it up to the end of the article."""
     start = BODY_START.search(content)
-    return start.end() if start is not None else None
-
-
-def _insert(content: bytes, at: int, meta: str) -> str:
-    return (content[:at] + meta.encode("utf-8") + content[at:]).decode("utf-8")
+    if start is None:
+        return None
+    end = content.rfind(BODY_END, start.end())
+    inner = content[start.end() : end if end > 0 else len(content)]
+    return start.group(0).decode("utf-8"), inner.decode("utf-8")
 
 
 def body_text(fragment: str) -> str:
@@ -810,15 +946,20 @@ def bundle_words(bundle: Path) -> set[str]:
     return words
 
 
-def _write_staging(site_dir: Path, pages: dict[str, str]) -> Path:
-    """Staged pages (relative path -> HTML) written into an empty folder with the site's
+def _url(rel: str) -> str:
+    """A page's URL in Pagefind's fragments: "/" + its path, without a final index.html."""
+    return "/" + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
+
+
+def _write_staging(site_dir: Path, pages: dict[str, StagedPage]) -> Path:
+    """Staged pages (relative path -> page) written into an empty folder with the site's
     layout, so result URLs are the site's; the Pagefind run removes it afterwards."""
     staging = Path(tempfile.mkdtemp(prefix=".search-batch-", dir=site_dir.parent))
     try:
-        for page, text in pages.items():
+        for page, staged in pages.items():
             target = staging / page
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, "utf-8")
+            target.write_text(staged.html, "utf-8")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -20,6 +20,7 @@ query is thus looked up exactly: total finds total, tot finds nothing.
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -50,13 +51,24 @@ def units(text: str) -> list[list[str]]:
     ]
 
 
+BREAK = "\x00"
+"""What stands between two runs in page_words' tokens (NUL is no unit: not a word character)."""
+_BETWEEN_RUNS = re.compile(r"[\W_]+")
+_LETTERS_DIGITS = re.compile(f"[^\\W_{HAN}]+")
+_TOKEN = re.compile(f"[{HAN}]|[^\\W_{HAN}]+|{BREAK}")
+
+
 def page_words(text: str) -> set[str]:
-    """Every unit and every pair of adjacent units of the text, marked."""
-    words: set[str] = set()
-    for run in units(text):
-        words.update(UNIT_MARK + unit for unit in run)
-        words.update(PAIR_MARK + a + b for a, b in pairwise(run))
-    return words
+    """Every unit and every pair of adjacent units of the text, marked: the words of units()
+    (tests/test_search_words.py compares them), made from one list of the text's units with
+    BREAK between its runs, so that the loops over every unit run inside re and set."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = _LETTERS_DIGITS.sub(r"\g<0>" + END_MARK, _BETWEEN_RUNS.sub(BREAK, text))
+    tokens = _TOKEN.findall(text)
+    found = set(tokens)
+    found.discard(BREAK)
+    pairs = {pair for pair in set(map(operator.add, tokens, tokens[1:])) if BREAK not in pair}
+    return {UNIT_MARK + unit for unit in found} | {PAIR_MARK + pair for pair in pairs}
 
 
 def query_words(query: str) -> list[str]:

@@ -44,6 +44,7 @@ def build_mkdocs(
     the cache. The result is the same site a clean build makes. NianbaoError on any failure."""
     state = cache_dir / SITE_STATE if cache_dir is not None else None
     templates = cache_dir / THEME_TEMPLATES if cache_dir is not None else None
+    search = cache_dir / SEARCH_CACHE if cache_dir is not None else None
     run_mkdocs(
         project_dir,
         site_dir,
@@ -51,9 +52,10 @@ def build_mkdocs(
         previous=previous,
         state_file=state,
         template_cache=templates,
+        search_cache=search,
     )
     release_memory()  # the Pagefind processes run beside this one
-    build_search_index(site_dir, cache_dir=cache_dir / SEARCH_CACHE if cache_dir else None)
+    build_search_index(site_dir, cache_dir=search)
 
 
 def release_memory() -> None:
@@ -90,17 +92,21 @@ def run_mkdocs(
     previous: Path | None = None,
     state_file: Path | None = None,
     template_cache: Path | None = None,
+    search_cache: Path | None = None,
 ) -> None:
     """MkDocs alone: project_dir/mkdocs.yml -> HTML in site_dir; NianbaoError on any failure.
 
     With state_file (and previous, the site that build wrote), a dirty build that reuses the
     unchanged pages of previous (generator/incremental.py); the state is then updated. With
-    template_cache, the theme's compiled templates are kept in that folder."""
+    template_cache, the theme's compiled templates are kept in that folder. With
+    search_cache, the search index's page words are staged into it while MkDocs builds
+    (generator/words_ahead.py)."""
     from mkdocs import exceptions
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
     from generator.incremental import Reuse, TemplateCache
+    from generator.words_ahead import WordsAhead
 
     project_dir = Path(project_dir).resolve()
     config_file = project_dir / "mkdocs.yml"
@@ -110,6 +116,8 @@ def run_mkdocs(
     logger = logging.getLogger("mkdocs")
     logger.addHandler(counter)
     reuse: Reuse | None = None
+    ahead: WordsAhead | None = None
+    completed = False
     try:
         config = load_config(
             str(config_file), site_dir=str(Path(site_dir).resolve()), strict=strict
@@ -122,8 +130,12 @@ def run_mkdocs(
             reuse.install(config)
         if template_cache is not None:
             config.plugins[TemplateCache.NAME] = TemplateCache(template_cache)
+        if search_cache is not None:
+            ahead = WordsAhead(search_cache)  # last: after the hooks' post_page
+            ahead.install(config)
         with _quiet_dirty_warning(reuse is not None):
             build(config, dirty=reuse is not None)
+        completed = True
         if reuse is not None:
             reuse.save(len(counter.messages))
     except exceptions.Abort as error:
@@ -135,6 +147,8 @@ def run_mkdocs(
         raise NianbaoError(f"MkDocs build failed: {error}") from error
     finally:
         logger.removeHandler(counter)
+        if ahead is not None:
+            ahead.finish(completed=completed)
 
 
 class _DirtyWarning(logging.Filter):

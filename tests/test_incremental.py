@@ -186,3 +186,39 @@ def test_unchanged_files_are_known_by_their_stamp_and_hashed_only_when_it_change
     assert source.relative_to(project / "content").as_posix() in hashed
     assert source.relative_to(project / "content").as_posix() in spy.reused
     assert _tree(site) == before
+
+
+def test_the_page_words_are_staged_while_mkdocs_builds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a cache, a worker stages each built page's words (generator/words_ahead.py): the
+    index finds every page's words in the cache and stages none itself, and the site is the
+    one a build without the worker makes."""
+    search = generator.search
+    project = make_project(tmp_path)
+    site = project / "site"
+    build_site(Settings(project, project / "reports", site))  # no cache: no worker
+    plain = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    staged_here: list[int] = []
+    page_meta = search.page_meta
+
+    def counted(content: bytes, *, lists: bool = True):  # type: ignore[no-untyped-def]
+        found = page_meta(content, lists=lists)
+        if found is not None:  # a page of the portal's layout (404.html is not)
+            staged_here.append(len(content))  # in this process (the worker has its own list)
+        return found
+
+    original_index = search.build_search_index
+
+    def index(*args, **kwargs):  # type: ignore[no-untyped-def]
+        monkeypatch.setattr(search, "page_meta", counted)
+        return original_index(*args, **kwargs)
+
+    monkeypatch.setattr(generator.site, "build_search_index", index)
+    build_site(Settings(project, project / "reports", site, cache_dir=project / ".cache"))
+    assert staged_here == []  # every page's words came from the worker
+    words = project / ".cache" / "search" / search.WORDS_DIR / search.code_version()
+    pages = [p for p in site.rglob("*.html") if p.name != "404.html"]  # 404: not indexed
+    assert len(list(words.iterdir())) == len(pages)
+    after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert after == plain

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -16,11 +15,13 @@ from generator.errors import NianbaoError
 from generator.search import (
     CHUNK_SIGNATURE,
     PARTS_FILE,
+    StagedPage,
     _read_pagefind,
     body_text,
     build_search_index,
     bundle_words,
     exact_chunk_ranges,
+    result_text,
     stage_page,
 )
 from generator.search_words import PAIR_MARK, UNIT_MARK, page_words
@@ -51,10 +52,12 @@ def test_a_staged_page_carries_its_words_title_and_key_as_metadata(tmp_path: Pat
     _page(
         tmp_path,
         "a.html",
-        '伊美<strong>区</strong>人民政府<span data-nb-key="伊春市 伊美区"></span>',
+        '伊美<strong>区</strong>人民政府<span data-nb-key="伊春市 伊美区"></span>'
+        '<span data-pagefind-filter="year:2021"></span>',
         title="伊美区年报",
     )
-    staged, cost = stage_page((tmp_path / "a.html").read_bytes())
+    page = stage_page((tmp_path / "a.html").read_bytes())
+    staged = page.html
     head, rest = staged.split('data-pagefind-filter="portal:nianbao">', 1)
     assert "data-pagefind-meta" not in head  # inside the indexed body, at its start
     fields = dict(
@@ -68,14 +71,29 @@ def test_a_staged_page_carries_its_words_title_and_key_as_metadata(tmp_path: Pat
     assert words.isdisjoint({PAIR_MARK + "航页", PAIR_MARK + "页脚"})  # nav and footer are not body
     assert set(fields["t"].split()) == page_words("伊美区年报")
     assert set(fields["k"].split()) == page_words("伊春市 伊美区")
-    assert cost > len(words)
-    original = (tmp_path / "a.html").read_text("utf-8")
-    assert re.sub(r'<span data-pagefind-meta="[^"]*"></span>', "", staged) == original
+    assert page.cost == len(words)
+    # the filters and the title are there; the text is not (Pagefind would cut it into words
+    # of its own that no query asks for): the result shows the page's text, kept beside it
+    assert '<span data-pagefind-filter="year:2021"></span>' in rest
+    assert "<h1>伊美区年报</h1>" in rest
+    assert "人民政府" not in staged and "导航" not in staged
+    assert page.text == "伊美区年报 伊美区人民政府"
+
+
+def test_a_result_text_leaves_out_tables_permalinks_charts_and_scripts() -> None:
+    body = (
+        '<h2 id="a">二、主动公开<a class="headerlink" href="#a">¶</a></h2><p>正文一句。</p>'
+        '<div class="nb-table-wrap" data-search-exclude><div><table><tr><td>规章</td></tr>'
+        "</table></div></div><figure><svg><text>2021</text></svg><figcaption>图一</figcaption>"
+        "</figure><script>var x = 1;</script><style>p{}</style>"
+        '<div class="admonition nb-diff"><p>改动</p></div><p>结尾</p>'
+    )
+    assert result_text(body) == "二、主动公开 正文一句。 图一 结尾"
 
 
 def test_a_page_outside_the_layout_is_staged_unchanged() -> None:
     page = b"<html><body><p>\xe4\xbc\x8a</p></body></html>"
-    assert stage_page(page) == (page.decode("utf-8"), 0)
+    assert stage_page(page) == StagedPage(page.decode("utf-8"), "", 0)
 
 
 @pytest.fixture(scope="module")
@@ -99,10 +117,19 @@ def test_the_primary_bundle_holds_the_placeholder_and_the_parts_the_pages(
     assert entry["languages"]["zh"]["page_count"] == 1  # the placeholder
     assert (bundle / "pagefind.js").is_file()
     part = json.loads((bundle / "parts/1/pagefind-entry.json").read_text("utf-8"))
-    assert part["languages"]["zh"]["page_count"] == 4  # three pages and the sentinel
+    assert part["languages"]["und"]["page_count"] == 4  # three pages and the sentinel
     words = bundle_words(bundle / "parts/1")
     assert {UNIT_MARK, PAIR_MARK} <= words  # the sentinel page's words
     assert {PAIR_MARK + "伊美", UNIT_MARK + "total\u01c2", PAIR_MARK + "疫情"} <= words
+    contents = {}
+    for path in (bundle / "parts/1/fragment").glob("*.pf_fragment"):
+        fragment = json.loads(gzip.decompress(path.read_bytes())[len(CHUNK_SIGNATURE) :])
+        contents[fragment["url"]] = (fragment["content"], fragment["meta"])
+    # each result's text is its page's (Pagefind saw only the words); no page words in it
+    assert contents["/reports/yimei/"] == (
+        "伊美区 伊美区人民政府办公室 行政复议 total",
+        {"title": "伊美区"},
+    )
     assert not list(indexed_site.parent.glob(".search-*"))  # staging folders are removed
 
 
@@ -186,7 +213,7 @@ def test_a_large_site_is_indexed_in_parts(tmp_path: Path) -> None:
     pages = 0
     for part in parts:
         entry = json.loads((bundle / part / "pagefind-entry.json").read_text("utf-8"))
-        pages += entry["languages"]["zh"]["page_count"] - 1  # less the sentinel
+        pages += entry["languages"]["und"]["page_count"] - 1  # less the sentinel
         assert {UNIT_MARK, PAIR_MARK} <= bundle_words(bundle / part)
     assert pages == 6
 

@@ -6,6 +6,8 @@ tests/test_search_recall.py."""
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -96,3 +98,16 @@ def test_a_query_the_text_contains_finds_the_text(pieces: list[str], data: st.Da
     end = data.draw(st.sampled_from([p for p in points if p >= start]))
     query = text[start:end]
     assert set(query_words(query)) <= page_words(text), (text, query)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from([*"伊美区2021年abXZ_ ，。-\u3000\x00①Ａ１〇é", "\U00020000"]))
+)
+def test_page_words_are_the_words_of_the_units(text: str) -> None:
+    """page_words makes the words in one pass over the text; they are those of units()."""
+    expected = set()
+    for run in units(text):
+        expected |= {UNIT_MARK + unit for unit in run}
+        expected |= {PAIR_MARK + a + b for a, b in itertools.pairwise(run)}
+    assert page_words(text) == expected
