@@ -149,6 +149,8 @@ def run_mkdocs(
         logger.removeHandler(counter)
         if ahead is not None:
             ahead.finish(completed=completed)
+        if reuse is not None:
+            reuse.forget()
 
 
 class _DirtyWarning(logging.Filter):

@@ -222,3 +222,23 @@ def test_the_page_words_are_staged_while_mkdocs_builds(
     assert len(list(words.iterdir())) == len(pages)
     after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
     assert after == plain
+
+
+def test_a_build_keeps_no_page_in_memory_after_mkdocs(tmp_path: Path) -> None:
+    """MkDocs' configuration class keeps the last build's plugins; the incremental plugin
+    lets go of the build's pages, which otherwise stayed in memory through the search index
+    (generator/incremental.py Reuse.forget)."""
+    import gc
+
+    from mkdocs.structure.pages import Page
+
+    project = make_project(tmp_path)
+    cached = Settings(project, project / "reports", project / "site", cache_dir=tmp_path / "c")
+    build_site(cached)
+    gc.collect()
+    alive = [
+        o
+        for o in gc.get_objects()
+        if isinstance(o, Page) and str(o.file.abs_src_path or "").startswith(str(tmp_path))
+    ]
+    assert alive == []
