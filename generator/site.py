@@ -105,7 +105,7 @@ def run_mkdocs(
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    from generator.incremental import Reuse, TemplateCache
+    from generator.incremental import PageMemory, Reuse, TemplateCache
     from generator.words_ahead import WordsAhead
 
     project_dir = Path(project_dir).resolve()
@@ -130,6 +130,7 @@ def run_mkdocs(
             reuse.install(config)
         if template_cache is not None:
             config.plugins[TemplateCache.NAME] = TemplateCache(template_cache)
+        config.plugins[PageMemory.NAME] = PageMemory()
         if search_cache is not None:
             ahead = WordsAhead(search_cache)  # last: after the hooks' post_page
             ahead.install(config)

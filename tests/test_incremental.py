@@ -242,3 +242,17 @@ def test_a_build_keeps_no_page_in_memory_after_mkdocs(tmp_path: Path) -> None:
         if isinstance(o, Page) and str(o.file.abs_src_path or "").startswith(str(tmp_path))
     ]
     assert alive == []
+
+
+def test_a_page_lets_go_of_its_html_once_it_is_made() -> None:
+    """MkDocs keeps every page's HTML until the build ends; PageMemory lets it go once the
+    page is written (its output is what the later post_page steps and the file get)."""
+    from types import SimpleNamespace
+
+    from generator.incremental import PageMemory
+
+    page = SimpleNamespace(content="<p>页</p>", markdown="页")
+    output = "<html><p>页</p></html>"
+    assert PageMemory().on_post_page(output, page=page, config=None) == output  # type: ignore[arg-type]
+    assert page.content is None and page.markdown is None
+    assert PageMemory.on_post_page.mkdocs_priority < 0  # type: ignore[attr-defined]  # last

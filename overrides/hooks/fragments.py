@@ -6,8 +6,9 @@ placeholder comment `<!--nb-fragment N DIGEST-->` in the page (generator/render/
 Python-Markdown does not parse thousands of tags again (issue 15). Headings stay Markdown, so
 Material's table of contents and permalinks are unchanged.
 
-After MkDocs has converted a page (`on_page_content`), each placeholder is replaced by its
-fragment, and the fragment gets what MkDocs gives links in Markdown:
+When MkDocs has made a page (`on_post_page`: Markdown converted and the theme's template
+rendered), each placeholder is replaced by its fragment, and the fragment gets what MkDocs
+gives links in Markdown:
 
 - every `<a href>` goes through MkDocs' own link resolution (the `_RelativePathTreeprocessor`
   of mkdocs 1.6.1, pinned in pyproject.toml): a link to a .md file becomes its directory URL,
@@ -19,6 +20,10 @@ fragment, and the fragment gets what MkDocs gives links in Markdown:
 
 A placeholder without its fragment (none, or one whose SHA-256 does not start with DIGEST: a
 sidecar from another build), or a fragment without a placeholder, is a warning too.
+
+Not at `on_page_content`: MkDocs converts every page before it renders the first one and
+keeps each page's content until the build ends, so the fragments of all pages were in memory
+at once (with generator/incremental.py PageMemory, a page's content goes once it is made).
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ import html
 import json
 import logging
 import re
+import sys
 from pathlib import Path
 
 from mkdocs.structure.pages import _RelativePathTreeprocessor
@@ -41,7 +47,28 @@ LINK = re.compile(r'(<a\b[^>]*?\shref=")([^"]*)(")')
 ANCHOR = re.compile(r'<[a-zA-Z][^>]*?\s(?:id|name)="([^"]*)"')
 
 
-def on_page_content(html_text: str, page, config, files) -> str:
+_files = None
+"""This build's files (on_files): link resolution needs them, and post_page is not given them."""
+
+
+def on_files(files, config):
+    global _files
+    _files = files
+    return files
+
+
+def on_post_page(output: str, page, config) -> str:
+    return fill_page(output, page, config, _files)
+
+
+def on_post_build(config) -> None:
+    global _files
+    _files = None  # not the pages of a finished build in memory
+
+
+def fill_page(html_text: str, page, config, files) -> str:
+    """The page's HTML with its fragments in place of their placeholders (see the module
+    docstring)."""
     src = page.file.src_uri
     sidecar = Path(config["docs_dir"]) / FRAGMENT_DIR / f"{src}.json"
     if not sidecar.is_file():
@@ -52,7 +79,7 @@ def on_page_content(html_text: str, page, config, files) -> str:
     links = _RelativePathTreeprocessor(page.file, files, config)
     used: set[int] = set()
 
-    def fill(match: re.Match[str]) -> str:
+    def put(match: re.Match[str]) -> str:
         index = int(match.group(1))
         if index >= len(fragments) or match.group(2) != digest(fragments[index]):
             log.warning(
@@ -63,11 +90,13 @@ def on_page_content(html_text: str, page, config, files) -> str:
         used.add(index)
         return resolve_links(fragments[index], links)
 
-    html_text = PLACEHOLDER.sub(fill, html_text)
+    html_text = PLACEHOLDER.sub(put, html_text)
     if len(used) != len(fragments):
         unused = sorted(set(range(len(fragments))) - used)
         log.warning(f"Doc file '{src}': HTML fragments {unused} have no placeholder in the page")
-    ids = {html.unescape(m) for i in used for m in ANCHOR.findall(fragments[i])}
+    # interned: every report page has the same few hundred cell ids, and MkDocs keeps each
+    # page's ids until the build ends (for its anchor checks)
+    ids = {sys.intern(html.unescape(m)) for i in used for m in ANCHOR.findall(fragments[i])}
     page.present_anchor_ids = (page.present_anchor_ids or set()) | ids
     if links.links_to_anchors:
         if page.links_to_anchors is None:
