@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import contextlib
 import os
-import subprocess
 import sys
 from pathlib import Path
+from subprocess import DEVNULL, PIPE, Popen
 from typing import IO, Any
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -36,13 +36,17 @@ class WordsAhead(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         package_root = str(Path(__file__).resolve().parents[1])
         path = os.environ.get("PYTHONPATH")
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, path]))}
-        self.worker: subprocess.Popen[bytes] | None = subprocess.Popen(
-            [sys.executable, "-m", "generator.words_ahead", str(cache_dir)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env=env,
-        )
+        self.worker: Popen[bytes] | None
+        try:
+            self.worker = Popen(
+                [sys.executable, "-m", "generator.words_ahead", str(cache_dir)],
+                stdin=PIPE,
+                stdout=DEVNULL,
+                stderr=DEVNULL,
+                env=env,
+            )
+        except OSError:  # no worker: the index stages every page itself
+            self.worker = None
 
     def install(self, config: MkDocsConfig) -> None:
         config.plugins[self.NAME] = self

@@ -256,3 +256,22 @@ def test_a_page_lets_go_of_its_html_once_it_is_made() -> None:
     assert PageMemory().on_post_page(output, page=page, config=None) == output  # type: ignore[arg-type]
     assert page.content is None and page.markdown is None
     assert PageMemory.on_post_page.mkdocs_priority < 0  # type: ignore[attr-defined]  # last
+
+
+def test_a_build_without_the_words_worker_is_the_same_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A words worker that cannot start (generator/words_ahead.py) costs only time: the index
+    stages every page itself."""
+    import generator.words_ahead
+
+    def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OSError("no process here")
+
+    project = make_project(tmp_path)
+    site = project / "site"
+    build_site(Settings(project, project / "reports", site))
+    plain = _tree(site)
+    monkeypatch.setattr(generator.words_ahead, "Popen", refuse)  # Pagefind still starts
+    build_site(Settings(project, project / "reports", site, cache_dir=tmp_path / "c"))
+    assert _tree(site) == plain
