@@ -48,7 +48,7 @@ from generator.model import Level, count_levels  # noqa: E402
 from generator.model.corpus import Corpus  # noqa: E402
 from generator.pipeline import check_corpus_records, load_corpus  # noqa: E402
 from generator.render.memo import ENTRY_SUFFIX  # noqa: E402
-from generator.site import SEARCH_CACHE, SITE_STATE, THEME_TEMPLATES, copy_site_config  # noqa: E402
+from generator.site import SEARCH_CACHE, copy_site_config  # noqa: E402
 
 # --- places and agencies ---------------------------------------------------------------------
 
@@ -731,19 +731,13 @@ def main() -> None:
         del corpus  # as build_site: MkDocs does not run beside the records
         start = time.perf_counter()
         strict_note = ""
-        state = cache / SITE_STATE  # as build_site: the next build can reuse the pages
-        caches = {  # as build_mkdocs
-            "state_file": state,
-            "template_cache": cache / THEME_TEMPLATES,
-            "search_cache": cache / SEARCH_CACHE,
-        }
-        try:
-            run_mkdocs(project, site, strict=True, **caches)
+        try:  # with the cache, as build_mkdocs: the next build can reuse the pages
+            run_mkdocs(project, site, strict=True, cache_dir=cache)
         except NianbaoError as error:  # still measure; say so in the table
             strict_note = f"strict build failed, timed non-strict: {error}"
             print(strict_note, file=sys.stderr, flush=True)
             start = time.perf_counter()
-            run_mkdocs(project, site, strict=False, **caches)
+            run_mkdocs(project, site, strict=False, cache_dir=cache)
         times["mkdocs"] = time.perf_counter() - start
         release_memory()  # as build_mkdocs, before the index
         start = time.perf_counter()

@@ -142,11 +142,12 @@ def load_corpus(
         parallel=parallel_threshold,
         workers=workers,
     )
-    for outcome in parsed:
-        # into the slug memo (generator/memos.py) also the names parsed in the process pool,
-        # so that the next build's new report of a known agency needs no jieba
-        if isinstance(outcome, Record) and outcome.agency_name:
-            slugify(outcome.agency_name)
+    if cache_dir is not None:  # the memos are kept only with a cache (generator/memos.py)
+        for outcome in parsed:
+            # into the slug memo also the names parsed in the process pool, so that the
+            # next build's new report of a known agency needs no jieba
+            if isinstance(outcome, Record) and outcome.agency_name:
+                slugify(outcome.agency_name)
     return assemble_corpus(reports_dir, inputs, parsed, cache_dir=cache_dir)
 
 

@@ -42,20 +42,9 @@ def build_mkdocs(
     is unchanged since the build that wrote previous (the published site/) are taken from it
     instead of being built again, and search index parts whose pages are unchanged come from
     the cache. The result is the same site a clean build makes. NianbaoError on any failure."""
-    state = cache_dir / SITE_STATE if cache_dir is not None else None
-    templates = cache_dir / THEME_TEMPLATES if cache_dir is not None else None
-    search = cache_dir / SEARCH_CACHE if cache_dir is not None else None
-    run_mkdocs(
-        project_dir,
-        site_dir,
-        strict=strict,
-        previous=previous,
-        state_file=state,
-        template_cache=templates,
-        search_cache=search,
-    )
+    run_mkdocs(project_dir, site_dir, strict=strict, previous=previous, cache_dir=cache_dir)
     release_memory()  # the Pagefind processes run beside this one
-    build_search_index(site_dir, cache_dir=search)
+    build_search_index(site_dir, cache_dir=cache_dir / SEARCH_CACHE if cache_dir else None)
 
 
 def release_memory() -> None:
@@ -79,9 +68,9 @@ SITE_STATE = "site-state.json"
 SEARCH_CACHE = "search"
 """In the cache folder: search index parts by the pages they index (generator/search.py)."""
 THEME_TEMPLATES = "jinja-theme"
-"""In the cache folder: the theme's templates compiled by Jinja (MkDocs compiles Material's
-37 templates afresh in every build, a quarter of a second; Jinja checks each compiled one
-against its template's source)."""
+"""In the cache folder: the theme's templates compiled by Jinja (MkDocs compiled Material's
+37 templates afresh in every build, 0.39 s under the profiler at 1,000 reports; Jinja checks
+each compiled one against its template's source)."""
 
 
 def run_mkdocs(
@@ -90,16 +79,14 @@ def run_mkdocs(
     *,
     strict: bool = True,
     previous: Path | None = None,
-    state_file: Path | None = None,
-    template_cache: Path | None = None,
-    search_cache: Path | None = None,
+    cache_dir: Path | None = None,
 ) -> None:
     """MkDocs alone: project_dir/mkdocs.yml -> HTML in site_dir; NianbaoError on any failure.
 
-    With state_file (and previous, the site that build wrote), a dirty build that reuses the
-    unchanged pages of previous (generator/incremental.py); the state is then updated. With
-    template_cache, the theme's compiled templates are kept in that folder. With
-    search_cache, the search index's page words are staged into it while MkDocs builds
+    With cache_dir (the build's cache folder): a dirty build that reuses the unchanged pages
+    of previous, the site the last build wrote (generator/incremental.py; the state in
+    SITE_STATE is then updated); the theme's compiled templates kept in THEME_TEMPLATES; and
+    the search index's page words staged into SEARCH_CACHE while MkDocs builds
     (generator/words_ahead.py)."""
     from mkdocs import exceptions
     from mkdocs.commands.build import build
@@ -122,18 +109,17 @@ def run_mkdocs(
         config = load_config(
             str(config_file), site_dir=str(Path(site_dir).resolve()), strict=strict
         )
-        if state_file is not None:
+        if cache_dir is not None:
             # a dirty build keeps what site_dir holds: start from an empty one
             shutil.rmtree(site_dir, ignore_errors=True)
             Path(site_dir).mkdir(parents=True)
-            reuse = Reuse(config, state_file, previous)
+            reuse = Reuse(config, cache_dir / SITE_STATE, previous)
             reuse.install(config)
-        if template_cache is not None:
-            config.plugins[TemplateCache.NAME] = TemplateCache(template_cache)
+            config.plugins[TemplateCache.NAME] = TemplateCache(cache_dir / THEME_TEMPLATES)
         config.plugins[PageMemory.NAME] = PageMemory()
-        if search_cache is not None:
-            ahead = WordsAhead(search_cache)  # last: after the hooks' post_page
-            ahead.install(config)
+        if cache_dir is not None:
+            ahead = WordsAhead(cache_dir / SEARCH_CACHE)
+            config.plugins[WordsAhead.NAME] = ahead  # last: after the hooks' post_page
         with _quiet_dirty_warning(reuse is not None):
             build(config, dirty=reuse is not None)
         completed = True

@@ -1,8 +1,8 @@
 """The search index's page words, made on a second core while MkDocs builds the pages.
 
 MkDocs builds on one core. The search index then stages every page's words (generator/search.py
-page_meta: every character and pair of characters of its text), most of its own Python work on
-a first build. `WordsAhead` is a MkDocs plugin of one build: each page MkDocs has made
+page_meta: every character and pair of characters of its text), about half of its own Python
+time on a first build (under the profiler, 1,000 reports). `WordsAhead` is a MkDocs plugin of one build: each page MkDocs has made
 (`post_page`, after the portal's hooks: the bytes MkDocs then writes) goes down a pipe to a
 worker process (`python -m generator.words_ahead CACHE`), which stages its words into the
 search cache (search.keep_page_words); the index then finds them there. The words are the
@@ -47,9 +47,6 @@ class WordsAhead(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             )
         except OSError:  # no worker: the index stages every page itself
             self.worker = None
-
-    def install(self, config: MkDocsConfig) -> None:
-        config.plugins[self.NAME] = self
 
     def on_post_page(self, output: str, /, *, page: Any, config: MkDocsConfig) -> str:
         if self.worker is not None and self.worker.stdin is not None:

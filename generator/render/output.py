@@ -55,9 +55,9 @@ COMPRESSED = (
     "data/promises.csv",
     "data/hierarchy.csv",
 )
-"""The large whole-corpus downloads (2-28 MB each at 10,000 reports, growing with every
-report): published gzip-compressed only, as <name>.gz beside them (a tenth of the bytes or
-less); mkdocs.yml leaves the uncompressed files, which stay in content/ for tools and tests,
+"""The large whole-corpus downloads (growing with every report; the three analysis CSVs were
+18-29 MB each at 10,000 reports, bench/README.md): published gzip-compressed only, as
+<name>.gz beside them (a tenth of the bytes or less); mkdocs.yml leaves the uncompressed files, which stay in content/ for tools and tests,
 out of the site. The pages link to the .gz (pages.download). records.csv (one row a report,
 opened in a spreadsheet) and every other download are published as they are."""
 
