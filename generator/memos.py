@@ -59,6 +59,7 @@ class PureMemo(Generic[V]):
         """The entries of the memo's file, when it is of this version and every value passes
         the check; else none (the function computes each value once more)."""
         self._used = set()
+        self._loaded = {}  # another folder's (an earlier build's): this one's file is written
         try:
             entry = json.loads((folder / f"{self.name}.json").read_text("utf-8"))
         except (OSError, ValueError):

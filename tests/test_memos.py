@@ -45,6 +45,23 @@ def test_a_memo_keeps_what_was_used_and_reads_it_back(
     assert saved["values"] == {"a": "x"}  # "b" went out of use: dropped
 
 
+def test_a_memo_moved_to_a_new_cache_folder_writes_its_file_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # one process, two cache folders (a deleted cache, or tests): the second folder's file
+    # was once skipped because the entries equalled what the first folder's file held
+    memo = _memo(monkeypatch)
+    first, second = tmp_path / "first", tmp_path / "second"
+    memo.load(first)
+    memo.put("a", "x")
+    memo.save(first)
+    memo.load(second)  # no file there
+    assert memo.get("a") == "x"  # still known in this process
+    memo.save(second)
+    saved = json.loads((second / "test-memo.json").read_text("utf-8"))
+    assert saved == {"version": "v1", "values": {"a": "x"}}
+
+
 @pytest.mark.parametrize(
     "entry",
     [

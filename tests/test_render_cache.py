@@ -102,7 +102,7 @@ def test_warm_cache_renders_nothing_and_gives_the_clean_bytes(samples, tmp_path,
     cache = tmp_path / "cache"
     cold = _build(samples, tmp_path / "cold", cache)
     assert len(made["report"]) == 5 and len(made["agency"]) == 5
-    assert len(_entries(cache)) == 11  # 5 records + 5 agency pages + the region slugs
+    assert len(_entries(cache)) == 10  # 5 records + 5 agency pages
     _reset(made)
     warm = _build(samples, tmp_path / "warm", cache)
     again = _build(samples, tmp_path / "cold", cache)  # over the previous output
@@ -119,7 +119,7 @@ def test_new_report_renders_only_its_page_and_its_agency(samples, tmp_path, made
     warm = _build(samples, tmp_path / "content", cache)
     assert made == {"report": ["yimeiqu-renminzhengfu/2022"], "agency": ["yimeiqu-renminzhengfu"]}
     assert warm == _build(samples, tmp_path / "clean", None)
-    assert len(_entries(cache)) == 12  # the agency's old page entry is pruned
+    assert len(_entries(cache)) == 11  # 6 records + 5 agency pages: the old one is pruned
 
 
 def test_cross_year_finding_renders_the_unchanged_later_report_again(samples, tmp_path, made):
@@ -324,7 +324,7 @@ def test_prune_keeps_this_builds_entries_only(tmp_path):
     (folder / f"{memo.TEMP_PREFIX}left{memo.ENTRY_SUFFIX}").write_bytes(b"interrupted")
     _render(tmp_path / "content", records[1:], findings, cache)
     agencies = {r["id"].split("/")[0] for r in records[1:]}
-    assert len(_entries(cache)) == len(records[1:]) + len(agencies) + 1  # + region slugs
+    assert len(_entries(cache)) == len(records[1:]) + len(agencies)
     assert sorted(p.name for p in folder.iterdir() if not p.name.endswith(memo.ENTRY_SUFFIX)) == [
         "notes.txt"
     ]

@@ -16,7 +16,6 @@ every time from those pieces.
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -31,7 +30,6 @@ from generator.analysis.promises import YearLedger, ledgers_from_json, ledgers_t
 from generator.errors import NianbaoError
 from generator.model import LEVELS, Failure, Record, bug_failure
 from generator.model.corpus import Corpus
-from generator.model.identity import slugify
 from generator.render import (
     analyses,
     compliance,
@@ -50,7 +48,6 @@ from generator.render.memo import (
     RenderCache,
     agency_key,
     artefact_key,
-    region_slugs_key,
 )
 from generator.render.output import ContentWriter, validate_record_id, validate_rule_id
 from generator.render.pool import made_in_processes
@@ -164,7 +161,7 @@ def render_site(
     indexes.render_home(env, writer, catalog, listed, rule_titles)
     indexes.render_agencies(env, writer, catalog)
     found = analyses.build_analyses(catalog, corpus, ledgers)
-    region_roots = regions.build_tree(catalog, _region_slugs(memo, catalog))
+    region_roots = regions.build_tree(catalog)
     region_nodes = regions.walk(region_roots)
     region_path = {node.names: node.path for node in region_nodes}
     indexes.render_regions(env, writer, catalog, region_nodes)
@@ -372,23 +369,6 @@ def _agency_artefacts(
         "page": reports.agency_page_text(env, catalog, agency, ledgers[agency.slug]),
         "ledger": ledgers_to_json(ledgers[agency.slug]),
     }
-
-
-def _region_slugs(memo: RenderCache | None, catalog: Catalog) -> dict[str, str] | None:
-    """The slug of every region name, from the render cache when it has this set of names
-    (None without a cache: build_tree slugifies them itself)."""
-    if memo is None:
-        return None
-    names = regions.region_names(catalog)
-    key = region_slugs_key(names)
-    made = _cached(
-        memo,
-        key,
-        ("slugs",),
-        lambda: {"slugs": json.dumps({name: slugify(name) for name in names}, ensure_ascii=False)},
-    )
-    slugs = json.loads(made["slugs"])
-    return slugs if isinstance(slugs, dict) and set(slugs) == set(names) else None
 
 
 def _render_downloads(

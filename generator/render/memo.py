@@ -124,12 +124,6 @@ def artefact_key(
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()  # repr escapes surrogates
 
 
-def region_slugs_key(names: Sequence[str]) -> str:
-    """The key of the region names' slugs (model/identity.py slugify, in code_fingerprint)."""
-    parts = (code_fingerprint(), "region-slugs", *names)
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
-
-
 def agency_key(slug: str, record_keys: Sequence[str]) -> str:
     """The key of an agency page: its records' artefact keys (records and findings) in page order."""
     parts = (code_fingerprint(), "agency", slug, *record_keys)

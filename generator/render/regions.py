@@ -8,7 +8,6 @@ the sums that cannot be true (generator/render/analyses.py).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,15 +47,10 @@ def agency_region_names(agency: Agency) -> tuple[str, ...]:
     return tuple(names) or (UNKNOWN_REGION,)
 
 
-def region_names(catalog: Catalog) -> list[str]:
-    """Every region name the tree will slugify (build_tree's `slug_of`), sorted."""
-    return sorted({name for agency in catalog.agencies for name in agency_region_names(agency)})
-
-
-def build_tree(catalog: Catalog, slug_of: Mapping[str, str] | None = None) -> list[Node]:
-    """Top-level nodes (provinces, then 地区未知), each with sorted children. slug_of: the
-    slugify of every region_names name, when known (the render cache keeps them: the first
-    slugify of a build loads jieba's dictionary, most of this function's time)."""
+def build_tree(catalog: Catalog) -> list[Node]:
+    """Top-level nodes (provinces, then 地区未知), each with sorted children. The names'
+    slugs come from the slug memo in a build (generator/memos.py): the first slugify of a
+    process loads jieba's dictionary, most of this function's time otherwise."""
     roots: dict[str, Node] = {}
     slugs: dict[str, dict[str, str]] = {}  # parent path -> {name: slug}
 
@@ -64,10 +58,7 @@ def build_tree(catalog: Catalog, slug_of: Mapping[str, str] | None = None) -> li
         name = names[-1]
         if name not in level:
             taken = slugs.setdefault(parent_dir, {})
-            if names == (UNKNOWN_REGION,):
-                base = UNKNOWN_SLUG
-            else:
-                base = (slug_of[name] if slug_of is not None else slugify(name)) or "region"
+            base = UNKNOWN_SLUG if names == (UNKNOWN_REGION,) else slugify(name) or "region"
             slug, n = base, 2
             while slug in taken.values():
                 slug, n = f"{base}-{n}", n + 1
