@@ -1,4 +1,4 @@
-"""Pages made in a pool of processes (generator/render/pool.py): the same bytes as made one
+"""Pages made in a pool of processes (generator/pool.py): the same bytes as made one
 by one, and a page that raises in a worker is made again in the parent, which reports it."""
 
 from __future__ import annotations
@@ -9,8 +9,9 @@ import pytest
 from conftest import RULES, copy_samples
 
 import generator.render
+from generator import pool
 from generator.pipeline import check_corpus_records, load_corpus
-from generator.render import pool, reports
+from generator.render import reports
 
 
 def _snapshot(content: Path) -> dict[str, bytes]:

@@ -11,8 +11,9 @@ source line, and makes the Finding (`generator.model.Finding`, docs/contract.md)
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any, Literal, get_args
 
@@ -20,11 +21,12 @@ import yaml
 
 from generator.check.access import Observation, line_for
 from generator.check.catalogue import RULES
-from generator.check.memo import ReportFindingsCache
+from generator.check.memo import ReportFindingsCache, findings_from_json, findings_json
 from generator.check.rule import CorpusRule, RegionRule, ReportRule, Rule
 from generator.errors import ConfigError
 from generator.model import Finding, Level, Record
 from generator.model.identity import place_key
+from generator.pool import made_in_processes
 
 LevelSetting = Literal["error", "warning", "info", "ignore"]
 """A rule's level in a levels file; `ignore` drops its findings."""
@@ -213,16 +215,28 @@ def check_corpus(
     memo = ReportFindingsCache(cache_dir, settings) if cache_dir is not None else None
     found: dict[str, list[Finding]] = {}
     ids = {id(record): _record_id(record, index) for index, record in enumerate(records)}
-    for record in records:
-        findings = memo.get(record) if memo is not None else None
-        if findings is None:
-            faults = _FaultCount(on_fault)
-            findings = _report_findings(
-                record, report_rules, settings, faults if on_fault is not None else None
-            )
-            if memo is not None and not faults.count:
-                memo.put(record, findings)  # a rule that raised has no findings to keep
-        found.setdefault(ids[id(record)], []).extend(findings)
+    cached = [memo.get(record) if memo is not None else None for record in records]
+    to_check = [
+        record for record, findings in zip(records, cached, strict=True) if findings is None
+    ]
+    made_in_pool = made_in_processes(partial(_pooled_findings, report_rules, settings), to_check)
+    with contextlib.closing(made_in_pool) as pooled:  # the pool ends here, also on a fault
+        for record, findings in zip(records, cached, strict=True):
+            if findings is None:
+                made = next(pooled)  # to_check's order: the records without cached findings
+                if made is not None:
+                    findings = findings_from_json(made["findings"])
+                else:  # not made in a pool, or a rule raised there: here, with the faults told
+                    faults = _FaultCount(on_fault)
+                    findings = _report_findings(
+                        record, report_rules, settings, faults if on_fault is not None else None
+                    )
+                    if faults.count:
+                        found.setdefault(ids[id(record)], []).extend(findings)
+                        continue  # a rule that raised has no findings to keep
+                if memo is not None:
+                    memo.put(record, findings)
+            found.setdefault(ids[id(record)], []).extend(findings)
     groups = group_by_agency(records)
     regions = group_by_region(records)
     for rule in RULES:
@@ -244,6 +258,14 @@ def check_corpus(
     if memo is not None:
         memo.save()
     return {key: _sort(found[key]) for key in sorted(found)}
+
+
+def _pooled_findings(
+    rules: Sequence[ReportRule], settings: Mapping[str, LevelSetting], record: Record
+) -> dict[str, str]:
+    """A record's report findings, made in a worker (generator/pool.py): a rule that raises
+    there makes the record's job None, and the parent checks it again and tells the fault."""
+    return {"findings": findings_json(_report_findings(record, rules, settings, None))}
 
 
 class _FaultCount:

@@ -88,6 +88,19 @@ class ReportFindingsCache:
         write_text_atomic(self.path, json.dumps(data, ensure_ascii=False))
 
 
+def findings_json(findings: Sequence[Finding]) -> str:
+    """Findings as the JSON text the cache keeps (and a check worker sends back)."""
+    return json.dumps([finding.to_dict() for finding in findings], ensure_ascii=False)
+
+
+def findings_from_json(text: str) -> list[Finding]:
+    """The findings of a findings_json text."""
+    items = json.loads(text)
+    if not isinstance(items, list):
+        raise TypeError("not a list of findings")
+    return [_finding(item) for item in items]
+
+
 def _finding(item: object) -> Finding:
     if not isinstance(item, dict):
         raise TypeError("not a finding")

@@ -30,6 +30,7 @@ from generator.analysis.promises import YearLedger, ledgers_from_json, ledgers_t
 from generator.errors import NianbaoError
 from generator.model import LEVELS, Failure, Record, bug_failure
 from generator.model.corpus import Corpus
+from generator.pool import made_in_processes
 from generator.render import (
     analyses,
     compliance,
@@ -50,7 +51,6 @@ from generator.render.memo import (
     artefact_key,
 )
 from generator.render.output import ContentWriter, validate_record_id, validate_rule_id
-from generator.render.pool import made_in_processes
 
 if TYPE_CHECKING:
     from generator.check.rule import Rule
@@ -237,7 +237,7 @@ class _ReportPages:
 
     def prefill(self, catalog: Catalog) -> None:
         """Make the artefacts the cache does not hold, in a pool of processes when there
-        are many (generator/render/pool.py); made() then takes them from here."""
+        are many (generator/pool.py); made() then takes them from here."""
         to_make = []
         for record in catalog.records:
             key = self._key(catalog, record)

@@ -1,12 +1,15 @@
-"""Pages made in a pool of processes, when many are to be made.
+"""Work made in a pool of processes, when there is much of it: the render stage's pages,
+the check stage's report findings.
 
-A report's page and files, and an agency's page, are pure functions of the catalog (the
-render cache relies on it), and making them is most of a first build's render time. With
-more than PARALLEL_THRESHOLD to make, they are made in forked worker processes, which
-inherit the catalog and the Jinja environment instead of receiving them pickled; each
-returns the texts (memo.ARTEFACTS) it made. A job that raises in a worker comes back as
-None and is made again in the parent, which reports the fault as it would have anyway. The
-texts are the same bytes as made one by one (tests/test_render_pool.py).
+A report's page and files, an agency's page and a record's report findings are pure
+functions of what the stage already holds (the render and check caches rely on it), and
+making them is most of a first build's time in those stages. With more than
+PARALLEL_THRESHOLD jobs, they are made in forked worker processes, which inherit the
+catalog (or the records) and the Jinja environment instead of receiving them pickled; each
+returns texts (for pages memo.ARTEFACTS; for findings their JSON). A job that raises in a
+worker comes back as None and is made again in the parent, which reports the fault as it
+would have anyway. The texts are the same bytes as made one by one
+(tests/test_render_pool.py, tests/test_check_pool.py).
 
 Without the fork start method (not Linux) the jobs are left to the parent.
 """
@@ -16,7 +19,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from typing import Any
 
 PARALLEL_THRESHOLD = 64
@@ -29,7 +32,7 @@ _WORK: tuple[Callable[[Any], Texts], Sequence[Any]] | None = None
 
 def made_in_processes(
     make: Callable[[Any], Texts], jobs: Sequence[Any], *, workers: int | None = None
-) -> Iterator[Texts | None]:
+) -> Generator[Texts | None, None, None]:
     """make(job) for every job, in order, as they are made (the caller takes each as it
     comes: the texts of a whole corpus are never held at once): made in worker processes
     when there are more than PARALLEL_THRESHOLD jobs and the machine has more than one core,
