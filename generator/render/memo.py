@@ -65,6 +65,7 @@ CODE_OUTSIDE_RENDER = (
     "model/record.py",
     "model/tables.py",
     "model/warning.py",
+    "pool.py",
 )
 # Libraries whose output is cached (Jinja/MarkupSafe pages, YAML, jieba search terms).
 LIBRARIES = ("jinja2", "markupsafe", "pyyaml", "jieba", "pypinyin")
