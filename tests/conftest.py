@@ -51,6 +51,24 @@ tests copy these, never the whole folder, so a report added to reports/ changes 
 SAMPLES = tuple(REPORTS / name for name in SAMPLE_FILES)
 
 
+def spy_on_pool(monkeypatch: Any, module: Any, made: str) -> list[str]:
+    """module's made_in_processes (generator/pool.py) sends every job to a two-worker pool;
+    the list returned gets one line per call: how many jobs, how many made in the pool."""
+    from generator import pool
+
+    monkeypatch.setattr(pool, "PARALLEL_THRESHOLD", 0)
+    calls: list[str] = []
+    real = pool.made_in_processes
+
+    def spy(make: Any, jobs: Sequence[Any], **kwargs: Any) -> Any:
+        texts = list(real(make, jobs, workers=2))
+        calls.append(f"{len(jobs)} {made}, {sum(t is not None for t in texts)} in the pool")
+        return (t for t in texts)  # a generator, as the real one: its caller may close it
+
+    monkeypatch.setattr(module, "made_in_processes", spy)
+    return calls
+
+
 def copy_samples(folder: Path, names: Sequence[str] = SAMPLE_FILES) -> Path:
     """The sample reports (or some of them) copied into folder, at their paths; folder."""
     for name in names:

@@ -8,7 +8,7 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from conftest import copy_samples
+from conftest import copy_samples, spy_on_pool
 
 import generator.check
 import generator.check.catalogue as catalogue
@@ -24,26 +24,11 @@ def corpus(tmp_path: Path) -> Corpus:
     return load_corpus(folder)
 
 
-def _pool_spy(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Jobs always go to a two-worker pool; returns what each pool call made there."""
-    monkeypatch.setattr(pool, "PARALLEL_THRESHOLD", 0)
-    calls: list[str] = []
-    real = pool.made_in_processes
-
-    def spy(make, jobs, **kwargs):  # type: ignore[no-untyped-def]
-        made = list(real(make, jobs, workers=2))
-        calls.append(f"{len(jobs)} checked, {sum(m is not None for m in made)} in the pool")
-        return (m for m in made)  # a generator: check_corpus closes it
-
-    monkeypatch.setattr(generator.check, "made_in_processes", spy)
-    return calls
-
-
 @pytest.mark.parametrize("cache", [False, True])
 def test_a_pool_finds_what_one_process_finds(corpus, tmp_path, monkeypatch, cache) -> None:
     monkeypatch.setattr(pool, "PARALLEL_THRESHOLD", 10**9)
     alone = check_corpus_records(corpus, None, cache_dir=tmp_path / "c1" if cache else None)
-    calls = _pool_spy(monkeypatch)
+    calls = spy_on_pool(monkeypatch, generator.check, "checked")
     pooled = check_corpus_records(corpus, None, cache_dir=tmp_path / "c2" if cache else None)
     assert calls == ["5 checked, 5 in the pool"]
     assert [r.checks for r in pooled.records] == [r.checks for r in alone.records]
@@ -69,7 +54,7 @@ def test_a_rule_that_raises_in_a_worker_is_told_by_the_parent(corpus, monkeypatc
     )
     monkeypatch.setattr(catalogue, "RULES", patched)
     monkeypatch.setattr("generator.check.RULES", patched)
-    calls = _pool_spy(monkeypatch)
+    calls = spy_on_pool(monkeypatch, generator.check, "checked")
     checked = check_corpus_records(corpus, None)
     assert calls[0] == "5 checked, 4 in the pool"  # the broken one came back as None
     failure = next(f for f in checked.failures if f.file == broken)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import RULES, copy_samples
+from conftest import RULES, copy_samples, spy_on_pool
 
 import generator.render
 from generator import pool
@@ -55,16 +55,7 @@ def test_made_in_processes_gives_each_jobs_texts_in_order(monkeypatch) -> None:
 def test_a_pool_renders_the_bytes_of_one_process(samples, tmp_path, monkeypatch, cache) -> None:
     monkeypatch.setattr(pool, "PARALLEL_THRESHOLD", 10**9)
     alone = _render(samples, tmp_path / "alone", tmp_path / "cache1" if cache else None)
-    monkeypatch.setattr(pool, "PARALLEL_THRESHOLD", 0)
-    calls: list[str] = []
-    real = pool.made_in_processes
-
-    def spy(make, jobs, **kwargs):  # type: ignore[no-untyped-def]
-        made = list(real(make, jobs, workers=2))
-        calls.append(f"{len(jobs)} made, {sum(m is not None for m in made)} in the pool")
-        return iter(made)
-
-    monkeypatch.setattr(generator.render, "made_in_processes", spy)
+    calls = spy_on_pool(monkeypatch, generator.render, "made")
     pooled = _render(samples, tmp_path / "pooled", tmp_path / "cache2" if cache else None)
     assert pooled == alone
     assert calls == ["5 made, 5 in the pool"] * 2  # the reports, then their 5 agencies
