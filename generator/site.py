@@ -44,7 +44,9 @@ def build_mkdocs(
     the cache. The result is the same site a clean build makes. NianbaoError on any failure."""
     run_mkdocs(project_dir, site_dir, strict=strict, previous=previous, cache_dir=cache_dir)
     release_memory()  # the Pagefind processes run beside this one
-    build_search_index(site_dir, cache_dir=cache_dir / SEARCH_CACHE if cache_dir else None)
+    build_search_index(
+        site_dir, cache_dir=cache_dir / SEARCH_CACHE if cache_dir is not None else None
+    )
 
 
 def release_memory() -> None:
@@ -109,6 +111,7 @@ def run_mkdocs(
         config = load_config(
             str(config_file), site_dir=str(Path(site_dir).resolve()), strict=strict
         )
+        config.plugins[PageMemory.NAME] = PageMemory()  # its post_page runs last (priority)
         if cache_dir is not None:
             # a dirty build keeps what site_dir holds: start from an empty one
             shutil.rmtree(site_dir, ignore_errors=True)
@@ -116,10 +119,8 @@ def run_mkdocs(
             reuse = Reuse(config, cache_dir / SITE_STATE, previous)
             reuse.install(config)
             config.plugins[TemplateCache.NAME] = TemplateCache(cache_dir / THEME_TEMPLATES)
-        config.plugins[PageMemory.NAME] = PageMemory()
-        if cache_dir is not None:
             ahead = WordsAhead(cache_dir / SEARCH_CACHE)
-            config.plugins[WordsAhead.NAME] = ahead  # last: after the hooks' post_page
+            config.plugins[WordsAhead.NAME] = ahead  # after the hooks' post_page
         with _quiet_dirty_warning(reuse is not None):
             build(config, dirty=reuse is not None)
         completed = True

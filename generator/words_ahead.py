@@ -1,16 +1,17 @@
 """The search index's page words, made on a second core while MkDocs builds the pages.
 
-MkDocs builds on one core. The search index then stages every page's words (generator/search.py
-page_meta: every character and pair of characters of its text), about half of its own Python
-time on a first build (under the profiler, 1,000 reports). `WordsAhead` is a MkDocs plugin of one build: each page MkDocs has made
-(`post_page`, after the portal's hooks: the bytes MkDocs then writes) goes down a pipe to a
-worker process (`python -m generator.words_ahead CACHE`), which stages its words into the
-search cache (search.keep_page_words); the index then finds them there. The words are the
-ones the index would make (the same function on the same bytes, keyed by their SHA-256): a
-page the worker did not get to, or got other bytes of, is staged by the index itself.
+MkDocs builds on one core. The search index then stages every page's words
+(generator/search.py page_meta: every character and pair of characters of its text), about
+half of its own Python time on a first build (under the profiler, 1,000 reports).
+`WordsAhead` is a MkDocs plugin of one build: each page MkDocs has made (`post_page`, after
+the portal's hooks: the bytes MkDocs then writes) goes down a pipe to a worker process
+(`python -m generator.words_ahead CACHE`), which stages its words into the search cache
+(search.keep_page_words); the index then finds them there. The words are the ones the index
+would make (the same function on the same bytes, keyed by their SHA-256): a page the worker
+did not get to, or got other bytes of, is staged by the index itself.
 
-The worker is a new process, not a fork: a fork of the build shares its memory until the build
-writes to it, and at 10,000 reports the two then held 2,357 MiB between them. The pipe holds
+The worker is a new process, not a fork: a fork of the build shares its memory until the
+build writes to it, and at 10,000 reports the two then held 2,357 MiB between them. The pipe holds
 a few pages: when the worker is behind, MkDocs waits for it rather than the pages piling up.
 """
 

@@ -265,7 +265,10 @@ def test_a_build_without_the_words_worker_is_the_same_build(
     stages every page itself."""
     import generator.words_ahead
 
+    refused: list[object] = []
+
     def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
+        refused.append(args)
         raise OSError("no process here")
 
     project = make_project(tmp_path)
@@ -274,4 +277,5 @@ def test_a_build_without_the_words_worker_is_the_same_build(
     plain = _tree(site)
     monkeypatch.setattr(generator.words_ahead, "Popen", refuse)  # Pagefind still starts
     build_site(Settings(project, project / "reports", site, cache_dir=tmp_path / "c"))
+    assert refused  # the worker was asked for, and could not start
     assert _tree(site) == plain

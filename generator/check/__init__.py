@@ -21,7 +21,12 @@ import yaml
 
 from generator.check.access import Observation, line_for
 from generator.check.catalogue import RULES
-from generator.check.memo import ReportFindingsCache, findings_from_json, findings_json
+from generator.check.memo import (
+    ReportFindingsCache,
+    findings_from_json,
+    findings_json,
+    record_digest,
+)
 from generator.check.rule import CorpusRule, RegionRule, ReportRule, Rule
 from generator.errors import ConfigError
 from generator.model import Finding, Level, Record
@@ -215,27 +220,28 @@ def check_corpus(
     memo = ReportFindingsCache(cache_dir, settings) if cache_dir is not None else None
     found: dict[str, list[Finding]] = {}
     ids = {id(record): _record_id(record, index) for index, record in enumerate(records)}
-    cached = [memo.get(record) if memo is not None else None for record in records]
+    # a record's digest (the repr of the whole record) is made once: get, then put
+    digests = [record_digest(record) if memo is not None else "" for record in records]
+    cached = [memo.get(digest) if memo is not None else None for digest in digests]
     to_check = [
         record for record, findings in zip(records, cached, strict=True) if findings is None
     ]
     made_in_pool = made_in_processes(partial(_pooled_findings, report_rules, settings), to_check)
     with contextlib.closing(made_in_pool) as pooled:  # the pool ends here, also on a fault
-        for record, findings in zip(records, cached, strict=True):
+        for record, digest, findings in zip(records, digests, cached, strict=True):
             if findings is None:
                 made = next(pooled)  # to_check's order: the records without cached findings
-                if made is not None:
-                    findings = findings_from_json(made["findings"])
-                else:  # not made in a pool, or a rule raised there: here, with the faults told
-                    faults = _FaultCount(on_fault)
-                    findings = _report_findings(
+                faults = _FaultCount(on_fault)
+                # not made in a pool, or a rule raised there: checked here, the faults told
+                findings = (
+                    findings_from_json(made["findings"])
+                    if made is not None
+                    else _report_findings(
                         record, report_rules, settings, faults if on_fault is not None else None
                     )
-                    if faults.count:
-                        found.setdefault(ids[id(record)], []).extend(findings)
-                        continue  # a rule that raised has no findings to keep
-                if memo is not None:
-                    memo.put(record, findings)
+                )
+                if memo is not None and not faults.count:
+                    memo.put(digest, findings)  # a rule that raised has no findings to keep
             found.setdefault(ids[id(record)], []).extend(findings)
     groups = group_by_agency(records)
     regions = group_by_region(records)

@@ -66,9 +66,9 @@ class ReportFindingsCache:
         findings = data.get("findings")
         return findings if isinstance(findings, dict) else {}
 
-    def get(self, record: Record) -> list[Finding] | None:
-        """The record's report findings from an earlier build (kept for this one), or None."""
-        key = record_digest(record)
+    def get(self, key: str) -> list[Finding] | None:
+        """The report findings of the record of this record_digest from an earlier build
+        (kept for this one), or None."""
         stored = self.known.get(key)
         if not isinstance(stored, list):
             return None
@@ -79,8 +79,9 @@ class ReportFindingsCache:
         self.kept[key] = stored
         return findings
 
-    def put(self, record: Record, findings: Sequence[Finding]) -> None:
-        self.kept[record_digest(record)] = [finding.to_dict() for finding in findings]
+    def put(self, key: str, findings: Sequence[Finding]) -> None:
+        """Keep the findings of the record of this record_digest."""
+        self.kept[key] = [finding.to_dict() for finding in findings]
 
     def save(self) -> None:
         """Keep this build's findings (a cache that cannot be written is no error)."""

@@ -57,8 +57,8 @@ COMPRESSED = (
 )
 """The large whole-corpus downloads (growing with every report; the three analysis CSVs were
 18-29 MB each at 10,000 reports, bench/README.md): published gzip-compressed only, as
-<name>.gz beside them (a tenth of the bytes or less); mkdocs.yml leaves the uncompressed files, which stay in content/ for tools and tests,
-out of the site. The pages link to the .gz (pages.download). records.csv (one row a report,
+<name>.gz beside them (a tenth of the bytes or less); mkdocs.yml leaves the uncompressed
+files, which stay in content/ for tools and tests, out of the site. The pages link to the .gz (pages.download). records.csv (one row a report,
 opened in a spreadsheet) and every other download are published as they are."""
 
 FRAGMENT_DIR = ".fragments"
