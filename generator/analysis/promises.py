@@ -492,8 +492,11 @@ _DONE_MARKER = re.compile(
 )
 
 
+@lru_cache(maxsize=1 << 14)
 def done_marker(sentence: str) -> str | None:
-    """The words that make a sentence a report of something done (已…, 完成, 4次), or None."""
+    """The words that make a sentence a report of something done (已…, 完成, 4次), or None.
+    Cached: a ledger asks it of each Y+1 sentence once per item sentence compared with it
+    (200,000 calls at 1,000 reports, for 10,000 distinct sentences)."""
     match = _DONE_MARKER.search(unicodedata.normalize("NFKC", sentence))
     return match.group(0) if match else None
 
@@ -631,11 +634,9 @@ def _item_sentences(item: Item) -> list[str]:
     return parts or [item.sentence]
 
 
-def match_item(item: Item, following: PromiseReport) -> Promise:
-    """One item of year Y against the report of Y+1 (repeated > done > silent)."""
-    if item.generic:
-        return Promise(item, "generic", ())
-    candidates = (
+def _candidates(following: PromiseReport) -> tuple[Sentence, ...]:
+    """The Y+1 sentences an item is compared with: all of section 五, the longer ones of 一."""
+    return (
         *report_sentences("problems", following.problems),
         *(
             s
@@ -643,6 +644,17 @@ def match_item(item: Item, following: PromiseReport) -> Promise:
             if len(s.text) >= MIN_DONE_SENTENCE
         ),
     )
+
+
+def match_item(
+    item: Item, following: PromiseReport, candidates: Sequence[Sentence] | None = None
+) -> Promise:
+    """One item of year Y against the report of Y+1 (repeated > done > silent).
+    candidates: _candidates(following), when the caller made them once for all its items."""
+    if item.generic:
+        return Promise(item, "generic", ())
+    if candidates is None:
+        candidates = _candidates(following)
     found: list[Evidence] = []
     own_sentences = _item_sentences(item)
     for candidate in candidates:
@@ -695,7 +707,8 @@ def match_year(report: PromiseReport, following: PromiseReport | None) -> YearLe
     if following is None:
         promises = tuple(Promise(i, "generic" if i.generic else "silent", ()) for i in items)
     else:
-        promises = tuple(match_item(item, following) for item in items)
+        candidates = _candidates(following)
+        promises = tuple(match_item(item, following, candidates) for item in items)
     return YearLedger(
         agency=report.agency,
         year=report.year,
