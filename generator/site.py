@@ -94,6 +94,7 @@ def run_mkdocs(
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
+    from generator.convert_ahead import ConvertAhead
     from generator.incremental import PageMemory, Reuse, TemplateCache
     from generator.words_ahead import WordsAhead
 
@@ -106,6 +107,7 @@ def run_mkdocs(
     logger.addHandler(counter)
     reuse: Reuse | None = None
     ahead: WordsAhead | None = None
+    convert: ConvertAhead | None = None
     completed = False
     try:
         config = load_config(
@@ -121,6 +123,8 @@ def run_mkdocs(
             config.plugins[TemplateCache.NAME] = TemplateCache(cache_dir / THEME_TEMPLATES)
             ahead = WordsAhead(cache_dir / SEARCH_CACHE)
             config.plugins[WordsAhead.NAME] = ahead  # after the hooks' post_page
+        convert = ConvertAhead(dirty=reuse is not None)
+        config.plugins[ConvertAhead.NAME] = convert  # its nav event after the reuse's
         with _quiet_dirty_warning(reuse is not None):
             build(config, dirty=reuse is not None)
         completed = True
@@ -135,6 +139,8 @@ def run_mkdocs(
         raise NianbaoError(f"MkDocs build failed: {error}") from error
     finally:
         logger.removeHandler(counter)
+        if convert is not None:
+            convert.stop()
         if ahead is not None:
             ahead.finish(completed=completed)
         if reuse is not None:
