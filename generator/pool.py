@@ -31,16 +31,20 @@ _WORK: tuple[Callable[[Any], Texts], Sequence[Any]] | None = None
 
 
 def made_in_processes(
-    make: Callable[[Any], Texts], jobs: Sequence[Any], *, workers: int | None = None
+    make: Callable[[Any], Texts],
+    jobs: Sequence[Any],
+    *,
+    workers: int | None = None,
+    threshold: int | None = None,
 ) -> Generator[Texts | None, None, None]:
     """make(job) for every job, in order, as they are made (the caller takes each as it
     comes: the texts of a whole corpus are never held at once): made in worker processes
-    when there are more than PARALLEL_THRESHOLD jobs and the machine has more than one core,
-    else all None (the caller makes them). A job that raised is None. The pool ends when
+    when there are more than `threshold` (default PARALLEL_THRESHOLD) jobs and the machine
+    has more than one core, else all None (the caller makes them). A job that raised is None. The pool ends when
     the iterator is exhausted or closed."""
     workers = workers or os.cpu_count() or 1
     if (
-        len(jobs) <= PARALLEL_THRESHOLD
+        len(jobs) <= (PARALLEL_THRESHOLD if threshold is None else threshold)
         or workers < 2
         or "fork" not in multiprocessing.get_all_start_methods()
     ):

@@ -56,6 +56,21 @@ def test_built_pages_have_their_white_space_folded(built: Path) -> None:
         assert not re.search(r"\n[ \t]+<", outside), page
 
 
+def test_page_json_keeps_chinese_and_no_palette_script(built: Path) -> None:
+    """overrides/hooks/compact.py on_env: the JSON in every page keeps Chinese as UTF-8 (not
+    \\uXXXX) and still escapes what could end its <script>; overrides/partials/header.html:
+    no palette-restoring script without a palette toggle."""
+    page = (built / "reports/yimei-qu-renmin-zhengfu/2021/index.html").read_text("utf-8")
+    for name in ("__config", "nb-search-strings"):
+        found = re.search(rf'<script id="{name}" type="application/json">(.*?)</script>', page)
+        assert found, name
+        assert "\\u" not in found.group(1) and "<" not in found.group(1), name
+        assert json.loads(found.group(1)), name
+    strings = re.search(r'<script id="nb-search-strings"[^>]*>(.*?)</script>', page)
+    assert strings and json.loads(strings.group(1))["none"] == "没有找到符合条件的结果"
+    assert "__palette" not in page
+
+
 def test_large_downloads_are_published_compressed_only(built: Path) -> None:
     """records.json, records.yaml and cells.csv grow with every report (about 45 KB a report):
     the site has them as .gz only (the bytes of content/ compressed), the data page links

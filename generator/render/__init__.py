@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 import jinja2
 from markupsafe import Markup
 
+from generator import pool
 from generator import record as spec
 from generator.analysis.promises import YearLedger, ledgers_from_json, ledgers_to_json
 from generator.errors import NianbaoError
@@ -158,29 +159,92 @@ def render_site(
                 made = pages_of.made(catalog, record)
                 corpus_files.add(*pages_of.corpus_rows(catalog, record, made))
     listed = sorted([*corpus.failures, *(f.failure for f in faults)], key=lambda f: f.file)
-    indexes.render_home(env, writer, catalog, listed, rule_titles)
-    indexes.render_agencies(env, writer, catalog)
     found = analyses.build_analyses(catalog, corpus, ledgers)
     region_roots = regions.build_tree(catalog)
     region_nodes = regions.walk(region_roots)
     region_path = {node.names: node.path for node in region_nodes}
-    indexes.render_regions(env, writer, catalog, region_nodes)
-    regions.render_regions(
-        env, writer, catalog, region_roots, found, analyses.by_region(found, set(region_path))
-    )
-    indexes.render_years(env, writer, catalog)
-    indexes.render_unreadable(env, writer, listed)
     results = compliance.rule_results(catalog)
-    compliance.render_compliance(env, writer, catalog, rules, results)
-    compliance.render_rules(env, writer, catalog, rules, results)
-    compliance.render_format(env, writer)
-    _render_downloads(env, writer, catalog, pages_of.csv_rows)
-    feeds.render_feeds(writer, catalog)
-    analyses.render_analyses(env, writer, catalog, found, region_path)
+    # the corpus pages, two at a time where there is a second core (_written_apart)
+    _written_apart(
+        writer,
+        len(catalog.records) > pool.PARALLEL_THRESHOLD,
+        [
+            partial(
+                regions.render_regions,
+                env,
+                catalog=catalog,
+                roots=region_roots,
+                found=found,
+                checks=analyses.by_region(found, set(region_path)),
+            ),
+            partial(
+                analyses.render_analyses,
+                env,
+                catalog=catalog,
+                analyses=found,
+                region_path=region_path,
+            ),
+            partial(
+                indexes.render_home, env, catalog=catalog, failures=listed, rule_titles=rule_titles
+            ),
+            partial(indexes.render_agencies, env, catalog=catalog),
+            partial(indexes.render_regions, env, catalog=catalog, nodes=region_nodes),
+            partial(indexes.render_years, env, catalog=catalog),
+            partial(indexes.render_unreadable, env, failures=listed),
+            partial(
+                compliance.render_compliance, env, catalog=catalog, rules=rules, results=results
+            ),
+            partial(compliance.render_rules, env, catalog=catalog, rules=rules, results=results),
+            partial(compliance.render_format, env),
+            partial(_render_downloads, env, catalog=catalog, csv_rows=pages_of.csv_rows),
+            partial(_render_feeds, catalog=catalog),
+        ],
+    )
     written = writer.commit()
     if memo is not None:
         memo.prune()  # only after a complete build: keep what this build used
     return RenderResult(written, faults)
+
+
+def _render_feeds(writer: ContentWriter, *, catalog: Catalog) -> None:
+    feeds.render_feeds(writer, catalog)
+
+
+class _KeptPages(ContentWriter):
+    """A writer that keeps what it is given: in a worker process, for the parent to write."""
+
+    def __init__(self) -> None:
+        super().__init__(Path("."))
+        self.kept: dict[str, str] = {}
+
+    def add(self, rel: str, data: str | bytes) -> None:
+        if not isinstance(data, str):
+            raise TypeError(f"{rel}: only text is kept for the parent")
+        self.kept[rel] = data
+
+
+def _written_apart(
+    writer: ContentWriter, pooled: bool, jobs: Sequence[Callable[[ContentWriter], None]]
+) -> None:
+    """Each job(writer): in worker processes where there is a second core (the pages after
+    the report and agency pages took 1.2 s on one core at 1,000 reports, the other idle),
+    each writing into _KeptPages, whose pages the parent then writes in the jobs' order; a
+    job that raised in a worker (or every job, without workers) runs here on the writer.
+    Not pooled (a small corpus): all run here (a pool costs more than it saves)."""
+
+    def kept(job: Callable[[ContentWriter], None]) -> dict[str, str]:
+        pages = _KeptPages()
+        job(pages)
+        return pages.kept
+
+    for job, texts in zip(
+        jobs, made_in_processes(kept, jobs, threshold=1 if pooled else len(jobs)), strict=True
+    ):
+        if texts is None:
+            job(writer)
+            continue
+        for rel, text in texts.items():
+            writer.add(rel, text)
 
 
 JINJA_CACHE = "jinja"
