@@ -555,3 +555,14 @@ def has_row(text: str, *cells: str) -> bool:
 def html_items(text: str) -> list[str]:
     """The inner HTML of the page's flat `<li>` items (a loose item's `<p>` left out)."""
     return _ITEM.findall(text)
+
+
+def site_project(tmp: Path) -> Path:
+    """A copy of the committed site configuration (tmp/project) with content freshly rendered
+    from the hand-made records."""
+    from generator.site import copy_site_config
+
+    project = copy_site_config(ROOT, tmp / "project")
+    corpus = make_corpus(tmp, make_records(), make_findings(), FAILURES)
+    render_site(corpus, RULES, project / "content")
+    return project

@@ -8,23 +8,14 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import FAILURES, RULES, make_corpus, make_findings, make_records
+from conftest import site_project
 from mkdocs.structure.pages import Page
 
 import generator.convert_ahead as convert_ahead
 from generator.errors import NianbaoError
-from generator.render import render_site
-from generator.site import copy_site_config, run_mkdocs
+from generator.site import run_mkdocs
 
-ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
-
-
-def _project(tmp: Path) -> Path:
-    project = copy_site_config(ROOT, tmp / "project")
-    corpus = make_corpus(tmp, make_records(), make_findings(), FAILURES)
-    render_site(corpus, RULES, project / "content")
-    return project
 
 
 def _files(site: Path) -> dict[str, bytes]:
@@ -50,7 +41,7 @@ def _count_parent_renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def alone(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, bytes]]:
     """The project and the site MkDocs makes without the child."""
     tmp = tmp_path_factory.mktemp("alone")
-    project = _project(tmp)
+    project = site_project(tmp)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(convert_ahead, "MIN_PAGES", 10**9)
         run_mkdocs(project, tmp / "site", strict=True)
@@ -85,7 +76,7 @@ def test_pages_the_child_converts_give_the_same_site(
 def test_a_broken_link_the_child_finds_fails_the_strict_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    project = _project(tmp_path)
+    project = site_project(tmp_path)
     (project / "content" / "about.md").write_text("# 关于\n\n[broken](missing.md)\n", "utf-8")
     monkeypatch.setattr(convert_ahead, "MIN_PAGES", 2)
     monkeypatch.setattr(convert_ahead, "child_share", lambda pages: list(pages))
@@ -100,7 +91,7 @@ def test_no_child_beside_a_plugin_on_the_page_events(
 ) -> None:
     """A plugin that changes a page before it is rendered: the child would convert the page
     without that change, so no child is made."""
-    project = _project(tmp_path)
+    project = site_project(tmp_path)
     hook = project / "overrides" / "hooks" / "shout.py"
     hook.write_text("def on_page_markdown(markdown, page, config, files):\n    return markdown\n")
     config = project / "mkdocs.yml"
@@ -121,7 +112,7 @@ def test_an_incremental_build_with_the_child_equals_a_clean_one(
 ) -> None:
     """In an incremental build the child converts only pages MkDocs will read (the reused
     ones are not read)."""
-    project = _project(tmp_path)
+    project = site_project(tmp_path)
     cache = tmp_path / "cache"
     monkeypatch.setattr(convert_ahead, "MIN_PAGES", 2)
     run_mkdocs(project, tmp_path / "first", strict=True, cache_dir=cache)

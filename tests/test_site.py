@@ -9,28 +9,19 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import FAILURES, RULES, make_corpus, make_findings, make_records
+from conftest import site_project
 
 from generator.errors import NianbaoError
-from generator.render import render_site
-from generator.site import build_mkdocs, copy_site_config
+from generator.site import build_mkdocs
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
 
 
-def _project(tmp: Path) -> Path:
-    """A copy of the committed site configuration with freshly rendered content."""
-    project = copy_site_config(ROOT, tmp / "project")
-    corpus = make_corpus(tmp, make_records(), make_findings(), FAILURES)
-    render_site(corpus, RULES, project / "content")
-    return project
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("site")
-    project = _project(tmp)
+    project = site_project(tmp)
     site = tmp / "out"
     # From another working directory: the jieba dictionary path must still resolve.
     cwd = Path.cwd()
@@ -222,7 +213,7 @@ def test_search_box_is_pagefind_without_material_search(built: Path) -> None:
 
 @pytest.mark.parametrize("link", ["missing.md", "#no-such-cell"])
 def test_strict_build_failure_is_one_line(tmp_path: Path, link: str) -> None:
-    project = _project(tmp_path)
+    project = site_project(tmp_path)
     (project / "content" / "about.md").write_text(f"# 关于\n\n[broken]({link})\n", "utf-8")
     with pytest.raises(NianbaoError) as info:
         build_mkdocs(project, tmp_path / "out", strict=True)
