@@ -120,3 +120,54 @@ def test_a_large_download_is_compressed_again_only_when_its_bytes_changed(
     assert gzip.decompress(build("id,rule\nb,T4-01\n").read_bytes()) == b"id,rule\nb,T4-01\n"
     assert len(compressed) == 1
     assert gzip.decompress(build("id,rule\nc,TX-07\n").read_bytes()) == b"id,rule\nc,TX-07\n"
+
+
+def test_a_published_source_is_a_link_and_never_written_through(tmp_path: Path) -> None:
+    """add_copy links the input report into content/ (no new file); a later build that
+    writes other bytes at that path replaces the link, and the report keeps its bytes."""
+    source = tmp_path / "reports" / "某县人民政府-2023年报.txt"
+    source.parent.mkdir()
+    source.write_bytes("一、总体情况\n".encode())
+    content = tmp_path / "content"
+
+    first = ContentWriter(content)
+    first.add_copy("reports/x/2023.txt", source)
+    first.commit()
+    published = content / "reports/x/2023.txt"
+    assert published.stat().st_ino == source.stat().st_ino
+    assert "reports/x/2023.txt" in first.written
+
+    again = ContentWriter(content)  # the same report: nothing to do
+    again.add_copy("reports/x/2023.txt", source)
+    again.commit()
+    assert published.stat().st_ino == source.stat().st_ino and not again.written
+
+    other = ContentWriter(content)  # the path now gets other bytes (not through the link)
+    other.add("reports/x/2023.txt", "别的内容")
+    other.commit()
+    assert published.read_text("utf-8") == "别的内容"
+    assert source.read_bytes() == "一、总体情况\n".encode()
+    assert published.stat().st_ino != source.stat().st_ino
+    assert [p.name for p in published.parent.iterdir()] == ["2023.txt"]  # no temp file left
+
+
+def test_a_source_that_cannot_be_linked_is_copied(tmp_path: Path, monkeypatch) -> None:
+    source = tmp_path / "report.txt"
+    source.write_bytes(b"text")
+    target = tmp_path / "real.txt"
+    target.write_bytes(b"elsewhere")
+    link = tmp_path / "link.txt"
+    link.symlink_to(target)
+
+    def no_link(*args: object, **kwargs: object) -> None:
+        raise OSError("cross-device link")
+
+    writer = ContentWriter(tmp_path / "content")
+    writer.add_copy("a.txt", link)  # a symbolic link: its target's bytes, copied
+    monkeypatch.setattr(os, "link", no_link)
+    writer.add_copy("b.txt", source)  # another file system: copied
+    writer.commit()
+    assert (tmp_path / "content/a.txt").read_bytes() == b"elsewhere"
+    assert not (tmp_path / "content/a.txt").is_symlink()
+    assert (tmp_path / "content/b.txt").read_bytes() == b"text"
+    assert (tmp_path / "content/b.txt").stat().st_ino != source.stat().st_ino

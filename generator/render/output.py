@@ -180,12 +180,50 @@ class ContentWriter:
         if self._write(target, data.encode("utf-8") if isinstance(data, str) else data):
             self.written.add(rel)
 
+    def add_copy(self, rel: str, source: Path) -> None:
+        """Publish the file source (an input report) at rel: as a hard link to it where the
+        folders share a file system, else as a copy of its bytes. On this machine a new file
+        costs up to 1 ms of kernel time, a link 0.02 ms (bench/README.md, fifth pass), and a
+        first build at 1,000 reports copied 1,000 sources. A file already there with the same
+        bytes is left alone. Nothing writes into a content file (add and _write replace it),
+        so the link never changes the report it points to."""
+        target = self._claim(rel)
+        with contextlib.suppress(OSError):
+            if target.is_file() and os.path.samefile(target, source):
+                return
+        if not source.is_symlink():
+            temp = target.with_name(f".nianbao-{secrets.token_hex(8)}-{target.name}")
+            try:
+                os.link(source, temp)
+            except OSError:
+                pass  # another file system, or no hard links: copy the bytes below
+            else:
+                if target.is_file() and filecmp.cmp(temp, target, shallow=False):
+                    os.unlink(temp)
+                    return
+                os.replace(temp, target)
+                self.written.add(rel)
+                return
+        if self._write(target, source.read_bytes()):
+            self.written.add(rel)
+
     @staticmethod
     def _write(target: Path, data: bytes) -> bool:
-        """Write data unless the file holds it already; True when it was written."""
-        if target.is_file() and target.read_bytes() == data:
+        """Write data unless the file holds it already; True when it was written. A file
+        that changes is replaced (a new file renamed over it), never written into: it may be
+        a hard link to an input report (add_copy)."""
+        if not target.is_file():
+            target.write_bytes(data)
+            return True
+        if target.read_bytes() == data:
             return False
-        target.write_bytes(data)
+        temp = target.with_name(f".nianbao-{secrets.token_hex(8)}-{target.name}")
+        try:
+            temp.write_bytes(data)
+            os.replace(temp, target)
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
         return True
 
     def discard(self, rels: Iterable[str]) -> None:

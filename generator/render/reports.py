@@ -73,13 +73,13 @@ def add_report_files(
     suffix: str | None,
     yaml_text: str,
 ) -> None:
-    """The published copy of the source file (read afresh every build) and the record's YAML."""
+    """The published copy of the source file (a hard link to it where the folders share a
+    file system: ContentWriter.add_copy) and the record's YAML."""
     rid = record.key
     if source is not None and suffix is not None:
-        data = source.read_bytes()
-        writer.add(f"reports/{rid}{suffix}", data)
+        writer.add_copy(f"reports/{rid}{suffix}", source)
         if source_encoding(record, suffix) is not None:
-            writer.add(f"reports/{rid}{UTF8_SUFFIX}", decode_text(data)[0])
+            writer.add(f"reports/{rid}{UTF8_SUFFIX}", decode_text(source.read_bytes())[0])
     writer.add(f"reports/{rid}.yml", yaml_text)
 
 
