@@ -32,6 +32,7 @@ import random
 import re
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -694,6 +695,64 @@ def _rss_mb(who: int) -> float:
     return resource.getrusage(who).ru_maxrss / 1024  # Linux: KiB
 
 
+def cold_build(
+    project: Path, cache: Path, site: Path
+) -> tuple[dict[str, float], tuple[int, int, int], str, float]:
+    """A first build of project (no cache, no site), timed stage by stage as `nianbao build`
+    runs the stages: the times, (records, unreadable, error findings), a note when the strict
+    build failed, and the largest Pagefind process's peak RSS in MB."""
+    from generator.check import RULES
+    from generator.site import release_memory, run_mkdocs
+
+    with loaded_memos(cache):  # as build_site: the slug and similarity memos kept
+        times, corpus = time_before_mkdocs(project, cache, RULES)
+    counts = (
+        len(corpus.records),
+        len(corpus.failures),
+        count_levels(f for r in corpus.records for f in r.checks)[Level.ERROR],
+    )
+    del corpus  # as build_site: MkDocs does not run beside the records
+    start = time.perf_counter()
+    strict_note = ""
+    try:  # with the cache, as build_mkdocs: the next build can reuse the pages
+        run_mkdocs(project, site, strict=True, cache_dir=cache)
+    except NianbaoError as error:  # still measure; say so in the table
+        strict_note = f"strict build failed, timed non-strict: {error}"
+        print(strict_note, file=sys.stderr, flush=True)
+        start = time.perf_counter()
+        run_mkdocs(project, site, strict=False, cache_dir=cache)
+    times["mkdocs"] = time.perf_counter() - start
+    release_memory()  # as build_mkdocs, before the index
+    start = time.perf_counter()
+    indexer_mb = index_in_small_process(site, cache / SEARCH_CACHE)
+    times["search index"] = time.perf_counter() - start
+    return times, counts, strict_note, indexer_mb
+
+
+def repeated_ratios(project: Path, tmp: Path, repeats: int, first: float) -> list[tuple[str, str]]:
+    """The first build and bare build again, `repeats` times in turn, each from nothing
+    (the generated content, the cache and the site deleted first): on this machine the
+    ratio of one pair of runs moved by ±0.15 (bench/README.md, fifth pass)."""
+    rows = []
+    ratios = [first]
+    for turn in range(1, repeats + 1):
+        cache = project / ".cache" / "nianbao"
+        for folder in (cache, project / "site", project / "content"):
+            shutil.rmtree(folder, ignore_errors=True)
+        fresh = copy_site_config(ROOT, tmp / "fresh")  # content/about.md, content/assets
+        shutil.move(fresh / "content", project / "content")
+        shutil.rmtree(fresh)
+        times = cold_build(project, cache, project / "site")[0]
+        bare = sum(bare_mkdocs(project, tmp).values())
+        ratios.append(sum(times.values()) / bare)
+        rows.append((f"repeat {turn}: nianbao / bare s", f"{sum(times.values()):.1f} / {bare:.1f}"))
+    rows += [
+        ("ratios, first run and repeats", " ".join(f"{r:.2f}" for r in ratios)),
+        ("median ratio", f"{statistics.median(ratios):.2f}"),
+    ]
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, default=200, help="number of reports (default 200)")
@@ -707,10 +766,14 @@ def main() -> None:
     parser.add_argument(
         "--no-incremental", action="store_true", help="leave out the incremental rebuilds"
     )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=0,
+        help="after the rows, build cold and bare again this many times, in turn (the ratio's"
+        " spread on a noisy machine)",
+    )
     args = parser.parse_args()
-
-    from generator.check import RULES
-    from generator.site import release_memory, run_mkdocs
 
     tmp = Path(tempfile.mkdtemp(prefix="nianbao-scale-")) if args.keep is None else args.keep
     if args.keep is not None:
@@ -721,28 +784,7 @@ def main() -> None:
         write_reports(project / "reports", args.reports, args.seed)
         site = project / "site"
         cache = project / ".cache" / "nianbao"  # as the CLI: parse and render caches, cold here
-        with loaded_memos(cache):  # as build_site: the slug and similarity memos kept
-            times, corpus = time_before_mkdocs(project, cache, RULES)
-        counts = (
-            len(corpus.records),
-            len(corpus.failures),
-            count_levels(f for r in corpus.records for f in r.checks)[Level.ERROR],
-        )
-        del corpus  # as build_site: MkDocs does not run beside the records
-        start = time.perf_counter()
-        strict_note = ""
-        try:  # with the cache, as build_mkdocs: the next build can reuse the pages
-            run_mkdocs(project, site, strict=True, cache_dir=cache)
-        except NianbaoError as error:  # still measure; say so in the table
-            strict_note = f"strict build failed, timed non-strict: {error}"
-            print(strict_note, file=sys.stderr, flush=True)
-            start = time.perf_counter()
-            run_mkdocs(project, site, strict=False, cache_dir=cache)
-        times["mkdocs"] = time.perf_counter() - start
-        release_memory()  # as build_mkdocs, before the index
-        start = time.perf_counter()
-        indexer_mb = index_in_small_process(site, cache / SEARCH_CACHE)
-        times["search index"] = time.perf_counter() - start
+        times, counts, strict_note, indexer_mb = cold_build(project, cache, site)
 
         pages = list(site.rglob("*.html"))
         report_pages = sorted(p for p in site.glob("reports/*/*/index.html"))
@@ -775,6 +817,8 @@ def main() -> None:
             ]
         if not args.no_incremental:
             rows += incremental_rows(project, cache, args.seed)
+        if args.repeat and not args.no_bare:
+            rows += repeated_ratios(project, tmp, args.repeat, nianbao_total / bare_total)
         print(
             f"\nnianbao scale benchmark, N={args.reports}"
             + (f", project kept in {project}" if args.keep else "")
