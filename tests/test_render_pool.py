@@ -79,3 +79,35 @@ def test_a_page_that_raises_in_a_worker_is_reported_by_the_parent(
     assert [fault.record_id for fault in result.faults] == ["weidongqu-zhengfuban/2021"]
     assert "模板出错" in result.faults[0].failure.reason
     assert not list((tmp_path / "content" / "reports").glob("weidongqu-zhengfuban/*"))
+
+
+def test_corpus_pages_not_kept_as_text_are_written_by_the_parent(tmp_path, monkeypatch) -> None:
+    """The corpus pages made in workers come back as texts (generator/render _written_apart);
+    a job that streams a file or publishes a copy fails there and runs again in the parent,
+    and nothing is written into the worker's folder."""
+    from generator.render import _written_apart
+    from generator.render.output import ContentWriter
+
+    source = tmp_path / "source.txt"
+    source.write_text("原文", "utf-8")
+
+    def text(writer: ContentWriter) -> None:
+        writer.add("a.md", "甲")
+
+    def streamed(writer: ContentWriter) -> None:
+        with writer.stream("data/b.csv") as out:
+            out.write("x\r\n")
+
+    def copied(writer: ContentWriter) -> None:
+        writer.add_copy("c.txt", source)
+
+    worker_folder = tmp_path / "cwd"
+    worker_folder.mkdir()
+    monkeypatch.chdir(worker_folder)
+    writer = ContentWriter(tmp_path / "content")
+    _written_apart(writer, True, [text, streamed, copied])
+    writer.commit()
+    assert (tmp_path / "content/a.md").read_text("utf-8") == "甲"
+    assert (tmp_path / "content/data/b.csv").read_bytes() == b"x\r\n"
+    assert (tmp_path / "content/c.txt").read_text("utf-8") == "原文"
+    assert list(worker_folder.iterdir()) == []

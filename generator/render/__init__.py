@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TextIO, TypeVar
 
 import jinja2
 from markupsafe import Markup
@@ -221,6 +221,17 @@ class _KeptPages(ContentWriter):
         if not isinstance(data, str):
             raise TypeError(f"{rel}: only text is kept for the parent")
         self.kept[rel] = data
+
+    # Anything else would write into the worker's folder: the job then fails in the worker
+    # and runs again in the parent (made_in_processes gives None for it).
+    def add_copy(self, rel: str, source: Path) -> None:
+        raise TypeError(f"{rel}: only text is kept for the parent")
+
+    @contextlib.contextmanager
+    def stream(self, rel: str) -> Iterator[TextIO]:
+        if rel:  # always: the yield keeps this a generator, as the method it replaces
+            raise TypeError(f"{rel}: only text is kept for the parent")
+        yield from ()
 
 
 def _written_apart(
