@@ -1,7 +1,7 @@
 """Markdown converted on a second core while MkDocs reads the pages.
 
 MkDocs reads and converts every page (`_populate_page`) on one core before it renders the
-first; at 1,000 reports that phase is about 4 s of its 10 s, with the other core idle (the
+first; at 1,000 reports that phase took 2.7-3.1 s of its 10 s, with the other core idle (the
 words worker, generator/words_ahead.py, starts only with the rendered pages). `ConvertAhead`
 is a MkDocs plugin of one build: in its `nav` event (after the incremental build has
 linked the pages it reuses, so the pages MkDocs will read are known) it forks one child,
@@ -16,12 +16,13 @@ The child's page is MkDocs' page from the same source, converted by the same fun
 parent checks the Markdown's SHA-256 and converts itself where it differs or the child
 stopped. No fork is made with another plugin on the page events before rendering (their
 effect on the page would have to be repeated in the child), with few pages (an incremental
-build), on one core or without fork.
+build: generator/pool.py pays_to_fork), on one core or without fork.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import hashlib
 import logging
@@ -36,8 +37,8 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-MIN_PAGES = 64
-"""Fewer pages to convert than this are converted by MkDocs alone (a fork costs more)."""
+from generator.pool import pays_to_fork
+
 PAGE_EVENTS = ("pre_page", "page_markdown")
 """The events before rendering: a plugin on them (other than this one) stops the fork."""
 
@@ -52,14 +53,11 @@ class ConvertAhead(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.child: int | None = None
         self.results: IO[bytes] | None = None
         self.share: set[str] = set()  # src_uri of the pages the child converts
-        self.files: Files | None = None
 
     @event_priority(-100)  # after the incremental build has linked the pages it reuses
     def on_nav(
         self, nav: Navigation, /, *, config: MkDocsConfig, files: Files
     ) -> Navigation | None:
-        if not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
-            return nav
         if any(
             getattr(handler, "__self__", None) is not self
             for event in PAGE_EVENTS
@@ -72,7 +70,7 @@ class ConvertAhead(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             for file in files.documentation_pages()
             if not self.dirty or file.is_modified()
         ]
-        if len(to_read) < MIN_PAGES:
+        if not pays_to_fork(len(to_read)):  # few pages (an incremental build), one core
             return nav
         share = child_share(to_read)
         read_fd, write_fd = os.pipe()
@@ -93,13 +91,14 @@ class ConvertAhead(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
                 os._exit(status)
         os.close(write_fd)
         self.child, self.results = pid, os.fdopen(read_fd, "rb")
-        self.share, self.files = set(share), files
+        self.share = set(share)
         return nav
 
     def on_pre_page(self, page: Page, /, *, config: MkDocsConfig, files: Files) -> Page | None:
         if page.file.src_uri in self.share:
             # an instance attribute: this page's render, for this build only
-            page.render = lambda config, files: self._take(page, config, files)  # type: ignore[method-assign]
+            take = functools.partial(self._take, page)
+            page.render = take  # type: ignore[method-assign]
         return page
 
     def _take(self, page: Page, config: MkDocsConfig, files: Files) -> None:
@@ -111,9 +110,9 @@ class ConvertAhead(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         markdown = page.markdown or ""
         if (
             frame is None
+            or "error" in frame
             or frame["src_uri"] != src_uri
             or frame["markdown"] != _digest(markdown)
-            or "error" in frame
         ):
             self.stop()  # out of step: every page left is converted here
             page.render(config, files)
@@ -149,7 +148,6 @@ class ConvertAhead(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         """End the child (it has sent everything when every page has been read) and let go
         of its results."""
         self.share = set()
-        self.files = None
         results, self.results = self.results, None
         child, self.child = self.child, None
         if results is not None:
@@ -160,8 +158,8 @@ class ConvertAhead(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
 
 
 def child_share(pages: list[str]) -> list[str]:
-    """The pages the child converts, in MkDocs' order: every other one (a third or two
-    thirds were slower at 1,000 reports: the parent also reads every page)."""
+    """The pages the child converts, in MkDocs' order: every other one (two thirds to the
+    child took 2.3 s against 1.6 s at 1,000 reports: the parent also reads every page)."""
     return pages[1::2]
 
 
@@ -195,7 +193,6 @@ def _convert(share: list[str], config: MkDocsConfig, files: Files, out: IO[bytes
                 frame["markdown"] = _digest(page.markdown or "")
                 page.render(config, files)
             except Exception as error:  # the parent converts it again and reports it
-                frame["markdown"] = ""
                 frame["error"] = repr(error)
                 pickle.dump(frame, out)
                 return

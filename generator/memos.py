@@ -4,9 +4,9 @@ reused while the code (and the libraries) that computed it are unchanged.
 Two functions cost an incremental build more than their results are worth recomputing: the
 agency slug (generator/model/identity.py slugify; its first call loads jieba's dictionary,
 0.48 s under the profiler) and TX-07's text similarity (generator/check/rules/similarity.py,
-a Jaccard index over every pair of consecutive reports). Each keeps a `PureMemo`; the build loads every
-memo from `<cache_dir>/memos/<name>.json` before it starts (`loaded_memos`) and writes each
-back afterwards with only the entries it used, so stale ones drop out.
+a Jaccard index over every pair of consecutive reports). Each keeps a `PureMemo`; the build
+loads every memo from `<cache_dir>/memos/<name>.json` before it starts (`loaded_memos`) and
+writes each back afterwards with only the entries it used, so stale ones drop out.
 
 A memo changes no output: the function returns what it would have computed (the entries
 were computed by the same code, under a version that fingerprints it). An entry file that is

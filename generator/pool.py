@@ -23,7 +23,8 @@ from collections.abc import Callable, Generator, Sequence
 from typing import Any
 
 PARALLEL_THRESHOLD = 64
-"""More jobs than this are made in a pool of processes (one per core)."""
+"""More jobs than this are made in a pool of processes (one per core); more pages than this
+to read are converted partly in a forked child (generator/convert_ahead.py)."""
 
 Texts = dict[str, str]
 _WORK: tuple[Callable[[Any], Texts], Sequence[Any]] | None = None
@@ -39,15 +40,10 @@ def made_in_processes(
 ) -> Generator[Texts | None, None, None]:
     """make(job) for every job, in order, as they are made (the caller takes each as it
     comes: the texts of a whole corpus are never held at once): made in worker processes
-    when there are more than `threshold` (default PARALLEL_THRESHOLD) jobs and the machine
-    has more than one core, else all None (the caller makes them). A job that raised is None. The pool ends when
-    the iterator is exhausted or closed."""
+    when pays_to_fork, else all None (the caller makes them). A job that raised is None.
+    The pool ends when the iterator is exhausted or closed."""
     workers = workers or os.cpu_count() or 1
-    if (
-        len(jobs) <= (PARALLEL_THRESHOLD if threshold is None else threshold)
-        or workers < 2
-        or "fork" not in multiprocessing.get_all_start_methods()
-    ):
+    if not pays_to_fork(len(jobs), workers=workers, threshold=threshold):
         yield from (None for _ in jobs)
         return
     context = multiprocessing.get_context("fork")
@@ -59,6 +55,18 @@ def made_in_processes(
             yield from pool.imap(_work, range(len(jobs)), chunksize=chunk)
     finally:
         gc.unfreeze()
+
+
+def pays_to_fork(jobs: int, *, workers: int | None = None, threshold: int | None = None) -> bool:
+    """Whether work of `jobs` jobs is worth forking for: more than `threshold` (default
+    PARALLEL_THRESHOLD) jobs, more than one core (`workers`, default the machine's), and
+    the fork start method (Linux). Also asked by generator/convert_ahead.py."""
+    workers = workers or os.cpu_count() or 1
+    return (
+        jobs > (PARALLEL_THRESHOLD if threshold is None else threshold)
+        and workers >= 2
+        and "fork" in multiprocessing.get_all_start_methods()
+    )
 
 
 def _start(make: Callable[[Any], Texts], jobs: Sequence[Any]) -> None:

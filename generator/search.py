@@ -7,8 +7,8 @@ search box looks only those words up, without letting Pagefind cut the query aga
 (overrides/assets/javascripts/nianbao-search.js), so recall does not depend on two word
 segmenters agreeing, and Pagefind's own cutting of the text (40 % of its time and a quarter
 of its memory on 400 report pages, bench/README.md) was never used. The published page
-carries no hidden word list. The text a result shows (the fragment's `content`, from which the search
-box cuts its excerpt) is the page's, written into the fragment after Pagefind
+carries no hidden word list. The text a result shows (the fragment's `content`, from which
+the search box cuts its excerpt) is the page's, written into the fragment after Pagefind
 (result_text, slim_fragments).
 
 Layout of site/pagefind/: Pagefind's scripts and an index of one placeholder page, then one

@@ -11,8 +11,9 @@ would make (the same function on the same bytes, keyed by their SHA-256): a page
 did not get to, or got other bytes of, is staged by the index itself.
 
 The worker is a new process, not a fork: a fork of the build shares its memory until the
-build writes to it, and at 10,000 reports the two then held 2,357 MiB between them. The pipe holds
-a few pages: when the worker is behind, MkDocs waits for it rather than the pages piling up.
+build writes to it, and at 10,000 reports the two then held 2,357 MiB between them. The
+pipe holds a few pages: when the worker is behind, MkDocs waits for it rather than the
+pages piling up.
 """
 
 from __future__ import annotations

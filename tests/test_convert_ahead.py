@@ -12,6 +12,7 @@ from conftest import site_project
 from mkdocs.structure.pages import Page
 
 import generator.convert_ahead as convert_ahead
+from generator import pool
 from generator.errors import NianbaoError
 from generator.site import run_mkdocs
 
@@ -43,7 +44,7 @@ def alone(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, byt
     tmp = tmp_path_factory.mktemp("alone")
     project = site_project(tmp)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(convert_ahead, "MIN_PAGES", 10**9)
+        patch.setattr(pool, "PARALLEL_THRESHOLD", 10**9)
         run_mkdocs(project, tmp / "site", strict=True)
     return project, _files(tmp / "site")
 
@@ -56,7 +57,7 @@ def test_pages_the_child_converts_give_the_same_site(
     share: str,
 ) -> None:
     project, expected = alone
-    monkeypatch.setattr(convert_ahead, "MIN_PAGES", 2)
+    monkeypatch.setattr(pool, "PARALLEL_THRESHOLD", 1)
     if share == "every page":
         monkeypatch.setattr(convert_ahead, "child_share", lambda pages: list(pages))
     elif share == "out of order":  # the first frame is not the page read: all converted here
@@ -78,7 +79,7 @@ def test_a_broken_link_the_child_finds_fails_the_strict_build(
 ) -> None:
     project = site_project(tmp_path)
     (project / "content" / "about.md").write_text("# 关于\n\n[broken](missing.md)\n", "utf-8")
-    monkeypatch.setattr(convert_ahead, "MIN_PAGES", 2)
+    monkeypatch.setattr(pool, "PARALLEL_THRESHOLD", 1)
     monkeypatch.setattr(convert_ahead, "child_share", lambda pages: list(pages))
     converted = _count_parent_renders(monkeypatch)
     with pytest.raises(NianbaoError, match=r"missing\.md"):
@@ -97,7 +98,7 @@ def test_no_child_beside_a_plugin_on_the_page_events(
     config = project / "mkdocs.yml"
     text = config.read_text("utf-8")
     config.write_text(text.replace("hooks:\n", "hooks:\n  - overrides/hooks/shout.py\n"), "utf-8")
-    monkeypatch.setattr(convert_ahead, "MIN_PAGES", 2)
+    monkeypatch.setattr(pool, "PARALLEL_THRESHOLD", 1)
 
     def no_fork() -> int:
         raise AssertionError("forked beside a page_markdown plugin")
@@ -114,7 +115,7 @@ def test_an_incremental_build_with_the_child_equals_a_clean_one(
     ones are not read)."""
     project = site_project(tmp_path)
     cache = tmp_path / "cache"
-    monkeypatch.setattr(convert_ahead, "MIN_PAGES", 2)
+    monkeypatch.setattr(pool, "PARALLEL_THRESHOLD", 1)
     run_mkdocs(project, tmp_path / "first", strict=True, cache_dir=cache)
     about = project / "content" / "about.md"
     about.write_text(about.read_text("utf-8") + "\n另起一段。\n", "utf-8")
@@ -134,6 +135,6 @@ def test_an_incremental_build_with_the_child_equals_a_clean_one(
     pages = len(list((project / "content").rglob("*.md")))
     assert len(forks) == 1
     assert 0 < len(converted) < pages // 2  # most pages reused, the rest shared with the child
-    monkeypatch.setattr(convert_ahead, "MIN_PAGES", 10**9)
+    monkeypatch.setattr(pool, "PARALLEL_THRESHOLD", 10**9)
     run_mkdocs(project, tmp_path / "clean", strict=True)
     assert _files(tmp_path / "second") == _files(tmp_path / "clean")

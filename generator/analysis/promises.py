@@ -496,7 +496,7 @@ _DONE_MARKER = re.compile(
 def done_marker(sentence: str) -> str | None:
     """The words that make a sentence a report of something done (已…, 完成, 4次), or None.
     Cached: a ledger asks it of each Y+1 sentence once per item sentence compared with it
-    (200,000 calls at 1,000 reports, for 10,000 distinct sentences)."""
+    (203,574 calls for 2,542 distinct sentences at 1,000 reports of bench/scale.py)."""
     match = _DONE_MARKER.search(unicodedata.normalize("NFKC", sentence))
     return match.group(0) if match else None
 

@@ -25,13 +25,12 @@ from typing import TYPE_CHECKING, Generic, TextIO, TypeVar
 import jinja2
 from markupsafe import Markup
 
-from generator import pool
 from generator import record as spec
 from generator.analysis.promises import YearLedger, ledgers_from_json, ledgers_to_json
 from generator.errors import NianbaoError
 from generator.model import LEVELS, Failure, Record, bug_failure
 from generator.model.corpus import Corpus
-from generator.pool import made_in_processes
+from generator.pool import made_in_processes, pays_to_fork
 from generator.render import (
     analyses,
     compliance,
@@ -167,7 +166,7 @@ def render_site(
     # the corpus pages, two at a time where there is a second core (_written_apart)
     _written_apart(
         writer,
-        len(catalog.records) > pool.PARALLEL_THRESHOLD,
+        pays_to_fork(len(catalog.records)),
         [
             partial(
                 regions.render_regions,
@@ -197,17 +196,13 @@ def render_site(
             partial(compliance.render_rules, env, catalog=catalog, rules=rules, results=results),
             partial(compliance.render_format, env),
             partial(_render_downloads, env, catalog=catalog, csv_rows=pages_of.csv_rows),
-            partial(_render_feeds, catalog=catalog),
+            partial(feeds.render_feeds, catalog=catalog),
         ],
     )
     written = writer.commit()
     if memo is not None:
         memo.prune()  # only after a complete build: keep what this build used
     return RenderResult(written, faults)
-
-
-def _render_feeds(writer: ContentWriter, *, catalog: Catalog) -> None:
-    feeds.render_feeds(writer, catalog)
 
 
 class _KeptPages(ContentWriter):
@@ -248,9 +243,8 @@ def _written_apart(
         job(pages)
         return pages.kept
 
-    for job, texts in zip(
-        jobs, made_in_processes(kept, jobs, threshold=1 if pooled else len(jobs)), strict=True
-    ):
+    made = made_in_processes(kept, jobs, threshold=1) if pooled else (None for _ in jobs)
+    for job, texts in zip(jobs, made, strict=True):
         if texts is None:
             job(writer)
             continue

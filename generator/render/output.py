@@ -58,8 +58,9 @@ COMPRESSED = (
 """The large whole-corpus downloads (growing with every report; the three analysis CSVs were
 18-29 MB each at 10,000 reports, bench/README.md): published gzip-compressed only, as
 <name>.gz beside them (a tenth of the bytes or less); mkdocs.yml leaves the uncompressed
-files, which stay in content/ for tools and tests, out of the site. The pages link to the .gz (pages.download). records.csv (one row a report,
-opened in a spreadsheet) and every other download are published as they are."""
+files, which stay in content/ for tools and tests, out of the site. The pages link to the
+.gz (pages.download). records.csv (one row a report, opened in a spreadsheet) and every
+other download are published as they are."""
 
 FRAGMENT_DIR = ".fragments"
 """content/.fragments/<page>.json: the HTML fragments of content/<page> (see the docstring)."""
@@ -192,7 +193,7 @@ class ContentWriter:
             if target.is_file() and os.path.samefile(target, source):
                 return
         if not source.is_symlink():
-            temp = target.with_name(f".nianbao-{secrets.token_hex(8)}-{target.name}")
+            temp = _temp_beside(target)
             try:
                 os.link(source, temp)
             except OSError:
@@ -217,7 +218,7 @@ class ContentWriter:
             return True
         if target.read_bytes() == data:
             return False
-        temp = target.with_name(f".nianbao-{secrets.token_hex(8)}-{target.name}")
+        temp = _temp_beside(target)
         try:
             temp.write_bytes(data)
             os.replace(temp, target)
@@ -252,7 +253,7 @@ class ContentWriter:
         same; if the block raises, the old file stays."""
         target = self._claim(rel)
         # Not tempfile.mkstemp: its files are private (0600) and a web server must read these.
-        temp = target.with_name(f".nianbao-{secrets.token_hex(8)}-{target.name}")
+        temp = _temp_beside(target)
         try:
             with open(temp, "x", encoding="utf-8", newline="") as handle:
                 yield handle
@@ -298,6 +299,11 @@ class ContentWriter:
                 _remove_empty_parents(stale.parent, root)
         (root / MANIFEST).write_text("".join(f"{rel}\n" for rel in sorted(self.paths)), "utf-8")
         return [root / rel for rel in sorted(self.paths)]
+
+
+def _temp_beside(target: Path) -> Path:
+    """A new file's name beside target, to be renamed over it (a dot file: MkDocs skips it)."""
+    return target.with_name(f".nianbao-{secrets.token_hex(8)}-{target.name}")
 
 
 def _newer(root: Path, rel: str, than: str) -> bool:
