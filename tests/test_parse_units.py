@@ -145,3 +145,16 @@ def test_a_wrapped_cell_line_joins_as_in_pdf_docx_and_html(wrapped, joined):
     table = next(b for b in read(text.encode("utf-8"), "x.txt").blocks if hasattr(b, "rows"))
     assert [c.text for c in table.rows[0]] == ["（一）予以公开", joined, "3"]
     assert join_wrapped(wrapped) == joined
+
+
+def test_parse_cell_cache_keeps_each_call_apart():
+    """The cache of parse_cell is keyed by text, money and signed: the same text read with
+    other options, or with a low OCR confidence, gives its own answer."""
+    assert parse_cell(" 1.5 ", money=True).value == 1.5
+    assert parse_cell("1.5").code == "decimal-count"
+    assert parse_cell("-3").code == "negative-number"
+    assert parse_cell("-3", signed=True) == parse_cell("-3", signed=True)
+    assert parse_cell("-3", signed=True).code is None
+    assert parse_cell("7", confidence=0.5).code == "ocr-unconfirmed"
+    assert parse_cell("7", confidence=0.95).value == 7
+    assert parse_cell(" ", confidence=0.5).code == "blank-cell"

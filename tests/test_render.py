@@ -557,3 +557,19 @@ def test_deterministic_across_hash_seeds(tmp_path: Path) -> None:
             [sys.executable, "-c", script, str(tmp_path / seed)], cwd=root, env=env, check=True
         )
     assert _snapshot(tmp_path / "1" / "content") == _snapshot(tmp_path / "2" / "content")
+
+
+@pytest.mark.parametrize("edition", ["2019", "2021"])
+def test_edition_anchors_are_the_anchors_of_the_tables(edition):
+    """tables.anchors (per edition, cached) names exactly the value cells the tables print."""
+    from conftest import make_record
+
+    from generator.model import Record
+    from generator.render import tables
+
+    record = Record.from_dict(make_record(edition))
+    printed = [v.anchor for b in tables.proactive_blocks(record) for r in b.rows for v in r.values]
+    printed += [v.anchor for r in tables.request_rows(record) for v in r.values]
+    printed += [v.anchor for v in tables.appeal_values(record)]
+    assert len(printed) == len(set(printed)) > 100
+    assert tables.anchors(record) == frozenset(printed)

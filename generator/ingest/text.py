@@ -70,11 +70,15 @@ def read(data: bytes, path: str) -> Document:
     )
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
+"""Control characters other than white space (\\t \\n \\v \\f \\r): a sign of a binary file."""
+
+
 def _looks_binary(text: str) -> bool:
     sample = text[:4096]
     if not sample:
         return False
-    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    control = len(CONTROL.findall(sample))
     replacement = sample.count("\ufffd")
     return (control + replacement) / len(sample) > 0.05
 

@@ -3,6 +3,7 @@ reason; blank is null, never 0 (record.md "Values")."""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -68,6 +69,7 @@ TEXT_IN_NUMBER_CELL = re.compile(
 as null with a bad-number warning, never a label (it must not split the row)."""
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def is_value_text(text: str) -> bool:
     """True if the cell holds a value (number, placeholder, blank, or text printed in a
     number cell), not a label."""
@@ -87,6 +89,14 @@ def parse_cell(
         return CellValue(None, "blank-cell")
     if confidence is not None and confidence < OCR_MIN_CONFIDENCE:
         return CellValue(None, "ocr-unconfirmed")
+    return _read_cell(raw, money, signed)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _read_cell(raw: str, money: bool, signed: bool) -> CellValue:
+    """parse_cell of a stripped, non-blank text. Cached: a corpus repeats the same few
+    thousand cell texts (0, 1, 12 ...), and a table is read several times while its rows
+    are found (half a million calls at 1,000 reports, bench/README.md). CellValue is frozen."""
     if raw in PLACEHOLDERS:
         return CellValue(None, "placeholder-cell")
     compact = raw.translate(FULLWIDTH).replace(" ", "")

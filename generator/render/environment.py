@@ -197,6 +197,20 @@ def cell(
     return Markup(f"<td{attrs}>{shown}</td>")
 
 
+def cells(
+    values: Any,
+    corrected: dict[str, Any],
+    nulls: dict[str, NullReason],
+) -> Markup:
+    """The <td>s of one table row (generator/render/tables.py Value items): `cell` of each,
+    with its correction and null reason. One call a row, not a template call a cell: the
+    statistical tables have about 200 cells a report."""
+    return Markup("").join(
+        cell(v.value, v.anchor, v.colspan, corrected.get(v.anchor), nulls.get(v.anchor))
+        for v in values
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class NullReason:
     """Why a table cell is null, as its tooltip says (generator/render/reports.py)."""
@@ -270,6 +284,7 @@ def make_environment(bytecode_dir: Path | None = None, **globals_: Any) -> jinja
         yaml_str=yaml_str,
         number=number,
         cell=cell,
+        cells=cells,
         or_dash=or_dash,
         null_mark=null_mark,
         pre_text=pre_text,

@@ -227,7 +227,7 @@ NULL_TIPS = {
 cells without a warning keep the default 报告未填写)."""
 
 
-def null_reasons(record: Record, anchors: set[str]) -> dict[str, NullReason]:
+def null_reasons(record: Record, anchors: frozenset[str]) -> dict[str, NullReason]:
     """Anchor -> why that cell is null, for the cells a parse warning names (its own key
     path, its row's or its table's). A row-level reason never reaches a whole table: an
     unlabelled row that is not used nulls no particular cell."""
