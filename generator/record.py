@@ -203,11 +203,11 @@ class _RecordDumper(_Dumper):
         return True  # a record is a tree: never write anchors
 
     def represent_data(self, data: Any) -> yaml.Node:
-        """The nodes PyYAML's representers make, made directly for the types of a record
-        (str, int, None, bool, list, dict): its generic lookup by type and its alias
-        bookkeeping were a sixth of the render stage at 1,000 reports (bench/README.md).
-        Anything else, and a mapping when keys are sorted or styles chosen per node, takes
-        PyYAML's own path."""
+        """The nodes PyYAML's representers make, made directly for most of a record (str,
+        int, None, list, dict), without its lookup by type and alias bookkeeping (the
+        record YAML was 15 % of the render stage under the profiler, bench/README.md).
+        Anything else (bool, float), and a mapping when keys are sorted or styles chosen
+        per node, takes PyYAML's own path."""
         kind = type(data)
         if kind is str:
             return _represent_str(self, data)
@@ -231,8 +231,6 @@ def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
     return yaml.SequenceNode("tag:yaml.org,2002:seq", items, flow_style=flow)
 
 
-_RecordDumper.add_representer(list, _represent_list)
-
 _YAML_ONLY_BREAKS = ("\x85", "\u2028", "\u2029")
 """Characters YAML reads as line breaks: written raw in a plain/single-quoted/block scalar they
 come back as a newline or a space, so a string holding one is written double-quoted (escaped)."""
@@ -241,9 +239,6 @@ come back as a newline or a space, so a string holding one is written double-quo
 def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
     style = '"' if any(ch in data for ch in _YAML_ONLY_BREAKS) else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
-
-
-_RecordDumper.add_representer(str, _represent_str)
 
 
 def yaml_text(data: Any) -> str:

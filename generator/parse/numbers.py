@@ -69,7 +69,6 @@ TEXT_IN_NUMBER_CELL = re.compile(
 as null with a bad-number warning, never a label (it must not split the row)."""
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def is_value_text(text: str) -> bool:
     """True if the cell holds a value (number, placeholder, blank, or text printed in a
     number cell), not a label."""
@@ -95,8 +94,9 @@ def parse_cell(
 @functools.lru_cache(maxsize=1 << 16)
 def _read_cell(raw: str, money: bool, signed: bool) -> CellValue:
     """parse_cell of a stripped, non-blank text. Cached: a corpus repeats the same few
-    thousand cell texts (0, 1, 12 ...), and a table is read several times while its rows
-    are found (half a million calls at 1,000 reports, bench/README.md). CellValue is frozen."""
+    thousand cell texts (0, 1, 12 ...), and each cell is read more than once while the rows
+    are found (512,432 calls for 1,000 reports of about 200 cells, bench/README.md).
+    CellValue is frozen, so one answer can be shared."""
     if raw in PLACEHOLDERS:
         return CellValue(None, "placeholder-cell")
     compact = raw.translate(FULLWIDTH).replace(" ", "")

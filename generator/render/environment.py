@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup
+
+if TYPE_CHECKING:
+    from generator.render.tables import Value
 
 # Characters that start Markdown (or pymdownx / attr_list) syntax anywhere in a line.
 # Python-Markdown leaves `&#NN;` references alone and the browser shows the character.
@@ -198,13 +202,13 @@ def cell(
 
 
 def cells(
-    values: Any,
+    values: Iterable[Value],
     corrected: dict[str, Any],
     nulls: dict[str, NullReason],
 ) -> Markup:
     """The <td>s of one table row (generator/render/tables.py Value items): `cell` of each,
     with its correction and null reason. One call a row, not a template call a cell: the
-    statistical tables have about 200 cells a report."""
+    statistical tables have about 200 cells a report (199,488 calls at 1,000 reports)."""
     return Markup("").join(
         cell(v.value, v.anchor, v.colspan, corrected.get(v.anchor), nulls.get(v.anchor))
         for v in values
@@ -283,7 +287,6 @@ def make_environment(bytecode_dir: Path | None = None, **globals_: Any) -> jinja
         plain=plain,
         yaml_str=yaml_str,
         number=number,
-        cell=cell,
         cells=cells,
         or_dash=or_dash,
         null_mark=null_mark,

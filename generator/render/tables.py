@@ -9,7 +9,6 @@ Every value cell carries the anchor id of its key path with "." -> "-" (requests
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 from generator import record as spec
@@ -169,27 +168,19 @@ def appeal_values(record: Record) -> list[Value]:
 
 
 def anchors(record: Record) -> frozenset[str]:
-    """Every value-cell anchor on the record's page (to link findings to their cell)."""
-    return edition_anchors(layout_edition(record))
+    """Every value-cell anchor on the record's page (to link findings to their cell). They
+    depend on the layout's edition only, not on the values: made once per edition."""
+    edition = layout_edition(record)
+    known = _EDITION_ANCHORS.get(edition)
+    if known is None:
+        known = frozenset(
+            [v.anchor for b in proactive_blocks(record) for r in b.rows for v in r.values]
+            + [v.anchor for r in request_rows(record) for v in r.values]
+            + [v.anchor for v in appeal_values(record)]
+        )
+        _EDITION_ANCHORS[edition] = known
+    return known
 
 
-@functools.cache
-def edition_anchors(edition: Edition) -> frozenset[str]:
-    """The value-cell anchors of a page in the edition's layout: the same for every record
-    of that edition (proactive_blocks, request_rows, appeal_values make them from the spec)."""
-    proactive = {rid: fields for rid, _label, fields in spec.proactive_rows(edition)}
-    ids = {
-        anchor("proactive", rid, f)
-        for _header, row_ids in PROACTIVE_BLOCKS[edition]
-        for rid in row_ids
-        for f in proactive[rid]
-    }
-    ids |= {
-        anchor("requests", rid, column)
-        for rid, _label in spec.request_rows(edition)
-        for column in spec.REQUEST_COLUMNS
-    }
-    ids |= {
-        anchor("appeals", gid, f) for gid, _label in spec.APPEAL_GROUPS for f in spec.APPEAL_FIELDS
-    }
-    return frozenset(ids)
+_EDITION_ANCHORS: dict[Edition, frozenset[str]] = {}
+"""anchors() by layout edition (a memo: the same for every record of the edition)."""
