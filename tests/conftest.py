@@ -10,6 +10,7 @@ that form (`setp("requests.received.0", 1)`).
 from __future__ import annotations
 
 import copy
+import json
 import os
 import re
 import shutil
@@ -67,6 +68,25 @@ def spy_on_pool(monkeypatch: Any, module: Any, made: str) -> list[str]:
 
     monkeypatch.setattr(module, "made_in_processes", spy)
     return calls
+
+
+_CELL_TABLE = re.compile(r'<table[^>]*\sdata-nb-cells="([^"]+)"[^>]*>(.*?)</table>', re.S)
+
+
+def built_cell(site: Path, page_html: str, anchor: str) -> str:
+    """The <td> of a built page's value cell that the reader's browser gives the id `anchor`:
+    the built page has no cell ids, site/js/cell-anchors.js gives the <td>s of each table
+    (data-nb-cells) the ids of its list, in order. Fails unless the table has exactly as many
+    <td>s as its list has ids (the script then gives none)."""
+    script = (site / "js" / "cell-anchors.js").read_text("utf-8")
+    lists = json.loads(re.search(r"var anchors = (\{.*?\});\n", script).group(1))
+    for key, table in _CELL_TABLE.findall(page_html):
+        ids = lists[key]
+        if anchor in ids:
+            cells = re.findall(r"<td\b[^>]*>.*?</td>", table, re.S)
+            assert len(cells) == len(ids), f"{key}: {len(cells)} cells, {len(ids)} ids"
+            return cells[ids.index(anchor)]
+    raise AssertionError(f"no table of the page has the cell {anchor}")
 
 
 def copy_samples(folder: Path, names: Sequence[str] = SAMPLE_FILES) -> Path:
@@ -536,7 +556,9 @@ def page_text(path: Path) -> str:
 
 
 _ROW = re.compile(r"<tr>(.*?)</tr>", re.DOTALL)
-_CELL = re.compile(r"<t[hd](?: style=\"text-align: right;\")?>(.*?)</t[hd]>", re.DOTALL)
+_CELL = re.compile(
+    r"<t[hd](?: style=\"text-align: right;\"| align=\"right\")?>(.*?)</t[hd]>", re.DOTALL
+)
 _ITEM = re.compile(r"<li>(?:\n<p>)?(.*?)(?:</p>\n)?</li>", re.DOTALL)
 
 

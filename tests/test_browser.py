@@ -240,6 +240,22 @@ def test_click_through_to_report_and_source(page, base_url):
     assert "政府信息公开" in source.body().decode("utf-8")
 
 
+def test_a_cell_address_opens_at_its_cell(page, base_url):
+    """The built page has no cell ids; content/js/cell-anchors.js gives them and shows the
+    cell the address names (highlighted, in view). A finding's link to its cell then works
+    as any in-page link (:target)."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(base_url + REPORT + "#requests-denied_process-total")
+    cell = page.locator("#requests-denied_process-total")
+    expect(cell).to_have_class("nb-target")
+    expect(cell).to_be_in_viewport()
+    assert page.locator("table[data-nb-cells] td:not([id])").count() == 0
+    link = page.locator('a[href="#requests-received-total"]').first
+    link.click()
+    assert page.evaluate("document.querySelector(':target').id") == "requests-received-total"
+    expect(cell).not_to_have_class("nb-target")
+
+
 def test_phone_has_no_horizontal_page_scroll(phone_page, base_url):
     phone_page.goto(base_url + REPORT)
     phone_page.wait_for_load_state("load")

@@ -213,6 +213,35 @@ def test_an_anchor_only_a_fragment_has_is_found(tmp_path: Path) -> None:
     run_mkdocs(project, project / "site")  # no "does not contain an anchor '#yes'"
 
 
+def test_a_statistical_table_is_built_without_cell_ids_its_links_still_checked(
+    tmp_path: Path,
+) -> None:
+    """The value cells of a table with data-nb-cells lose their ids in the built page (the
+    browser gives them back, content/js/cell-anchors.js); a link to one is still checked
+    against them, and other tables keep theirs."""
+    table = (
+        '<table data-nb-cells="2021-appeals"><tr><td id="appeals-review-total">3</td></tr></table>'
+    )
+    pages = {
+        "index.md": "# 首页\n\n[格](b.md#appeals-review-total)\n",
+        "b.md": "# 乙\n\n"
+        + _fragment(table)
+        + _fragment('<table><tr><td id="k">1</td></tr></table>'),
+    }
+    (tmp_path / "ok").mkdir()
+    (tmp_path / "broken").mkdir()
+    project = _project(tmp_path / "ok", pages)
+    run_mkdocs(project, project / "site")  # the link's anchor is found
+    built = (project / "site" / "b" / "index.html").read_text("utf-8")
+    assert '<table data-nb-cells="2021-appeals"><tr><td>3</td></tr></table>' in built
+    assert '<td id="k">1</td>' in built
+    broken = {**pages, "index.md": "# 首页\n\n[格](b.md#appeals-review-other)\n"}
+    project = _project(tmp_path / "broken", broken)
+    with pytest.raises(NianbaoError) as failure:
+        run_mkdocs(project, project / "site")
+    assert "b.md#appeals-review-other" in str(failure.value)
+
+
 @pytest.mark.parametrize("sidecar", ["[]\n", '["<p>y</p>"]\n'])
 def test_a_placeholder_without_its_fragment_fails_the_strict_build(
     tmp_path: Path, sidecar: str

@@ -6,6 +6,7 @@ import csv
 import dataclasses
 import io
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -112,8 +113,8 @@ def _tags(html: str) -> list[tuple[str, dict[str, str | None]]]:
 def test_one_page_per_report_agency_rule_and_indexes(site: Path) -> None:
     for record in make_records():
         assert (site / f"reports/{record['id']}.md").is_file()
-        assert (site / f"reports/{record['id']}.yml").is_file()
         assert (site / f"reports/{record['id']}.txt").is_file()
+        assert not (site / f"reports/{record['id']}.yml").exists()  # in data/records.*
     for slug in ("yimei-qu-renmin-zhengfu", "haidian-qu-renmin-zhengfu", "eyi-ju"):
         assert (site / f"reports/{slug}/index.md").is_file()
     for rel in (
@@ -217,7 +218,7 @@ def test_report_page_content(site: Path) -> None:
         "<td>地区</td>\n<td>黑龙江省 / 伊春市 / 伊美区</td>",
         "电话：0458-1234567",
         '<a href="2021.txt">原始文件（txt）</a>',
-        '<a href="2021.yml">结构化记录（YAML）</a>',
+        '<a href="../../data/index.md">结构化数据（数据下载）</a>',
         "### 一、总体情况",
         "### 六、其他需要报告的事项",
     ):
@@ -573,3 +574,22 @@ def test_edition_anchors_are_the_anchors_of_the_tables(edition):
     printed += [v.anchor for v in tables.appeal_values(record)]
     assert len(printed) == len(set(printed)) > 100
     assert tables.anchors(record) == frozenset(printed)
+
+
+@pytest.mark.parametrize("page", [Y2021, Y2020])
+def test_cell_script_gives_each_table_its_printed_ids(site, page):
+    """content/js/cell-anchors.js lists, for each table (data-nb-cells), the ids the render
+    stage gave its <td>s, in their order: the browser gives the built page's cells exactly
+    these (overrides/hooks/fragments.py takes them out of the page)."""
+    script = (site / "js" / "cell-anchors.js").read_text("utf-8")
+    lists = json.loads(re.search(r"var anchors = (\{.*?\});\n", script).group(1))
+    tables_on_page = re.findall(
+        r'<table[^>]*\sdata-nb-cells="([^"]+)"[^>]*>(.*?)</table>', _read(site, page), re.S
+    )
+    assert [key.split("-")[1] for key, _ in tables_on_page] == ["proactive", "requests", "appeals"]
+    for key, table in tables_on_page:
+        printed = re.findall(r'<td id="([^"]+)"', table)
+        assert len(printed) == len(re.findall(r"<td\b", table)) > 0
+        assert lists[key] == printed, key
+    edition = "2021" if page == Y2021 else "2019"
+    assert {key.split("-")[0] for key, _ in tables_on_page} == {edition}

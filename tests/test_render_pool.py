@@ -58,8 +58,9 @@ def test_a_pool_renders_the_bytes_of_one_process(samples, tmp_path, monkeypatch,
     calls = spy_on_pool(monkeypatch, generator.render, "made")
     pooled = _render(samples, tmp_path / "pooled", tmp_path / "cache2" if cache else None)
     assert pooled == alone
-    # the reports, then their 5 agencies, then the corpus pages (home, indexes, regions, ...)
-    assert calls == ["5 made, 5 in the pool"] * 2 + ["12 made, 12 in the pool"]
+    # the reports, then their 5 agencies, then the corpus pages (home, indexes, regions, ...,
+    # the cell-anchor script)
+    assert calls == ["5 made, 5 in the pool"] * 2 + ["13 made, 13 in the pool"]
 
 
 def test_a_page_that_raises_in_a_worker_is_reported_by_the_parent(

@@ -197,6 +197,7 @@ def render_site(
             partial(compliance.render_format, env),
             partial(_render_downloads, env, catalog=catalog, csv_rows=pages_of.csv_rows),
             partial(feeds.render_feeds, catalog=catalog),
+            partial(reports.render_cell_anchors, env),
         ],
     )
     written = writer.commit()
@@ -334,7 +335,7 @@ class _ReportPages:
                 made = self.made(catalog, record)
                 source = self.sources.get(rid)
                 suffix = reports.source_suffix(source) if source is not None else None
-                reports.add_report_files(writer, record, source, suffix, made["yaml"])
+                reports.add_report_files(writer, record, source, suffix)
                 writer.add(pages.report_page(rid), made["page"])
             except NianbaoError:
                 raise  # the site's own problem (a path refused, two files at one path)

@@ -16,7 +16,16 @@ from generator.analysis.cite import CitedReport, cite
 from generator.analysis.promises import YearLedger
 from generator.analysis.records import iso_date
 from generator.ingest.encoding import decode_text
-from generator.model import LEVELS, Contact, Finding, Period, Record, Region, split_record_id
+from generator.model import (
+    EDITIONS,
+    LEVELS,
+    Contact,
+    Finding,
+    Period,
+    Record,
+    Region,
+    split_record_id,
+)
 from generator.model.places import place_name
 from generator.render import analyses, charts, figures, pages, tables
 from generator.render.catalog import UNKNOWN_REGION, Agency, Catalog
@@ -71,16 +80,32 @@ def add_report_files(
     record: Record,
     source: Path | None,
     suffix: str | None,
-    yaml_text: str,
 ) -> None:
     """The published copy of the source file (a hard link to it where the folders share a
-    file system: ContentWriter.add_copy) and the record's YAML."""
+    file system: ContentWriter.add_copy). The record itself is published in the whole-corpus
+    downloads (data/records.yaml.gz, records.json.gz, records.csv), not in a file of its own:
+    at 10,000 reports the files of their own were 97.9 MB of a 943.7 MB site (issue 15)."""
     rid = record.key
     if source is not None and suffix is not None:
         writer.add_copy(f"reports/{rid}{suffix}", source)
         if source_encoding(record, suffix) is not None:
             writer.add(f"reports/{rid}{UTF8_SUFFIX}", decode_text(source.read_bytes())[0])
-    writer.add(f"reports/{rid}.yml", yaml_text)
+
+
+CELL_ANCHORS_JS = "js/cell-anchors.js"
+"""The script that gives the statistical tables' value cells their ids (mkdocs.yml
+extra_javascript; cell-anchors.js.j2)."""
+
+
+def render_cell_anchors(env: jinja2.Environment, writer: ContentWriter) -> None:
+    """content/js/cell-anchors.js: the value-cell ids of every edition's tables, by each
+    table's data-nb-cells (`2021-requests`)."""
+    anchors = {
+        f"{edition}-{kind}": list(ids)
+        for edition in EDITIONS
+        for kind, ids in tables.edition_anchors(edition).items()
+    }
+    writer.add(CELL_ANCHORS_JS, env.get_template("cell-anchors.js.j2").render(anchors=anchors))
 
 
 UTF8_SUFFIX = ".utf8.txt"
@@ -177,8 +202,8 @@ def report_page_text(
         counts=catalog.counts_of(rid),
         source_name=source_name,
         utf8_href=utf8_href,
-        source_href=source_href or Markup(f"{year_name}.yml"),
-        yaml_href=Markup(f"{year_name}.yml"),
+        source_href=source_href,
+        data_href=pages.href(page, pages.DATA),
         titles=spec.SECTION_TITLES,
         section_titles=list(spec.SECTION_TITLES.items()),
         proactive_blocks=tables.proactive_blocks(record),
@@ -198,6 +223,7 @@ def report_page_text(
         null_cells=nulls,
         unread_cells=any(n.unread for n in nulls.values()),
         ocr=ocr,
+        layout=layout,
         corrections=record.corrections,
         rejected_corrections=record.corrections_rejected,
         versions=record.previous_versions,

@@ -16,7 +16,9 @@ gives links in Markdown:
   and the link, which fails the `--strict` build;
 - links with an anchor are added to the page's `links_to_anchors`, and the fragment's `id`s to
   its `present_anchor_ids`, so MkDocs' anchor validation (run after every page is built) sees
-  them as it sees Markdown's.
+  them as it sees Markdown's;
+- the value cells of a statistical table (`data-nb-cells`) lose their ids in the built page
+  (the browser gives them back: content/js/cell-anchors.js), after they were counted above.
 
 A placeholder without its fragment (none, or one whose SHA-256 does not start with DIGEST: a
 sidecar from another build), or a fragment without a placeholder, is a warning too.
@@ -88,7 +90,7 @@ def fill_page(html_text: str, page, config, files) -> str:
             )
             return ""
         used.add(index)
-        return resolve_links(fragments[index], links)
+        return resolve_links(without_cell_ids(fragments[index]), links)
 
     html_text = PLACEHOLDER.sub(put, html_text)
     if len(used) != len(fragments):
@@ -106,6 +108,17 @@ def fill_page(html_text: str, page, config, files) -> str:
             for anchor, url in anchors.items():
                 known.setdefault(anchor, url)
     return html_text
+
+
+CELL_TABLE = 'data-nb-cells="'
+CELL_ID = re.compile(r'<td id="[^"]*"')
+
+
+def without_cell_ids(fragment: str) -> str:
+    """A statistical table (data-nb-cells) without its value cells' ids: about 8 KB a report
+    page, given back in the reader's browser by content/js/cell-anchors.js. The links to them
+    are still checked: the ids are taken from the fragment as the render stage wrote it."""
+    return CELL_ID.sub("<td", fragment) if CELL_TABLE in fragment else fragment
 
 
 def digest(fragment: str) -> str:
