@@ -458,6 +458,7 @@ def time_before_mkdocs(
 ) -> tuple[dict[str, float], Corpus]:
     """load_corpus + check + render_site with the cache, as `nianbao build` runs them."""
     from generator.render import render_site
+    from generator.site import portal_url, sources_url
 
     times: dict[str, float] = {}
     start = time.perf_counter()
@@ -467,7 +468,14 @@ def time_before_mkdocs(
     corpus = check_corpus_records(corpus, None, cache_dir=cache)
     times["check"] = time.perf_counter() - start
     start = time.perf_counter()
-    render_site(corpus, rules, project / "content", cache_dir=cache)
+    render_site(
+        corpus,
+        rules,
+        project / "content",
+        cache_dir=cache,
+        base_url=portal_url(project),
+        sources_url=sources_url(project),
+    )
     times["render"] = time.perf_counter() - start
     return times, corpus
 
@@ -658,10 +666,24 @@ def size_rows(site: Path, reports: int) -> list[tuple[str, str]]:
     return rows
 
 
-def make_project(tmp: Path) -> Path:
-    """The committed site configuration and an empty reports/, as tests/test_e2e.py builds."""
+SOURCES_URL = "https://github.com/org/portal/blob/main/reports/"
+"""--sources-linked: the reports folder's address in a repository (mkdocs.yml extra:
+sources_url), as a large portal is configured: the sources are linked, not copied."""
+
+
+def make_project(tmp: Path, sources_linked: bool = False) -> Path:
+    """The committed site configuration and an empty reports/, as tests/test_e2e.py builds;
+    with sources_linked, extra: sources_url set."""
     project = copy_site_config(ROOT, tmp / "project")
     (project / "reports").mkdir()
+    if sources_linked:
+        config = project / "mkdocs.yml"
+        text = config.read_text("utf-8")
+        if "\nextra:\n" not in text:
+            raise SystemExit("mkdocs.yml has no extra: section for sources_url")
+        config.write_text(
+            text.replace("\nextra:\n", f"\nextra:\n  sources_url: {SOURCES_URL}\n", 1), "utf-8"
+        )
     return project
 
 
@@ -767,6 +789,11 @@ def main() -> None:
         "--no-incremental", action="store_true", help="leave out the incremental rebuilds"
     )
     parser.add_argument(
+        "--sources-linked",
+        action="store_true",
+        help=f"set mkdocs.yml extra: sources_url ({SOURCES_URL}): link the sources, no copies",
+    )
+    parser.add_argument(
         "--repeat",
         type=int,
         default=0,
@@ -780,7 +807,7 @@ def main() -> None:
         shutil.rmtree(tmp / "project", ignore_errors=True)
         tmp.mkdir(parents=True, exist_ok=True)
     try:
-        project = make_project(tmp)
+        project = make_project(tmp, args.sources_linked)
         write_reports(project / "reports", args.reports, args.seed)
         site = project / "site"
         cache = project / ".cache" / "nianbao"  # as the CLI: parse and render caches, cold here

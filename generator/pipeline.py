@@ -254,7 +254,7 @@ def publish_corpus(settings: Settings, corpus: Corpus) -> BuildSummary:
     second half; `nianbao merge` loads the corpus from the shards instead)."""
     from generator.check import RULES
     from generator.render import render_site
-    from generator.site import build_mkdocs, portal_url
+    from generator.site import build_mkdocs, portal_url, sources_url
     from generator.staging import staged_site
 
     site_dir = settings.site_dir.resolve()
@@ -267,6 +267,7 @@ def publish_corpus(settings: Settings, corpus: Corpus) -> BuildSummary:
         settings.content_dir,
         cache_dir=settings.cache_dir,
         base_url=portal_url(settings.project_dir),
+        sources_url=sources_url(settings.project_dir),
     ).faults
     corpus = corpus.without({fault.record_id: fault.failure for fault in faults})
     summary = summarize(corpus)

@@ -12,8 +12,9 @@ import logging
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-from generator.errors import NianbaoError
+from generator.errors import ConfigError, NianbaoError
 from generator.search import build_search_index
 
 
@@ -190,14 +191,13 @@ def copy_site_config(source: Path, project: Path) -> Path:
     return project
 
 
-def portal_url(project_dir: Path) -> str | None:
-    """The portal's absolute address for the 引用本报告 boxes: mkdocs.yml `site_url`, else
-    `extra: portal_url` (an address for citations that leaves Material's canonical links
-    out); None when neither is an http(s) address (the pages then cite their own path)."""
+def _site_config(project_dir: Path) -> dict[str, Any]:
+    """mkdocs.yml as data, read without running its Python tags (!!python/…, !ENV); {} when
+    it cannot be read (MkDocs then says why)."""
     import yaml
 
     class _Loader(yaml.SafeLoader):
-        """Reads MkDocs' configuration without running its Python tags (!!python/…, !ENV)."""
+        """Reads MkDocs' configuration without running its Python tags."""
 
     def _ignore(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> None:
         return None
@@ -207,14 +207,41 @@ def portal_url(project_dir: Path) -> str | None:
     try:
         config = yaml.load((Path(project_dir) / "mkdocs.yml").read_text("utf-8"), _Loader)
     except (OSError, yaml.YAMLError):
-        return None
-    if not isinstance(config, dict):
-        return None
+        return {}
+    return config if isinstance(config, dict) else {}
+
+
+def _extra(config: dict[str, Any]) -> dict[str, Any]:
     extra = config.get("extra")
-    for value in (
-        config.get("site_url"),
-        extra.get("portal_url") if isinstance(extra, dict) else None,
-    ):
+    return extra if isinstance(extra, dict) else {}
+
+
+def portal_url(project_dir: Path) -> str | None:
+    """The portal's absolute address for the 引用本报告 boxes: mkdocs.yml `site_url`, else
+    `extra: portal_url` (an address for citations that leaves Material's canonical links
+    out); None when neither is an http(s) address (the pages then cite their own path)."""
+    config = _site_config(project_dir)
+    for value in (config.get("site_url"), _extra(config).get("portal_url")):
         if isinstance(value, str) and value.startswith(("https://", "http://")):
             return value
     return None
+
+
+def sources_url(project_dir: Path) -> str | None:
+    """mkdocs.yml `extra: sources_url`: the web address of the reports folder in the portal's
+    repository (https://github.com/<机构>/<仓库>/blob/main/reports/). With it, a report page
+    links its source file there and the site carries no copy of it (a province's reports,
+    mostly PDFs, do not fit into GitHub Pages' 1 GB; issue 15). None: copies are published.
+    ConfigError for a value that is not such an address."""
+    value = _extra(_site_config(project_dir)).get("sources_url")
+    if value is None:
+        return None
+    if not (
+        isinstance(value, str) and value.startswith(("https://", "http://")) and value.endswith("/")
+    ):
+        raise ConfigError(
+            f"mkdocs.yml 中 extra: sources_url 的值 {value!r} 不是代码仓库中报告文件夹的网址："
+            "应以 https:// 或 http:// 开头、以 / 结尾，例如 "
+            "https://github.com/机构/仓库/blob/main/reports/；不需要时删去这一项"
+        )
+    return value

@@ -523,3 +523,49 @@ def test_the_data_page_documents_every_analysis_column(content: Path) -> None:
         assert list(csv_rows(content, f"data/{anchor}.csv")[0]) == names, anchor
         assert f"## {title} {{#{anchor}}}" in data
         assert all(f"| `{name}` |" in data for name in names)
+
+
+def test_the_sources_address_comes_from_mkdocs_yml(tmp_path: Path) -> None:
+    from conftest import ROOT
+
+    from generator.errors import ConfigError
+    from generator.site import sources_url
+
+    assert sources_url(ROOT) is None  # the samples' site publishes copies of its sources
+    config = (ROOT / "mkdocs.yml").read_text("utf-8")
+    address = "https://github.com/org/portal/blob/main/reports/"
+    (tmp_path / "mkdocs.yml").write_text(
+        config.replace("extra:\n", f"extra:\n  sources_url: {address}\n"), "utf-8"
+    )
+    assert sources_url(tmp_path) == address
+    for wrong in ("javascript:alert(1)/", "https://github.com/org/portal/blob/main/reports"):
+        (tmp_path / "mkdocs.yml").write_text(f"extra:\n  sources_url: {wrong}\n", "utf-8")
+        with pytest.raises(ConfigError, match="sources_url"):
+            sources_url(tmp_path)
+
+
+def test_linked_sources_are_not_copied(tmp_path: Path) -> None:
+    """With extra: sources_url the report page links its source in the repository (each
+    part of the path percent-encoded, no way above reports/) and no copy is written."""
+    from conftest import FAILURES, make_corpus, make_findings, make_records, page_text
+
+    from generator.check import RULES
+    from generator.render import render_site
+    from generator.render.reports import source_link
+
+    records = make_records()
+    address = "https://github.com/org/portal/blob/main/reports/"
+    content = tmp_path / "content"
+    corpus = make_corpus(tmp_path, records, make_findings(), FAILURES)
+    render_site(corpus, RULES, content, sources_url=address)
+    for record in records:
+        written = {p.name for p in (content / "reports").glob(f"{record['id']}.*")}
+        assert written == {f"{record['id'].split('/')[1]}.md"}, record["id"]  # the page only
+    page = page_text(content / "reports/yimei-qu-renmin-zhengfu/2021.md")
+    file = records[0]["source"]["file"]
+    assert f'<a href="{source_link(address, file)}">原始文件（' in page
+    assert "在本门户的代码仓库中）</a>" in page
+    assert (
+        source_link(address, "../黑龙江省/a b#?.txt")
+        == address + "%E9%BB%91%E9%BE%99%E6%B1%9F%E7%9C%81/a%20b%23%3F.txt"
+    )

@@ -80,6 +80,7 @@ def render_site(
     *,
     cache_dir: Path | None = None,
     base_url: str | None = None,
+    sources_url: str | None = None,
 ) -> RenderResult:
     """Write the portal's Markdown pages and downloads into content_dir, from the corpus
     (its records with their findings, its failures, the source files) and the rules.
@@ -88,7 +89,9 @@ def render_site(
     page and download and returned as a fault (listed on the unreadable page); only problems
     of the site itself (templates, the disk) raise. cache_dir: the render cache's parent
     folder (the build uses .cache/nianbao); None = none. base_url: the portal's absolute
-    address for the 引用本报告 boxes (generator/site.py portal_url); None = page paths."""
+    address for the 引用本报告 boxes (generator/site.py portal_url); None = page paths.
+    sources_url: the reports folder's address in the portal's repository (site.sources_url):
+    the report pages link their sources there and no copy is written; None = copies."""
     records = corpus.records
     for record in records:
         validate_record_id(record.id)
@@ -107,7 +110,7 @@ def render_site(
     )
     writer = ContentWriter(Path(content_dir))
     memo = RenderCache(cache_dir) if cache_dir is not None else None
-    pages_of = _ReportPages(env, memo, corpus.sources, rule_titles, base_url)
+    pages_of = _ReportPages(env, memo, corpus.sources, rule_titles, base_url, sources_url)
     faults: list[RenderFault] = []
     catalog = build_catalog(records)
     pages_of.prefill(catalog)
@@ -280,9 +283,10 @@ class _ReportPages:
         sources: Mapping[str, Path],
         rule_titles: dict[str, str],
         base_url: str | None = None,
+        sources_url: str | None = None,
     ) -> None:
         self.env, self.memo, self.sources, self.rule_titles = env, memo, sources, rule_titles
-        self.base_url = base_url
+        self.base_url, self.sources_url = base_url, sources_url
         self.keys: dict[str, str] = {}  # record id -> artefact key (with a cache)
         self.prefilled: _Ahead[Record] = _Ahead([], iter(()))  # made in the pool
         self.csv_rows: dict[str, str] = {}  # record id -> records.csv line (also agency CSVs)
@@ -292,17 +296,31 @@ class _ReportPages:
         rid = record.key
         if self.memo is not None and rid not in self.keys:
             self.keys[rid] = artefact_key(
-                record, catalog.findings_of(rid), self._suffix(rid), self.rule_titles, self.base_url
+                record,
+                catalog.findings_of(rid),
+                self._suffix(rid),
+                self.rule_titles,
+                self.base_url,
+                self.sources_url,
             )
         return self.keys.get(rid)
 
     def _suffix(self, rid: str) -> str | None:
+        """The suffix of the source's published copy; None: no copy (none, or linked)."""
         source = self.sources.get(rid)
-        return reports.source_suffix(source) if source is not None else None
+        if source is None or self.sources_url is not None:
+            return None
+        return reports.source_suffix(source)
 
     def _make(self, catalog: Catalog, record: Record) -> dict[str, str]:
         return _record_artefacts(
-            self.env, catalog, record, self._suffix(record.key), self.rule_titles, self.base_url
+            self.env,
+            catalog,
+            record,
+            self._suffix(record.key),
+            self.rule_titles,
+            self.base_url,
+            self.sources_url,
         )
 
     def prefill(self, catalog: Catalog) -> None:
@@ -333,9 +351,7 @@ class _ReportPages:
         with writer.claims() as claimed:
             try:
                 made = self.made(catalog, record)
-                source = self.sources.get(rid)
-                suffix = reports.source_suffix(source) if source is not None else None
-                reports.add_report_files(writer, record, source, suffix)
+                reports.add_report_files(writer, record, self.sources.get(rid), self._suffix(rid))
                 writer.add(pages.report_page(rid), made["page"])
             except NianbaoError:
                 raise  # the site's own problem (a path refused, two files at one path)
@@ -414,11 +430,14 @@ def _record_artefacts(
     suffix: str | None,
     rule_titles: dict[str, str],
     base_url: str | None = None,
+    sources_url: str | None = None,
 ) -> dict[str, str]:
     """A record's page, YAML, JSON item and CSV rows (memo.ARTEFACTS)."""
     published = record.to_dict()  # once per record: report file, records.yaml/.json/.csv
     return {
-        "page": reports.report_page_text(env, catalog, record, suffix, rule_titles, base_url),
+        "page": reports.report_page_text(
+            env, catalog, record, suffix, rule_titles, base_url, sources_url
+        ),
         "yaml": spec.yaml_text(published),
         "json": downloads.record_json_item(published),
         "csv": downloads.record_csv_row(published, catalog.counts_of(record.key)),

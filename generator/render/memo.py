@@ -111,8 +111,10 @@ def artefact_key(
     suffix: str | None,
     rule_titles: dict[str, str],
     base_url: str | None = None,
+    sources_url: str | None = None,
 ) -> str:
-    """The key of one record's artefacts (base_url: the portal's address in its citation). The dataclasses' repr has every field in order
+    """The key of one record's artefacts (base_url: the portal's address in its citation;
+    sources_url: where its source is linked). The dataclasses' repr has every field in order
     (the YAML follows it) and tells apart what JSON would merge (1/1.0/True/"1")."""
     parts = (
         code_fingerprint(),
@@ -121,6 +123,7 @@ def artefact_key(
         repr(suffix),
         repr(list(rule_titles.items())),
         repr(base_url),
+        repr(sources_url),
     )
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()  # repr escapes surrogates
 

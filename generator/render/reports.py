@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup
@@ -92,6 +93,15 @@ def add_report_files(
             writer.add(f"reports/{rid}{UTF8_SUFFIX}", decode_text(source.read_bytes())[0])
 
 
+def source_link(sources_url: str, file: str) -> str:
+    """The address of a source file in the portal's repository: the reports folder's address
+    (site.sources_url) and the file's path under it, each part percent-encoded (a name cannot
+    add a query, a fragment or a folder above reports/: "..", "." and empty parts are
+    dropped). The template escapes it for the page."""
+    parts = [quote(part, safe="") for part in file.split("/") if part not in ("", ".", "..")]
+    return sources_url + "/".join(parts)
+
+
 CELL_ANCHORS_JS = "js/cell-anchors.js"
 """The script that gives the statistical tables' value cells their ids (mkdocs.yml
 extra_javascript; cell-anchors.js.j2)."""
@@ -161,15 +171,16 @@ def report_page_text(
     suffix: str | None,
     rule_titles: dict[str, str],
     base_url: str | None = None,
+    sources_url: str | None = None,
 ) -> str:
     """The report page. It depends on the record, its findings, the source's published suffix,
-    the rule titles and the portal's address only (generator/render/memo.py keys its cache on
-    exactly these)."""
+    the rule titles, the portal's address and the sources' address only
+    (generator/render/memo.py keys its cache on exactly these)."""
     rid = record.key
     page = pages.report_page(rid)
     year_name = f"{split_record_id(rid)[1]:04d}"  # the page's own file name, as in the id
     source_name = "原始文件"
-    source_href = None
+    source_href: str | None = None
     utf8_href = None
     if suffix is not None:
         source_href = Markup(f"{year_name}{suffix}")
@@ -178,6 +189,14 @@ def report_page_text(
         if encoding is not None:
             source_name = f"原始文件（{suffix.lstrip('.')}，{encoding} 编码）"
             utf8_href = Markup(f"{year_name}{UTF8_SUFFIX}")
+    elif sources_url is not None and record.source.file:
+        source_href = source_link(sources_url, record.source.file)
+        ext = PurePosixPath(record.source.file).suffix.lower().lstrip(".")
+        source_name = (
+            f"原始文件（{ext}，在本门户的代码仓库中）"
+            if ext
+            else "原始文件（在本门户的代码仓库中）"
+        )
     cell_anchors = tables.anchors(record)
 
     def cell_anchor(where: str | None) -> Markup | None:
