@@ -141,6 +141,9 @@ def test_report_page_html(built: Path) -> None:
     )
     assert 'href="../../../compliance/rules/T3-05/"' in html
     assert 'href="../2021.txt"' in html
+    # the tooltips of the heading links are Chinese, as everything a reader sees
+    assert 'class="headerlink" href="#text" title="本节链接"' in html
+    assert not [p for p in built.rglob("*.html") if "Permanent link" in p.read_text("utf-8")]
 
 
 def test_compliance_tables_are_sortable(built: Path) -> None:

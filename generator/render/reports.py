@@ -1,4 +1,5 @@
-"""Report pages (reports/<slug>/<year>.md), agency pages, and the copied source and YAML files."""
+"""Report pages (reports/<slug>/<year>.md), agency pages, the copied (or linked) source files and
+the script that gives the tables' cells their ids."""
 
 from __future__ import annotations
 

@@ -11,6 +11,17 @@
   "use strict";
   var root = document.querySelector("[data-nb-search]");
   if (!root) return;
+  var strings = JSON.parse(document.getElementById("nb-search-strings").textContent);
+  // The result area, the same on every page (overrides/partials/pagefind.html leaves it out).
+  root.querySelector("[data-nb-search-output]").innerHTML =
+    '<div class="nb-search-filters" data-nb-search-filters hidden>' +
+    '<label>类型 <select data-nb-filter="type"><option value="">全部</option></select></label>' +
+    '<label>年度 <select data-nb-filter="year"><option value="">全部</option></select></label>' +
+    '<label>地区 <select data-nb-filter="province"><option value="">全部</option></select></label>' +
+    "</div>" +
+    '<div class="md-search-result__meta" data-nb-search-meta aria-live="polite"></div>' +
+    '<ol class="md-search-result__list" data-nb-search-results></ol>' +
+    '<button type="button" class="md-button nb-search-more" data-nb-search-more hidden></button>';
   var input = root.querySelector("[data-nb-search-query]");
   var meta = root.querySelector("[data-nb-search-meta]");
   var list = root.querySelector("[data-nb-search-results]");
@@ -18,7 +29,7 @@
   var filterBox = root.querySelector("[data-nb-search-filters]");
   var selects = Array.prototype.slice.call(root.querySelectorAll("[data-nb-filter]"));
   var toggle = document.getElementById("__search");
-  var strings = JSON.parse(document.getElementById("nb-search-strings").textContent);
+  meta.textContent = strings.placeholder;
   // The site root: base_url is relative ("../..") on most pages and a path ("/", "/repo/")
   // on the 404 page; either way with exactly one trailing slash.
   var base = new URL(root.getAttribute("data-nb-base").replace(/\/*$/, "/"), location.href);
