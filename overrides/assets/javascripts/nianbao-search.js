@@ -12,12 +12,13 @@
   var root = document.querySelector("[data-nb-search]");
   if (!root) return;
   var strings = JSON.parse(document.getElementById("nb-search-strings").textContent);
-  // The result area, the same on every page (overrides/partials/pagefind.html leaves it out).
+  // The result area, the same on every page (overrides/partials/pagefind.html leaves it out);
+  // the line breaks are the white space between the labels that the page's markup had.
   root.querySelector("[data-nb-search-output]").innerHTML =
-    '<div class="nb-search-filters" data-nb-search-filters hidden>' +
-    '<label>类型 <select data-nb-filter="type"><option value="">全部</option></select></label>' +
-    '<label>年度 <select data-nb-filter="year"><option value="">全部</option></select></label>' +
-    '<label>地区 <select data-nb-filter="province"><option value="">全部</option></select></label>' +
+    '<div class="nb-search-filters" data-nb-search-filters hidden>\n' +
+    '<label>类型 <select data-nb-filter="type"><option value="">全部</option></select></label>\n' +
+    '<label>年度 <select data-nb-filter="year"><option value="">全部</option></select></label>\n' +
+    '<label>地区 <select data-nb-filter="province"><option value="">全部</option></select></label>\n' +
     "</div>" +
     '<div class="md-search-result__meta" data-nb-search-meta aria-live="polite"></div>' +
     '<ol class="md-search-result__list" data-nb-search-results></ol>' +
