@@ -73,13 +73,19 @@ def spy_on_pool(monkeypatch: Any, module: Any, made: str) -> list[str]:
 _CELL_TABLE = re.compile(r'<table[^>]*\sdata-nb-cells="([^"]+)"[^>]*>(.*?)</table>', re.S)
 
 
+def cell_anchor_lists(script: Path) -> dict[str, list[str]]:
+    """The lists of cell ids in a generated cell-anchors.js, by table (`2021-requests`)."""
+    found = re.search(r"var anchors = (\{.*?\});\n", script.read_text("utf-8"))
+    assert found, f"{script}: no list of cell ids"
+    return json.loads(found.group(1))
+
+
 def built_cell(site: Path, page_html: str, anchor: str) -> str:
     """The <td> of a built page's value cell that the reader's browser gives the id `anchor`:
     the built page has no cell ids, site/js/cell-anchors.js gives the <td>s of each table
     (data-nb-cells) the ids of its list, in order. Fails unless the table has exactly as many
     <td>s as its list has ids (the script then gives none)."""
-    script = (site / "js" / "cell-anchors.js").read_text("utf-8")
-    lists = json.loads(re.search(r"var anchors = (\{.*?\});\n", script).group(1))
+    lists = cell_anchor_lists(site / "js" / "cell-anchors.js")
     for key, table in _CELL_TABLE.findall(page_html):
         ids = lists[key]
         if anchor in ids:

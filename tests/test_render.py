@@ -581,8 +581,9 @@ def test_cell_script_gives_each_table_its_printed_ids(site, page):
     """content/js/cell-anchors.js lists, for each table (data-nb-cells), the ids the render
     stage gave its <td>s, in their order: the browser gives the built page's cells exactly
     these (overrides/hooks/fragments.py takes them out of the page)."""
-    script = (site / "js" / "cell-anchors.js").read_text("utf-8")
-    lists = json.loads(re.search(r"var anchors = (\{.*?\});\n", script).group(1))
+    from conftest import cell_anchor_lists
+
+    lists = cell_anchor_lists(site / "js" / "cell-anchors.js")
     tables_on_page = re.findall(
         r'<table[^>]*\sdata-nb-cells="([^"]+)"[^>]*>(.*?)</table>', _read(site, page), re.S
     )

@@ -10,6 +10,7 @@ built page gets it in the browser (edition_anchors).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from generator import record as spec
@@ -168,44 +169,30 @@ def appeal_values(record: Record) -> list[Value]:
     ]
 
 
-TABLE_KINDS = ("proactive", "requests", "appeals")
-"""The statistical tables of a report page, as the class (nb-<kind>) and data-nb-cells of each."""
-
-
+@functools.cache
 def edition_anchors(edition: Edition) -> dict[str, tuple[str, ...]]:
-    """The value-cell anchors of each table of an edition's layout (TABLE_KINDS), in the order
-    of the table's <td>s. They depend on the edition only, not on the values: made once per
-    edition, from a record of that edition with no tables. The built pages carry no cell ids
-    (8 KB a report page, issue 15): overrides/hooks/fragments.py takes them out after checking
-    the links to them, and content/js/cell-anchors.js (render_cell_anchors) gives each <td>
-    its id back from these lists in the reader's browser."""
-    known = _EDITION_ANCHORS.get(edition)
-    if known is None:
-        blank = Record.from_dict({"edition": edition, "source": {"file": "", "format": "txt"}})
-        known = {
-            "proactive": tuple(
-                v.anchor for b in proactive_blocks(blank) for r in b.rows for v in r.values
-            ),
-            "requests": tuple(v.anchor for r in request_rows(blank) for v in r.values),
-            "appeals": tuple(v.anchor for v in appeal_values(blank)),
-        }
-        _EDITION_ANCHORS[edition] = known
-    return known
-
-
-_EDITION_ANCHORS: dict[Edition, dict[str, tuple[str, ...]]] = {}
-"""edition_anchors() by layout edition (a memo)."""
+    """The value-cell anchors of each table of an edition's layout (proactive, requests,
+    appeals: the table's class nb-<kind> and data-nb-cells), in the order of the table's
+    <td>s. They depend on the edition only, not on the values: made once per edition, from a
+    record of that edition with no tables. The built pages carry no cell ids (8 KB a report
+    page, issue 15): overrides/hooks/fragments.py takes them out after checking the links to
+    them, and content/js/cell-anchors.js (render_cell_anchors) gives each <td> its id back
+    from these lists in the reader's browser."""
+    blank = Record.from_dict({"edition": edition, "source": {"file": "", "format": "txt"}})
+    return {
+        "proactive": tuple(
+            v.anchor for b in proactive_blocks(blank) for r in b.rows for v in r.values
+        ),
+        "requests": tuple(v.anchor for r in request_rows(blank) for v in r.values),
+        "appeals": tuple(v.anchor for v in appeal_values(blank)),
+    }
 
 
 def anchors(record: Record) -> frozenset[str]:
     """Every value-cell anchor on the record's page (to link findings to their cell)."""
-    edition = layout_edition(record)
-    known = _ANCHOR_SETS.get(edition)
-    if known is None:
-        known = frozenset(a for kind in edition_anchors(edition).values() for a in kind)
-        _ANCHOR_SETS[edition] = known
-    return known
+    return _anchor_set(layout_edition(record))
 
 
-_ANCHOR_SETS: dict[Edition, frozenset[str]] = {}
-"""anchors() by layout edition (a memo: the same for every record of the edition)."""
+@functools.cache
+def _anchor_set(edition: Edition) -> frozenset[str]:
+    return frozenset(a for kind in edition_anchors(edition).values() for a in kind)
