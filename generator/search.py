@@ -7,9 +7,10 @@ search box looks only those words up, without letting Pagefind cut the query aga
 (overrides/assets/javascripts/nianbao-search.js), so recall does not depend on two word
 segmenters agreeing, and Pagefind's own cutting of the text (40 % of its time and a quarter
 of its memory on 400 report pages, bench/README.md) was never used. The published page
-carries no hidden word list. The text a result shows (the fragment's `content`, from which
-the search box cuts its excerpt) is the page's, written into the fragment after Pagefind
-(result_text, slim_fragments).
+carries no hidden word list. The index holds no page text either: the search box cuts a
+result's excerpt from the page itself, fetched when the result is shown (the text a reader
+sees of the page body, without NOT_TEXT), so the site does not publish every page's text a
+second time in the result fragments (49 MB of 671 at 10,000 reports, bench/README.md).
 
 Layout of site/pagefind/: Pagefind's scripts and an index of one placeholder page, then one
 bundle per batch of pages in pagefind/parts/<n>/, listed in pagefind/parts.json. The parts
@@ -68,9 +69,10 @@ KEY_FIELD = "k"
 page names its agency and region there (report.md.j2, agency.md.j2), so agency and place
 queries rank these pages above the rule and index pages that merely list them (weight 10, as the title)."""
 NOT_TEXT = ("headerlink", "nb-table-wrap", "nb-diff")
-"""Classes of the elements left out of a result's text (result_text), with svg, script and
-style: heading permalinks, the statistical tables and charts' data tables (row labels every
-report shares, and numbers) and version diffs. Their words are still in the page's words."""
+"""Classes of the elements left out of a result's excerpt and of its title, with svg, script
+and style: heading permalinks, the statistical tables and charts' data tables (row labels
+every report shares, and numbers) and version diffs. Their words are still in the page's
+words. The search box leaves out the same (NOT_TEXT in nianbao-search.js)."""
 _NOT_TEXT_START = re.compile(
     r"<(svg|script|style)\b[^>]*>|<([a-z][a-z0-9]*)\b[^>]*\sclass=\"(?:[^\"]*\s)?(?:"
     + "|".join(NOT_TEXT)
@@ -113,7 +115,7 @@ CHUNK_SIGNATURE = b"pagefind_dcd"
 """Pagefind 1.5 and 1.6 data files (pf_meta, pf_index): gzip of this signature + CBOR."""
 
 
-SEARCH_VERSION = "4"
+SEARCH_VERSION = "5"
 """Part of every cached part's key (with the staging code, code_version): bumped when what a
 part holds changes for the same pages and code, e.g. with the Pagefind command."""
 COSTS_FILE = "costs.json"
@@ -136,10 +138,8 @@ def build_search_index(
     output = site_dir / SEARCH_DIR
     shutil.rmtree(output, ignore_errors=True)  # no part left from an earlier index
     cache = _PartCache(cache_dir) if cache_dir is not None else None
-    primary = {"index.html": StagedPage(PLACEHOLDER.format(meta=""), "", 0)}
-    sentinel = StagedPage(
-        PLACEHOLDER.format(meta=_meta(WORDS_FIELD, {UNIT_MARK, PAIR_MARK})), "", 0
-    )
+    primary = {"index.html": StagedPage(PLACEHOLDER.format(meta=""), 0)}
+    sentinel = StagedPage(PLACEHOLDER.format(meta=_meta(WORDS_FIELD, {UNIT_MARK, PAIR_MARK})), 0)
     parts: list[str] = []
     filters: dict[str, set[str]] = {name: set() for name in FILTERS}
     known = cache.costs() if cache is not None else {}
@@ -181,10 +181,9 @@ class _Costs:
 
 @dataclass(frozen=True, slots=True)
 class StagedPage:
-    """A page as Pagefind indexes it, and the text its result shows (result_text)."""
+    """A page as Pagefind indexes it."""
 
     html: str
-    text: str
     cost: int
     """Its words (BATCH_COST); 0 for a page outside the portal's layout."""
 
@@ -216,7 +215,7 @@ class _Page:
         if kept is None:
             return None
         html = staged_html(self.content, kept[0])
-        return StagedPage(html, kept[1], kept[2]) if html is not None else None
+        return StagedPage(html, kept[1]) if html is not None else None
 
     @property
     def _lists(self) -> bool:
@@ -229,10 +228,10 @@ class _Page:
     def _stage(self) -> StagedPage:
         staged = _stage(self.content, self._lists)
         if staged is None:  # outside the portal's layout: as it is (Pagefind skips it too)
-            return StagedPage(self.content.decode("utf-8"), "", 0)
+            return StagedPage(self.content.decode("utf-8"), 0)
         page, meta = staged
         if self.costs.cache is not None:
-            self.costs.cache.keep_words(self._words_key(), meta, page.text, page.cost)
+            self.costs.cache.keep_words(self._words_key(), meta, page.cost)
         return page
 
 
@@ -424,9 +423,9 @@ class _PartCache:
         self.folder = Path(folder)
         self.used: set[str] = set()
 
-    def words(self, digest: str) -> tuple[str, str, int] | None:
-        """The staged words (page_meta's metadata), the result text and the cost of the page
-        with this SHA-256, if kept."""
+    def words(self, digest: str) -> tuple[str, int] | None:
+        """The staged words (page_meta's metadata) and the cost of the page with this
+        SHA-256, if kept."""
         try:
             data = gzip.decompress(
                 (self.folder / WORDS_DIR / code_version() / f"{digest}.gz").read_bytes()
@@ -436,21 +435,20 @@ class _PartCache:
             return None
         if not (
             isinstance(kept, list)
-            and len(kept) == 3
+            and len(kept) == 2
             and isinstance(kept[0], str)
-            and isinstance(kept[1], str)
-            and isinstance(kept[2], int)
+            and isinstance(kept[1], int)
         ):
             return None
-        return kept[0], kept[1], kept[2]
+        return kept[0], kept[1]
 
-    def keep_words(self, digest: str, meta: str, text: str, cost: int) -> None:
-        """Keep a page's staged words, result text and cost for the next build (a part it is
-        in may be indexed again while the page is unchanged)."""
+    def keep_words(self, digest: str, meta: str, cost: int) -> None:
+        """Keep a page's staged words and cost for the next build (a part it is in may be
+        indexed again while the page is unchanged)."""
         path = self.folder / WORDS_DIR / code_version() / f"{digest}.gz"
         if path.is_file():
             return
-        data = json.dumps([meta, text, cost], ensure_ascii=False).encode("utf-8")
+        data = json.dumps([meta, cost], ensure_ascii=False).encode("utf-8")
         write_bytes_atomic(path, gzip.compress(data, 1, mtime=0))
 
     def costs(self) -> dict[str, int]:
@@ -550,13 +548,13 @@ class _Indexer:
             return
         staged = pages()
         staging = _write_staging(self.site_dir, staged)
-        texts = {_url(rel): page.text for rel, page in staged.items() if page.text}
+        urls = {_url(rel) for rel, page in staged.items() if page.cost}
         while self.running and (
             len(self.running) >= self.slots
             or sum(run.cost for run in self.running) + cost > self.budget
         ):
             self._wait_oldest()
-        self.running.append(_Run(staging, output, key, cost, primary, texts))
+        self.running.append(_Run(staging, output, key, cost, primary, urls))
         self._finish()
 
     def wait_all(self) -> None:
@@ -573,7 +571,7 @@ class _Indexer:
     def _finish(self) -> None:
         while self.done:
             run = self.done.pop(0)
-            finish_bundle(run.output, run.texts, primary=run.primary)
+            finish_bundle(run.output, run.urls, primary=run.primary)
             if self.cache is not None:
                 self.cache.put(run.key, run.output)
 
@@ -609,10 +607,10 @@ class _Run:
         key: str,
         cost: int,
         primary: bool,
-        texts: dict[str, str],
+        urls: set[str],
     ) -> None:
         self.staging, self.output, self.key, self.primary = staging, output, key, primary
-        self.cost, self.texts = cost, texts
+        self.cost, self.urls = cost, urls
         command = [
             *_pagefind_command(),
             "--site",
@@ -655,15 +653,15 @@ class _Run:
         shutil.rmtree(self.staging, ignore_errors=True)
 
 
-def finish_bundle(bundle: Path, texts: dict[str, str], *, primary: bool = False) -> None:
+def finish_bundle(bundle: Path, urls: set[str], *, primary: bool = False) -> None:
     """What nianbao changes in a bundle Pagefind wrote: exact chunk ranges and canonical
-    filters (a part's), the result fragments' text (texts: by page URL) without the page
-    words, and Pagefind's own user interfaces left out (the portal's search box uses
-    pagefind.js alone)."""
+    filters (a part's), the result fragments without the page words (urls: the pages that
+    must have one), and Pagefind's own user interfaces left out (the portal's search box
+    uses pagefind.js alone)."""
     if not primary:
         exact_chunk_ranges(bundle)
         canonical_filters(bundle)
-        slim_fragments(bundle, texts)
+        slim_fragments(bundle, urls)
     for name in UNUSED_FILES if primary else (*UNUSED_FILES, *PRIMARY_ONLY_FILES):
         (bundle / name).unlink(missing_ok=True)
     if not primary:
@@ -686,12 +684,13 @@ FRAGMENT_COMPRESSION = 6
 """gzip level of a slimmed fragment: level 9 took twice the time for 2 % fewer bytes."""
 
 
-def slim_fragments(bundle: Path, texts: dict[str, str]) -> None:
-    """Give a bundle's result fragments their page's text (texts, by URL: the staged page
-    held none) and leave the page-word metadata out. Pagefind copies every metadata field
-    into the page's fragment, which the browser loads to show a result; the search box
-    shows the title and text only, and the words are already in the word chunks that find
-    the page. A fragment keeps its name (the metadata file refers to it by that name)."""
+def slim_fragments(bundle: Path, urls: set[str]) -> None:
+    """Leave the page-word metadata out of a bundle's result fragments. Pagefind copies
+    every metadata field into the page's fragment, which the browser loads to show a
+    result; the search box shows the title (and an excerpt of the page, which it fetches),
+    and the words are already in the word chunks that find the page. A fragment keeps its
+    name (the metadata file refers to it by that name). urls: the pages that must have a
+    fragment."""
     drop = (WORDS_FIELD, TITLE_FIELD, KEY_FIELD)
     given: set[str] = set()
     for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
@@ -699,30 +698,25 @@ def slim_fragments(bundle: Path, texts: dict[str, str]) -> None:
         if not data.startswith(CHUNK_SIGNATURE):
             raise NianbaoError(f"search index failed: {path.name} is not a Pagefind fragment")
         fragment = json.loads(data[len(CHUNK_SIGNATURE) :])
+        given.add(fragment.get("url"))
         meta = fragment.get("meta")
-        text = texts.get(fragment.get("url"))
-        if text is not None:
-            given.add(fragment["url"])
-        if text is None and (not isinstance(meta, dict) or not any(f in meta for f in drop)):
+        if not isinstance(meta, dict) or not any(f in meta for f in drop):
             continue
-        if text is not None:
-            fragment["content"] = text
-        if isinstance(meta, dict):
-            fragment["meta"] = {k: v for k, v in meta.items() if k not in drop}
+        fragment["meta"] = {k: v for k, v in meta.items() if k not in drop}
         text = json.dumps(fragment, ensure_ascii=False, separators=(",", ":"))
         data = CHUNK_SIGNATURE + text.encode("utf-8")
         path.write_bytes(gzip.compress(data, FRAGMENT_COMPRESSION, mtime=0))
-    if given != set(texts):  # a page whose result would show no text
-        missing = sorted(set(texts) - given)[0]
+    if not urls <= given:  # a page no search could show
+        missing = sorted(urls - given)[0]
         raise NianbaoError(f"search index failed: Pagefind wrote no result for {missing}")
 
 
 def stage_page(content: bytes, *, lists: bool = True) -> StagedPage:
-    """A page as Pagefind indexes it (staged_html) with the text its result shows; a page
-    outside the portal's layout as it is (Pagefind skips it too). lists: whether the words
-    of the page's tables and lists count (see LIST)."""
+    """A page as Pagefind indexes it (staged_html); a page outside the portal's layout as it
+    is (Pagefind skips it too). lists: whether the words of the page's tables and lists
+    count (see LIST)."""
     staged = _stage(content, lists)
-    return staged[0] if staged is not None else StagedPage(content.decode("utf-8"), "", 0)
+    return staged[0] if staged is not None else StagedPage(content.decode("utf-8"), 0)
 
 
 def _stage(content: bytes, lists: bool) -> tuple[StagedPage, str] | None:
@@ -730,15 +724,15 @@ def _stage(content: bytes, lists: bool) -> tuple[StagedPage, str] | None:
     found = page_meta(content, lists=lists)
     if found is None:
         return None
-    meta, text, cost = found
+    meta, cost = found
     html = staged_html(content, meta)
     assert html is not None  # page_meta found the body
-    return StagedPage(html, text, cost), meta
+    return StagedPage(html, cost), meta
 
 
-def page_meta(content: bytes, *, lists: bool = True) -> tuple[str, str, int] | None:
-    """The metadata that holds a page's words, the text its result shows (result_text) and
-    the page's cost (its words); None for a page outside the portal's layout."""
+def page_meta(content: bytes, *, lists: bool = True) -> tuple[str, int] | None:
+    """The metadata that holds a page's words and the page's cost (its words); None for a
+    page outside the portal's layout."""
     body = _body(content)
     if body is None:
         return None
@@ -751,7 +745,7 @@ def page_meta(content: bytes, *, lists: bool = True) -> tuple[str, str, int] | N
     keys = " ".join(html.unescape(key) for key in KEY.findall(body[1]))
     if keys:
         meta += _meta(KEY_FIELD, page_words(keys))
-    return meta, result_text(body[1]), len(words)
+    return meta, len(words)
 
 
 STAGED_PAGE = (
@@ -776,12 +770,6 @@ def staged_html(content: bytes, meta: str) -> str | None:
     heading = HEADING.search(inner)
     title = f"<h1>{_without_not_text(heading.group(1))}</h1>" if heading else ""
     return STAGED_PAGE.format(start=start, meta=meta, filters=filters, title=title)
-
-
-def result_text(body: str) -> str:
-    """The text a search result shows, from the page body: what a reader sees of it, without
-    the elements of NOT_TEXT, svg, script and style, white space folded."""
-    return " ".join(body_text(_without_not_text(body)).split())
 
 
 def _without_not_text(body: str) -> str:

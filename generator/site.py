@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -227,21 +228,29 @@ def portal_url(project_dir: Path) -> str | None:
     return None
 
 
+SOURCES_URL_VARIABLE = "NIANBAO_SOURCES_URL"
+
+
 def sources_url(project_dir: Path) -> str | None:
-    """mkdocs.yml `extra: sources_url`: the web address of the reports folder in the portal's
-    repository (https://github.com/<机构>/<仓库>/blob/main/reports/). With it, a report page
-    links its source file there and the site carries no copy of it (a province's reports,
-    mostly PDFs, do not fit into GitHub Pages' 1 GB; issue 15). None: copies are published.
-    ConfigError for a value that is not such an address."""
+    """mkdocs.yml `extra: sources_url`, else the environment's NIANBAO_SOURCES_URL (the
+    publish workflows set it for a public repository): the web address of the reports folder
+    in the portal's repository (https://github.com/<机构>/<仓库>/blob/main/reports/). With it,
+    a report page links its source file there and the site carries no copy of it (a
+    province's reports, mostly PDFs, do not fit into GitHub Pages' 1 GB; issue 15). None:
+    copies are published. ConfigError for a value that is not such an address."""
     value = _extra(_site_config(project_dir)).get("sources_url")
+    where, remedy = "mkdocs.yml 中 extra: sources_url", "不需要时删去这一项"
+    if value is None:
+        value = os.environ.get(SOURCES_URL_VARIABLE) or None
+        where, remedy = f"环境变量 {SOURCES_URL_VARIABLE}", "不需要时不设置它"
     if value is None:
         return None
     if not (
         isinstance(value, str) and value.startswith(("https://", "http://")) and value.endswith("/")
     ):
         raise ConfigError(
-            f"mkdocs.yml 中 extra: sources_url 的值 {value!r} 不是代码仓库中报告文件夹的网址："
+            f"{where} 的值 {value!r} 不是代码仓库中报告文件夹的网址："
             "应以 https:// 或 http:// 开头、以 / 结尾，例如 "
-            "https://github.com/机构/仓库/blob/main/reports/；不需要时删去这一项"
+            f"https://github.com/机构/仓库/blob/main/reports/；{remedy}"
         )
     return value

@@ -9,6 +9,7 @@ Screenshots land in test-artifacts/ (gitignored) for a human look.
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
 import json
 import re
@@ -238,6 +239,90 @@ def test_click_through_to_report_and_source(page, base_url):
     source = page.request.get(response.url)
     assert source.status == 200
     assert "政府信息公开" in source.body().decode("utf-8")
+
+
+def test_a_page_outside_the_nav_draws_the_drawer_material_draws(page, base_url):
+    """overrides/partials/nav.html leaves the drawer of a report page out and
+    assets/js/nav.js draws it from the header's logo and the tabs: the same title and
+    items, in the same markup, as the drawer Material draws on a page of the nav (the about
+    page, whose own item is the last)."""
+
+    def items(path: str) -> list[str]:
+        page.goto(base_url + path)
+        return page.evaluate(
+            """() => Array.from(document.querySelectorAll(
+                 ".md-nav--primary > .md-nav__title, " +
+                 ".md-nav--primary > .md-nav__list > .md-nav__item"), node => {
+               const copy = node.cloneNode(true);
+               copy.querySelectorAll("a, use").forEach(link => link.setAttribute("href",
+                 new URL(link.getAttribute("href"), location.href).href));
+               return copy.outerHTML;
+             })"""
+        )
+
+    drawn = items(REPORT)
+    material = items("about/")
+    assert len(drawn) == len(material) == 9, drawn
+    assert drawn[0].startswith('<label class="md-nav__title" for="__drawer">\n<a href=')
+    assert drawn[:-1] == material[:-1]
+    assert "md-nav__item--nested" in drawn[5] and "md-nav__icon" in drawn[5]  # 合规检查
+    assert "关于" in drawn[-1] and "--active" not in drawn[-1]  # no item is this page's
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(base_url + REPORT)
+    page.locator('label[for="__drawer"].md-header__button').click()
+    expect(page.locator(".md-nav--primary").get_by_role("link", name="按地区")).to_be_visible()
+
+
+def test_an_agency_csv_downloads_as_the_csv(page, base_url, built_site):
+    """The site publishes an agency's CSV as .csv.gz only; its link (assets/js/downloads.js)
+    saves the CSV itself, byte for byte what the .gz holds."""
+    page.goto(base_url + AGENCY)
+    with page.expect_download() as info:
+        page.get_by_role("link", name="本机关各年度数据（CSV）").click()
+    download = info.value
+    assert download.suggested_filename == "yimeiqu-renminzhengfu.csv"
+    saved = Path(download.path()).read_bytes()
+    packed = (built_site / "data/agencies/yimeiqu-renminzhengfu.csv.gz").read_bytes()
+    assert saved == gzip.decompress(packed)
+    assert saved.startswith("\ufeffid,agency.name,".encode("utf-8"))
+
+
+TOC_PAGES = {
+    "report": REPORT,
+    "agency": AGENCY,
+    "home": "",
+    "rule": "compliance/rules/T3-07/",
+    "data": "data/",
+}
+
+
+@pytest.mark.parametrize("name", sorted(TOC_PAGES))
+def test_the_table_of_contents_is_the_one_material_drew(page, base_url, name):
+    """overrides/partials/toc.html leaves the items to assets/js/nav.js: what the browser
+    has is, element for element, the table of contents Material drew before
+    (tests/fixtures/toc/: the sample site's, built with Material's own toc.html; on a page
+    of the nav also the copy in the drawer)."""
+    golden = (Path(__file__).parent / "fixtures" / "toc" / f"{name}.html").read_text("utf-8")
+    page.goto(base_url + TOC_PAGES[name])
+    drawn, expected = page.evaluate(
+        """golden => {
+             const tidy = nav => {  // Material's script takes data-md-scrollfix away
+               nav.querySelectorAll("ul").forEach(list => {
+                 list.removeAttribute("data-nb-toc");
+                 list.removeAttribute("data-md-scrollfix");
+               });
+               return nav.outerHTML;
+             };
+             const made = new DOMParser().parseFromString(golden, "text/html");
+             return [
+               Array.from(document.querySelectorAll("nav.md-nav--secondary"),
+                          nav => tidy(nav.cloneNode(true))),
+               Array.from(made.querySelectorAll("nav.md-nav--secondary"), tidy),
+             ];
+           }""",
+        golden,
+    )
+    assert expected and drawn == expected
 
 
 def test_a_cell_address_opens_at_its_cell(page, base_url):

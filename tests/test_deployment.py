@@ -198,7 +198,14 @@ def test_text_downloads_are_utf8_with_a_mark(sub_path_site):
         for path in sub_path_site.rglob(suffix)
         if "pagefind" not in path.parts and "assets" not in path.parts
     ]
-    assert len(files) >= 5 * 2 + 3
+    assert len(files) >= 5 + 2  # the sources, edits.csv and timeliness.csv
     assert [p for p in files if not p.read_bytes().startswith(b"\xef\xbb\xbf")] == []
+    # the CSVs one row a report are published compressed: the CSV inside has the mark
+    spreadsheets = [*sub_path_site.glob("data/**/*.csv.gz")]
+    spreadsheets = [
+        p for p in spreadsheets if p.parent.name != "data" or p.name == "records.csv.gz"
+    ]
+    assert len(spreadsheets) >= 1 + 2 + 5  # all, a year's (2020, 2021), an agency's
+    assert all(gzip.decompress(p.read_bytes()).startswith(b"\xef\xbb\xbf") for p in spreadsheets)
     packed = (sub_path_site / "data" / "records.json.gz").read_bytes()  # compressed, no mark
     assert not gzip.decompress(packed).startswith(b"\xef")

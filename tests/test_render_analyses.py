@@ -306,7 +306,8 @@ def test_yearly_downloads(content: Path) -> None:
         rows = csv_rows(content, f"data/{year}/records.csv")
         assert rows and {r["year"] for r in rows} == {str(year)}
         assert list(rows[0]) == list(whole[0])  # the columns of records.csv
-        assert f"[{year}/records.csv]({year}/records.csv)" in read(content, "data/index.md")
+        link = f"[{year}/records.csv]({year}/records.csv.gz){{: .nb-csv }}"
+        assert link in read(content, "data/index.md")  # published compressed (downloads.js)
     assert sum(len(csv_rows(content, f"data/{y}/records.csv")) for y in (2021, 2022, 2023)) == len(
         whole
     )
@@ -544,6 +545,27 @@ def test_the_sources_address_comes_from_mkdocs_yml(tmp_path: Path) -> None:
             sources_url(tmp_path)
 
 
+def test_the_sources_address_can_come_from_the_environment(tmp_path: Path, monkeypatch) -> None:
+    """The publish workflows set NIANBAO_SOURCES_URL for a public repository; mkdocs.yml's
+    extra: sources_url, when set, comes first."""
+    from generator.errors import ConfigError
+    from generator.site import SOURCES_URL_VARIABLE, sources_url
+
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n", "utf-8")
+    monkeypatch.setenv(SOURCES_URL_VARIABLE, "")
+    assert sources_url(tmp_path) is None  # a private repository: the workflow leaves it empty
+    address = "https://github.com/org/portal/blob/main/reports/"
+    monkeypatch.setenv(SOURCES_URL_VARIABLE, address)
+    assert sources_url(tmp_path) == address
+    own = "https://example.org/portal/reports/"
+    (tmp_path / "mkdocs.yml").write_text(f"extra:\n  sources_url: {own}\n", "utf-8")
+    assert sources_url(tmp_path) == own
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n", "utf-8")
+    monkeypatch.setenv(SOURCES_URL_VARIABLE, "ftp://example.org/")
+    with pytest.raises(ConfigError, match=SOURCES_URL_VARIABLE):
+        sources_url(tmp_path)
+
+
 def test_linked_sources_are_not_copied(tmp_path: Path) -> None:
     """With extra: sources_url the report page links its source in the repository (each
     part of the path percent-encoded, no way above reports/) and no copy is written."""
@@ -565,7 +587,7 @@ def test_linked_sources_are_not_copied(tmp_path: Path) -> None:
     file = records[0]["source"]["file"]
     assert f'<a href="{source_link(address, file)}">原始文件（' in page
     assert "在本门户的代码仓库中）</a>" in page
-    assert (
-        source_link(address, "../黑龙江省/a b#?.txt")
-        == address + "%E9%BB%91%E9%BE%99%E6%B1%9F%E7%9C%81/a%20b%23%3F.txt"
+    assert source_link(address, "../黑龙江省/a b#?.txt") == address + "黑龙江省/a%20b%23%3F.txt"
+    assert source_link(address, "伊美区\u3000年报\u200b.txt") == address + (
+        "伊美区%E3%80%80年报%E2%80%8B.txt"  # an ideographic space, a zero-width space
     )

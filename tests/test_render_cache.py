@@ -371,7 +371,12 @@ def test_per_record_downloads_join_to_the_whole_files(tmp_path):
                 downloads.record_findings_rows(record, record.checks),
             )
         files.finish()
-        assert json_out.getvalue() == record_to_json(list(subset)) + "\n"
+        text = json_out.getvalue()
+        assert json.loads(text) == json.loads(record_to_json(list(subset)))
+        lines = text.splitlines()  # a record a line, not indented
+        assert lines == (["[", *lines[1:-1], "]"] if subset else ["[]"])
+        for line, record in zip(lines[1:-1], subset, strict=True):
+            assert json.loads(line.removesuffix(",")) == record.to_dict()
         assert yaml_out.getvalue() == "".join("---\n" + record_to_yaml(r) for r in subset)
         assert cells_out.getvalue().startswith(downloads.CSV_BOM + "id,agency,year,edition,")
         assert cells_out.getvalue().count("\r\n") == 1 + sum(

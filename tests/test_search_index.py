@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,8 @@ import pytest
 from generator.errors import NianbaoError
 from generator.search import (
     CHUNK_SIGNATURE,
+    INLINE,
+    NOT_TEXT,
     PARTS_FILE,
     StagedPage,
     _read_pagefind,
@@ -21,7 +24,6 @@ from generator.search import (
     build_search_index,
     bundle_words,
     exact_chunk_ranges,
-    result_text,
     stage_page,
 )
 from generator.search_words import PAIR_MARK, UNIT_MARK, page_words
@@ -73,27 +75,25 @@ def test_a_staged_page_carries_its_words_title_and_key_as_metadata(tmp_path: Pat
     assert set(fields["k"].split()) == page_words("伊春市 伊美区")
     assert page.cost == len(words)
     # the filters and the title are there; the text is not (Pagefind would cut it into words
-    # of its own that no query asks for): the result shows the page's text, kept beside it
+    # of its own that no query asks for): the search box takes an excerpt from the page
     assert '<span data-pagefind-filter="year:2021"></span>' in rest
     assert "<h1>伊美区年报</h1>" in rest
     assert "人民政府" not in staged and "导航" not in staged
-    assert page.text == "伊美区年报 伊美区人民政府"
 
 
-def test_a_result_text_leaves_out_tables_permalinks_charts_and_scripts() -> None:
-    body = (
-        '<h2 id="a">二、主动公开<a class="headerlink" href="#a">¶</a></h2><p>正文一句。</p>'
-        '<div class="nb-table-wrap" data-search-exclude><div><table><tr><td>规章</td></tr>'
-        "</table></div></div><figure><svg><text>2021</text></svg><figcaption>图一</figcaption>"
-        "</figure><script>var x = 1;</script><style>p{}</style>"
-        '<div class="admonition nb-diff"><p>改动</p></div><p>结尾</p>'
+def test_a_staged_title_leaves_out_the_permalink() -> None:
+    page = (
+        b'<html><body><article><div data-pagefind-body data-pagefind-filter="portal:nianbao">'
+        b'<h1 id="a">\xe5\xb9\xb4\xe6\x8a\xa5<a class="headerlink" href="#a">\xc2\xb6</a></h1>'
+        b"<p>\xe6\xad\xa3\xe6\x96\x87</p></div></article></body></html>"
     )
-    assert result_text(body) == "二、主动公开 正文一句。 图一 结尾"
+    staged = stage_page(page).html
+    assert staged.endswith("<h1>年报 </h1></div></body></html>\n")  # no ¶, no body text
 
 
 def test_a_page_outside_the_layout_is_staged_unchanged() -> None:
     page = b"<html><body><p>\xe4\xbc\x8a</p></body></html>"
-    assert stage_page(page) == StagedPage(page.decode("utf-8"), "", 0)
+    assert stage_page(page) == StagedPage(page.decode("utf-8"), 0)
 
 
 @pytest.fixture(scope="module")
@@ -125,11 +125,10 @@ def test_the_primary_bundle_holds_the_placeholder_and_the_parts_the_pages(
     for path in (bundle / "parts/1/fragment").glob("*.pf_fragment"):
         fragment = json.loads(gzip.decompress(path.read_bytes())[len(CHUNK_SIGNATURE) :])
         contents[fragment["url"]] = (fragment["content"], fragment["meta"])
-    # each result's text is its page's (Pagefind saw only the words); no page words in it
-    assert contents["/reports/yimei/"] == (
-        "伊美区 伊美区人民政府办公室 行政复议 total",
-        {"title": "伊美区"},
-    )
+    # a result holds its title, not its page's text (the search box fetches the page for
+    # an excerpt) and no page words
+    assert contents["/reports/yimei/"] == ("伊美区.", {"title": "伊美区"})  # Pagefind's own
+    assert all("人民政府" not in text for text, _ in contents.values())
     assert not list(indexed_site.parent.glob(".search-*"))  # staging folders are removed
 
 
@@ -223,3 +222,19 @@ def test_unknown_chunk_format_is_an_error_naming_the_file(tmp_path: Path) -> Non
     (tmp_path / "index" / "zh_1.pf_index").write_bytes(gzip.compress(b"something else"))
     with pytest.raises(NianbaoError, match=r"zh_1\.pf_index is not a Pagefind word chunk"):
         bundle_words(tmp_path)
+
+
+def test_the_search_box_leaves_out_what_the_index_leaves_out() -> None:
+    """The excerpt text (nianbao-search.js pageText) and the staged title leave out the same
+    elements, and join the same inline tags."""
+    script = (
+        Path(__file__).parent.parent / "overrides/assets/javascripts/nianbao-search.js"
+    ).read_text("utf-8")
+    left_out = re.search(r'var NOT_TEXT = "([^"]*)"', script)
+    assert left_out, "NOT_TEXT not found in nianbao-search.js"
+    assert left_out.group(1).split(", ") == ["svg", "script", "style"] + [
+        "." + name for name in NOT_TEXT
+    ]
+    inline = re.search(r"var INLINE = /\^\(([A-Z|]*)\)\$/;", script)
+    assert inline, "INLINE not found in nianbao-search.js"
+    assert set(inline.group(1).lower().split("|")) == INLINE - {"tspan"}  # svg: left out

@@ -12,6 +12,8 @@ import pytest
 from conftest import built_cell, site_project
 
 from generator.errors import NianbaoError
+from generator.search import bundle_words
+from generator.search_words import query_words
 from generator.site import build_mkdocs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,14 +54,46 @@ def test_page_json_keeps_chinese_and_no_palette_script(built: Path) -> None:
     \\uXXXX) and still escapes what could end its <script>; overrides/partials/header.html:
     no palette-restoring script without a palette toggle."""
     page = (built / "reports/yimei-qu-renmin-zhengfu/2021/index.html").read_text("utf-8")
-    for name in ("__config", "nb-search-strings"):
-        found = re.search(rf'<script id="{name}" type="application/json">(.*?)</script>', page)
-        assert found, name
-        assert "\\u" not in found.group(1) and "<" not in found.group(1), name
-        assert json.loads(found.group(1)), name
-    strings = re.search(r'<script id="nb-search-strings"[^>]*>(.*?)</script>', page)
-    assert strings and json.loads(strings.group(1))["none"] == "没有找到符合条件的结果"
+    found = re.search(r'<script id="__config" type="application/json">(.*?)</script>', page)
+    assert found
+    assert "\\u" not in found.group(1) and "<" not in found.group(1)
+    assert json.loads(found.group(1))["translations"]["clipboard.copy"] == "复制"
     assert "__palette" not in page
+
+
+def test_the_search_box_is_drawn_by_its_script(built: Path) -> None:
+    """The search box's form and result area are in nianbao-search.js, not in every page
+    (issue 15); its filter of page types lists what overrides/main.html's page_type gives."""
+    page = (built / "reports/yimei-qu-renmin-zhengfu/2021/index.html").read_text("utf-8")
+    box = re.search(r"<div class=\"md-search\"[^>]*>(.*?)</div>", page, re.S)
+    assert box and box.group(1) == ""
+    assert "nb-search-strings" not in page and "md-search__input" not in page
+    root = Path(__file__).parent.parent / "overrides"
+    script = (root / "assets/javascripts/nianbao-search.js").read_text("utf-8")
+    assert 'class="md-search__input"' in script and "data-nb-search-query" in script
+    listed = re.search(r"types: \[([^\]]*)\]", script)
+    assert listed
+    macro = (root / "main.html").read_text("utf-8").split("{%- endmacro -%}")[0]
+    assert json.loads(f"[{listed.group(1)}]") == re.findall(r"-%\}([^\s{]+)", macro)
+
+
+def test_a_report_page_leaves_its_navigation_lists_to_the_script(built: Path) -> None:
+    """overrides/partials/nav.html, toc.html, icon.html (issue 15): a page outside the nav
+    carries no drawer items, no table-of-contents items and no icon paths; assets/js/nav.js
+    draws the lists (tests/test_browser.py compares them with Material's), the icons come
+    from assets/images/icons.svg. A page of the nav keeps Material's drawer."""
+    page = (built / "reports/yimei-qu-renmin-zhengfu/2021/index.html").read_text("utf-8")
+    assert 'class="md-nav__item' not in page and 'md-nav__title" for="__drawer"' not in page
+    assert 'data-nb-drawer="5 6"></ul>' in page  # 合规检查 and 分析 are sections
+    toc = re.search(r"data-nb-toc='([^']*)'></ul>", page)
+    assert toc and json.loads(toc.group(1))[:3] == ["proactive", "requests", "appeals"]
+    assert "<path" not in page.split('<div class="md-content"')[0]  # no inline icon
+    assert page.count("assets/images/icons.svg#") == 4  # logo, menu, search, top
+    icons = (built / "assets/images/icons.svg").read_text("utf-8")
+    assert all(f'<svg id="{name}"' in icons for name in ("logo", "menu", "search", "top"))
+    assert '<meta name="generator"' not in page  # overrides/main.html site_meta
+    about = (built / "about/index.html").read_text("utf-8")
+    assert 'class="md-nav__item md-nav__item--active' in about and "data-nb-drawer" not in about
 
 
 def test_large_downloads_are_published_compressed_only(built: Path) -> None:
@@ -75,7 +109,17 @@ def test_large_downloads_are_published_compressed_only(built: Path) -> None:
         packed = (built / "data" / f"{name}.gz").read_bytes()
         assert gzip.decompress(packed) == (content / "data" / name).read_bytes()
         assert f'href="{name}.gz"' in page
-    assert (built / "data" / "records.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    # the CSVs one row a report: compressed too, each link saves the CSV (downloads.js)
+    spreadsheets = ["records.csv", "2021/records.csv", "agencies/yimei-qu-renmin-zhengfu.csv"]
+    for name in spreadsheets:
+        assert not (built / "data" / name).exists(), name
+        packed = (built / "data" / f"{name}.gz").read_bytes()
+        assert gzip.decompress(packed) == (content / "data" / name).read_bytes(), name
+        assert gzip.decompress(packed).startswith(b"\xef\xbb\xbf"), name
+    assert 'class="nb-csv" href="records.csv.gz"' in page
+    assert 'class="nb-csv" href="2021/records.csv.gz"' in page
+    agency = (built / "reports/yimei-qu-renmin-zhengfu/index.html").read_text("utf-8")
+    assert 'class="nb-csv" href="../../data/agencies/yimei-qu-renmin-zhengfu.csv.gz"' in agency
     assert "gzip" in page
 
 
@@ -119,7 +163,7 @@ def test_pages_exist(built: Path) -> None:
     ):
         assert (built / rel).is_file(), rel
     for rel in (
-        "data/records.csv",
+        "data/records.csv.gz",
         "data/records.json.gz",
         "data/records.yaml.gz",
         "reports/yimei-qu-renmin-zhengfu/2021.txt",
@@ -198,16 +242,19 @@ def test_pagefind_indexes_page_bodies_in_chinese(built: Path) -> None:
         assert list(entry["languages"]) == ["und"]  # search.py PART_LANGUAGE
         pages += entry["languages"]["und"]["page_count"] - 1
     assert pages == len(_pages(built)) - 1  # not 404.html
-    text = _pagefind_text(built)
-    for word in ("行政复议", "依申请公开", "伊美区人民政府", "海淀区人民政府"):
-        assert word in text, word
-    assert "¶" not in text  # heading permalinks are excluded
+    words = set().union(*(bundle_words(built / "pagefind" / part) for part in parts))
+    for phrase in ("行政复议", "依申请公开", "伊美区人民政府", "海淀区人民政府"):
+        assert set(query_words(phrase)) <= words, phrase
+    assert not any("¶" in word for word in words)  # heading permalinks are excluded
+    for fragment in _pagefind_text(built).splitlines():  # a result: its title, not its text
+        result = json.loads(fragment)
+        assert result["content"].rstrip(".") == result["meta"]["title"], result
     assert not (built / "search").exists()  # no Material search index any more
 
 
 def test_search_box_is_pagefind_without_material_search(built: Path) -> None:
     html = (built / "reports/yimei-qu-renmin-zhengfu/2021/index.html").read_text("utf-8")
-    assert "data-pagefind-body" in html and "data-nb-search-query" in html
+    assert "data-pagefind-body" in html and "data-nb-search" in html
     assert 'data-md-component="search"' not in html  # Material's search code stays dormant
     script = re.search(r'<script src="([^"]*nianbao-search\.js)"', html)
     assert (
@@ -253,7 +300,7 @@ def test_portal_pages_charts_and_feeds_survive_mkdocs(built: Path) -> None:
         "feeds/errors.xml",
         "feeds/agencies/yimei-qu-renmin-zhengfu.xml",
         "data/cells.csv.gz",
-        "data/agencies/yimei-qu-renmin-zhengfu.csv",
+        "data/agencies/yimei-qu-renmin-zhengfu.csv.gz",
     ):
         assert (built / rel).is_file(), rel
     html = (built / "reports/yimei-qu-renmin-zhengfu/index.html").read_text("utf-8")

@@ -267,3 +267,13 @@ def test_sharded_commands_run_and_publish_the_publish_workflows_site(
     site = _steps(merge_job, "actions/upload-pages-artifact")[0]["with"]["path"]
     assert _digest(merge / site) == _digest(single / site)
     assert (merge / site / "sitemap.xml").read_text("utf-8").count("https://example.org/nianbao/")
+
+
+@pytest.mark.parametrize("path", [WORKFLOW, SHARDED], ids=lambda p: p.name)
+def test_a_public_repository_links_its_sources(path: Path) -> None:
+    """Both workflows give every job NIANBAO_SOURCES_URL (generator/site.py sources_url):
+    the reports folder in this repository when it is public, nothing when it is private."""
+    value = _load(path)["env"]["NIANBAO_SOURCES_URL"]
+    assert "github.event.repository.private == false" in value
+    assert "format('{0}/{1}/blob/{2}/reports/', github.server_url, github.repository" in value
+    assert value.strip().endswith("|| '' }}")

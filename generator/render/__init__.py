@@ -475,7 +475,7 @@ def _render_downloads(
         year_files.append(
             {
                 "year": year,
-                "href": pages.href(pages.DATA, pages.year_csv(year)),
+                "href": pages.href(pages.DATA, pages.download(pages.year_csv(year))),
                 "count": len(catalog.by_year(year)),
             }
         )

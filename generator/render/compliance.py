@@ -163,7 +163,7 @@ def render_compliance(
         agencies=_most_findings(agencies),
         agencies_total=len(agencies),
         limit=LIST_LIMIT,
-        records_csv=pages.href(page, pages.RECORDS_CSV),
+        records_csv=pages.href(page, pages.download(pages.RECORDS_CSV)),
         findings_csv=pages.href(page, pages.download(pages.FINDINGS_CSV)),
         rules=_rule_items(rules, page, results),
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Any, TextIO
@@ -151,9 +152,10 @@ def csv_file(rows: Iterable[str]) -> str:
 
 
 def record_json_item(published: dict[str, Any]) -> str:
-    """One record (its published form) as an item of records.json (the list is indented by
-    2, so is every line)."""
-    return spec.json_text(published).replace("\n", "\n  ")  # JSON strings hold no raw newline
+    """One record (its published form) as a line of records.json: compact JSON, no spaces
+    between its tokens (the download was a quarter larger indented, 16.8 MB at 10,000 reports
+    gzip-compressed; the CLI's `nianbao parse` still indents), UTF-8 kept."""
+    return json.dumps(published, ensure_ascii=False, separators=(",", ":"))
 
 
 CELL_COLUMNS = ("id", "agency", "year", "edition", "table", "row", "column", "value")
@@ -212,8 +214,8 @@ class CorpusFiles:
     record order, into open text handles (at 10,000 reports they are 400 MB: never held in
     memory whole).
 
-    records.json is byte for byte what record_to_json(list) gives; records.yaml is one YAML
-    document per record; cells.csv has one line per statistical cell, findings.csv one per
+    records.json is one JSON list of the records, a record a line (record_json_item); it
+    parses to what record_to_json(list) gives. records.yaml is one YAML document per record; cells.csv has one line per statistical cell, findings.csv one per
     compliance finding."""
 
     def __init__(
@@ -227,7 +229,7 @@ class CorpusFiles:
 
     def add(self, json_item: str, yaml_text: str, cells_rows: str, findings_rows: str) -> None:
         """One record: its record_json_item, YAML, record_cells_rows, record_findings_rows."""
-        self.json_out.write(("[\n  " if self.count == 0 else ",\n  ") + json_item)
+        self.json_out.write(("[\n" if self.count == 0 else ",\n") + json_item)
         self.yaml_out.write("---\n" + yaml_text)
         self.cells_out.write(cells_rows)
         self.findings_out.write(findings_rows)

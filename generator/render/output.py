@@ -59,8 +59,19 @@ COMPRESSED = (
 18-29 MB each at 10,000 reports, bench/README.md): published gzip-compressed only, as
 <name>.gz beside them (a tenth of the bytes or less); mkdocs.yml leaves the uncompressed
 files, which stay in content/ for tools and tests, out of the site. The pages link to the
-.gz (pages.download). records.csv (one row a report, opened in a spreadsheet) and every
-other download are published as they are."""
+.gz (pages.download)."""
+SPREADSHEETS = re.compile(r"data/(?:records|\d{4}/records|agencies/[^/]+)\.csv")
+"""The CSVs one row a report (records.csv, a year's, an agency's), opened in a spreadsheet:
+also published gzip-compressed only (together 46 MB at 10,000 reports; an agency's is 10.6 KB,
+8.1 KB of it the header), but their links (data-nb-csv) give the reader the CSV itself:
+assets/js/downloads.js decompresses it in the browser. The other downloads are published as
+they are."""
+
+
+def is_compressed(rel: str) -> bool:
+    """Whether content/rel is published as rel.gz only (COMPRESSED, SPREADSHEETS)."""
+    return rel in COMPRESSED or SPREADSHEETS.fullmatch(rel) is not None
+
 
 FRAGMENT_DIR = ".fragments"
 """content/.fragments/<page>.json: the HTML fragments of content/<page> (see the docstring)."""
@@ -272,8 +283,8 @@ class ContentWriter:
         root.mkdir(parents=True, exist_ok=True)
         previous = _read_manifest(root / MANIFEST)
         todo = []
-        for rel in COMPRESSED:
-            if rel not in self.paths or rel + ".gz" in self.paths:
+        for rel in sorted(self.paths):
+            if not is_compressed(rel) or rel + ".gz" in self.paths:
                 continue
             if (
                 rel not in self.written
@@ -284,7 +295,7 @@ class ContentWriter:
             else:
                 todo.append(rel)
         # side by side: zlib lets go of the interpreter while it compresses
-        with ThreadPoolExecutor(max_workers=max(1, len(todo))) as pool:
+        with ThreadPoolExecutor(max_workers=max(1, min(len(todo), 8))) as pool:
             packed = list(
                 pool.map(lambda rel: gzip.compress((root / rel).read_bytes(), 6, mtime=0), todo)
             )

@@ -96,11 +96,21 @@ def add_report_files(
 
 def source_link(sources_url: str, file: str) -> str:
     """The address of a source file in the portal's repository: the reports folder's address
-    (site.sources_url) and the file's path under it, each part percent-encoded (a name cannot
-    add a query, a fragment or a folder above reports/: "..", "." and empty parts are
-    dropped). The template escapes it for the page."""
-    parts = [quote(part, safe="") for part in file.split("/") if part not in ("", ".", "..")]
+    (site.sources_url) and the file's path under it, each part percent-encoded but for its
+    printable non-ASCII characters (an IRI, as browsers send it: 黑龙江省, not
+    %E9%BB%91..., a third of the bytes), so a name cannot add a query, a fragment or a folder
+    above reports/: "..", "." and empty parts are dropped. The template escapes it."""
+    parts = [_iri_part(part) for part in file.split("/") if part not in ("", ".", "..")]
     return sources_url + "/".join(parts)
+
+
+def _iri_part(part: str) -> str:
+    """A path segment percent-encoded except for printable non-ASCII characters (space-like
+    and invisible ones, such as U+3000 or U+200B, are encoded)."""
+    return "".join(
+        ch if ord(ch) > 0x7F and ch.isprintable() and not ch.isspace() else quote(ch, safe="")
+        for ch in part
+    )
 
 
 CELL_ANCHORS_JS = "js/cell-anchors.js"
@@ -437,7 +447,7 @@ def agency_page_text(
         region=_region_text(agency.region),
         unknown_region=UNKNOWN_REGION,
         feed_href=pages.href(page, pages.agency_feed(agency.slug)),
-        csv_href=pages.href(page, pages.agency_csv(agency.slug)),
+        csv_href=pages.href(page, pages.download(pages.agency_csv(agency.slug))),
         ledgers=analyses.ledger_items(
             ledgers,
             {r.report_year: pages.href(page, pages.report_page(r.key)) for r in agency.records},

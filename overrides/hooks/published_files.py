@@ -9,6 +9,9 @@ Runs after the build, on site/ only (content/ keeps the render stage's bytes):
   that of the file as received, without the mark. A source that is not UTF-8 (a GBK .txt)
   is published as it is, and the render stage publishes it beside that as UTF-8 text
   (<year>.utf8.txt, linked from the report page), which gets the mark here.
+- Material's files that no page loads are not published (on_files, UNUSED_THEME_FILES): its
+  search's worker and language files (the portal's search is Pagefind) and the source maps
+  of its scripts, 2.2 MB of every site.
 - With site_url set (mkdocs.yml, NIANBAO_SITE_URL), each Atom feed gets xml:base, so the
   links of its entries, relative to the feed, resolve to the site's address wherever a
   reader copies them; and sitemap.xml lists the pages (MkDocs writes it from site_url)
@@ -27,8 +30,19 @@ BOM = b"\xef\xbb\xbf"
 TEXT_SUFFIXES = (".txt", ".yml", ".yaml", ".csv")
 SKIPPED = ("pagefind", "assets")
 """Folders of the site that hold no download (the search index, the theme's files)."""
+UNUSED_THEME_FILES = re.compile(r"assets/javascripts/(?:lunr/.*|workers/.*|.*\.map)")
+"""Theme files no page loads (Material's search and the scripts' source maps)."""
 FEED = re.compile(rb"<feed\b[^>]*>")
 LASTMOD = re.compile(rb"\s*<lastmod>[^<]*</lastmod>")
+
+
+def on_files(files, config):
+    """The theme's files without UNUSED_THEME_FILES (the pages' own files are all kept)."""
+    for file in list(files):
+        if not file.is_documentation_page() and UNUSED_THEME_FILES.fullmatch(file.src_uri):
+            if not Path(config["docs_dir"], file.src_uri).exists():  # a theme file
+                files.remove(file)
+    return files
 
 
 def on_post_build(config, **kwargs) -> None:

@@ -5,16 +5,42 @@
  * the query the same way (the Python twin is generator/search_words.py: query_words), and the
  * index parts are merged with language "und" so that Pagefind looks these words up as they
  * are instead of segmenting them again: a page is found by every string its text contains.
- * Results are drawn in Material's search-result markup, with an excerpt cut from the page
- * text around the query; every result is reachable (显示更多结果). No external requests. */
+ * Results are drawn in Material's search-result markup, with an excerpt cut around the query
+ * from the page's text, fetched when the result is shown: the index holds no page text, so
+ * the site does not publish every page's text twice. Every result is reachable (显示更多结果).
+ * No external requests. */
 (function () {
   "use strict";
   var root = document.querySelector("[data-nb-search]");
   if (!root) return;
-  var strings = JSON.parse(document.getElementById("nb-search-strings").textContent);
-  // The result area, the same on every page (overrides/partials/pagefind.html leaves it out);
-  // the line breaks are the white space between the labels that the page's markup had.
-  root.querySelector("[data-nb-search-output]").innerHTML =
+  // Material's zh strings for its search box (lang.t in Material 9.8.1), and the search
+  // filter's page types in their order (page_type in overrides/main.html).
+  var strings = {
+    label: "搜索",
+    none: "没有找到符合条件的结果",
+    one: "找到 1 个符合条件的结果",
+    other: "# 个符合条件的结果",
+    placeholder: "键入以开始搜索",
+    more: "显示更多结果（已显示 {shown} 条，共 {total} 条）",
+    types: ["年度报告", "机关", "地区", "年度", "检查规则", "其他页面"]
+  };
+  // Material's icons material/magnify and material/arrow-left.
+  var MAGNIFY = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path d="M9.5 3A6.5 6.5 0 0 1 16 9.5c0 1.61-.59 3.09-1.56 4.23l.27.27h.79l5 5-1.5 1.5-5-5v-.79l-.27-.27A6.52 6.52 0 0 1 9.5 16 6.5 6.5 0 0 1 3 9.5 6.5 6.5 0 0 1 9.5 3m0 2C7 5 5 7 5 9.5S7 14 9.5 14 14 12 14 9.5 12 5 9.5 5"/></svg>';
+  var ARROW_LEFT = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path d="M20 11v2H8l5.5 5.5-1.42 1.42L4.16 12l7.92-7.92L13.5 5.5 8 11z"/></svg>';
+  // The box, the same on every page (overrides/partials/pagefind.html leaves it to this
+  // script): Material's search markup, with the line breaks the pages' markup had between
+  // its tags (overrides/hooks/compact.py).
+  root.innerHTML =
+    '<label class="md-search__overlay" for="__search"></label>\n' +
+    '<div class="md-search__inner" role="search">\n' +
+    '<form class="md-search__form" name="search">\n' +
+    '<input type="text" class="md-search__input" name="query" aria-label="' + strings.label +
+    '" placeholder="' + strings.label + '" autocapitalize="off" autocorrect="off"' +
+    ' autocomplete="off" spellcheck="false" data-nb-search-query>\n' +
+    '<label class="md-search__icon md-icon" for="__search">\n' + MAGNIFY + "\n" + ARROW_LEFT +
+    "\n</label>\n</form>\n" +
+    '<div class="md-search__output">\n<div class="md-search__scrollwrap" tabindex="0">\n' +
+    '<div class="md-search-result">' +
     '<div class="nb-search-filters" data-nb-search-filters hidden>\n' +
     '<label>类型 <select data-nb-filter="type"><option value="">全部</option></select></label>\n' +
     '<label>年度 <select data-nb-filter="year"><option value="">全部</option></select></label>\n' +
@@ -22,7 +48,11 @@
     "</div>" +
     '<div class="md-search-result__meta" data-nb-search-meta aria-live="polite"></div>' +
     '<ol class="md-search-result__list" data-nb-search-results></ol>' +
-    '<button type="button" class="md-button nb-search-more" data-nb-search-more hidden></button>';
+    '<button type="button" class="md-button nb-search-more" data-nb-search-more hidden></button>' +
+    "</div>\n</div>\n</div>\n</div>";
+  root.querySelector("form").addEventListener("submit", function (event) {
+    event.preventDefault();
+  });
   var input = root.querySelector("[data-nb-search-query]");
   var meta = root.querySelector("[data-nb-search-meta]");
   var list = root.querySelector("[data-nb-search-results]");
@@ -140,13 +170,43 @@
     return span.innerHTML;
   }
 
+  // What a reader sees of a page's body, as one line: its text without NOT_TEXT (as
+  // generator/search.py leaves out of the page's title: permalinks, the statistical tables,
+  // charts, version diffs, scripts); inline tags join, the others separate (search.py's
+  // body_text). "" when the page cannot be fetched: the result shows its title only.
+  var NOT_TEXT = "svg, script, style, .headerlink, .nb-table-wrap, .nb-diff";
+  var INLINE = /^(A|ABBR|B|BDI|BDO|CITE|CODE|DATA|DEL|DFN|EM|I|INS|KBD|MARK|Q|S|SAMP|SMALL|SPAN|STRONG|SUB|SUP|TIME|U|VAR|WBR)$/;
+  function pageText(url) {
+    return fetch(url).then(function (response) {
+      return response.ok ? response.text() : "";
+    }).then(function (html) {
+      var page = new DOMParser().parseFromString(html, "text/html");
+      var body = page.querySelector("[data-pagefind-body]");
+      if (!body) return "";
+      Array.prototype.forEach.call(body.querySelectorAll(NOT_TEXT), function (node) {
+        node.remove();
+      });
+      var parts = [];
+      (function walk(node) {
+        Array.prototype.forEach.call(node.childNodes, function (child) {
+          if (child.nodeType === Node.TEXT_NODE) {
+            parts.push(child.data);
+          } else if (child.nodeType === Node.ELEMENT_NODE) {
+            var block = !INLINE.test(child.tagName);
+            if (block) parts.push(" ");
+            walk(child);
+            if (block) parts.push(" ");
+          }
+        });
+      })(body);
+      return parts.join("").split(/\s+/).filter(Boolean).join(" ");
+    }).catch(function () { return ""; });
+  }
+
   // The page text around the first place it holds what was typed, the query's runs marked;
   // the beginning of the text when the query matched words the excerpt text does not hold
-  // (the statistical tables are in the page's words, not in Pagefind's text).
-  function excerpt(content, query) {
-    // Pagefind ends each block of the page (heading, table cell) with ". "; Chinese text
-    // ends its sentences with "。", so after a Chinese character or a digit it is a gap.
-    var text = (content || "").replace(/([\u3000-\u9fff\uff00-\uffef0-9])\. /g, "$1 ");
+  // (the statistical tables are in the page's words, not in its excerpt text).
+  function excerpt(text, query) {
     var runs = query.split(/[^\p{L}\p{N}]+/u).filter(Boolean).sort(function (a, b) {
       return b.length - a.length;
     });
@@ -172,20 +232,24 @@
     return (start > 0 ? "…" : "") + html + (end < text.length ? "…" : "");
   }
 
-  function item(data, query) {
+  function item(data, text, query) {
     var title = (data.meta && data.meta.title) || data.url;
     return '<li class="md-search-result__item"><a href="' + escape(data.url) +
       '" class="md-search-result__link"><article class="md-search-result__article' +
       ' md-typeset"><div class="md-search-result__icon md-icon"></div><h1>' + escape(title) +
-      "</h1><p>" + excerpt(data.content, query) + "</p></article></a></li>";
+      "</h1><p>" + excerpt(text, query) + "</p></article></a></li>";
   }
 
   function showMore(state) {
     var batch = state.results.slice(state.shown, state.shown + PAGE_SIZE);
-    return Promise.all(batch.map(function (result) { return result.data(); })).then(function (items) {
+    return Promise.all(batch.map(function (result) {
+      return result.data().then(function (data) {
+        return pageText(data.url).then(function (text) { return { data: data, text: text }; });
+      });
+    })).then(function (items) {
       if (state !== current) return;
-      list.insertAdjacentHTML("beforeend", items.map(function (data) {
-        return item(data, state.query);
+      list.insertAdjacentHTML("beforeend", items.map(function (shown) {
+        return item(shown.data, shown.text, state.query);
       }).join(""));
       state.shown += items.length;
       more.hidden = state.shown >= state.results.length;
