@@ -255,7 +255,7 @@ def line_chart(
         for i, v in enumerate(vs):
             if v is not None:
                 body.append(
-                    f'<circle class="nb-point" cx="{_f(x_of(i))}" cy="{_f(y_of(v))}" '
+                    f'<circle cx="{_f(x_of(i))}" cy="{_f(y_of(v))}" '
                     f'r="3.5"><title>{_t(series[index][0])} {_t(years[i])}'
                     f"：{_t(number(series[index][1][i]))}</title></circle>"
                 )
