@@ -8,7 +8,9 @@ starts loading Pagefind), waits 50 ms as a person would before typing, types the
 waits until the results are painted. Times are measured in the page (typed -> painted, and
 focus -> painted; both include the search box's 150 ms debounce), not by Playwright's
 click/fill/wait, which adds about half a second of its own. Bytes are every response between
-focus and paint. Prints one row per query; asserts nothing (speed goals live in bench/).
+focus and paint, but for the pages of the results: the search box fetches each shown
+result's page for its excerpt after the titles are painted; their bytes are "excerpt KB", and
+"excerpts s" is typed -> every listed result's excerpt filled in. Prints one row per query; asserts nothing (speed goals live in bench/).
 """
 
 from __future__ import annotations
@@ -39,7 +41,12 @@ SEARCH = """async (query) => {
   await shown;
   await new Promise(resolve => requestAnimationFrame(() => setTimeout(resolve, 0)));
   const painted = performance.now();
-  return {typed: (painted - typed) / 1000, focused: (painted - focused) / 1000, meta: meta.textContent};
+  const filled = () => Array.from(list.querySelectorAll('article p')).every(p => p.textContent);
+  const limit = performance.now() + 10000;  // a page that cannot be fetched leaves its excerpt empty
+  while (!filled() && performance.now() < limit) await new Promise(r => setTimeout(r, 10));
+  const excerpts = performance.now();
+  return {typed: (painted - typed) / 1000, focused: (painted - focused) / 1000,
+          excerpts: (excerpts - typed) / 1000, meta: meta.textContent};
 }"""
 
 
@@ -66,7 +73,8 @@ def main() -> None:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     print(
-        f"{'query':<12} {'results':>10} {'requests':>9} {'KB':>6} {'typed->shown s':>15} {'focus->shown s':>15}"
+        f"{'query':<12} {'results':>10} {'requests':>9} {'KB':>6} {'typed->shown s':>15} "
+        f"{'focus->shown s':>15} {'excerpts s':>11} {'excerpt KB':>11}"
     )
     with sync_playwright() as p:
         browser = p.chromium.launch(
@@ -77,13 +85,17 @@ def main() -> None:
             page = browser.new_context().new_page()  # cold cache per query
             page.goto(base)
             page.wait_for_load_state("networkidle")
-            sizes: list[int] = []
-            page.on("response", lambda r, sizes=sizes: sizes.append(_size(r)))
+            sizes: list[tuple[str, int]] = []
+            page.on("response", lambda r, sizes=sizes: sizes.append((r.url, _size(r))))
             timing = page.evaluate(SEARCH, query)
             results = timing["meta"].split(" ")[0]
+            pages = {"/", ".html"}  # a page, not a part of the index (the home page came before)
+            before = [size for url, size in sizes if not url.endswith(tuple(pages))]
+            after = [size for url, size in sizes if url.endswith(tuple(pages))]
             print(
-                f"{query:<12} {results:>10} {len(sizes):>9} {sum(sizes) / 1024:6.0f} "
-                f"{timing['typed']:15.2f} {timing['focused']:15.2f}"
+                f"{query:<12} {results:>10} {len(before):>9} {sum(before) / 1024:6.0f} "
+                f"{timing['typed']:15.2f} {timing['focused']:15.2f} "
+                f"{timing['excerpts']:11.2f} {sum(after) / 1024:11.0f}"
             )
             page.context.close()
         browser.close()

@@ -37,7 +37,10 @@ LASTMOD = re.compile(rb"\s*<lastmod>[^<]*</lastmod>")
 
 
 def on_files(files, config):
-    """The theme's files without UNUSED_THEME_FILES (the pages' own files are all kept)."""
+    """The theme's files without UNUSED_THEME_FILES (the pages' own files are all kept); all
+    of them when Material's search plugin is on after all (it loads its worker)."""
+    if "search" in config["plugins"]:
+        return files
     for file in list(files):
         if not file.is_documentation_page() and UNUSED_THEME_FILES.fullmatch(file.src_uri):
             if not Path(config["docs_dir"], file.src_uri).exists():  # a theme file

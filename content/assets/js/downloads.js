@@ -23,8 +23,14 @@
     var link = event.target.closest ? event.target.closest("a.nb-csv") : null;
     if (!link || event.defaultPrevented || event.button !== 0 || event.ctrlKey ||
         event.metaKey || event.shiftKey || event.altKey) return;
+    var name = link.pathname.split("/").pop();
+    try {
+      name = decodeURIComponent(name);
+    } catch (error) {
+      return; // not an address this script made: the browser follows the link
+    }
+    name = name.replace(/\.gz$/, "");
     event.preventDefault();
-    var name = decodeURIComponent(link.pathname.split("/").pop()).replace(/\.gz$/, "");
     fetch(link.href).then(function (response) {
       if (!response.ok) throw new Error("HTTP " + response.status);
       return response.arrayBuffer();

@@ -232,25 +232,29 @@
     return (start > 0 ? "…" : "") + html + (end < text.length ? "…" : "");
   }
 
-  function item(data, text, query) {
+  // A result's markup; its excerpt is filled in when its page has come (showMore).
+  function item(data) {
     var title = (data.meta && data.meta.title) || data.url;
     return '<li class="md-search-result__item"><a href="' + escape(data.url) +
       '" class="md-search-result__link"><article class="md-search-result__article' +
       ' md-typeset"><div class="md-search-result__icon md-icon"></div><h1>' + escape(title) +
-      "</h1><p>" + excerpt(text, query) + "</p></article></a></li>";
+      "</h1><p></p></article></a></li>";
   }
 
+  // The next results, titles at once (as fast as before the excerpts came from the pages),
+  // each excerpt as soon as its page is fetched.
   function showMore(state) {
     var batch = state.results.slice(state.shown, state.shown + PAGE_SIZE);
-    return Promise.all(batch.map(function (result) {
-      return result.data().then(function (data) {
-        return pageText(data.url).then(function (text) { return { data: data, text: text }; });
-      });
-    })).then(function (items) {
+    return Promise.all(batch.map(function (result) { return result.data(); })).then(function (items) {
       if (state !== current) return;
-      list.insertAdjacentHTML("beforeend", items.map(function (shown) {
-        return item(shown.data, shown.text, state.query);
-      }).join(""));
+      var first = list.children.length;
+      list.insertAdjacentHTML("beforeend", items.map(item).join(""));
+      items.forEach(function (data, i) {
+        var paragraph = list.children[first + i].querySelector("p");
+        pageText(data.url).then(function (text) {
+          if (state === current) paragraph.innerHTML = excerpt(text, state.query);
+        });
+      });
       state.shown += items.length;
       more.hidden = state.shown >= state.results.length;
       more.textContent = strings.more.replace("{shown}", state.shown)
