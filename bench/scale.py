@@ -75,6 +75,13 @@ TOWNSHIP_STEMS = (
     "杏花街道",
     "柳河镇",
 )
+MORE_TOWNSHIP_STEMS = tuple(
+    a + b
+    for a in ("新华", "建设", "胜利", "光明", "前进", "团结", "幸福", "解放", "朝阳", "红星")
+    for b in ("镇", "乡", "街道")
+)
+"""Townships used only past the first list's 11,410 reports (a province-sized run, issue 15:
+20,000 reports), so that every smaller run writes the same reports as before."""
 PLACES = {
     ("黑龙江省", "伊春市"): [
         "伊美区",
@@ -420,6 +427,14 @@ def write_reports(reports: Path, n: int, seed: int) -> None:
         for stem in TOWNSHIP_STEMS
     ]
     rng.shuffle(agencies)
+    more = [
+        ((province, city, county, county[:2] + stem), county[:2] + stem + "人民政府")
+        for (province, city), counties in PLACES.items()
+        for county in counties
+        for stem in MORE_TOWNSHIP_STEMS
+    ]
+    random.Random(seed + 1).shuffle(more)
+    agencies += more  # after the others: a run of up to 11,410 reports never reaches them
     written = 0
     for folders, agency in agencies:
         span = rng.randint(2, len(YEARS))
