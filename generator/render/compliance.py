@@ -47,7 +47,7 @@ def _family_text(rule: Rule) -> str:
 LIST_LIMIT = 200
 """The most reports one list on a page shows. At 10,000 reports a rule page listing every
 failing report was 4.3 MB and the overview 3.4 MB; the complete lists are downloads
-(data/findings.csv, data/records.csv) and each report's own page."""
+(data/findings.csv.gz, data/records.csv.gz) and each report's own page."""
 
 
 Hit = tuple[Record, list[str]]

@@ -85,7 +85,7 @@ def add_report_files(
 ) -> None:
     """The published copy of the source file (a hard link to it where the folders share a
     file system: ContentWriter.add_copy). The record itself is published in the whole-corpus
-    downloads (data/records.yaml.gz, records.json.gz, records.csv), not in a file of its own:
+    downloads (data/records.yaml.gz, records.json.gz, records.csv.gz), not in a file of its own:
     at 10,000 reports the files of their own were 97.9 MB of a 943.7 MB site (issue 15)."""
     rid = record.key
     if source is not None and suffix is not None:
