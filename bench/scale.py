@@ -410,6 +410,16 @@ def report_text(
     return "\n\n".join(sections) + "\n"
 
 
+def _townships(stems: Sequence[str]) -> list[tuple[tuple[str, ...], str]]:
+    """(region folders, agency name) of a township government per stem under every county."""
+    return [
+        ((province, city, county, county[:2] + stem), county[:2] + stem + "人民政府")
+        for (province, city), counties in PLACES.items()
+        for county in counties
+        for stem in stems
+    ]
+
+
 def write_reports(reports: Path, n: int, seed: int) -> None:
     """n reports: agencies in region folders, consecutive years each, ~3 % broken."""
     rng = random.Random(seed)
@@ -420,19 +430,9 @@ def write_reports(reports: Path, n: int, seed: int) -> None:
         for kind in AGENCY_TYPES
     ]
     # Townships (乡/镇/街道) under every county: a province has thousands of them.
-    agencies += [
-        ((province, city, county, county[:2] + stem), county[:2] + stem + "人民政府")
-        for (province, city), counties in PLACES.items()
-        for county in counties
-        for stem in TOWNSHIP_STEMS
-    ]
+    agencies += _townships(TOWNSHIP_STEMS)
     rng.shuffle(agencies)
-    more = [
-        ((province, city, county, county[:2] + stem), county[:2] + stem + "人民政府")
-        for (province, city), counties in PLACES.items()
-        for county in counties
-        for stem in MORE_TOWNSHIP_STEMS
-    ]
+    more = _townships(MORE_TOWNSHIP_STEMS)
     random.Random(seed + 1).shuffle(more)
     agencies += more  # after the others: a run of up to 11,410 reports never reaches them
     written = 0

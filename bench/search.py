@@ -89,9 +89,9 @@ def main() -> None:
             page.on("response", lambda r, sizes=sizes: sizes.append((r.url, _size(r))))
             timing = page.evaluate(SEARCH, query)
             results = timing["meta"].split(" ")[0]
-            pages = {"/", ".html"}  # a page, not a part of the index (the home page came before)
-            before = [size for url, size in sizes if not url.endswith(tuple(pages))]
-            after = [size for url, size in sizes if url.endswith(tuple(pages))]
+            pages = ("/", ".html")  # a page, not a part of the index (the home page came before)
+            before = [size for url, size in sizes if not url.endswith(pages)]
+            after = [size for url, size in sizes if url.endswith(pages)]
             print(
                 f"{query:<12} {results:>10} {len(before):>9} {sum(before) / 1024:6.0f} "
                 f"{timing['typed']:15.2f} {timing['focused']:15.2f} "

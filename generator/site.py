@@ -239,8 +239,9 @@ def sources_url(project_dir: Path) -> str | None:
     province's reports, mostly PDFs, do not fit into GitHub Pages' 1 GB; issue 15). None:
     copies are published. ConfigError for a value that is not such an address."""
     value = _extra(_site_config(project_dir)).get("sources_url")
-    where, remedy = "mkdocs.yml 中 extra: sources_url", "不需要时删去这一项"
-    if value is None:
+    if value is not None:
+        where, remedy = "mkdocs.yml 中 extra: sources_url", "不需要时删去这一项"
+    else:
         value = os.environ.get(SOURCES_URL_VARIABLE) or None
         where, remedy = f"环境变量 {SOURCES_URL_VARIABLE}", "不需要时不设置它"
     if value is None:

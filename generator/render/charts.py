@@ -276,13 +276,12 @@ def bar_chart(
     group_w = PLOT_W / len(categories)
     bar_w = min(40.0, group_w * 0.8 / len(series))
 
+    centers = [LEFT + group_w * (c + 0.5) for c in range(len(categories))]
     body: list[str] = ['<g text-anchor="middle" fill="#555">']
-    for c, category in enumerate(categories):
-        center = LEFT + group_w * (c + 0.5)
+    for center, category in zip(centers, categories, strict=True):
         body.append(f'<text x="{_f(center)}" y="{HEIGHT - BOTTOM + 18}">{_t(category)}</text>')
     body.append("</g>")
-    for c, category in enumerate(categories):
-        center = LEFT + group_w * (c + 0.5)
+    for c, (center, category) in enumerate(zip(centers, categories, strict=True)):
         start = center - bar_w * len(series) / 2
         for s, vs in enumerate(values):
             v = vs[c]

@@ -215,8 +215,8 @@ class CorpusFiles:
     memory whole).
 
     records.json is one JSON list of the records, a record a line (record_json_item); it
-    parses to what record_to_json(list) gives. records.yaml is one YAML document per record; cells.csv has one line per statistical cell, findings.csv one per
-    compliance finding."""
+    parses to what record_to_json(list) gives. records.yaml is one YAML document per record;
+    cells.csv has one line per statistical cell, findings.csv one per compliance finding."""
 
     def __init__(
         self, json_out: TextIO, yaml_out: TextIO, cells_out: TextIO, findings_out: TextIO

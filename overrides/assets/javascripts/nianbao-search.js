@@ -24,9 +24,16 @@
     more: "显示更多结果（已显示 {shown} 条，共 {total} 条）",
     types: ["年度报告", "机关", "地区", "年度", "检查规则", "其他页面"]
   };
-  // Material's icons material/magnify and material/arrow-left.
-  var MAGNIFY = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path d="M9.5 3A6.5 6.5 0 0 1 16 9.5c0 1.61-.59 3.09-1.56 4.23l.27.27h.79l5 5-1.5 1.5-5-5v-.79l-.27-.27A6.52 6.52 0 0 1 9.5 16 6.5 6.5 0 0 1 3 9.5 6.5 6.5 0 0 1 9.5 3m0 2C7 5 5 7 5 9.5S7 14 9.5 14 14 12 14 9.5 12 5 9.5 5"/></svg>';
-  var ARROW_LEFT = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path d="M20 11v2H8l5.5 5.5-1.42 1.42L4.16 12l7.92-7.92L13.5 5.5 8 11z"/></svg>';
+  // The site root: base_url is relative ("../..") on most pages and a path ("/", "/repo/")
+  // on the 404 page; either way with exactly one trailing slash.
+  var base = new URL(root.getAttribute("data-nb-base").replace(/\/*$/, "/"), location.href);
+  // A theme icon from the site's one copy (overrides/assets/images/icons.svg), as the pages'
+  // own icons (overrides/partials/icon.html).
+  function icon(name) {
+    return '<svg viewBox="0 0 24 24"><use href="' + escape(
+      new URL("assets/images/icons.svg#" + name, base).href
+    ) + '"/></svg>';
+  }
   // The box, the same on every page (overrides/partials/pagefind.html leaves it to this
   // script): Material's search markup, with the line breaks the pages' markup had between
   // its tags (overrides/hooks/compact.py).
@@ -37,8 +44,8 @@
     '<input type="text" class="md-search__input" name="query" aria-label="' + strings.label +
     '" placeholder="' + strings.label + '" autocapitalize="off" autocorrect="off"' +
     ' autocomplete="off" spellcheck="false" data-nb-search-query>\n' +
-    '<label class="md-search__icon md-icon" for="__search">\n' + MAGNIFY + "\n" + ARROW_LEFT +
-    "\n</label>\n</form>\n" +
+    '<label class="md-search__icon md-icon" for="__search">\n' + icon("search") + "\n" +
+    icon("previous") + "\n</label>\n</form>\n" +
     '<div class="md-search__output">\n<div class="md-search__scrollwrap" tabindex="0">\n' +
     '<div class="md-search-result">' +
     '<div class="nb-search-filters" data-nb-search-filters hidden>\n' +
@@ -61,9 +68,6 @@
   var selects = Array.prototype.slice.call(root.querySelectorAll("[data-nb-filter]"));
   var toggle = document.getElementById("__search");
   meta.textContent = strings.placeholder;
-  // The site root: base_url is relative ("../..") on most pages and a path ("/", "/repo/")
-  // on the 404 page; either way with exactly one trailing slash.
-  var base = new URL(root.getAttribute("data-nb-base").replace(/\/*$/, "/"), location.href);
   var PAGE_SIZE = 10;
   var EXCERPT_BEFORE = 30;
   var EXCERPT_LENGTH = 120;
